@@ -1,0 +1,118 @@
+/**
+ * Runs one preview or update with the policy pack and reports what happened in a shape the
+ * commands print and the tests assert on: outcome, policy violations, engine errors.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+
+export type Operation = "preview" | "update";
+
+export interface PolicyViolation {
+    policy: string;
+    level: "mandatory" | "advisory" | "disabled" | "remediate" | string;
+    message: string;
+    urn?: string;
+}
+
+export interface RunOutcome {
+    stack: string;
+    operation: Operation;
+    /** True when the engine finished without error and no mandatory policy refused. */
+    succeeded: boolean;
+    violations: PolicyViolation[];
+    /** Engine and program errors (not policy messages), first line of each. */
+    errors: string[];
+    /** Resource operation counts, e.g. { create: 3, same: 40 }. */
+    changes: Record<string, number>;
+    seconds: number;
+}
+
+export interface RunOptions {
+    policyPack: string;
+    /** Policy config (the value of `--policy-pack-config`); written to a temporary file. */
+    policyConfig?: Record<string, unknown>;
+    /** Recorded as the update's message, so `pulumi stack history` names the release. */
+    message?: string;
+    /** Called with each line of the engine's progress output. */
+    onOutput?: (line: string) => void;
+}
+
+export async function runWithPolicies(stack: Stack, operation: Operation, options: RunOptions): Promise<RunOutcome> {
+    const started = Date.now();
+    const violations: PolicyViolation[] = [];
+    const errors: string[] = [];
+    const onEvent = (event: EngineEvent) => {
+        const policy = event.policyEvent;
+        if (policy) {
+            violations.push({ policy: policy.policyName, level: policy.enforcementLevel, message: policy.message.trim(), urn: policy.resourceUrn });
+        }
+        const diagnostic = event.diagnosticEvent;
+        if (diagnostic?.severity === "error" && diagnostic.message.trim()) {
+            errors.push(diagnostic.message.trim());
+        }
+    };
+    const configFile = writePolicyConfig(options.policyConfig);
+    const common = {
+        policyPacks: [options.policyPack],
+        policyPackConfigs: configFile ? [configFile] : undefined,
+        message: options.message,
+        onEvent,
+        onOutput: options.onOutput,
+        color: "never" as const,
+    };
+    let changes: Record<string, number> = {};
+    let failure: string | undefined;
+    try {
+        if (operation === "preview") {
+            changes = (await stack.preview(common)).changeSummary as Record<string, number>;
+        } else {
+            changes = ((await stack.up(common)).summary.resourceChanges ?? {}) as Record<string, number>;
+        }
+    } catch (error) {
+        failure = error instanceof Error ? error.message : String(error);
+    } finally {
+        if (configFile) {
+            fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
+        }
+    }
+    const refused = violations.some((v) => v.level === "mandatory");
+    if (failure && errors.length === 0 && !refused) {
+        errors.push(lastMeaningfulLines(failure));
+    }
+    return {
+        stack: stack.name,
+        operation,
+        succeeded: failure === undefined && !refused,
+        violations,
+        errors: unique(errors),
+        changes,
+        seconds: (Date.now() - started) / 1000,
+    };
+}
+
+function writePolicyConfig(config: Record<string, unknown> | undefined): string | undefined {
+    if (!config) {
+        return undefined;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-policy-config-"));
+    const file = path.join(dir, "policy-config.json");
+    fs.writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
+    return file;
+}
+
+/** The Automation API's error text embeds the whole CLI output; keep the part that explains. */
+function lastMeaningfulLines(text: string): string {
+    const stderr = text.split("\nstderr:").pop() ?? text;
+    return stderr
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith("at "))
+        .slice(-6)
+        .join("\n");
+}
+
+function unique(values: string[]): string[] {
+    return [...new Set(values)];
+}

@@ -1,0 +1,49 @@
+/**
+ * Locates the Pulumi CLI the offline tools run: a recent enough `pulumi` on PATH, or the
+ * pinned version built from the Go module proxy and cached outside the repo
+ * (scripts/ensure-pulumi.sh does the work; this module only calls it once per process).
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export interface PulumiCli {
+    /** Absolute path of the `pulumi` executable. */
+    binary: string;
+    /** `pulumi version` without the leading "v". */
+    version: string;
+    /** A directory whose `bin/pulumi` is the binary, as the Automation API expects. */
+    root: string;
+}
+
+let located: PulumiCli | undefined;
+
+export function ensurePulumiCli(): PulumiCli {
+    if (located) {
+        return located;
+    }
+    const script = path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh");
+    const binary = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+    const version = execFileSync(binary, ["version"], { encoding: "utf8" }).trim().replace(/^v/, "");
+    located = { binary, version, root: automationRoot(binary) };
+    return located;
+}
+
+export async function pulumiCommand(cli: PulumiCli = ensurePulumiCli()): Promise<PulumiCommand> {
+    return PulumiCommand.get({ root: cli.root, skipVersionCheck: true });
+}
+
+/** The Automation API runs `<root>/bin/pulumi`; link binaries that live elsewhere. */
+function automationRoot(binary: string): string {
+    if (path.basename(path.dirname(binary)) === "bin") {
+        return path.dirname(path.dirname(binary));
+    }
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-pulumi-root-"));
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.symlinkSync(binary, path.join(root, "bin", "pulumi"));
+    return root;
+}
