@@ -99,6 +99,12 @@ export class OfflineWorkspace {
         );
     }
 
+    /** True when the backend has the stack (its state file exists). */
+    stackExists(stackName: string): boolean {
+        const stacks = path.join(this.stateDir, ".pulumi", "stacks", PROJECT_NAME);
+        return fs.existsSync(path.join(stacks, `${stackName}.json`)) || fs.existsSync(path.join(stacks, `${stackName}.json.gz`));
+    }
+
     /** Fully qualified name of a stack in this workspace's backend. */
     qualified(stackName: string): string {
         return `organization/${PROJECT_NAME}/${stackName}`;

@@ -1,0 +1,71 @@
+/**
+ * Deploys a release to a target stack the safe way: read the upstream stack's facts from the
+ * upstream stack itself, hand them to the policy pack as policy config, preview with the
+ * pack, and update only when the preview passed. One code path for people, CI and the
+ * offline rehearsal.
+ */
+import * as path from "path";
+import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { runWithPolicies, RunOutcome } from "./engine-run";
+import { policyConfigFor } from "./policy-config";
+import { readStackFacts, releaseMessage, StackFacts } from "./stack-facts";
+import { StackSource } from "./stacks";
+
+export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy-pack");
+const UPSTREAM_STACK_KEY = "atlas:upstreamStack";
+
+export interface PromoteOptions {
+    target: string;
+    version: string;
+    /** Stop after the preview. */
+    previewOnly?: boolean;
+    policyPack?: string;
+    /** Policy-config overrides merged over what promote builds (e.g. enforcement levels). */
+    policyOverrides?: Record<string, unknown>;
+    onOutput?: (line: string) => void;
+}
+
+export interface PromoteReport {
+    target: string;
+    version: string;
+    upstream: StackFacts | null;
+    preview: RunOutcome;
+    update: RunOutcome | null;
+    /** True when every step that ran succeeded (the update included, unless previewOnly). */
+    succeeded: boolean;
+}
+
+export async function promote(source: StackSource, options: PromoteOptions): Promise<PromoteReport> {
+    const policyPack = options.policyPack ?? DEFAULT_POLICY_PACK;
+    source.setReleaseVersion(options.version);
+    const target = await source.stack(options.target);
+    const upstreamName = await configValue(target, UPSTREAM_STACK_KEY);
+    const upstream = upstreamName ? await readUpstream(source, upstreamName) : null;
+    const policyConfig = policyConfigFor({
+        target: await source.qualified(options.target),
+        version: options.version,
+        upstream,
+        overrides: options.policyOverrides,
+    });
+    const run = { policyPack, policyConfig, onOutput: options.onOutput, message: releaseMessage(options.version) };
+
+    const preview = await runWithPolicies(target, "preview", run);
+    if (!preview.succeeded || options.previewOnly) {
+        return { target: options.target, version: options.version, upstream, preview, update: null, succeeded: preview.succeeded };
+    }
+    const update = await runWithPolicies(target, "update", run);
+    return { target: options.target, version: options.version, upstream, preview, update, succeeded: update.succeeded };
+}
+
+async function readUpstream(source: StackSource, name: string): Promise<StackFacts> {
+    const qualified = await source.qualified(name);
+    if (!(await source.exists(name))) {
+        return { stack: qualified, release: undefined, releaseIsSecret: false, lastUpdate: null };
+    }
+    return readStackFacts(await source.stack(name), qualified);
+}
+
+async function configValue(stack: { getAllConfig(): Promise<Record<string, { value: string }>> }, key: string): Promise<string | undefined> {
+    const value = (await stack.getAllConfig())[key]?.value;
+    return value ? value : undefined;
+}

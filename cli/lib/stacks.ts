@@ -1,0 +1,88 @@
+/**
+ * Where the release commands find stacks. The same commands run against the backend the
+ * user is logged into (the program runs through the Pulumi CLI's Node.js language host) or
+ * against an offline workspace (the program runs inline, see docs/DESIGN.md).
+ */
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { OfflineWorkspace } from "../../tools/offline/workspace";
+import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { atlasProgram } from "../../src/program";
+
+export const RELEASE_VERSION_ENV = "ATLAS_RELEASE_VERSION";
+
+export interface StackSource {
+    /** One line for reports: which backend the stacks live in. */
+    readonly description: string;
+    /** Selects an existing stack; `create` also creates a missing one. */
+    stack(name: string, options?: { create?: boolean }): Promise<Stack>;
+    exists(name: string): Promise<boolean>;
+    /** The fully qualified name other stacks use to reference this one. */
+    qualified(name: string): Promise<string>;
+    /** The release version the next program run deploys. */
+    setReleaseVersion(version: string): void;
+}
+
+/** Stacks in the backend the user is logged into, running this repo's program. */
+export class LoggedInBackend implements StackSource {
+    readonly description = "the Pulumi backend you are logged into";
+    private releaseVersion: string | undefined;
+
+    async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
+        const args = { stackName: name, workDir: REPO_ROOT };
+        const opts = { envVars: this.releaseVersion ? { [RELEASE_VERSION_ENV]: this.releaseVersion } : {} };
+        return options.create ? LocalWorkspace.createOrSelectStack(args, opts) : LocalWorkspace.selectStack(args, opts);
+    }
+
+    async exists(name: string): Promise<boolean> {
+        const workspace = await LocalWorkspace.create({ workDir: REPO_ROOT });
+        return (await workspace.listStacks()).some((s) => s.name === name || s.name.endsWith(`/${name}`));
+    }
+
+    async qualified(name: string): Promise<string> {
+        if (name.includes("/")) {
+            return name;
+        }
+        const workspace = await LocalWorkspace.create({ workDir: REPO_ROOT });
+        const user = await workspace.whoAmI();
+        const project = (await workspace.projectSettings()).name;
+        return `${user.organizations?.[0] ?? user.user}/${project}/${name}`;
+    }
+
+    setReleaseVersion(version: string): void {
+        this.releaseVersion = version;
+    }
+}
+
+/** Stacks in an offline workspace; the program runs inline in this process. */
+export class OfflineBackend implements StackSource {
+    constructor(readonly workspace: OfflineWorkspace) {}
+
+    get description(): string {
+        return `offline workspace ${this.workspace.dir} (local file backend, stand-in AWS provider)`;
+    }
+
+    async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
+        if (!options.create && !(await this.exists(name))) {
+            throw new Error(`stack "${name}" does not exist in ${this.description}`);
+        }
+        return this.workspace.stack(shortName(name), atlasProgram);
+    }
+
+    async exists(name: string): Promise<boolean> {
+        return this.workspace.stackExists(shortName(name));
+    }
+
+    async qualified(name: string): Promise<string> {
+        return name.includes("/") ? name : this.workspace.qualified(name);
+    }
+
+    setReleaseVersion(version: string): void {
+        // The inline program runs in this process and reads its release from the environment.
+        process.env[RELEASE_VERSION_ENV] = version;
+    }
+}
+
+/** `organization/atlas/staging` → `staging`: the offline backend holds one project. */
+function shortName(name: string): string {
+    return name.slice(name.lastIndexOf("/") + 1);
+}

@@ -1,0 +1,131 @@
+/**
+ * `npm run rehearse`: rehearses a release offline on the real Pulumi engine and the real
+ * policy pack, with a stand-in AWS provider in an isolated workspace. Exit 0 only when every
+ * step ends as the release strategy demands.
+ */
+import { randomBytes } from "crypto";
+import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
+import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
+import { promote } from "./lib/promote";
+import { formatPromoteReport } from "./lib/report";
+import { runStep, STEPS } from "./lib/rehearsal";
+import { OfflineBackend } from "./lib/stacks";
+
+const USAGE = `usage: npm run rehearse -- [options]
+
+Rehearses a release offline: dev, then prod refused before staging, staging, prod,
+the next release through staging and prod, then prod refused when ahead of staging
+and when its config drifts from staging.
+
+options:
+  --workspace DIR   use (and keep) this workspace directory instead of a temporary one
+  --keep            keep the temporary workspace and print its path
+  --step NAME       run only this step (repeatable); see --list
+  --stack NAME      promote one stack (dev, staging or prod) instead of the steps; needs --version
+  --version V       the release version for --stack
+  --list            list the steps and exit
+  --quiet           hide the engine's progress output
+  -h, --help        show this help`;
+
+const ONCALL_KEY = "atlas:oncallEndpoint";
+
+async function main(): Promise<number> {
+    const { values: flags } = parseFlags(
+        process.argv.slice(2),
+        {
+            workspace: { type: "string" },
+            keep: { type: "boolean" },
+            step: { type: "string", multiple: true },
+            stack: { type: "string" },
+            version: { type: "string" },
+            list: { type: "boolean" },
+            quiet: { type: "boolean" },
+        },
+        USAGE,
+    );
+    if (flags.help) {
+        console.log(USAGE);
+        return EXIT.ok;
+    }
+    if (flags.list) {
+        STEPS.forEach((step, i) => console.log(`${i + 1}. ${step.name.padEnd(20)} ${step.title} (${step.target} @ ${step.version}; expect ${step.expect.outcome})`));
+        return EXIT.ok;
+    }
+    const steps = selectSteps(flags.step ?? []);
+    requireOneOf("stack", flags.stack, STACK_NAMES);
+    if ((flags.stack === undefined) !== (flags.version === undefined)) {
+        throw new UsageError("--stack and --version go together: --stack prod --version 1.0.0");
+    }
+    if (flags.stack && flags.step) {
+        throw new UsageError("use either --stack or --step, not both");
+    }
+
+    const transcript: string[] = [];
+    const print = (line: string) => {
+        transcript.push(line);
+        console.log(line);
+    };
+    const onOutput = flags.quiet ? undefined : (chunk: string) => process.stdout.write(chunk.replace(/^(?=.)/gm, "      │ "));
+
+    print(`rehearse: preparing an offline workspace (building the Pulumi CLI on first use)…`);
+    const workspace = await OfflineWorkspace.create({ dir: flags.workspace });
+    const source = new OfflineBackend(workspace);
+    const oncallSecret = await prepareStacks(source);
+    print(`rehearse: ${source.description}; Pulumi ${workspace.cli.version}`);
+
+    let failed = 0;
+    const started = Date.now();
+    if (flags.stack && flags.version) {
+        const report = await promote(source, { target: flags.stack, version: flags.version, onOutput });
+        print(`\n${flags.stack} @ ${flags.version}: ${report.succeeded ? "deployed" : "not deployed"}`);
+        print(formatPromoteReport(report));
+        failed = report.succeeded ? 0 : 1;
+    } else {
+        for (const [index, step] of steps.entries()) {
+            print(`\n[${index + 1}/${steps.length}] ${step.title}: ${step.target} @ ${step.version} (expect ${step.expect.outcome})`);
+            const result = await runStep(source, step, onOutput);
+            print(formatPromoteReport(result.report));
+            print(result.mismatches.length === 0 ? `  ✔ as expected` : `  ✘ unexpected: ${result.mismatches.join("; ")}`);
+            failed += result.mismatches.length === 0 ? 0 : 1;
+        }
+    }
+
+    if (transcript.some((line) => line.includes(oncallSecret))) {
+        print(`\nrehearse: a secret config value appeared in this report; treat it as a defect in the policy pack or commands`);
+        failed += 1;
+    }
+    const kept = flags.workspace !== undefined || flags.keep === true;
+    print(`\nrehearse: ${failed === 0 ? "every step ended as expected" : `${failed} step(s) did not end as expected`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    if (kept) {
+        print(`rehearse: workspace kept at ${workspace.dir} (PULUMI_HOME=${workspace.pulumiHome}, backend file://${workspace.stateDir})`);
+    } else {
+        workspace.remove();
+    }
+    return failed === 0 ? EXIT.ok : EXIT.refused;
+}
+
+function selectSteps(names: string[]) {
+    for (const name of names) {
+        if (!STEPS.some((step) => step.name === name)) {
+            throw new UsageError(`unknown step "${name}"; steps are: ${STEPS.map((s) => s.name).join(", ")}`);
+        }
+    }
+    return names.length === 0 ? STEPS : STEPS.filter((step) => names.includes(step.name));
+}
+
+/** Creates the three stacks from the repo's stack files and sets prod's on-call secret. */
+async function prepareStacks(source: OfflineBackend): Promise<string> {
+    let secret = `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`;
+    for (const name of STACK_NAMES) {
+        const stack = await source.stack(name, { create: true });
+        const config = await stack.getAllConfig();
+        if (config[ONCALL_KEY]) {
+            secret = (await stack.getConfig(ONCALL_KEY)).value; // a kept workspace already has one
+        } else if (config["atlas:routeAlertsToOncall"]?.value === "true") {
+            await stack.setConfig(ONCALL_KEY, { value: secret, secret: true });
+        }
+    }
+    return secret;
+}
+
+runMain("rehearse", main);

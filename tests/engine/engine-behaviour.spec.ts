@@ -1,0 +1,93 @@
+/**
+ * Pins down, on the real engine, the behaviours the release design relies on: what a stack
+ * policy sees of stack references, of the root stack's outputs, of secrets and of values
+ * unknown during preview. If a Pulumi upgrade changes one of them, this fails first.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Stack } from "@pulumi/pulumi/automation";
+import { runWithPolicies } from "../../cli/lib/engine-run";
+import { OfflineWorkspace } from "../../tools/offline/workspace";
+
+const FIXTURES = path.join(__dirname, "fixtures");
+const PROBE_PACK = path.join(FIXTURES, "probe-pack");
+const SECRET = "probe-secret-value-4f1c";
+
+interface Seen {
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+}
+
+describe("engine behaviour the policy pack relies on", function () {
+    let workspace: OfflineWorkspace;
+    let prod: Stack;
+    let outFile: string;
+
+    const stagingProgram = async () => ({ release: { version: "1.0.0" }, token: pulumi.secret(SECRET) });
+    const prodProgram = async () => {
+        const provider = new aws.Provider("aws", { region: "eu-west-1", allowedAccountIds: ["333333333333"] });
+        const topic = new aws.sns.Topic("alerts", {}, { provider });
+        const staging = new pulumi.StackReference("organization/atlas/staging");
+        return { upstream: staging.getOutput("release"), upstreamToken: staging.getOutput("token"), topicArn: topic.arn };
+    };
+
+    async function seenBy(operation: "preview" | "update", touchOutput?: string) {
+        fs.rmSync(outFile, { force: true });
+        const outcome = await runWithPolicies(prod, operation, { policyPack: PROBE_PACK, policyConfig: { "record-stack": { outFile }, "touches-output": { outFile, touchOutput } } });
+        const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { seen: Seen[] });
+        const seen = records[records.length - 1].seen;
+        return { outcome, seen, root: seen.find((r) => r.type === "pulumi:pulumi:Stack") };
+    }
+
+    before(async function () {
+        workspace = await OfflineWorkspace.create({ projectSource: path.join(FIXTURES, "probe-project") });
+        outFile = path.join(workspace.dir, "seen.jsonl");
+        const staging = await workspace.stack("staging", stagingProgram);
+        const up = await staging.up();
+        assert.equal(up.summary.result, "succeeded");
+        prod = await workspace.stack("prod", prodProgram);
+    });
+
+    after(() => workspace?.remove());
+
+    it("does not show StackReference reads to stack policies", async () => {
+        const { seen } = await seenBy("preview");
+        assert.deepEqual(seen.filter((r) => r.type === "pulumi:pulumi:StackReference"), []);
+        assert.ok(seen.some((r) => r.type === "aws:sns/topic:Topic"), "custom resources are visible");
+    });
+
+    it("shows the root stack's outputs, including values read through a reference, in preview and update", async () => {
+        for (const operation of ["preview", "update"] as const) {
+            const { root } = await seenBy(operation);
+            assert.ok(root, `${operation}: the root stack resource is visible`);
+            assert.deepEqual(root.props.upstream, { version: "1.0.0" }, `${operation}: stack reference output carried`);
+        }
+    });
+
+    it("hands secret outputs to policies unmasked", async () => {
+        const { root } = await seenBy("preview");
+        assert.equal(root?.props.upstreamToken, SECRET);
+    });
+
+    it("reports outputs unknown during preview as unknown, and known after the update", async () => {
+        await prod.destroy();
+        const preview = await seenBy("preview");
+        assert.equal(preview.root?.props.topicArn, "<unknown during preview>");
+        const update = await seenBy("update");
+        assert.match(String(update.root?.props.topicArn), /^arn:aws:sns:eu-west-1:333333333333:alerts/);
+    });
+
+    it("downgrades a mandatory policy that touches an unknown value to advisory during preview", async () => {
+        await prod.destroy();
+        const { outcome } = await seenBy("preview", "topicArn");
+        const touched = outcome.violations.find((v) => v.policy === "touches-output");
+        assert.ok(touched, "the engine reports the policy");
+        assert.equal(touched.level, "advisory");
+        assert.match(touched.message, /can't be known during preview/);
+        assert.equal(outcome.succeeded, true, "so a gate written this way would let the preview pass");
+    });
+});
