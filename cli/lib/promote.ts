@@ -29,6 +29,8 @@ export interface PromoteReport {
     target: string;
     version: string;
     upstream: StackFacts | null;
+    /** Why the upstream's facts were not passed to the pack (which then refuses a prod update). */
+    evidenceWithheld: string | null;
     preview: RunOutcome;
     update: RunOutcome | null;
     /** True when every step that ran succeeded (the update included, unless previewOnly). */
@@ -41,20 +43,16 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     const target = await source.stack(options.target);
     const upstreamName = await configValue(target, UPSTREAM_STACK_KEY);
     const upstream = upstreamName ? await readUpstream(source, upstreamName) : null;
-    const policyConfig = policyConfigFor({
-        target: await source.qualified(options.target),
-        version: options.version,
-        upstream,
-        overrides: options.policyOverrides,
-    });
-    const run = { policyPack, policyConfig, onOutput: options.onOutput, message: releaseMessage(options.version) };
+    const plan = policyConfigFor({ target: await source.qualified(options.target), upstream, overrides: options.policyOverrides });
+    const run = { policyPack, policyConfig: plan.config, onOutput: options.onOutput, message: releaseMessage(options.version) };
+    const report = { target: options.target, version: options.version, upstream, evidenceWithheld: plan.evidenceWithheld };
 
     const preview = await runWithPolicies(target, "preview", run);
     if (!preview.succeeded || options.previewOnly) {
-        return { target: options.target, version: options.version, upstream, preview, update: null, succeeded: preview.succeeded };
+        return { ...report, preview, update: null, succeeded: preview.succeeded };
     }
     const update = await runWithPolicies(target, "update", run);
-    return { target: options.target, version: options.version, upstream, preview, update, succeeded: update.succeeded };
+    return { ...report, preview, update, succeeded: update.succeeded };
 }
 
 async function readUpstream(source: StackSource, name: string): Promise<StackFacts> {

@@ -24,6 +24,9 @@ export function formatPromoteReport(report: PromoteReport): string {
                 (last ? `, last update ${last.result}${last.version ? ` at ${last.version}` : ""}` : ", never updated"),
         );
     }
+    if (report.evidenceWithheld) {
+        lines.push(`upstream facts not passed to the policy pack: ${report.evidenceWithheld}`);
+    }
     for (const outcome of [report.preview, report.update]) {
         if (!outcome) {
             continue;

@@ -14,6 +14,8 @@ export function releaseMessage(version: string): string {
 
 export interface LastUpdate {
     result: string;
+    /** The stack's update counter for that update. */
+    updateVersion: number;
     /** The release the update deployed, when it was made by `promote`. */
     version: string | null;
     endTime: string | null;
@@ -41,6 +43,7 @@ export async function readStackFacts(stack: Stack, qualifiedName: string): Promi
         lastUpdate: update
             ? {
                   result: update.result,
+                  updateVersion: update.version,
                   version: RELEASE_MESSAGE.exec(update.message ?? "")?.[1] ?? null,
                   endTime: update.endTime ? new Date(update.endTime).toISOString() : null,
               }

@@ -1,0 +1,53 @@
+/**
+ * Reads a stack's parity-relevant config from its stack file (`Pulumi.<stack>.yaml`), with
+ * the defaults the program applies, without running the program or decrypting secrets.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../src/config";
+import { parseValue } from "../../src/config/values";
+import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
+import { ParityValue } from "../../policy-pack/src/contract/release-facts";
+
+/** Stands in for an encrypted value: stack files of different stacks cannot be compared on it. */
+export const ENCRYPTED = "[secret: encrypted in the stack file; compare with --deployed]";
+
+export class StackFileError extends Error {}
+
+export function stackFilePath(projectDir: string, stack: string): string {
+    return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+export function parityConfigFromStackFile(projectDir: string, stack: string): Record<string, ParityValue> {
+    const file = stackFilePath(projectDir, stack);
+    if (!fs.existsSync(file)) {
+        throw new StackFileError(`no stack file ${path.relative(process.cwd(), file) || file} for stack "${stack}"; create the stack with \`pulumi stack init ${stack}\``);
+    }
+    let document: unknown;
+    try {
+        document = yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new StackFileError(`${file} is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
+    const config = ((document as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+    const parity: Record<string, ParityValue> = {};
+    for (const key of CONFIG_KEY_NAMES.filter((k) => !isEnvironmentSpecificKey(k))) {
+        const raw = config[qualified(key)];
+        if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && "secure" in raw) {
+            parity[key] = ENCRYPTED;
+        } else if (raw === undefined) {
+            const fallback = CONFIG_KEYS[key].default;
+            if (fallback !== undefined) {
+                parity[key] = fallback as ParityValue;
+            }
+        } else {
+            const parsed = parseValue(CONFIG_KEYS[key], typeof raw === "string" ? raw : JSON.stringify(raw));
+            if (!parsed.ok) {
+                throw new StackFileError(`${file}: ${qualified(key)} is ${parsed.found}, which the program rejects; run \`pulumi preview -s ${stack}\` for the full message`);
+            }
+            parity[key] = parsed.value as ParityValue;
+        }
+    }
+    return parity;
+}
