@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../src/config";
+import { KeySpec } from "../../src/config/schema";
 import { parseValue } from "../../src/config/values";
 import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
 import { ParityValue } from "../../policy-pack/src/contract/release-facts";
@@ -37,7 +38,7 @@ export function parityConfigFromStackFile(projectDir: string, stack: string): Re
         if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && "secure" in raw) {
             parity[key] = ENCRYPTED;
         } else if (raw === undefined) {
-            const fallback = CONFIG_KEYS[key].default;
+            const fallback = (CONFIG_KEYS[key] as KeySpec).default;
             if (fallback !== undefined) {
                 parity[key] = fallback as ParityValue;
             }

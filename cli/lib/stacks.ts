@@ -29,7 +29,8 @@ export class LoggedInBackend implements StackSource {
 
     async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
         const args = { stackName: name, workDir: REPO_ROOT };
-        const opts = { envVars: this.releaseVersion ? { [RELEASE_VERSION_ENV]: this.releaseVersion } : {} };
+        const envVars: Record<string, string> = this.releaseVersion ? { [RELEASE_VERSION_ENV]: this.releaseVersion } : {};
+        const opts = { envVars };
         return options.create ? LocalWorkspace.createOrSelectStack(args, opts) : LocalWorkspace.selectStack(args, opts);
     }
 
