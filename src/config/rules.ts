@@ -1,0 +1,118 @@
+/**
+ * Rules that relate several keys. They only see keys whose own value was valid, so one bad
+ * value is reported once, by the key check, and not again by every rule that reads it.
+ */
+import { removeCommand, setCommand } from "./fixes";
+import { ConfigProblem } from "./problems";
+import { AtlasConfig, qualified } from "./schema";
+
+type Checked = Partial<AtlasConfig>;
+
+interface CrossRule {
+    /** Returns the problem, or undefined when the rule holds or cannot be judged. */
+    check(config: Checked, stack: string): ConfigProblem | undefined;
+}
+
+/** A principal list that only one environment may grant. */
+function principalsOnlyIn(key: "developerPrincipals" | "qaPrincipals" | "consumerPrincipals", environment: string): CrossRule {
+    return {
+        check(config, stack) {
+            const principals = config[key];
+            if (!principals || principals.length === 0 || !config.environment || config.environment === environment) {
+                return undefined;
+            }
+            return {
+                key: qualified(key),
+                found: `${principals.length} principal(s) in environment "${config.environment}"`,
+                expected: `no principals outside ${environment} (this access exists in ${environment} only)`,
+                fix: removeCommand(stack, key),
+            };
+        },
+    };
+}
+
+export const CROSS_RULES: readonly CrossRule[] = [
+    principalsOnlyIn("developerPrincipals", "dev"),
+    principalsOnlyIn("qaPrincipals", "staging"),
+    principalsOnlyIn("consumerPrincipals", "prod"),
+    {
+        check(config, stack) {
+            if (config.protectStatefulResources !== false || (config.environment !== "staging" && config.environment !== "prod")) {
+                return undefined;
+            }
+            return {
+                key: qualified("protectStatefulResources"),
+                found: `false in environment "${config.environment}"`,
+                expected: "true in staging and prod (stateful resources are protected and retained on delete)",
+                fix: setCommand(stack, "protectStatefulResources", "true"),
+            };
+        },
+    },
+    {
+        check(config, stack) {
+            if (config.environment !== "prod" || config.upstreamStack !== undefined) {
+                return undefined;
+            }
+            return {
+                key: qualified("upstreamStack"),
+                found: "no value in environment \"prod\"",
+                expected: "the stack prod is promoted from (staging)",
+                fix: setCommand(stack, "upstreamStack", "staging"),
+            };
+        },
+    },
+    {
+        check(config, stack) {
+            const upstream = config.upstreamStack;
+            if (upstream === undefined || upstream.split("/").pop() !== stack) {
+                return undefined;
+            }
+            return {
+                key: qualified("upstreamStack"),
+                found: JSON.stringify(upstream),
+                expected: "another stack than this one",
+                fix: setCommand(stack, "upstreamStack", "staging"),
+            };
+        },
+    },
+    {
+        check(config, stack) {
+            if (config.environment !== "prod" || config.routeAlertsToOncall !== false) {
+                return undefined;
+            }
+            return {
+                key: qualified("routeAlertsToOncall"),
+                found: "false in environment \"prod\"",
+                expected: "true in prod (prod alerts page on-call)",
+                fix: setCommand(stack, "routeAlertsToOncall", "true"),
+            };
+        },
+    },
+    {
+        check(config, stack) {
+            if (config.routeAlertsToOncall !== true || config.oncallEndpoint !== undefined) {
+                return undefined;
+            }
+            return {
+                key: qualified("oncallEndpoint"),
+                found: "no value while atlas:routeAlertsToOncall is true",
+                expected: "the on-call pager's https endpoint, set as a secret",
+                fix: setCommand(stack, "oncallEndpoint", "https://..."),
+            };
+        },
+    },
+    {
+        check(config, stack) {
+            const { namePrefix, environment } = config;
+            if (!namePrefix || !environment || namePrefix.split("-").includes(environment)) {
+                return undefined;
+            }
+            return {
+                key: qualified("namePrefix"),
+                found: JSON.stringify(namePrefix),
+                expected: `a prefix containing the environment name "${environment}" as a dash-separated word`,
+                fix: setCommand(stack, "namePrefix", `atlas-${environment}`),
+            };
+        },
+    },
+];
