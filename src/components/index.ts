@@ -1,0 +1,16 @@
+export { Access } from "./access";
+export type { AccessArgs } from "./access";
+export { Catalog } from "./catalog";
+export type { CatalogArgs } from "./catalog";
+export { AtlasNames, BUCKET_ROLES } from "./names";
+export type { BucketRole } from "./names";
+export { Observability } from "./observability";
+export type { ObservabilityArgs } from "./observability";
+export { Orchestration } from "./orchestration";
+export type { OrchestrationArgs } from "./orchestration";
+export { Processing } from "./processing";
+export type { ProcessingArgs } from "./processing";
+export { Query } from "./query";
+export type { QueryArgs } from "./query";
+export { Storage } from "./storage";
+export type { StorageArgs } from "./storage";
