@@ -1,0 +1,3 @@
+import { atlasProgram } from "./src/program";
+
+export = atlasProgram;
