@@ -108,7 +108,7 @@ export function parseReleaseSummary(value: unknown, what: string): Parsed<Releas
     for (const [field, type] of Object.entries(SUMMARY_FIELDS)) {
         const actual = record[field];
         if (typeof actual !== type || actual === null || (type === "string" && actual === "")) {
-            problems.push(`${what}: field "${field}" should be a ${type === "object" ? "map" : `non-empty ${type}`} (got ${describeType(actual)})`);
+            problems.push(`${what}: field "${field}" should be a ${type === "object" ? "map" : type === "string" ? "non-empty string" : type} (got ${describeType(actual)})`);
         }
     }
     if (problems.length === 0 && !/^sha256:[0-9a-f]{64}$/.test(record.configDigest as string)) {

@@ -1,0 +1,54 @@
+/**
+ * The `environmentIdentity` stack output: who this stack is, as the environment guardrails need
+ * it. These values are environment-specific, so they are not part of `release.parityConfig`.
+ */
+import { Parsed, describeType } from "./release-facts";
+
+export const ENVIRONMENT_IDENTITY_OUTPUT = "environmentIdentity";
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface EnvironmentIdentity {
+    environment: Environment;
+    /** The only account this stack may deploy to (12 digits). */
+    awsAccountId: string;
+    /** Prefix of every physical resource name of this stack, e.g. `atlas-prod`. */
+    namePrefix: string;
+    /** IAM principal ARNs of developers (`atlas:developerPrincipals`). */
+    developerPrincipals: string[];
+    /** IAM principal ARNs of data consumers (`atlas:consumerPrincipals`). */
+    consumerPrincipals: string[];
+}
+
+export function isEnvironment(value: unknown): value is Environment {
+    return (ENVIRONMENTS as readonly unknown[]).includes(value);
+}
+
+/** Reads the identity from an untrusted stack output; every problem is reported, none thrown. */
+export function parseEnvironmentIdentity(value: unknown, what: string): Parsed<EnvironmentIdentity> {
+    if (value === undefined || value === null) {
+        return { ok: false, problems: [`${what} is missing`] };
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+        return { ok: false, problems: [`${what} is not an object (got ${describeType(value)})`] };
+    }
+    const record = value as Record<string, unknown>;
+    const problems: string[] = [];
+    if (!isEnvironment(record.environment)) {
+        problems.push(`${what}: field "environment" should be one of ${ENVIRONMENTS.join(", ")}`);
+    }
+    if (typeof record.awsAccountId !== "string" || !/^\d{12}$/.test(record.awsAccountId)) {
+        problems.push(`${what}: field "awsAccountId" should be a 12-digit account id`);
+    }
+    if (typeof record.namePrefix !== "string" || record.namePrefix === "") {
+        problems.push(`${what}: field "namePrefix" should be a non-empty string (got ${describeType(record.namePrefix)})`);
+    }
+    for (const field of ["developerPrincipals", "consumerPrincipals"]) {
+        const list = record[field];
+        if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) {
+            problems.push(`${what}: field "${field}" should be a list of ARNs (got ${describeType(list)})`);
+        }
+    }
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, value: record as unknown as EnvironmentIdentity };
+}
