@@ -1,0 +1,26 @@
+import { EnforcementLevel } from "@pulumi/policy";
+
+/**
+ * The one place where each policy's default enforcement level is set.
+ *
+ * Every level can be changed per run through policy config, which the engine applies before a
+ * policy runs: `{"prod-version-matches-staging": "advisory"}` (or `{"<policy>": {"enforcementLevel":
+ * "advisory", ...}}`). A pull-request check uses that to report the version gate as advisory while
+ * parity stays mandatory. Cost caps only advise: dev is for experiments.
+ */
+export const ENFORCEMENT_LEVELS = {
+    "prod-references-staging": "mandatory",
+    "prod-version-matches-staging": "mandatory",
+    "staging-prod-parity": "mandatory",
+    "staging-evidence-verified": "mandatory",
+    "no-developer-access": "mandatory",
+    "consumer-access-prod-only": "mandatory",
+    "s3-bucket-protections": "mandatory",
+    "kms-key-rotation": "mandatory",
+    "prod-stateful-protected": "mandatory",
+    "provider-environment-and-account": "mandatory",
+    "no-cross-environment-references": "mandatory",
+    "dev-cost-guardrails": "advisory",
+} as const satisfies Record<string, EnforcementLevel>;
+
+export type PolicyName = keyof typeof ENFORCEMENT_LEVELS;

@@ -1,0 +1,58 @@
+/**
+ * Where the release gate gets its facts: prod's own `release` output, staging's facts as the
+ * prod program claims them (`upstreamRelease`), and staging's facts as the release tooling read
+ * them from the staging stack (policy config `stagingEvidence`). Each reader fails closed with
+ * problems that name the source.
+ */
+import { Parsed, ReleaseFacts, RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, parseReleaseFacts } from "./contract/release-facts";
+import { ReleaseGateConfig, StagingEvidence } from "./config";
+import { Finding } from "./policy-kit";
+import { StackView, namesStack } from "./stack-view";
+
+export const PROMOTE_COMMAND = "npm run promote -- --stack prod";
+
+export function readOwnRelease(view: StackView): Parsed<ReleaseFacts> {
+    return parseReleaseFacts(view.outputs[RELEASE_OUTPUT], `${view.stack}'s \`${RELEASE_OUTPUT}\` output`);
+}
+
+export function readClaimedStaging(view: StackView): Parsed<ReleaseFacts> {
+    return parseReleaseFacts(view.outputs[UPSTREAM_RELEASE_OUTPUT], `${view.stack}'s \`${UPSTREAM_RELEASE_OUTPUT}\` output (staging's facts as the program read them)`);
+}
+
+export function readUpstreamStack(view: StackView): unknown {
+    return view.outputs[UPSTREAM_STACK_OUTPUT];
+}
+
+/** Staging's facts as the tooling read them; `undefined` when the run carries no evidence. */
+export function readEvidence(view: StackView, config: ReleaseGateConfig): Parsed<StagingEvidence> | undefined {
+    const evidence = config.stagingEvidence;
+    if (evidence === undefined) {
+        return undefined;
+    }
+    const facts = parseReleaseFacts(evidence.stagingRelease, "policy config stagingEvidence.stagingRelease");
+    if (!facts.ok) {
+        return facts;
+    }
+    if (!namesStack(evidence.targetStack, view)) {
+        return { ok: false, problems: [`policy config stagingEvidence is for stack "${evidence.targetStack}", not for this stack (${view.project}/${view.stack})`] };
+    }
+    return { ok: true, value: { ...evidence, stagingRelease: facts.value } };
+}
+
+/** The staging facts to judge by: the tooling's evidence when given, else the program's claim. */
+export function stagingFactsFor(view: StackView, config: ReleaseGateConfig): Parsed<{ facts: ReleaseFacts; evidence?: StagingEvidence }> {
+    const evidence = readEvidence(view, config);
+    if (evidence === undefined) {
+        const claimed = readClaimedStaging(view);
+        return claimed.ok ? { ok: true, value: { facts: claimed.value } } : claimed;
+    }
+    return evidence.ok ? { ok: true, value: { facts: evidence.value.stagingRelease, evidence: evidence.value } } : evidence;
+}
+
+/** Findings for facts that could not be read, with the fix for where they come from. */
+export function unreadable(problems: string[], fix: string): Finding[] {
+    return problems.map((problem) => ({ problem, fix }));
+}
+
+export const FIX_OWN_RELEASE = "export the `release` output (ReleaseFacts, format atlas.release/v1) from the program; redeploy with this release's program";
+export const FIX_UPSTREAM = `deploy staging with this release, then run \`${PROMOTE_COMMAND}\`, which reads staging's facts and passes them to the pack`;

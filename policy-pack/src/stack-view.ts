@@ -1,0 +1,44 @@
+/**
+ * What every policy needs to know about the stack under evaluation, read from the resources the
+ * engine passes: the stack's name (from URNs, which the program cannot choose), its environment,
+ * and its outputs (the props of `pulumi:pulumi:Stack`).
+ */
+import { PolicyResource } from "@pulumi/policy";
+import { ENVIRONMENTS, Environment, isEnvironment } from "./contract/environment-identity";
+
+export interface StackView {
+    project: string;
+    /** The stack's short name, as in its URNs: `prod`. */
+    stack: string;
+    /** The environment the stack name stands for; stack names are environment names. */
+    environment: Environment;
+    /** The root stack outputs (unknown values still throw on access). */
+    outputs: Record<string, unknown>;
+    resources: PolicyResource[];
+}
+
+export type StackViewResult = { ok: true; view: StackView } | { ok: false; problem: string };
+
+const URN = /^urn:pulumi:([^:]+)::([^:]+)::/;
+
+export function readStackView(resources: PolicyResource[]): StackViewResult {
+    const match = resources.length > 0 ? URN.exec(resources[0].urn) : null;
+    if (!match) {
+        return { ok: false, problem: "the engine passed no resources with a stack URN, so the stack cannot be identified" };
+    }
+    const [, stack, project] = match;
+    if (!isEnvironment(stack)) {
+        return {
+            ok: false,
+            problem: `stack "${stack}" is not one of the environments ${ENVIRONMENTS.join(", ")}; the pack decides which rules apply from the stack name`,
+        };
+    }
+    const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    return { ok: true, view: { project, stack, environment: stack, outputs: stackResource?.props ?? {}, resources } };
+}
+
+/** `organization/atlas/prod` names this stack when its project and stack parts match. */
+export function namesStack(qualifiedName: string, view: Pick<StackView, "project" | "stack">): boolean {
+    const parts = qualifiedName.split("/");
+    return parts.length === 3 && parts[1] === view.project && parts[2] === view.stack;
+}
