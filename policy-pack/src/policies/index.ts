@@ -1,0 +1,28 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { consumerAccessProdOnly, noDeveloperAccess } from "./access";
+import { devCostGuardrails } from "./dev-cost-guardrails";
+import { kmsKeyRotation } from "./kms-key-rotation";
+import { noCrossEnvironmentReferences } from "./no-cross-environment-references";
+import { prodReferencesStaging } from "./prod-references-staging";
+import { prodStatefulProtected } from "./prod-stateful-protected";
+import { prodVersionMatchesStaging } from "./prod-version-matches-staging";
+import { providerEnvironmentAndAccount } from "./provider-environment-and-account";
+import { s3BucketProtections } from "./s3-bucket-protections";
+import { stagingEvidenceVerified } from "./staging-evidence-verified";
+import { stagingProdParity } from "./staging-prod-parity";
+
+/** Release gate first, then guardrails; the order violations are listed in. */
+export const ALL_POLICIES: StackValidationPolicy[] = [
+    prodReferencesStaging,
+    prodVersionMatchesStaging,
+    stagingProdParity,
+    stagingEvidenceVerified,
+    noDeveloperAccess,
+    consumerAccessProdOnly,
+    s3BucketProtections,
+    kmsKeyRotation,
+    prodStatefulProtected,
+    providerEnvironmentAndAccount,
+    noCrossEnvironmentReferences,
+    devCostGuardrails,
+];
