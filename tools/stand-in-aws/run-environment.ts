@@ -1,0 +1,19 @@
+// How a run tells the stand-in whom the credentials belong to and which operations to fail: environment
+// variables, which the CLI passes on to the plugin process.
+import { FAULTS_ENV } from "./faults";
+import { CALLER_ACCOUNT_ENV } from "./provider-settings";
+
+export interface StandInOptions {
+    /** Operations to fail, each `<op>:<type>::<logical name>` (see faults.ts). */
+    readonly fail?: readonly string[];
+    /** The caller account of the fake credentials; the provider's allowedAccountIds decide otherwise. */
+    readonly callerAccount?: string;
+}
+
+/** Always sets both variables, so clearing an option also clears a value set for an earlier run. */
+export function standInEnv(options: StandInOptions): Record<string, string> {
+    return {
+        [FAULTS_ENV]: (options.fail ?? []).join(","),
+        [CALLER_ACCOUNT_ENV]: options.callerAccount ?? "",
+    };
+}
