@@ -4,8 +4,8 @@
  * them from the staging stack (policy config `stagingEvidence`). Each reader fails closed with
  * problems that name the source.
  */
-import { Parsed, ReleaseFacts, RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, parseReleaseFacts } from "./contract/release-facts";
-import { ReleaseGateConfig, StagingEvidence } from "./config";
+import { Parsed, ReleaseFacts, RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, describeType, parseReleaseFacts } from "./contract/release-facts";
+import { ReleaseGateConfig, StagingEvidence, UpdateResult } from "./config";
 import { Finding } from "./policy-kit";
 import { StackView, namesStack } from "./stack-view";
 
@@ -29,6 +29,10 @@ export function readEvidence(view: StackView, config: ReleaseGateConfig): Parsed
     if (evidence === undefined) {
         return undefined;
     }
+    const shapeProblems = evidenceShapeProblems(evidence);
+    if (shapeProblems.length > 0) {
+        return { ok: false, problems: shapeProblems };
+    }
     const facts = parseReleaseFacts(evidence.stagingRelease, "policy config stagingEvidence.stagingRelease");
     if (!facts.ok) {
         return facts;
@@ -37,6 +41,21 @@ export function readEvidence(view: StackView, config: ReleaseGateConfig): Parsed
         return { ok: false, problems: [`policy config stagingEvidence is for stack "${evidence.targetStack}", not for this stack (${view.project}/${view.stack})`] };
     }
     return { ok: true, value: { ...evidence, stagingRelease: facts.value } };
+}
+
+const UPDATE_RESULTS: readonly unknown[] = ["succeeded", "failed", "in-progress"] satisfies UpdateResult[];
+
+/** The engine validates the schema; this repeats the checks a silent pass would hinge on. */
+function evidenceShapeProblems(evidence: StagingEvidence): string[] {
+    const what = "policy config stagingEvidence";
+    const problems = (["targetStack", "stagingStack"] as const)
+        .filter((field) => typeof evidence[field] !== "string")
+        .map((field) => `${what}.${field} should be a fully qualified stack name (got ${describeType(evidence[field])})`);
+    const lastUpdate = evidence.stagingLastUpdate as Partial<StagingEvidence["stagingLastUpdate"]> | undefined;
+    if (!UPDATE_RESULTS.includes(lastUpdate?.result) || !Number.isInteger(lastUpdate?.updateVersion) || typeof lastUpdate?.releaseVersion !== "string") {
+        problems.push(`${what}.stagingLastUpdate should be {result: succeeded|failed|in-progress, updateVersion: integer, releaseVersion: string}`);
+    }
+    return problems;
 }
 
 /** The staging facts to judge by: the tooling's evidence when given, else the program's claim. */

@@ -220,7 +220,7 @@ describe("release gate", () => {
                     "Refused for stack \"prod\": prod's `upstreamRelease` disagrees with the staging stack's own facts (read by the release tooling from organization/atlas/staging):",
                     '  - version: staging "1.4.0", prod "1.5.0"',
                     `  - configDigest: staging "${digestOf(PARITY_CONFIG)}", prod "${digestOf(forgedConfig)}"`,
-                    "  - parity config config glueNumberOfWorkers: staging 4, prod 8",
+                    "  - config glueNumberOfWorkers: staging 4, prod 8",
                     '  ("staging" = read from the staging stack, "prod" = claimed by the prod program).',
                     "To fix: do not edit `upstreamRelease` by hand; let the program read it through its StackReference and run `npm run promote -- --stack prod` again.",
                 ].join("\n"),
@@ -232,6 +232,21 @@ describe("release gate", () => {
             const config = { stagingEvidence: evidence({ stagingStack: "organization/atlas/dev", stagingRelease: devFacts }) };
             const [message] = await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod", { upstreamStack: "organization/atlas/dev", upstreamRelease: devFacts }), config);
             assert.match(message, /  - the tooling's facts come from organization\/atlas\/dev \(environment dev\), not from this project's staging stack/);
+        });
+
+        it("refuses evidence without staging's last update rather than skipping the check", async () => {
+            const incomplete = { ...evidence(), stagingLastUpdate: undefined };
+            for (const policy of GATE_POLICIES) {
+                const messages = await messagesOf(policy, "prod", compliantStack("prod"), { stagingEvidence: incomplete });
+                assert.deepStrictEqual(messages.map((m) => m.split("\n")[0]), [
+                    'Refused for stack "prod": policy config stagingEvidence.stagingLastUpdate should be {result: succeeded|failed|in-progress, updateVersion: integer, releaseVersion: string}.',
+                ], policy.name);
+            }
+        });
+
+        it("refuses evidence whose stack names are not strings", async () => {
+            const [message] = await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod"), { stagingEvidence: { ...evidence(), targetStack: 7 } });
+            assert.match(message, /policy config stagingEvidence\.targetStack should be a fully qualified stack name \(got number\)/);
         });
 
         it("refuses tampered evidence", async () => {

@@ -40,8 +40,8 @@ export const stagingEvidenceVerified = stackPolicy<EvidenceVerificationConfig>({
         const disagreements = [
             ...checkStagingStack(view, evidence.value.stagingStack, verified),
             ...fieldDisagreements(verified, claimed.value),
-            ...compareParityConfig(verified.parityConfig, claimed.value.parityConfig).map((d) => `parity config ${describeDifference(d)}`),
-            ...compareResourceSets(verified.resources, claimed.value.resources).map((d) => describeDifference(d)),
+            ...compareParityConfig(verified.parityConfig, claimed.value.parityConfig).map(describeDifference),
+            ...compareResourceSets(verified.resources, claimed.value.resources).map(describeDifference),
         ];
         const upstreamStack = readUpstreamStack(view);
         if (upstreamStack !== evidence.value.stagingStack) {
