@@ -22,16 +22,18 @@ export function pulumiConfigSource(): ConfigSource {
 export function loadAtlasConfig(source: ConfigSource = pulumiConfigSource()): AtlasConfig {
     const problems: ConfigProblem[] = [...unknownKeyProblems(source)];
     const config: Partial<Record<ConfigKey, unknown>> = {};
+    const invalid = new Set<ConfigKey>();
     for (const key of CONFIG_KEY_NAMES) {
         const result = readKey(source, key);
         if ("problem" in result) {
             problems.push(result.problem);
+            invalid.add(key);
         } else {
             config[key] = result.value;
         }
     }
     const checked = config as Partial<AtlasConfig>;
-    for (const rule of CROSS_RULES) {
+    for (const rule of CROSS_RULES.filter((r) => !r.keys.some((key) => invalid.has(key)))) {
         const problem = rule.check(checked, source.stack);
         if (problem) {
             problems.push(problem);

@@ -1,14 +1,15 @@
 /**
- * Rules that relate several keys. They only see keys whose own value was valid, so one bad
- * value is reported once, by the key check, and not again by every rule that reads it.
+ * Rules that relate several keys. A rule is skipped when one of its keys has an invalid value,
+ * so one bad value is reported once, by its key check, and not again by every rule reading it.
  */
 import { removeCommand, setCommand } from "./fixes";
 import { ConfigProblem } from "./problems";
-import { AtlasConfig, qualified } from "./schema";
+import { AtlasConfig, ConfigKey, qualified } from "./schema";
 
 type Checked = Partial<AtlasConfig>;
 
-interface CrossRule {
+export interface CrossRule {
+    keys: readonly ConfigKey[];
     /** Returns the problem, or undefined when the rule holds or cannot be judged. */
     check(config: Checked, stack: string): ConfigProblem | undefined;
 }
@@ -16,6 +17,7 @@ interface CrossRule {
 /** A principal list that only one environment may grant. */
 function principalsOnlyIn(key: "developerPrincipals" | "qaPrincipals" | "consumerPrincipals", environment: string): CrossRule {
     return {
+        keys: [key, "environment"],
         check(config, stack) {
             const principals = config[key];
             if (!principals || principals.length === 0 || !config.environment || config.environment === environment) {
@@ -36,6 +38,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
     principalsOnlyIn("qaPrincipals", "staging"),
     principalsOnlyIn("consumerPrincipals", "prod"),
     {
+        keys: ["protectStatefulResources", "environment"],
         check(config, stack) {
             if (config.protectStatefulResources !== false || (config.environment !== "staging" && config.environment !== "prod")) {
                 return undefined;
@@ -49,6 +52,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         },
     },
     {
+        keys: ["upstreamStack", "environment"],
         check(config, stack) {
             if (config.environment !== "prod" || config.upstreamStack !== undefined) {
                 return undefined;
@@ -62,6 +66,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         },
     },
     {
+        keys: ["upstreamStack"],
         check(config, stack) {
             const upstream = config.upstreamStack;
             if (upstream === undefined || upstream.split("/").pop() !== stack) {
@@ -76,6 +81,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         },
     },
     {
+        keys: ["routeAlertsToOncall", "environment"],
         check(config, stack) {
             if (config.environment !== "prod" || config.routeAlertsToOncall !== false) {
                 return undefined;
@@ -89,6 +95,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         },
     },
     {
+        keys: ["routeAlertsToOncall", "oncallEndpoint"],
         check(config, stack) {
             if (config.routeAlertsToOncall !== true || config.oncallEndpoint !== undefined) {
                 return undefined;
@@ -102,6 +109,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         },
     },
     {
+        keys: ["namePrefix", "environment"],
         check(config, stack) {
             const { namePrefix, environment } = config;
             if (!namePrefix || !environment || namePrefix.split("-").includes(environment)) {

@@ -77,7 +77,7 @@ export const CONFIG_KEYS = {
         description: "Subscribe the on-call endpoint to the alert topic (required in prod).",
     },
     oncallEndpoint: {
-        type: "string", optional: true, secret: true, pattern: /^https:\/\/\S+$/, patternHint: "an https:// URL", example: "https://events.pagerduty.com/integration/<key>/enqueue",
+        type: "string", optional: true, secret: true, pattern: /^https:\/\/\S+$/, patternHint: "an https:// URL", example: "https://...",
         description: "Secret https endpoint of the on-call pager; set with `pulumi config set --secret`.",
     },
     teamAlertEmail: {
