@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { ENVIRONMENT_IDENTITY_OUTPUT, EnvironmentIdentity } from "../policy-pack/src/contract/environment-identity";
 import { RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT } from "../policy-pack/src/contract/release-facts";
 import { Access, AtlasNames, BUCKET_ROLES, Catalog, Observability, Orchestration, Processing, Query, Storage } from "./components";
 import { AtlasConfig, loadAtlasConfig, pulumiConfigSource } from "./config";
@@ -31,7 +32,23 @@ export async function atlasProgram(): Promise<Record<string, unknown>> {
         resources: tracker.resources(),
         isSecret: source.isSecret,
     });
-    return { [RELEASE_OUTPUT]: facts, ...platform, ...upstreamOutputs(config.upstreamStack) };
+    return {
+        [RELEASE_OUTPUT]: facts,
+        [ENVIRONMENT_IDENTITY_OUTPUT]: environmentIdentity(config),
+        ...platform,
+        ...upstreamOutputs(config.upstreamStack),
+    };
+}
+
+/** Who this stack is, for the policy pack's environment guardrails (not part of the parity facts). */
+function environmentIdentity(config: AtlasConfig): EnvironmentIdentity {
+    return {
+        environment: config.environment,
+        awsAccountId: config.awsAccountId,
+        namePrefix: config.namePrefix,
+        developerPrincipals: [...config.developerPrincipals],
+        consumerPrincipals: [...config.consumerPrincipals],
+    };
 }
 
 function buildPlatform(config: AtlasConfig, version: string): Record<string, unknown> {

@@ -1,5 +1,6 @@
 /** Each stack file, run under mocks: who can access what, encryption, protection, alerting, isolation. */
 import { strict as assert } from "assert";
+import { parseEnvironmentIdentity } from "../../policy-pack/src/contract/environment-identity";
 import {
     Inputs, ProgramRun, RegisteredResource, STACKS, StackName, TEST_ONCALL_ENDPOINT,
     mockId, parsedJson, programResources, resource, resourcesOfType, runStack, stackConfig,
@@ -153,6 +154,18 @@ for (const stack of STACKS) {
             for (const alarm of alarms) {
                 assert.deepEqual(alarm.inputs.alarmActions, ["arn:mock:aws:sns/topic:Topic:alert-topic"]);
             }
+        });
+
+        it("exports who it is for the policy pack's environment guardrails", () => {
+            const parsed = parseEnvironmentIdentity(run.outputs?.environmentIdentity, "environmentIdentity");
+            assert.ok(parsed.ok, parsed.ok ? "" : parsed.problems.join("\n"));
+            assert.deepEqual(parsed.value, {
+                environment: stack,
+                awsAccountId: expected.account,
+                namePrefix: config["atlas:namePrefix"],
+                developerPrincipals: JSON.parse(config["atlas:developerPrincipals"]),
+                consumerPrincipals: JSON.parse(config["atlas:consumerPrincipals"]),
+            });
         });
 
         it("never writes the on-call endpoint into its outputs", () => {
