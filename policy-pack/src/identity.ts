@@ -1,6 +1,5 @@
 import { ENVIRONMENT_IDENTITY_OUTPUT, EnvironmentIdentity, parseEnvironmentIdentity } from "./contract/environment-identity";
-import { Finding } from "./policy-kit";
-import { unreadable } from "./release-sources";
+import { Finding, unreadable } from "./policy-kit";
 import { StackView } from "./stack-view";
 
 /** The stack's `environmentIdentity` output, which must describe the environment its name says. */

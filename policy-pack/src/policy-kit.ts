@@ -19,6 +19,11 @@ export interface Finding {
     resource?: PolicyResource;
 }
 
+/** Findings for facts that could not be read, with the fix for where they come from. */
+export function unreadable(problems: string[], fix: string): Finding[] {
+    return problems.map((problem) => ({ problem, fix }));
+}
+
 export interface StackCheck<C> {
     name: PolicyName;
     description: string;

@@ -6,7 +6,6 @@
  */
 import { Parsed, ReleaseFacts, RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, describeType, parseReleaseFacts } from "./contract/release-facts";
 import { ReleaseGateConfig, StagingEvidence, UpdateResult } from "./config";
-import { Finding } from "./policy-kit";
 import { StackView, namesStack } from "./stack-view";
 
 export const PROMOTE_COMMAND = "npm run promote -- --stack prod";
@@ -66,11 +65,6 @@ export function stagingFactsFor(view: StackView, config: ReleaseGateConfig): Par
         return claimed.ok ? { ok: true, value: { facts: claimed.value } } : claimed;
     }
     return evidence.ok ? { ok: true, value: { facts: evidence.value.stagingRelease, evidence: evidence.value } } : evidence;
-}
-
-/** Findings for facts that could not be read, with the fix for where they come from. */
-export function unreadable(problems: string[], fix: string): Finding[] {
-    return problems.map((problem) => ({ problem, fix }));
 }
 
 export const FIX_OWN_RELEASE = "export the `release` output (ReleaseFacts, format atlas.release/v1) from the program; redeploy with this release's program";

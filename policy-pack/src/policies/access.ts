@@ -1,4 +1,3 @@
-import { isEnvironmentSpecificRole } from "../contract/environment-keys";
 import { CONSUMER_ACCESS_SCHEMA, ConsumerAccessConfig, DEVELOPER_ACCESS_SCHEMA, DeveloperAccessConfig } from "../config";
 import { readIdentity, resourceLabel } from "../identity";
 import { allowedAmong, resourceDocuments } from "../policy-documents";
@@ -39,10 +38,13 @@ export const consumerAccessProdOnly = stackPolicy<ConsumerAccessConfig>({
     },
 });
 
-/** Resources of the audience's role (`developer-*`, `consumer-*`) and resource policies that let it in. */
+/**
+ * Resources of the audience's environment-specific role (`developer-*`, `consumer-*`, see
+ * ENVIRONMENT_SPECIFIC_RESOURCE_ROLES) and resource policies that let the audience in.
+ */
 function grantsTo(view: StackView, audience: "developer" | "consumer", principals: ReadonlySet<string>, fix: string): Finding[] {
     const roleResources = view.resources
-        .filter((r) => r.name.startsWith(`${audience}-`) && isEnvironmentSpecificRole(r.name))
+        .filter((r) => r.name.startsWith(`${audience}-`))
         .map((resource): Finding => ({ resource, problem: `${resourceLabel(resource)} is a ${audience} resource in ${view.environment}`, fix }));
     const grants = resourceDocuments(view.resources).flatMap(({ resource, what, document }): Finding[] => {
         if (!document.ok) {

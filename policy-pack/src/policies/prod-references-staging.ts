@@ -1,6 +1,6 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
-import { Finding, stackPolicy } from "../policy-kit";
-import { FIX_UPSTREAM, readClaimedStaging, readEvidence, readUpstreamStack, unreadable } from "../release-sources";
+import { Finding, stackPolicy, unreadable } from "../policy-kit";
+import { FIX_UPSTREAM, readClaimedStaging, readEvidence, readUpstreamStack } from "../release-sources";
 import { StackView, namesStack } from "../stack-view";
 
 /** Policy 1: a prod update must name the staging stack it was promoted from and carry its facts. */

@@ -1,6 +1,6 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
-import { Finding, stackPolicy } from "../policy-kit";
-import { FIX_OWN_RELEASE, FIX_UPSTREAM, PROMOTE_COMMAND, readOwnRelease, stagingFactsFor, unreadable } from "../release-sources";
+import { Finding, stackPolicy, unreadable } from "../policy-kit";
+import { FIX_OWN_RELEASE, FIX_UPSTREAM, PROMOTE_COMMAND, readOwnRelease, stagingFactsFor } from "../release-sources";
 
 /** Policy 2: prod gets only the release that staging last deployed successfully. */
 export const prodVersionMatchesStaging = stackPolicy<ReleaseGateConfig>({

@@ -2,8 +2,8 @@ import { canonicalJson } from "../contract/canonical";
 import { ReleaseFacts } from "../contract/release-facts";
 import { EVIDENCE_VERIFICATION_SCHEMA, EvidenceVerificationConfig } from "../config";
 import { compareParityConfig, compareResourceSets, describeDifference } from "../parity";
-import { stackPolicy } from "../policy-kit";
-import { FIX_UPSTREAM, PROMOTE_COMMAND, readClaimedStaging, readEvidence, readUpstreamStack, unreadable } from "../release-sources";
+import { stackPolicy, unreadable } from "../policy-kit";
+import { FIX_UPSTREAM, PROMOTE_COMMAND, readClaimedStaging, readEvidence, readUpstreamStack } from "../release-sources";
 import { StackView, namesStack } from "../stack-view";
 
 const COMPARED_FIELDS = ["project", "stack", "environment", "version", "promotable", "configDigest", "resourcesDigest"] as const;

@@ -1,8 +1,8 @@
 import { isTrackedType, resourceRole } from "../contract/release-facts";
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
 import { compareParityConfig, compareResourceSets, describeDifference, onlyInFirst } from "../parity";
-import { Finding, stackPolicy } from "../policy-kit";
-import { FIX_OWN_RELEASE, FIX_UPSTREAM, readOwnRelease, stagingFactsFor, unreadable } from "../release-sources";
+import { Finding, stackPolicy, unreadable } from "../policy-kit";
+import { FIX_OWN_RELEASE, FIX_UPSTREAM, readOwnRelease, stagingFactsFor } from "../release-sources";
 import { StackView } from "../stack-view";
 
 /**
