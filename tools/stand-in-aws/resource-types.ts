@@ -203,6 +203,12 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceBehaviour>> = {
             },
         }),
     },
+    "aws:glue/securityConfiguration:SecurityConfiguration": {
+        // Glue cannot change a security configuration: every change replaces it.
+        naming: named(255),
+        replaceOn: ["encryptionConfiguration"],
+        state: (i) => ({ id: i.name }),
+    },
     "aws:sfn/stateMachine:StateMachine": {
         naming: named(80, "namePrefix"),
         tagged: true,
