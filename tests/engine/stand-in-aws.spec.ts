@@ -179,6 +179,18 @@ describe("stand-in aws provider (real engine)", () => {
         assert.deepStrictEqual(changes((await stack.preview()).changeSummary), {});
     });
 
+    it("fails the delete named in ATLAS_STANDIN_FAIL, keeping the resource, and a rerun deletes it", async () => {
+        scenario.withTopic = false;
+        await withEnv(stack, { ATLAS_STANDIN_FAIL: "delete:aws:sns/topic:Topic::alerts" }, async () => {
+            await assert.rejects(stack.up(), /injected failure of delete for aws:sns\/topic:Topic::alerts/);
+        });
+        assert.ok(await resourceIn(stack, "aws:sns/topic:Topic"), "the topic is still in state");
+
+        const { summary } = await stack.up();
+        assert.deepStrictEqual(changes(summary.resourceChanges), { delete: 1 });
+        assert.strictEqual(await resourceIn(stack, "aws:sns/topic:Topic"), undefined);
+    });
+
     it("refuses every operation when the caller account is not in allowedAccountIds", async () => {
         await withEnv(stack, { ATLAS_STANDIN_CALLER_ACCOUNT: "999999999999" }, async () => {
             await assert.rejects(stack.preview(), /AWS Account ID not allowed: 999999999999/);
