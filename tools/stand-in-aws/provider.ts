@@ -49,7 +49,7 @@ export class StandInAwsProvider implements provider.Provider {
         const behaviour = behaviourOf(resourceType(urn));
         // `olds` are the previous outputs: a key missing from `news` is a removed input unless it is computed.
         const previous = plainMap(olds);
-        const computed = new Set(Object.keys(this.computed(behaviour, previous, { id, previous }).computed));
+        const computed = new Set(Object.keys(this.computedState(behaviour, previous, { id, previous }).computed));
         const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((key) =>
             key in news ? containsUnknown(news[key]) || !sameValue(olds[key], news[key]) : !computed.has(key),
         );
@@ -108,11 +108,12 @@ export class StandInAwsProvider implements provider.Provider {
         inputs: PropertyMap,
         existing?: ExistingResource,
     ): { id: string; outputs: PropertyMap } {
-        const { id, computed } = this.computed(behaviour, plainMap(inputs), existing);
+        const { id, computed } = this.computedState(behaviour, plainMap(inputs), existing);
         return { id, outputs: { ...computed, ...inputs } };
     }
 
-    private computed(
+    /** The id and the outputs the provider adds to the inputs (region, ARN, generated ids, tagsAll). */
+    private computedState(
         behaviour: ResourceBehaviour,
         inputs: PropertyMap,
         existing?: ExistingResource,
