@@ -7,7 +7,7 @@ import { Access, AtlasNames, BUCKET_ROLES, Catalog, Observability, Orchestration
 import { AtlasConfig, loadAtlasConfig, pulumiConfigSource } from "./config";
 import { ResourceTracker, assembleReleaseFacts, currentReleaseVersion } from "./release";
 
-export const PROJECT_TAG = "atlas";
+const PROJECT_TAG = "atlas";
 const REPOSITORY_ROOT = path.join(__dirname, "..");
 
 /**
@@ -154,6 +154,6 @@ function upstreamOutputs(upstreamStack: string | undefined): Record<string, unkn
 }
 
 /** `staging` → `<org>/<project>/staging`; an already qualified name is kept. */
-export function qualifyStackName(name: string): string {
+function qualifyStackName(name: string): string {
     return name.includes("/") ? name : `${pulumi.getOrganization()}/${pulumi.getProject()}/${name}`;
 }

@@ -117,12 +117,4 @@ export class AtlasNames {
     role(purpose: string): string {
         return `${this.prefix}-${purpose}`;
     }
-
-    roleArn(purpose: string): string {
-        return `arn:${this.partition}:iam::${this.placement.accountId}:role/${this.role(purpose)}`;
-    }
-
-    logGroupArn(name: string): string {
-        return this.regional("logs", `log-group:${name}`);
-    }
 }

@@ -1,10 +1,12 @@
 /** Each stack file, run under mocks: who can access what, encryption, protection, alerting, isolation. */
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import { parseEnvironmentIdentity } from "../../policy-pack/src/contract/environment-identity";
 import {
     Inputs, ProgramRun, RegisteredResource, STACKS, StackName, TEST_ONCALL_ENDPOINT,
     mockId, parsedJson, programResources, resource, resourcesOfType, runStack, stackConfig,
 } from "./support/atlas-under-mocks";
+import { ETL_SCRIPT_PATH } from "../../src/components/processing";
 
 const RELEASE_VERSION = "1.2.3";
 
@@ -188,6 +190,9 @@ for (const stack of STACKS) {
             assert.equal(workgroup.resultConfiguration.encryptionConfiguration.encryptionOption, "SSE_KMS");
             const rule = resource(run, "aws:cloudwatch/eventRule:EventRule", "pipeline-schedule").inputs;
             assert.equal(rule.scheduleExpression, config["atlas:pipelineSchedule"]);
+            const rules = resource(run, "aws:glue/dataQualityRuleset:DataQualityRuleset", "landing-quality-ruleset").inputs.ruleset;
+            assert.ok(rules.includes(`RowCount >= ${config["atlas:dataQualityMinRowCount"]}`), rules);
+            assert.ok(rules.includes(`Completeness "record_id" >= ${(Number(config["atlas:dataQualityMinCompletenessPercent"]) / 100).toFixed(2)}`), rules);
         });
     });
 }
@@ -229,6 +234,45 @@ describe("who can reach which data", () => {
     it("exports the human roles' ARNs only where they exist", () => {
         const roleOutputs = (run: ProgramRun) => Object.keys(run.outputs ?? {}).filter((k) => /^(developer|qa|consumer)RoleArn$/.test(k));
         assert.deepEqual([roleOutputs(runs.dev), roleOutputs(runs.staging), roleOutputs(runs.prod)], [["developerRoleArn"], ["qaRoleArn"], ["consumerRoleArn"]]);
+    });
+});
+
+describe("the pipeline", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runStack("dev");
+    });
+
+    it("uploads the repository's PySpark script and runs it as the ETL job", async () => {
+        const script = resource(run, "aws:s3/bucketObjectv2:BucketObjectv2", "etl-script").inputs;
+        assert.equal(await script.source.path, ETL_SCRIPT_PATH);
+        assert.ok(fs.existsSync(ETL_SCRIPT_PATH));
+        assert.equal(script.bucket, "atlas-dev-artifacts-111111111111");
+        const job = resource(run, "aws:glue/job:Job", "etl-job").inputs;
+        assert.equal(job.command.scriptLocation, `s3://atlas-dev-artifacts-111111111111/${script.key}`);
+        assert.equal(job.securityConfiguration, "atlas-dev-glue");
+    });
+
+    it("ingests, checks quality, and only then transforms and publishes", () => {
+        const machine = parsedJson(resource(run, "aws:sfn/stateMachine:StateMachine", "pipeline-state-machine").inputs.definition);
+        const states = machine.States as Record<string, Inputs>;
+        const successors = (state: Inputs): string[] =>
+            state.Type === "Choice" ? [...state.Choices.map((c: Inputs) => c.Next), state.Default] : state.Next ? [state.Next] : [];
+        const predecessors = (target: string) => Object.keys(states).filter((name) => successors(states[name]).includes(target));
+        assert.equal(machine.StartAt, "Ingest");
+        assert.deepEqual(predecessors("QualityCheck"), ["IngestDone"]);
+        assert.deepEqual(predecessors("Transform"), ["QualityPassed"]);
+        assert.deepEqual(successors(states.Transform), ["Publish"]);
+        assert.equal(states.Publish.End, true);
+        assert.deepEqual(states.QualityPassed.Choices, [{ Variable: "$.qualityResult.Score", NumericLessThan: 1, Next: "RecordQualityFailure" }]);
+        assert.equal(states.RecordQualityFailure.Next, "RejectDrop");
+        assert.equal(states.RejectDrop.Type, "Fail");
+    });
+
+    it("keeps its log groups encrypted with the environment's key", () => {
+        for (const logGroup of resourcesOfType(run, "aws:cloudwatch/logGroup:LogGroup")) {
+            assert.equal(logGroup.inputs.kmsKeyId, "arn:mock:aws:kms/key:Key:data-key", logGroup.name);
+        }
     });
 });
 

@@ -174,7 +174,8 @@ function unwrapSecrets(value: unknown): unknown {
     if (Array.isArray(value)) {
         return value.map(unwrapSecrets);
     }
-    if (typeof value === "object" && value !== null) {
+    // Plain objects only: assets and archives keep their class (and their promised fields).
+    if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
     }
     return value;
