@@ -3,12 +3,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { parseEnvironmentIdentity } from "../../policy-pack/src/contract/environment-identity";
 import {
-    Inputs, ProgramRun, RegisteredResource, STACKS, StackName, TEST_ONCALL_ENDPOINT,
-    mockId, parsedJson, programResources, resource, resourcesOfType, runStack, stackConfig,
+    Inputs, ProgramRun, RegisteredResource, STACKS, STACK_RUN_VERSION, StackName, TEST_ONCALL_ENDPOINT,
+    mockId, parsedJson, programResources, resource, resourcesOfType, runStack, stackConfig, stackRun,
 } from "./support/atlas-under-mocks";
 import { ETL_SCRIPT_PATH } from "../../src/components/processing";
-
-const RELEASE_VERSION = "1.2.3";
 
 interface Expected {
     account: string;
@@ -64,7 +62,7 @@ for (const stack of STACKS) {
     describe(`the ${stack} stack`, () => {
         let run: ProgramRun;
         before(async () => {
-            run = await runStack(stack, { env: { ATLAS_RELEASE_VERSION: RELEASE_VERSION } });
+            run = await stackRun(stack);
             assert.equal(run.error, undefined, run.error?.message);
         });
 
@@ -74,7 +72,7 @@ for (const stack of STACKS) {
             const provider = providers[0];
             assert.deepEqual(parsedJson(provider.inputs.allowedAccountIds), [expected.account]);
             assert.equal(provider.inputs.region, config["atlas:awsRegion"]);
-            assert.deepEqual(parsedJson(provider.inputs.defaultTags), { tags: { environment: stack, project: "atlas", release: RELEASE_VERSION } });
+            assert.deepEqual(parsedJson(provider.inputs.defaultTags), { tags: { environment: stack, project: "atlas", release: STACK_RUN_VERSION } });
             const awsResources = programResources(run).filter((r) => r.custom && r.type.startsWith("aws:"));
             const strays = awsResources.filter((r) => !r.provider?.endsWith(`$pulumi:providers:aws::${provider.name}::${mockId(provider)}`));
             assert.deepEqual(strays.map((r) => r.name), []);
@@ -200,7 +198,7 @@ for (const stack of STACKS) {
 describe("who can reach which data", () => {
     let runs: Record<StackName, ProgramRun>;
     before(async () => {
-        runs = { dev: await runStack("dev"), staging: await runStack("staging"), prod: await runStack("prod") };
+        runs = { dev: await stackRun("dev"), staging: await stackRun("staging"), prod: await stackRun("prod") };
     });
 
     const bucketArn = (stack: StackName, zone: string) => `arn:aws:s3:::atlas-${stack}-${zone}-${EXPECTED[stack].account}/*`;
@@ -240,7 +238,7 @@ describe("who can reach which data", () => {
 describe("the pipeline", () => {
     let run: ProgramRun;
     before(async () => {
-        run = await runStack("dev");
+        run = await stackRun("dev");
     });
 
     it("uploads the repository's PySpark script and runs it as the ETL job", async () => {
@@ -294,7 +292,7 @@ describe("the prod stack's view of staging", () => {
     });
 
     it("is absent from stacks without an upstream", async () => {
-        const run = await runStack("staging");
+        const run = await stackRun("staging");
         assert.ok(!("upstreamStack" in (run.outputs ?? {})));
         assert.deepEqual(resourcesOfType(run, "pulumi:pulumi:StackReference"), []);
     });

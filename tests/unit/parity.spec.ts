@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { ENVIRONMENT_SPECIFIC_KEYS, isEnvironmentSpecificRole } from "../../policy-pack/src/contract/environment-keys";
 import { ReleaseFacts } from "../../policy-pack/src/contract/release-facts";
-import { ProgramRun, RunOptions, StackName, programResources, runStack, stackConfig } from "./support/atlas-under-mocks";
+import { ProgramRun, RunOptions, STACK_RUN_VERSION, StackName, programResources, runStack, stackConfig, stackRun } from "./support/atlas-under-mocks";
 
 /**
  * Every resource that does not exist because of an environment-specific key, as `type::name`
@@ -35,12 +35,11 @@ function differences(a: Map<string, string>, b: Map<string, string>): string[] {
 }
 
 describe("staging mirrors prod", () => {
-    const version = { env: { ATLAS_RELEASE_VERSION: "2.0.0" } };
     let staging: ProgramRun;
     let prod: ProgramRun;
     before(async () => {
-        staging = await runStack("staging", version);
-        prod = await runStack("prod", version);
+        staging = await stackRun("staging");
+        prod = await stackRun("prod");
     });
 
     it("with the same resources and settings, apart from environment-specific ones", () => {
@@ -60,7 +59,7 @@ describe("staging mirrors prod", () => {
     });
 
     it("and a changed parity value shows up as a difference", async () => {
-        const options: RunOptions = { ...version, set: { "atlas:glueNumberOfWorkers": "4" } };
+        const options: RunOptions = { env: { ATLAS_RELEASE_VERSION: STACK_RUN_VERSION }, set: { "atlas:glueNumberOfWorkers": "4" } };
         const smaller = await runStack("prod", options);
         assert.deepEqual(differences(normalisedGraph("staging", staging), normalisedGraph("prod", smaller)), ["aws:glue/job:Job::etl-job"]);
         assert.notEqual((smaller.outputs?.release as ReleaseFacts).configDigest, (staging.outputs?.release as ReleaseFacts).configDigest);

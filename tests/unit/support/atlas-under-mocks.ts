@@ -132,6 +132,23 @@ export function runStack(stack: StackName, options: RunOptions = {}): Promise<Pr
     return runAtlas(stack, { ...options, secrets: { ...requiredSecrets(stack), ...options.secrets } });
 }
 
+/** The release version of `stackRun`'s runs. */
+export const STACK_RUN_VERSION = "1.2.3";
+const stackRuns = new Map<StackName, Promise<ProgramRun>>();
+
+/**
+ * A stack file's run, made once per test process and shared by the tests that only read it
+ * (a run records plain data, so sharing it cannot leak state between tests).
+ */
+export function stackRun(stack: StackName): Promise<ProgramRun> {
+    let run = stackRuns.get(stack);
+    if (!run) {
+        run = runStack(stack, { env: { ATLAS_RELEASE_VERSION: STACK_RUN_VERSION } });
+        stackRuns.set(stack, run);
+    }
+    return run;
+}
+
 /** The id the mocks give a resource: other resources refer to it by this id (a bucket's settings, for example). */
 export function mockId(r: { name: string }): string {
     return `${r.name}-id`;
