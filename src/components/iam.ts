@@ -35,8 +35,7 @@ export function principalTrust(principals: readonly string[]): pulumi.Output<str
 export const S3_READ = ["s3:GetObject", "s3:GetObjectVersion"];
 export const S3_WRITE = [...S3_READ, "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
 export const S3_LIST = ["s3:ListBucket", "s3:GetBucketLocation"];
-export const KMS_DECRYPT = ["kms:Decrypt", "kms:DescribeKey"];
-export const KMS_ENCRYPT_DECRYPT = [...KMS_DECRYPT, "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
+export const KMS_ENCRYPT_DECRYPT = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
 export const GLUE_CATALOG_READ = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"];
 export const ATHENA_QUERY = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"];
 
