@@ -90,7 +90,7 @@ async function main(): Promise<number> {
         }
     }
 
-    if (transcript.some((line) => line.includes(oncallSecret))) {
+    if (oncallSecret.length >= 8 && transcript.some((line) => line.includes(oncallSecret))) {
         print(`\nrehearse: a secret config value appeared in this report; treat it as a defect in the policy pack or commands`);
         failed += 1;
     }
@@ -119,7 +119,7 @@ async function prepareStacks(source: OfflineBackend): Promise<string> {
     for (const name of STACK_NAMES) {
         const stack = await source.stack(name, { create: true });
         const config = await stack.getAllConfig();
-        if (config[ONCALL_KEY]) {
+        if (config[ONCALL_KEY]?.value) {
             secret = (await stack.getConfig(ONCALL_KEY)).value; // a kept workspace already has one
         } else if (config["atlas:routeAlertsToOncall"]?.value === "true") {
             await stack.setConfig(ONCALL_KEY, { value: secret, secret: true });

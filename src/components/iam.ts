@@ -44,6 +44,6 @@ export function roleWithPolicy(
     parent: pulumi.Resource, physicalName: string, purpose: string, trust: pulumi.Input<string>, statements: Statement[],
 ): aws.iam.Role {
     const role = new aws.iam.Role(`${purpose}-role`, { name: physicalName, assumeRolePolicy: trust, maxSessionDuration: 3600 }, { parent });
-    new aws.iam.RolePolicy(`${purpose}-policy`, { role: role.id, policy: policyDocument(statements) }, { parent });
+    new aws.iam.RolePolicy(`${purpose}-policy`, { role: role.name, policy: policyDocument(statements) }, { parent });
     return role;
 }

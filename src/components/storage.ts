@@ -55,27 +55,29 @@ export class Storage extends pulumi.ComponentResource {
         const logical = `${role}-bucket`;
         const child = { parent: this };
         const bucket = new aws.s3.Bucket(logical, { bucket: names.bucket(role), forceDestroy: !protect }, statefulOptions(this, protect));
+        // Settings name the bucket by its configured name rather than its id: the name is known
+        // at preview, so the policy pack can match every setting to its bucket before the update.
         new aws.s3.BucketOwnershipControls(`${logical}-ownership`, {
-            bucket: bucket.id,
+            bucket: bucket.bucket,
             rule: { objectOwnership: "BucketOwnerEnforced" },
         }, child);
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${logical}-public-access-block`, {
-            bucket: bucket.id,
+            bucket: bucket.bucket,
             blockPublicAcls: true,
             blockPublicPolicy: true,
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         }, child);
         new aws.s3.BucketServerSideEncryptionConfiguration(`${logical}-encryption`, {
-            bucket: bucket.id,
+            bucket: bucket.bucket,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.keyArn }, bucketKeyEnabled: true }],
         }, child);
         new aws.s3.BucketVersioning(`${logical}-versioning`, {
-            bucket: bucket.id,
+            bucket: bucket.bucket,
             versioningConfiguration: { status: args.versioning ? "Enabled" : "Suspended" },
         }, child);
         new aws.s3.BucketLifecycleConfiguration(`${logical}-lifecycle`, {
-            bucket: bucket.id,
+            bucket: bucket.bucket,
             rules: [
                 { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
                 { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionRetentionDays } },
@@ -83,7 +85,7 @@ export class Storage extends pulumi.ComponentResource {
             ],
         }, child);
         new aws.s3.BucketPolicy(`${logical}-policy`, {
-            bucket: bucket.id,
+            bucket: bucket.bucket,
             policy: policyDocument([{
                 Sid: "DenyInsecureTransport",
                 Effect: "Deny",

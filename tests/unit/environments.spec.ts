@@ -48,9 +48,9 @@ function resourcesAllowed(run: ProgramRun, purpose: string, action: string): str
         .flatMap((s) => list(s.Resource));
 }
 
-/** The sub-resource of a bucket, found by the bucket it points at. */
+/** The sub-resource of a bucket, found by the bucket name it points at. */
 function bucketSetting(run: ProgramRun, type: string, bucket: RegisteredResource): RegisteredResource {
-    const settings = resourcesOfType(run, type).filter((r) => r.inputs.bucket === mockId(bucket));
+    const settings = resourcesOfType(run, type).filter((r) => r.inputs.bucket === bucket.inputs.bucket);
     assert.equal(settings.length, 1, `${bucket.name}: expected one ${type}`);
     return settings[0];
 }
