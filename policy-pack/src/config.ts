@@ -19,7 +19,7 @@ export type UpdateResult = "succeeded" | "failed" | "in-progress";
 /** Staging's last update, as `pulumi stack history --json` reports it (newest `update` entry). */
 export interface StagingLastUpdate {
     result: UpdateResult;
-    /** The history entry's `version` (the stack's update counter). */
+    /** The history entry's `version` (the stack's update counter; always 0 on the file backend). */
     updateVersion: number;
     /** The release version that update deployed (staging's `release.version` at that update). */
     releaseVersion: string;
@@ -158,7 +158,7 @@ const stagingEvidenceSchema: PolicyConfigJSONSchema = {
             required: ["result", "updateVersion", "releaseVersion"],
             properties: {
                 result: { enum: ["succeeded", "failed", "in-progress"] },
-                updateVersion: { type: "integer", minimum: 1 },
+                updateVersion: { type: "integer", minimum: 0 },
                 releaseVersion: { type: "string", minLength: 1 },
             },
         },

@@ -126,6 +126,23 @@ describe("environment guardrails", () => {
             const stack = compliantStack("dev").map((r) => (["raw-encryption", "raw-public-access", "raw-policy"].includes(r.name) ? { ...r, props: { ...r.props, bucket: UNKNOWN_STRING } } : r));
             assert.deepStrictEqual(await messagesOf(s3BucketProtections, "dev", stack), []);
         });
+
+        it("tells two new buckets' companions apart without reading their unknown names", async () => {
+            const second = (name: string) => ({ ...compliantStack("dev").find((r) => r.name === name)!, name: `curated${name.slice(3)}`, dependsOn: { bucket: ["curated"] } });
+            const stack = [
+                ...compliantStack("dev").map((r) => (r.dependsOn ? { ...r, props: { ...r.props, bucket: UNKNOWN_STRING } } : r)),
+                { type: "aws:s3/bucketV2:BucketV2", name: "curated", props: { bucket: UNKNOWN_STRING }, provider: PROVIDER },
+                ...["raw-encryption", "raw-public-access"].map(second).map((r) => ({ ...r, props: { ...r.props, bucket: UNKNOWN_STRING } })),
+            ];
+            assert.deepStrictEqual((await messagesOf(s3BucketProtections, "dev", stack)).map((m) => m.split("\n")[0]), [
+                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "curated" has no bucket policy statement denying requests without TLS.',
+            ]);
+        });
+
+        it("falls back to the resource's dependencies when its bucket property has none recorded", async () => {
+            const stack = withResource(compliantStack("dev"), "raw-policy", (r) => ({ ...r, props: { ...r.props, bucket: UNKNOWN_STRING }, dependsOn: { policy: ["raw"] } }));
+            assert.deepStrictEqual(await messagesOf(s3BucketProtections, "dev", stack), []);
+        });
     });
 
     it("kms-key-rotation refuses a key that does not rotate", async () => {
@@ -172,6 +189,16 @@ describe("environment guardrails", () => {
             assert.deepStrictEqual((await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]), [
                 'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s account.',
                 'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s name prefix.',
+            ]);
+        });
+
+        it("passes over values unknown during preview and still finds the known references", async () => {
+            const stack = [
+                ...compliantStack("prod"),
+                { type: "aws:sqs/queue:Queue", name: "late", props: { kmsKeyArn: UNKNOWN_STRING, tags: { source: "atlas-stg-feed" } }, provider: PROVIDER },
+            ];
+            assert.deepStrictEqual((await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]), [
+                'Refused for stack "prod": aws:sqs/queue:Queue "late": .tags.source refers to staging\'s name prefix.',
             ]);
         });
 

@@ -3,10 +3,13 @@ import { ENVIRONMENT_IDENTITY_OUTPUT, Environment } from "../contract/environmen
 import { CROSS_ENVIRONMENT_SCHEMA, CrossEnvironmentConfig, EnvironmentAddress } from "../config";
 import { readIdentity, resourceLabel } from "../identity";
 import { Finding, stackPolicy } from "../policy-kit";
+import { rawProps } from "../unknowns";
 
 /**
  * Guardrail: a stack mentions no other environment's account id or name prefix in any resource
  * property. The stack's own outputs are exempt: prod's `upstreamRelease` names staging by design.
+ * Values unknown during preview are passed over rather than refused: they are computed from other
+ * resources' outputs, whose own inputs are scanned here, and the check after the update sees them.
  */
 export const noCrossEnvironmentReferences = stackPolicy<CrossEnvironmentConfig>({
     name: "no-cross-environment-references",
@@ -41,7 +44,7 @@ export const noCrossEnvironmentReferences = stackPolicy<CrossEnvironmentConfig>(
 });
 
 function referencesTo(resource: PolicyResource, environment: Environment, other: EnvironmentAddress): Finding[] {
-    return stringsIn(resource.props, "")
+    return stringsIn(rawProps(resource.props), "")
         .flatMap(([path, text]) => [
             ...(text.includes(other.awsAccountId) ? [`${path} refers to ${environment}'s account`] : []),
             ...(text.includes(other.namePrefix) ? [`${path} refers to ${environment}'s name prefix`] : []),

@@ -2,6 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { resourceLabel } from "../identity";
 import { Statement, parsePolicyDocument } from "../policy-documents";
 import { Finding, stackPolicy } from "../policy-kit";
+import { isUnknownValue, rawProps } from "../unknowns";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const ENCRYPTION_TYPES = [
@@ -31,12 +32,21 @@ export const s3BucketProtections = stackPolicy<object>({
             }),
 });
 
-/** A companion names its bucket in `bucket`: by dependency (known in preview) or by name. */
+/**
+ * A companion names its bucket in `bucket`. In preview that name is often unknown (it is the new
+ * bucket's id), so the engine's dependency record decides; the name only where it is known.
+ */
 function belongsTo(companion: PolicyResource, bucket: PolicyResource): boolean {
-    if (companion.propertyDependencies.bucket?.includes(bucket)) {
-        return true;
+    const viaBucketProperty = companion.propertyDependencies.bucket ?? [];
+    if (viaBucketProperty.length > 0) {
+        return viaBucketProperty.includes(bucket);
     }
-    return companion.props.bucket !== undefined && [bucket.props.bucket, bucket.props.id].includes(companion.props.bucket);
+    const name = rawProps(companion.props).bucket;
+    if (name === undefined || isUnknownValue(name)) {
+        return companion.dependencies.includes(bucket);
+    }
+    const bucketProps = rawProps(bucket.props);
+    return [bucketProps.bucket, bucketProps.id].includes(name);
 }
 
 function checkEncryption(bucket: PolicyResource, configurations: PolicyResource[]): Finding[] {
