@@ -73,7 +73,7 @@ function runGuarded(check: () => Finding[]): Finding[] {
     } catch (error) {
         if (isUnknownValueError(error)) {
             return [{
-                problem: `refused during preview: the value at .${error.props.join(".")} is unknown until the update runs, so it cannot be checked`,
+                problem: `the value at .${error.props.join(".")} is unknown during preview (it is only known once the update runs), so it cannot be checked`,
                 fix: "deploy what it depends on first (for staging facts: update staging), or make the program compute it from config known at preview (e.g. names, not generated ARNs)",
             }];
         }

@@ -89,7 +89,7 @@ describe("release gate", () => {
 
         it("refuses, at its own level, an upstreamRelease unknown during preview", async () => {
             assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: UNKNOWN_OBJECT })), [
-                'Refused for stack "prod": refused during preview: the value at .upstreamRelease is unknown until the update runs, so it cannot be checked.\nTo fix: deploy what it depends on first (for staging facts: update staging), or make the program compute it from config known at preview (e.g. names, not generated ARNs).',
+                'Refused for stack "prod": the value at .upstreamRelease is unknown during preview (it is only known once the update runs), so it cannot be checked.\nTo fix: deploy what it depends on first (for staging facts: update staging), or make the program compute it from config known at preview (e.g. names, not generated ARNs).',
             ]);
         });
 
@@ -196,7 +196,7 @@ describe("release gate", () => {
 
         it("refuses, at its own level, a release unknown during preview", async () => {
             const [message] = await messagesOf(stagingProdParity, "prod", compliantStack("prod", { release: UNKNOWN_OBJECT }), gate);
-            assert.match(message, /refused during preview: the value at \.release is unknown until the update runs/);
+            assert.match(message, /the value at \.release is unknown during preview \(it is only known once the update runs\)/);
         });
     });
 
