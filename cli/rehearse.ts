@@ -8,7 +8,9 @@ import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { promote } from "./lib/promote";
 import { formatPromoteReport } from "./lib/report";
-import { runStep, STEPS } from "./lib/rehearsal";
+import { currentReleaseVersion } from "../src/release";
+import { REPO_ROOT } from "../tools/offline/pulumi-cli";
+import { FIRST_VERSION, RehearsalStep, runStep, stepsForBuild } from "./lib/rehearsal";
 import { OfflineBackend } from "./lib/stacks";
 
 const USAGE = `usage: npm run rehearse -- [options]
@@ -47,11 +49,13 @@ async function main(): Promise<number> {
         console.log(USAGE);
         return EXIT.ok;
     }
+    const promotable = currentReleaseVersion(REPO_ROOT, { ATLAS_RELEASE_VERSION: FIRST_VERSION }).promotable;
+    const allSteps = stepsForBuild(promotable);
     if (flags.list) {
-        STEPS.forEach((step, i) => console.log(`${i + 1}. ${step.name.padEnd(20)} ${step.title} (${step.target} @ ${step.version}; expect ${step.expect.outcome})`));
+        allSteps.forEach((step, i) => console.log(`${i + 1}. ${step.name.padEnd(20)} ${step.title} (${step.target} @ ${step.version}; expect ${step.expect.outcome})`));
         return EXIT.ok;
     }
-    const steps = selectSteps(flags.step ?? []);
+    const steps = selectSteps(allSteps, flags.step ?? []);
     requireOneOf("stack", flags.stack, STACK_NAMES);
     if ((flags.stack === undefined) !== (flags.version === undefined)) {
         throw new UsageError("--stack and --version go together: --stack prod --version 1.0.0");
@@ -72,6 +76,9 @@ async function main(): Promise<number> {
     const source = new OfflineBackend(workspace);
     const oncallSecret = await prepareStacks(source);
     print(`rehearse: ${source.description}; Pulumi ${workspace.cli.version}`);
+    if (!promotable) {
+        print("rehearse: the working tree has uncommitted changes, so its builds are not promotable: the prod steps must be refused (commit to rehearse a promotable release)");
+    }
 
     let failed = 0;
     const started = Date.now();
@@ -104,13 +111,13 @@ async function main(): Promise<number> {
     return failed === 0 ? EXIT.ok : EXIT.refused;
 }
 
-function selectSteps(names: string[]) {
+function selectSteps(steps: RehearsalStep[], names: string[]): RehearsalStep[] {
     for (const name of names) {
-        if (!STEPS.some((step) => step.name === name)) {
-            throw new UsageError(`unknown step "${name}"; steps are: ${STEPS.map((s) => s.name).join(", ")}`);
+        if (!steps.some((step) => step.name === name)) {
+            throw new UsageError(`unknown step "${name}"; steps are: ${steps.map((s) => s.name).join(", ")}`);
         }
     }
-    return names.length === 0 ? STEPS : STEPS.filter((step) => names.includes(step.name));
+    return names.length === 0 ? steps : steps.filter((step) => names.includes(step.name));
 }
 
 /** Creates the three stacks from the repo's stack files and sets prod's on-call secret. */

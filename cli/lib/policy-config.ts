@@ -2,35 +2,46 @@
  * Builds the policy config `promote` hands to the pack: the upstream stack's facts as read
  * from that stack itself (outputs and history), never from the target's program.
  */
-import { buildPromotionConfig, StagingEvidence, UpdateResult } from "../../policy-pack/src/config";
+import { AtlasPolicyPackConfig, buildPromotionConfig, StagingEvidence, UpdateResult } from "../../policy-pack/src/config";
 import { parseReleaseFacts } from "../../policy-pack/src/contract/release-facts";
 import { StackFacts } from "./stack-facts";
+import { EnvironmentAddress } from "./stack-file-config";
 
 export interface PolicyConfigRequest {
     /** The target stack, fully qualified. */
     target: string;
     upstream: StackFacts | null;
+    /** Every environment's account and name prefix (from the stack files). */
+    environments: Record<string, EnvironmentAddress>;
     /** Per-policy overrides, e.g. enforcement levels for pull-request checks. */
     overrides?: Record<string, unknown>;
 }
 
 export interface PolicyConfigPlan {
-    config: Record<string, unknown> | undefined;
+    config: Record<string, unknown>;
     /** Why no upstream evidence is passed, when there is an upstream but its facts are unusable. */
     evidenceWithheld: string | null;
 }
 
 export function policyConfigFor(request: PolicyConfigRequest): PolicyConfigPlan {
-    const overrides = request.overrides ?? {};
+    const base = withEnvironments(request.overrides ?? {}, request.environments);
     if (!request.upstream) {
-        return { config: Object.keys(overrides).length ? overrides : undefined, evidenceWithheld: null };
+        return { config: base, evidenceWithheld: null };
     }
     const evidence = evidenceFrom(request.target, request.upstream);
     if (typeof evidence === "string") {
         // The pack refuses a prod update without evidence; say here why there is none.
-        return { config: Object.keys(overrides).length ? overrides : undefined, evidenceWithheld: evidence };
+        return { config: base, evidenceWithheld: evidence };
     }
-    return { config: buildPromotionConfig(evidence, overrides) as Record<string, unknown>, evidenceWithheld: null };
+    return { config: buildPromotionConfig(evidence, base as AtlasPolicyPackConfig) as Record<string, unknown>, evidenceWithheld: null };
+}
+
+/** Adds the environments' addresses to the cross-environment policy's block, keeping its level override. */
+function withEnvironments(overrides: Record<string, unknown>, environments: Record<string, EnvironmentAddress>): Record<string, unknown> {
+    const policy = "no-cross-environment-references";
+    const given = overrides[policy];
+    const block = typeof given === "string" ? { enforcementLevel: given } : { ...(given as object | undefined) };
+    return { ...overrides, [policy]: { ...block, environments } };
 }
 
 function evidenceFrom(target: string, upstream: StackFacts): StagingEvidence | string {

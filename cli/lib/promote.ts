@@ -9,6 +9,7 @@ import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { runWithPolicies, RunOutcome } from "./engine-run";
 import { policyConfigFor } from "./policy-config";
 import { readStackFacts, releaseMessage, StackFacts } from "./stack-facts";
+import { environmentAddresses } from "./stack-file-config";
 import { StackSource } from "./stacks";
 
 export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy-pack");
@@ -43,7 +44,12 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     const target = await source.stack(options.target);
     const upstreamName = await configValue(target, UPSTREAM_STACK_KEY);
     const upstream = upstreamName ? await readUpstream(source, upstreamName) : null;
-    const plan = policyConfigFor({ target: await source.qualified(options.target), upstream, overrides: options.policyOverrides });
+    const plan = policyConfigFor({
+        target: await source.qualified(options.target),
+        upstream,
+        environments: environmentAddresses(source.projectDir),
+        overrides: options.policyOverrides,
+    });
     const run = { policyPack, policyConfig: plan.config, onOutput: options.onOutput, message: releaseMessage(options.version) };
     const report = { target: options.target, version: options.version, upstream, evidenceWithheld: plan.evidenceWithheld };
 

@@ -59,6 +59,18 @@ export const STEPS: readonly RehearsalStep[] = [
     },
 ];
 
+/**
+ * The steps as they must end for a build of this working tree. A dirty tree's build is not
+ * promotable, so every prod deployment must then be refused: the rehearsal shows that instead.
+ */
+export function stepsForBuild(promotable: boolean): RehearsalStep[] {
+    return STEPS.map((step) =>
+        !promotable && step.target === "prod" && step.expect.outcome === "deployed"
+            ? { ...step, title: `${step.title} (refused: a dirty tree's build is not promotable)`, expect: { outcome: "refused", mentions: ["not promotable"] } }
+            : step,
+    );
+}
+
 export interface StepResult {
     step: RehearsalStep;
     report: PromoteReport;

@@ -52,3 +52,24 @@ export function parityConfigFromStackFile(projectDir: string, stack: string): Re
     }
     return parity;
 }
+
+export interface EnvironmentAddress {
+    awsAccountId: string;
+    namePrefix: string;
+}
+
+/**
+ * Every environment's account and name prefix, from the stack files beside Pulumi.yaml, so the
+ * pack can refuse a resource in one environment that names another environment's.
+ */
+export function environmentAddresses(projectDir: string): Record<string, EnvironmentAddress> {
+    const addresses: Record<string, EnvironmentAddress> = {};
+    for (const file of fs.readdirSync(projectDir).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).sort()) {
+        const config = ((yaml.load(fs.readFileSync(path.join(projectDir, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {});
+        const [environment, awsAccountId, namePrefix] = ["environment", "awsAccountId", "namePrefix"].map((key) => config[qualified(key)]);
+        if (typeof environment === "string" && typeof awsAccountId === "string" && typeof namePrefix === "string") {
+            addresses[environment] = { awsAccountId, namePrefix };
+        }
+    }
+    return addresses;
+}

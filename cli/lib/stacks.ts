@@ -13,6 +13,8 @@ export const RELEASE_VERSION_ENV = "ATLAS_RELEASE_VERSION";
 export interface StackSource {
     /** One line for reports: which backend the stacks live in. */
     readonly description: string;
+    /** The directory holding Pulumi.yaml and the stack files. */
+    readonly projectDir: string;
     /** Selects an existing stack; `create` also creates a missing one. */
     stack(name: string, options?: { create?: boolean }): Promise<Stack>;
     exists(name: string): Promise<boolean>;
@@ -25,6 +27,7 @@ export interface StackSource {
 /** Stacks in the backend the user is logged into, running this repo's program. */
 export class LoggedInBackend implements StackSource {
     readonly description = "the Pulumi backend you are logged into";
+    readonly projectDir = REPO_ROOT;
     private releaseVersion: string | undefined;
 
     async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
@@ -57,6 +60,10 @@ export class LoggedInBackend implements StackSource {
 /** Stacks in an offline workspace; the program runs inline in this process. */
 export class OfflineBackend implements StackSource {
     constructor(readonly workspace: OfflineWorkspace) {}
+
+    get projectDir(): string {
+        return this.workspace.projectDir;
+    }
 
     get description(): string {
         return `offline workspace ${this.workspace.dir} (local file backend, stand-in AWS provider)`;
