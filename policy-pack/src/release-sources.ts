@@ -6,11 +6,12 @@
  */
 import { Parsed, ReleaseFacts, RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, describeType, parseReleaseFacts } from "./contract/release-facts";
 import { ReleaseGateConfig, StagingEvidence, UpdateResult } from "./config";
+import { Finding, unreadable } from "./policy-kit";
 import { StackView, namesStack } from "./stack-view";
 
 export const PROMOTE_COMMAND = "npm run promote -- --stack prod";
 
-export function readOwnRelease(view: StackView): Parsed<ReleaseFacts> {
+function readOwnRelease(view: StackView): Parsed<ReleaseFacts> {
     return parseReleaseFacts(view.outputs[RELEASE_OUTPUT], `${view.stack}'s \`${RELEASE_OUTPUT}\` output`);
 }
 
@@ -58,7 +59,7 @@ function evidenceShapeProblems(evidence: StagingEvidence): string[] {
 }
 
 /** The staging facts to judge by: the tooling's evidence when given, else the program's claim. */
-export function stagingFactsFor(view: StackView, config: ReleaseGateConfig): Parsed<{ facts: ReleaseFacts; evidence?: StagingEvidence }> {
+function stagingFactsFor(view: StackView, config: ReleaseGateConfig): Parsed<{ facts: ReleaseFacts; evidence?: StagingEvidence }> {
     const evidence = readEvidence(view, config);
     if (evidence === undefined) {
         const claimed = readClaimedStaging(view);
@@ -67,5 +68,21 @@ export function stagingFactsFor(view: StackView, config: ReleaseGateConfig): Par
     return evidence.ok ? { ok: true, value: { facts: evidence.value.stagingRelease, evidence: evidence.value } } : evidence;
 }
 
-export const FIX_OWN_RELEASE = "export the `release` output (ReleaseFacts, format atlas.release/v1) from the program; redeploy with this release's program";
+const FIX_OWN_RELEASE = "export the `release` output (ReleaseFacts, format atlas.release/v1) from the program; redeploy with this release's program";
 export const FIX_UPSTREAM = `deploy staging with this release, then run \`${PROMOTE_COMMAND}\`, which reads staging's facts and passes them to the pack`;
+
+/** Prod's own facts and staging's facts to judge them by, or a finding for each that is unreadable. */
+export function readProdAndStaging(
+    view: StackView,
+    config: ReleaseGateConfig,
+): { ok: true; prod: ReleaseFacts; staging: { facts: ReleaseFacts; evidence?: StagingEvidence } } | { ok: false; findings: Finding[] } {
+    const prod = readOwnRelease(view);
+    const staging = stagingFactsFor(view, config);
+    if (prod.ok && staging.ok) {
+        return { ok: true, prod: prod.value, staging: staging.value };
+    }
+    return {
+        ok: false,
+        findings: [...(prod.ok ? [] : unreadable(prod.problems, FIX_OWN_RELEASE)), ...(staging.ok ? [] : unreadable(staging.problems, FIX_UPSTREAM))],
+    };
+}

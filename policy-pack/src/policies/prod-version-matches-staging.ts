@@ -1,6 +1,6 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
-import { Finding, stackPolicy, unreadable } from "../policy-kit";
-import { FIX_OWN_RELEASE, FIX_UPSTREAM, PROMOTE_COMMAND, readOwnRelease, stagingFactsFor } from "../release-sources";
+import { Finding, stackPolicy } from "../policy-kit";
+import { PROMOTE_COMMAND, readProdAndStaging } from "../release-sources";
 
 /** Policy 2: prod gets only the release that staging last deployed successfully. */
 export const prodVersionMatchesStaging = stackPolicy<ReleaseGateConfig>({
@@ -10,29 +10,26 @@ export const prodVersionMatchesStaging = stackPolicy<ReleaseGateConfig>({
     configSchema: RELEASE_GATE_SCHEMA,
     remediationSteps: `Deploy this release version to staging (it must succeed), then run \`${PROMOTE_COMMAND}\` with the same version.`,
     check: (view, config) => {
-        const prod = readOwnRelease(view);
-        const staging = stagingFactsFor(view, config);
-        if (!prod.ok || !staging.ok) {
-            return [
-                ...(prod.ok ? [] : unreadable(prod.problems, FIX_OWN_RELEASE)),
-                ...(staging.ok ? [] : unreadable(staging.problems, FIX_UPSTREAM)),
-            ];
+        const read = readProdAndStaging(view, config);
+        if (!read.ok) {
+            return read.findings;
         }
-        const version = prod.value.version;
+        const { prod, staging } = read;
+        const version = prod.version;
         const findings: Finding[] = [];
-        if (staging.value.facts.version !== version) {
+        if (staging.facts.version !== version) {
             findings.push({
-                problem: `prod would deploy release ${version} but staging is at release ${staging.value.facts.version}`,
-                fix: `deploy ${version} to staging first, or promote ${staging.value.facts.version}`,
+                problem: `prod would deploy release ${version} but staging is at release ${staging.facts.version}`,
+                fix: `deploy ${version} to staging first, or promote ${staging.facts.version}`,
             });
         }
-        if (!staging.value.facts.promotable) {
-            findings.push({ problem: `staging's release ${staging.value.facts.version} is not promotable (a local or dirty build)`, fix: "deploy a CI-built release from a clean tree to staging" });
+        if (!staging.facts.promotable) {
+            findings.push({ problem: `staging's release ${staging.facts.version} is not promotable (a local or dirty build)`, fix: "deploy a CI-built release from a clean tree to staging" });
         }
-        if (!prod.value.promotable) {
+        if (!prod.promotable) {
             findings.push({ problem: `prod's release ${version} is not promotable (a local or dirty build)`, fix: `run \`${PROMOTE_COMMAND}\` from CI with a CI-assigned version` });
         }
-        const lastUpdate = staging.value.evidence?.stagingLastUpdate;
+        const lastUpdate = staging.evidence?.stagingLastUpdate;
         if (lastUpdate && lastUpdate.result !== "succeeded") {
             findings.push({
                 problem: `staging's last update (#${lastUpdate.updateVersion}, release ${lastUpdate.releaseVersion}) ${lastUpdate.result === "failed" ? "failed" : "has not finished"}, so staging is not known to run any release`,

@@ -1,8 +1,8 @@
 import { isTrackedType, resourceRole } from "../contract/release-facts";
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
 import { compareParityConfig, compareResourceSets, describeDifference, onlyInFirst } from "../parity";
-import { Finding, stackPolicy, unreadable } from "../policy-kit";
-import { FIX_OWN_RELEASE, FIX_UPSTREAM, readOwnRelease, stagingFactsFor } from "../release-sources";
+import { Finding, stackPolicy } from "../policy-kit";
+import { readProdAndStaging } from "../release-sources";
 import { StackView } from "../stack-view";
 
 /**
@@ -16,18 +16,15 @@ export const stagingProdParity = stackPolicy<ReleaseGateConfig>({
     configSchema: RELEASE_GATE_SCHEMA,
     remediationSteps: "Make the two stack configs equal in every key not listed in policy-pack/src/contract/environment-keys.ts, and deploy the same program to both.",
     check: (view, config) => {
-        const prod = readOwnRelease(view);
-        const staging = stagingFactsFor(view, config);
-        if (!prod.ok || !staging.ok) {
-            return [
-                ...(prod.ok ? [] : unreadable(prod.problems, FIX_OWN_RELEASE)),
-                ...(staging.ok ? [] : unreadable(staging.problems, FIX_UPSTREAM)),
-            ];
+        const read = readProdAndStaging(view, config);
+        if (!read.ok) {
+            return read.findings;
         }
+        const { prod, staging } = read;
         const actual = actualResources(view);
         const findings: Finding[] = [];
-        const unclaimed = onlyInFirst(actual, prod.value.resources);
-        const phantom = onlyInFirst(prod.value.resources, actual);
+        const unclaimed = onlyInFirst(actual, prod.resources);
+        const phantom = onlyInFirst(prod.resources, actual);
         if (unclaimed.length > 0 || phantom.length > 0) {
             findings.push({
                 problem: `prod's \`release\` output disagrees with the resources the engine sees: ${[
@@ -38,12 +35,12 @@ export const stagingProdParity = stackPolicy<ReleaseGateConfig>({
             });
         }
         const differences = [
-            ...compareParityConfig(staging.value.facts.parityConfig, prod.value.parityConfig),
-            ...compareResourceSets(staging.value.facts.resources, actual),
+            ...compareParityConfig(staging.facts.parityConfig, prod.parityConfig),
+            ...compareResourceSets(staging.facts.resources, actual),
         ];
         if (differences.length > 0) {
             findings.push({
-                problem: `staging (release ${staging.value.facts.version}) and prod differ in ${differences.length} place(s):\n${differences.map((d) => `  - ${describeDifference(d)}`).join("\n")}`,
+                problem: `staging (release ${staging.facts.version}) and prod differ in ${differences.length} place(s):\n${differences.map((d) => `  - ${describeDifference(d)}`).join("\n")}`,
                 fix: "make Pulumi.prod.yaml equal Pulumi.staging.yaml in these keys (or add a key to ENVIRONMENT_SPECIFIC_KEYS if it truly must differ, see README), redeploy staging, then promote",
             });
         }
