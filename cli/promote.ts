@@ -4,6 +4,7 @@
  * preview passed.
  */
 import * as fs from "fs";
+import { isAssignableVersion } from "../src/release";
 import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { promote, PromoteReport } from "./lib/promote";
@@ -17,7 +18,7 @@ is staging), previews with the policy pack, then updates only when the preview p
 
 options:
   --stack NAME           the target stack (${STACK_NAMES.join(", ")} or a fully qualified org/project/stack)
-  --version V            the release version to deploy (CI sets this; e.g. 1.4.0 or 2026.11.26-3)
+  --version V            the release version to deploy, a semantic version (CI sets it, e.g. 2026.11.26+run.7)
   --preview-only         stop after the preview
   --pull-request-check   preview only, with the version gate advisory (a pull request's build is
                          not in staging yet); parity and guardrails stay mandatory
@@ -32,7 +33,6 @@ exit codes: 0 deployed (or preview passed), 1 refused by policy or the engine, 2
 /** On pull requests the build under review cannot be in staging yet: report, do not block. */
 const PULL_REQUEST_OVERRIDES = { "prod-version-matches-staging": "advisory" };
 
-const VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
 
 async function main(): Promise<number> {
     const { values: flags } = parseFlags(
@@ -58,8 +58,8 @@ async function main(): Promise<number> {
     if (!flags.version) {
         throw new UsageError(`--version is required (the release to deploy)\n\n${USAGE}`);
     }
-    if (!VERSION_PATTERN.test(flags.version)) {
-        throw new UsageError(`--version "${flags.version}" is not a release version: use letters, digits and . + _ - (at most 64 characters)`);
+    if (!isAssignableVersion(flags.version)) {
+        throw new UsageError(`--version "${flags.version}" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7`);
     }
     const source: StackSource = flags.workspace
         ? new OfflineBackend(await OfflineWorkspace.create({ dir: flags.workspace }))

@@ -5,14 +5,14 @@
 import { AtlasPolicyPackConfig, buildPromotionConfig, StagingEvidence, UpdateResult } from "../../policy-pack/src/config";
 import { parseReleaseFacts } from "../../policy-pack/src/contract/release-facts";
 import { StackFacts } from "./stack-facts";
-import { EnvironmentAddress } from "./stack-file-config";
+import { EnvironmentFacts } from "./stack-file-config";
 
 export interface PolicyConfigRequest {
     /** The target stack, fully qualified. */
     target: string;
     upstream: StackFacts | null;
-    /** Every environment's account and name prefix (from the stack files). */
-    environments: Record<string, EnvironmentAddress>;
+    /** What the stack files say about every environment. */
+    environments: EnvironmentFacts;
     /** Per-policy overrides, e.g. enforcement levels for pull-request checks. */
     overrides?: Record<string, unknown>;
 }
@@ -36,12 +36,16 @@ export function policyConfigFor(request: PolicyConfigRequest): PolicyConfigPlan 
     return { config: buildPromotionConfig(evidence, base as AtlasPolicyPackConfig) as Record<string, unknown>, evidenceWithheld: null };
 }
 
-/** Adds the environments' addresses to the cross-environment policy's block, keeping its level override. */
-function withEnvironments(overrides: Record<string, unknown>, environments: Record<string, EnvironmentAddress>): Record<string, unknown> {
-    const policy = "no-cross-environment-references";
-    const given = overrides[policy];
-    const block = typeof given === "string" ? { enforcementLevel: given } : { ...(given as object | undefined) };
-    return { ...overrides, [policy]: { ...block, environments } };
+/** Adds what the stack files say to the guardrails' blocks, keeping any level override. */
+function withEnvironments(overrides: Record<string, unknown>, environments: EnvironmentFacts): Record<string, unknown> {
+    const merge = (config: Record<string, unknown>, policy: string, facts: object) => {
+        const given = config[policy];
+        const block = typeof given === "string" ? { enforcementLevel: given } : { ...(given as object | undefined) };
+        return { ...config, [policy]: { ...block, ...facts } };
+    };
+    let config = merge(overrides, "no-cross-environment-references", { environments: environments.addresses });
+    config = merge(config, "no-developer-access", { developerPrincipals: environments.developerPrincipals });
+    return merge(config, "consumer-access-prod-only", { consumerPrincipals: environments.consumerPrincipals });
 }
 
 function evidenceFrom(target: string, upstream: StackFacts): StagingEvidence | string {

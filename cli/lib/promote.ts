@@ -9,7 +9,7 @@ import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { runWithPolicies, RunOutcome } from "./engine-run";
 import { policyConfigFor } from "./policy-config";
 import { readStackFacts, releaseMessage, StackFacts } from "./stack-facts";
-import { environmentAddresses } from "./stack-file-config";
+import { environmentFacts } from "./stack-file-config";
 import { StackSource } from "./stacks";
 
 export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy-pack");
@@ -47,7 +47,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     const plan = policyConfigFor({
         target: await source.qualified(options.target),
         upstream,
-        environments: environmentAddresses(source.projectDir),
+        environments: environmentFacts(source.projectDir),
         overrides: options.policyOverrides,
     });
     const run = { policyPack, policyConfig: plan.config, onOutput: options.onOutput, message: releaseMessage(options.version) };

@@ -58,18 +58,36 @@ export interface EnvironmentAddress {
     namePrefix: string;
 }
 
+/** What the stack files say about every environment, for the pack's cross-environment guardrails. */
+export interface EnvironmentFacts {
+    /** Each environment's account and name prefix. */
+    addresses: Record<string, EnvironmentAddress>;
+    /** Every developer principal named in any stack file (dev's, in practice). */
+    developerPrincipals: string[];
+    /** Every consumer principal named in any stack file (prod's, in practice). */
+    consumerPrincipals: string[];
+}
+
 /**
- * Every environment's account and name prefix, from the stack files beside Pulumi.yaml, so the
- * pack can refuse a resource in one environment that names another environment's.
+ * Reads every stack file beside Pulumi.yaml, so the pack can refuse a resource in one
+ * environment that names another environment's account, prefix, developers or consumers.
  */
-export function environmentAddresses(projectDir: string): Record<string, EnvironmentAddress> {
-    const addresses: Record<string, EnvironmentAddress> = {};
+export function environmentFacts(projectDir: string): EnvironmentFacts {
+    const facts: EnvironmentFacts = { addresses: {}, developerPrincipals: [], consumerPrincipals: [] };
     for (const file of fs.readdirSync(projectDir).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).sort()) {
-        const config = ((yaml.load(fs.readFileSync(path.join(projectDir, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {});
+        const config = (yaml.load(fs.readFileSync(path.join(projectDir, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
         const [environment, awsAccountId, namePrefix] = ["environment", "awsAccountId", "namePrefix"].map((key) => config[qualified(key)]);
         if (typeof environment === "string" && typeof awsAccountId === "string" && typeof namePrefix === "string") {
-            addresses[environment] = { awsAccountId, namePrefix };
+            facts.addresses[environment] = { awsAccountId, namePrefix };
         }
+        facts.developerPrincipals.push(...stringList(config[qualified("developerPrincipals")]));
+        facts.consumerPrincipals.push(...stringList(config[qualified("consumerPrincipals")]));
     }
-    return addresses;
+    facts.developerPrincipals = [...new Set(facts.developerPrincipals)].sort();
+    facts.consumerPrincipals = [...new Set(facts.consumerPrincipals)].sort();
+    return facts;
+}
+
+function stringList(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }

@@ -23,9 +23,14 @@ export interface ReleaseVersion {
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
+/** True for a version CI or promote may assign: a semantic version such as 1.4.0 or 2026.11.26+run.7. */
+export function isAssignableVersion(version: string): boolean {
+    return SEMVER.test(version);
+}
+
 export function deriveReleaseVersion(assigned: string | undefined, git: GitState): ReleaseVersion {
     if (assigned !== undefined && assigned !== "") {
-        if (!SEMVER.test(assigned)) {
+        if (!isAssignableVersion(assigned)) {
             throw new pulumi.RunError(`${RELEASE_VERSION_ENV}=${JSON.stringify(assigned)} is not a semantic version such as 1.4.0 or 1.4.0-rc.1`);
         }
         return { version: assigned, promotable: git.kind === "clean" };
