@@ -9,7 +9,7 @@ import { ReleaseGateConfig, StagingEvidence, UpdateResult } from "./config";
 import { Finding, unreadable } from "./policy-kit";
 import { StackView, namesStack } from "./stack-view";
 
-export const PROMOTE_COMMAND = "npm run promote -- --stack prod";
+export const PROMOTE_COMMAND = "npm run promote -- --stack prod --version <release>";
 
 function readOwnRelease(view: StackView): Parsed<ReleaseFacts> {
     return parseReleaseFacts(view.outputs[RELEASE_OUTPUT], `${view.stack}'s \`${RELEASE_OUTPUT}\` output`);

@@ -122,7 +122,7 @@ describe("the pack served by run-policy-pack", function () {
         await configure({ "no-cross-environment-references": ENVIRONMENTS_CONFIG });
         const result = await analyzeStack("prod", compliantStack("prod"));
         assert.deepStrictEqual(result.diagnostics.map(({ policy, level }) => `${policy}:${level}`), ["staging-evidence-verified:mandatory"]);
-        assert.match(result.diagnostics[0].message, /run `npm run promote -- --stack prod` instead of `pulumi up`/);
+        assert.match(result.diagnostics[0].message, /run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`/);
     });
 
     it("reports the release gate as not applicable to staging", async () => {

@@ -60,7 +60,7 @@ describe("release gate", () => {
 
         it("refuses a missing upstreamRelease (staging never deployed)", async () => {
             assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: undefined })), [
-                "Refused for stack \"prod\": prod's `upstreamRelease` output (staging's facts as the program read them) is missing.\nTo fix: deploy staging with this release, then run `npm run promote -- --stack prod`, which reads staging's facts and passes them to the pack.",
+                "Refused for stack \"prod\": prod's `upstreamRelease` output (staging's facts as the program read them) is missing.\nTo fix: deploy staging with this release, then run `npm run promote -- --stack prod --version <release>`, which reads staging's facts and passes them to the pack.",
             ]);
         });
 
@@ -129,7 +129,7 @@ describe("release gate", () => {
             const stack = compliantStack("prod", { release: releaseOf("prod", platform("prod"), local), upstreamRelease: stagingLocal });
             assert.deepStrictEqual(await messagesOf(prodVersionMatchesStaging, "prod", stack), [
                 'Refused for stack "prod": staging\'s release 1.4.0 is not promotable (a local or dirty build).\nTo fix: deploy a CI-built release from a clean tree to staging.',
-                'Refused for stack "prod": prod\'s release 1.4.0 is not promotable (a local or dirty build).\nTo fix: run `npm run promote -- --stack prod` from CI with a CI-assigned version.',
+                'Refused for stack "prod": prod\'s release 1.4.0 is not promotable (a local or dirty build).\nTo fix: run `npm run promote -- --stack prod --version <release>` from CI with a CI-assigned version.',
             ]);
         });
 
@@ -203,7 +203,7 @@ describe("release gate", () => {
     describe("staging-evidence-verified", () => {
         it("refuses a prod update run without the release tooling (fail closed by default)", async () => {
             assert.deepStrictEqual(await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod")), [
-                'Refused for stack "prod": this prod update carries no staging facts verified by the release tooling (policy config stagingEvidence), so the program\'s claims about staging cannot be trusted.\nTo fix: run `npm run promote -- --stack prod` instead of `pulumi up`.',
+                'Refused for stack "prod": this prod update carries no staging facts verified by the release tooling (policy config stagingEvidence), so the program\'s claims about staging cannot be trusted.\nTo fix: run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`.',
             ]);
         });
 
@@ -222,7 +222,7 @@ describe("release gate", () => {
                     `  - configDigest: staging "${digestOf(PARITY_CONFIG)}", prod "${digestOf(forgedConfig)}"`,
                     "  - config glueNumberOfWorkers: staging 4, prod 8",
                     '  ("staging" = read from the staging stack, "prod" = claimed by the prod program).',
-                    "To fix: do not edit `upstreamRelease` by hand; let the program read it through its StackReference and run `npm run promote -- --stack prod` again.",
+                    "To fix: do not edit `upstreamRelease` by hand; let the program read it through its StackReference and run `npm run promote -- --stack prod --version <release>` again.",
                 ].join("\n"),
             ]);
         });
