@@ -1,0 +1,262 @@
+/**
+ * `npm run bench`: how fast the policy checks, the program, the tests and the rehearsal are, and
+ * how the pack's validation grows with the stack. Prints figures (medians with min and max) and
+ * whether each target of issue 6 is met; never fails on timing (exit 0 with missed targets).
+ */
+import * as os from "os";
+import { EXIT, parseFlags, runMain, UsageError } from "../cli/lib/args";
+import { ensurePulumiCli } from "../tools/offline/pulumi-cli";
+import { renderSection, SectionResult } from "./lib/report";
+import { ratio, seconds, secondsSince, spread, Summary } from "./lib/stats";
+import { rehearsal, testSuite } from "./sections/commands";
+import { measureEngine, POLICY_TARGET, PROGRAM_TARGET, Variant } from "./sections/engine";
+import { LOAD_STEPS, measureProgramLoad } from "./sections/program-load";
+import { policyScaling } from "./sections/policy-scaling";
+
+export const SECTIONS = ["policy-overhead", "program-overhead", "policy-scaling", "tests", "rehearsal"] as const;
+type SectionId = (typeof SECTIONS)[number];
+
+const USAGE = `usage: npm run bench -- [options]
+
+Measures, and prints with the targets of issue 6 (met or missed; a missed target is not an error):
+  policy-overhead    prod preview with the policy pack vs without it (real engine, stand-in AWS)
+  program-overhead   prod preview vs a one-resource program on the same engine; program module load
+  policy-scaling     the pack's validation over synthetic prod stacks of 100, 1,000 and 10,000 resources
+  tests              wall time of npm run test:unit and npm run test:engine
+  rehearsal          wall time of npm run rehearse -- --quiet
+
+options:
+  --runs N           measured runs per figure (default 5; the tests and the rehearsal run once)
+  --only SECTION     run only this section (repeatable): ${SECTIONS.join(", ")}
+  --skip-tests       skip the test-suite section
+  --skip-rehearsal   skip the rehearsal section
+  --json             print one JSON document instead of tables (progress still goes to stderr)
+  -h, --help         show this help
+
+exit codes: 0 figures printed (targets met or not), 2 bad flags, 3 a section could not run`;
+
+interface Machine {
+    cores: number;
+    cpu: string;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    pulumi: string;
+    loadAverage: number[];
+}
+
+async function main(): Promise<number> {
+    const { values: flags } = parseFlags(
+        process.argv.slice(2),
+        {
+            runs: { type: "string" },
+            only: { type: "string", multiple: true },
+            "skip-tests": { type: "boolean" },
+            "skip-rehearsal": { type: "boolean" },
+            json: { type: "boolean" },
+        },
+        USAGE,
+    );
+    if (flags.help) {
+        console.log(USAGE);
+        return EXIT.ok;
+    }
+    const runs = flags.runs === undefined ? 5 : Number(flags.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 100 || !/^\d+$/.test(flags.runs ?? "5")) {
+        throw new UsageError(`--runs must be a whole number from 1 to 100 (got "${flags.runs}")`);
+    }
+    for (const section of flags.only ?? []) {
+        if (!(SECTIONS as readonly string[]).includes(section)) {
+            throw new UsageError(`--only: unknown section "${section}"; sections are: ${SECTIONS.join(", ")}`);
+        }
+    }
+    const selected = new Set<SectionId>((flags.only as SectionId[] | undefined) ?? SECTIONS);
+    if (flags["skip-tests"]) {
+        selected.delete("tests");
+    }
+    if (flags["skip-rehearsal"]) {
+        selected.delete("rehearsal");
+    }
+    if (selected.size === 0) {
+        throw new UsageError("nothing to run: every selected section is skipped");
+    }
+
+    const json = flags.json === true;
+    const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+    const print = (text: string) => {
+        if (!json) {
+            console.log(text);
+        }
+    };
+    const started = process.hrtime.bigint();
+    const machine = describeMachine();
+    print(`# Atlas benchmarks (${new Date().toISOString()})`);
+    print(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.os}; Node ${machine.node}; Pulumi ${machine.pulumi}; load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(" ")}`);
+    print(`runs per figure: ${runs}; sections: ${[...selected].join(", ")}`);
+
+    const results: SectionResult[] = [];
+    const record = (result: SectionResult) => {
+        results.push(result);
+        print(renderSection(result));
+    };
+
+    if (selected.has("policy-overhead") || selected.has("program-overhead")) {
+        for (const result of await engineSections(selected, runs, log)) {
+            record(result);
+        }
+    }
+    if (selected.has("policy-scaling")) {
+        record(await guarded("policy-scaling", "3. Policy scaling", () => policyScaling(runs, log)));
+    }
+    if (selected.has("tests")) {
+        record(
+            await guarded("tests", "4. Test suite", async () => {
+                const t = process.hrtime.bigint();
+                const figures = await testSuite(1, log);
+                return { id: "tests", title: "4. Test suite (wall time, as the README runs it)", ...figures, seconds: secondsSince(t) };
+            }),
+        );
+    }
+    if (selected.has("rehearsal")) {
+        record(
+            await guarded("rehearsal", "5. Rehearsal", async () => {
+                const t = process.hrtime.bigint();
+                const figures = await rehearsal(log);
+                return { id: "rehearsal", title: "5. Rehearsal (Pulumi CLI already built)", ...figures, seconds: secondsSince(t) };
+            }),
+        );
+    }
+
+    const totalSeconds = secondsSince(started);
+    const checks = results.flatMap((r) => r.checks);
+    const missed = checks.filter((c) => !c.met);
+    const failed = results.filter((r) => r.error);
+    if (json) {
+        console.log(JSON.stringify({ date: new Date().toISOString(), machine, runs, totalSeconds, sections: results }, null, 2));
+    } else {
+        print(`\n## Summary`);
+        print(`${checks.length - missed.length} of ${checks.length} targets met${missed.length > 0 ? `; missed: ${missed.map((c) => `${c.name} (${c.value}, wanted ${c.target})`).join("; ")}` : ""}`);
+        if (failed.length > 0) {
+            print(`could not run: ${failed.map((r) => `${r.id} (${r.error})`).join("; ")}`);
+        }
+        print(`bench wall time: ${seconds(totalSeconds)}`);
+    }
+    return failed.length > 0 ? EXIT.failure : EXIT.ok;
+}
+
+/** Runs a section; a tool failure is reported as the section's error instead of ending the bench. */
+async function guarded(id: string, title: string, run: () => Promise<SectionResult>): Promise<SectionResult> {
+    const started = process.hrtime.bigint();
+    try {
+        return await run();
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`bench: ${id} could not run: ${message}\n`);
+        return { id, title, rows: [], checks: [], notes: [], data: {}, error: message.split("\n")[0], seconds: secondsSince(started) };
+    }
+}
+
+async function engineSections(selected: Set<SectionId>, runs: number, log: (line: string) => void): Promise<SectionResult[]> {
+    const variants: Variant[] = [];
+    if (selected.has("policy-overhead")) {
+        variants.push("prod+pack", "prod", "prod+js-pack");
+    }
+    if (selected.has("program-overhead")) {
+        variants.push(...(["prod", "one-resource"] as Variant[]).filter((v) => !variants.includes(v)));
+    }
+    const started = process.hrtime.bigint();
+    let figures: Awaited<ReturnType<typeof measureEngine>>;
+    try {
+        figures = await measureEngine({ runs, variants, log });
+    } catch (error) {
+        const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+        log(`engine sections could not run: ${message}`);
+        const failed = (id: string, title: string): SectionResult => ({ id, title, rows: [], checks: [], notes: [], data: {}, error: message, seconds: secondsSince(started) });
+        return [
+            ...(selected.has("policy-overhead") ? [failed("policy-overhead", "1. Policy-pack overhead")] : []),
+            ...(selected.has("program-overhead") ? [failed("program-overhead", "2. Program overhead")] : []),
+        ];
+    }
+    const engineSeconds = secondsSince(started);
+    const s = figures.summaries;
+    const results: SectionResult[] = [];
+    const setupNote = `shared set-up (offline workspace, staging and prod deployed at ${"1.0.0"}, one warm-up preview per variant): ${seconds(figures.setupSeconds)}; previews alternate in rotating order, ${runs} round(s)`;
+
+    if (selected.has("policy-overhead")) {
+        const withPack = s["prod+pack"]!;
+        const without = s.prod!;
+        const jsPack = s["prod+js-pack"];
+        const overhead = withPack.median / without.median;
+        const rounds = pairedRatios(figures.samples["prod+pack"]!, figures.samples.prod!);
+        const gate = figures.gate.refused === 0
+            ? `passed in all ${figures.gate.passed} measured previews`
+            : `refused in ${figures.gate.refused} of ${figures.gate.passed + figures.gate.refused} measured previews: ${figures.gate.mandatoryViolations.join(" | ")}`;
+        results.push({
+            id: "policy-overhead",
+            title: "1. Policy-pack overhead: prod preview with the pack vs without",
+            rows: [
+                { label: "prod preview with the pack (promote's policy config)", value: spread(withPack) },
+                { label: "prod preview without a pack", value: spread(without) },
+                { label: "ratio of medians (with / without)", value: ratio(overhead) },
+                { label: "per-round ratios", value: `${ratio(Math.min(...rounds))} .. ${ratio(Math.max(...rounds))}` },
+                { label: "pack cost per preview (difference of medians)", value: seconds(withPack.median - without.median) },
+                ...(jsPack ? [{ label: "what-if: the same pack compiled to JavaScript", value: `${spread(jsPack)}; ratio ${ratio(jsPack.median / without.median)}` }] : []),
+                { label: "release gate in the measured previews", value: gate },
+            ],
+            checks: [{ name: "policy-pack overhead ratio (prod)", value: ratio(overhead), target: `≤ ${POLICY_TARGET.toFixed(2)}`, met: overhead <= POLICY_TARGET }],
+            notes: [setupNote, ...figures.notes, `policy config passed (as promote builds it) has blocks for: ${figures.policyConfigPolicies.join(", ")}`],
+            data: { summaries: { withPack, without, jsPack }, ratio: overhead, perRound: rounds, gate: figures.gate, setupSeconds: figures.setupSeconds },
+            seconds: engineSeconds,
+        });
+    }
+    if (selected.has("program-overhead")) {
+        log("program-overhead: module load in fresh processes");
+        const load = await measureProgramLoad(runs);
+        const prod = s.prod!;
+        const one = s["one-resource"]!;
+        const overhead = prod.median / one.median;
+        const programOnly = load.program.median;
+        const withLoad = (prod.median + load.total.median) / (one.median + load.total.median - programOnly);
+        results.push({
+            id: "program-overhead",
+            title: "2. Program overhead: Atlas prod preview vs a one-resource program (same engine, inline)",
+            rows: [
+                { label: `Atlas prod preview (${figures.prodResources} resources, no pack)`, value: spread(prod) },
+                { label: "one-resource program preview (provider + SNS topic)", value: spread(one) },
+                { label: "ratio of medians", value: ratio(overhead) },
+                { label: "per-round ratios", value: (() => { const r = pairedRatios(figures.samples.prod!, figures.samples["one-resource"]!); return `${ratio(Math.min(...r))} .. ${ratio(Math.max(...r))}`; })() },
+                ...LOAD_STEPS.map(({ step, label }) => ({ label: `module load: ${label}`, value: spread(load[step]) })),
+                { label: "estimate with module load per run (a language-host preview loads modules every time)", value: ratio(withLoad) },
+            ],
+            checks: [{ name: "program overhead ratio", value: ratio(overhead), target: `≤ ${PROGRAM_TARGET.toFixed(2)}`, met: overhead <= PROGRAM_TARGET }],
+            notes: [
+                setupNote,
+                "inline programs load their modules once per bench process, so the previews above exclude module load; the module-load rows are measured in fresh processes",
+            ],
+            data: { summaries: { prod, oneResource: one }, ratio: overhead, moduleLoad: load, estimateWithLoad: withLoad },
+            seconds: engineSeconds,
+        });
+    }
+    return results;
+}
+
+/** Ratio of the i-th samples of two variants, measured in the same round. */
+function pairedRatios(a: number[], b: number[]): number[] {
+    return a.map((value, i) => value / b[i]);
+}
+
+function describeMachine(): Machine {
+    const cpus = os.cpus();
+    return {
+        cores: cpus.length,
+        cpu: cpus[0]?.model.trim() ?? "unknown",
+        memoryGiB: os.totalmem() / 1024 ** 3,
+        os: `${os.type()} ${os.release()} ${os.arch()}`,
+        node: process.versions.node,
+        pulumi: ensurePulumiCli().version,
+        loadAverage: os.loadavg(),
+    };
+}
+
+export type { Summary };
+runMain("bench", main);
