@@ -8,7 +8,7 @@ import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { promote } from "./lib/promote";
 import { formatPromoteReport } from "./lib/report";
-import { currentReleaseVersion } from "../src/release";
+import { currentReleaseVersion, isAssignableVersion } from "../src/release";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { FIRST_VERSION, RehearsalStep, runStep, stepsForBuild } from "./lib/rehearsal";
 import { OfflineBackend } from "./lib/stacks";
@@ -62,6 +62,9 @@ async function main(): Promise<number> {
     }
     if (flags.stack && flags.step) {
         throw new UsageError("use either --stack or --step, not both");
+    }
+    if (flags.version !== undefined && !isAssignableVersion(flags.version)) {
+        throw new UsageError(`--version "${flags.version}" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7`);
     }
 
     const transcript: string[] = [];

@@ -1,0 +1,152 @@
+/**
+ * Command-line input of `rehearse`, `parity` and `promote`: every bad flag is refused with exit
+ * code 2 and a message naming the flag, before anything is read or changed.
+ *
+ * The corpus runs in one child process (tests/unit/cli/run-commands.ts: the real commands, with
+ * `process.exit` intercepted) to keep the unit suite fast; one case per command also runs as
+ * its own process through ts-node, as `npm run` does, to prove the exit code of the process.
+ */
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+
+interface Result {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+interface Case {
+    command: "parity" | "promote" | "rehearse";
+    args: string[];
+    /** The message's first line, exactly (after the "<command>: " prefix). */
+    message: string;
+}
+
+const USAGE_CASES: Case[] = [
+    { command: "parity", args: ["--bogus"], message: "Unknown option '--bogus'" },
+    { command: "parity", args: ["--from"], message: "Option '--from <value>' argument missing" },
+    { command: "parity", args: ["--format", "xml"], message: '--format must be one of table, markdown, json (got "xml")' },
+    { command: "parity", args: ["--from", "prod", "--to", "prod"], message: '--from and --to name the same stack ("prod"); compare two different stacks' },
+    { command: "parity", args: ["--workspace", "/nonexistent"], message: "--workspace only matters with --deployed" },
+    { command: "parity", args: ["--from", "qa"], message: 'no stack file Pulumi.qa.yaml for stack "qa"; create the stack with `pulumi stack init qa`' },
+    { command: "parity", args: ["staging", "prod"], message: "Unexpected argument 'staging'. This command does not take positional arguments" },
+    { command: "parity", args: ["--deployed=yes"], message: "Option '--deployed' does not take an argument" },
+    { command: "promote", args: [], message: "--stack is required" },
+    { command: "promote", args: ["--stack", "prod"], message: "--version is required (the release to deploy)" },
+    { command: "promote", args: ["--stack", "--version", "1.0.0"], message: "Option '--stack' argument is ambiguous." },
+    { command: "promote", args: ["--stack", "prod", "--version", "1.0"], message: '--version "1.0" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7' },
+    { command: "promote", args: ["--stack", "prod", "--version", "1.0.0; rm -rf /"], message: '--version "1.0.0; rm -rf /" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7' },
+    { command: "promote", args: ["--stack", "prod", "--version", "1.0.0", "--force"], message: "Unknown option '--force'" },
+    { command: "promote", args: ["--stack", "prod", "--version", "1.0.0", "--preview-only=false"], message: "Option '--preview-only' does not take an argument" },
+    { command: "rehearse", args: ["--stack", "qa", "--version", "1.0.0"], message: '--stack must be one of dev, staging, prod (got "qa")' },
+    { command: "rehearse", args: ["--stack", "prod"], message: "--stack and --version go together: --stack prod --version 1.0.0" },
+    { command: "rehearse", args: ["--version", "1.0.0"], message: "--stack and --version go together: --stack prod --version 1.0.0" },
+    { command: "rehearse", args: ["--stack", "prod", "--version", "1.0.0", "--step", "dev"], message: "use either --stack or --step, not both" },
+    { command: "rehearse", args: ["--step", "nope"], message: 'unknown step "nope"; steps are: dev, prod-before-staging, staging, prod, staging-next, prod-next, prod-ahead, prod-drift' },
+    { command: "rehearse", args: ["--stack", "dev", "--version", "1.0"], message: '--version "1.0" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7' },
+    { command: "rehearse", args: ["--workspace"], message: "Option '--workspace <value>' argument missing" },
+];
+
+/** Flags that must work, so the harness is known to tell a refusal from a run. */
+const ACCEPTED_CASES = [
+    { command: "parity", args: [], code: 0, stdout: "parity staging ↔ prod: at parity" },
+    { command: "parity", args: ["--from", "staging", "--to", "dev", "--format", "markdown"], code: 1, stdout: "### Parity: staging ↔ dev: NOT at parity" },
+    { command: "rehearse", args: ["--list"], code: 0, stdout: "1. dev" },
+    { command: "promote", args: ["--help"], code: 0, stdout: "usage: npm run promote -- --stack NAME --version V [options]" },
+];
+
+/** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
+const PROCESS_CASES = [USAGE_CASES[20]];
+
+function run(command: string, args: string[], cwd = ROOT): Promise<Result> {
+    const child = spawn(TS_NODE, ["-T", command, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let [stdout, stderr] = ["", ""];
+    child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+    return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
+
+/** A copy of the commands and the program beside stack files of our own (the repo's are never edited). */
+function projectCopy(edit: (prod: { config: Record<string, unknown> }) => void): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-cli-flags-"));
+    for (const sub of ["cli", "src", "tools", "policy-pack/src", "glue"]) {
+        fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true, filter: (from) => !from.includes("node_modules") });
+    }
+    for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$|^tsconfig\.json$|^package\.json$/.test(f))) {
+        fs.copyFileSync(path.join(ROOT, file), path.join(dir, file));
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    const prodFile = path.join(dir, "Pulumi.prod.yaml");
+    const prod = yaml.load(fs.readFileSync(prodFile, "utf8")) as { config: Record<string, unknown> };
+    edit(prod);
+    fs.writeFileSync(prodFile, yaml.dump(prod));
+    return dir;
+}
+
+describe("command-line flags of rehearse, parity and promote", function () {
+    this.timeout(60_000);
+    let corpus: Result[];
+    let processes: Result[];
+    let drifted: Result;
+    let copy: string;
+
+    before(async () => {
+        const cases = [...USAGE_CASES, ...ACCEPTED_CASES].map(({ command, args }) => ({ command, args }));
+        copy = projectCopy((prod) => {
+            prod.config["atlas:glueNumberOfWorkers"] = 12; // parity-relevant: must equal staging's 10
+            prod.config["atlas:teamAlertEmail"] = "prod-team@example.com"; // environment-specific: may differ
+        });
+        const harness = run(path.join(__dirname, "run-commands.ts"), [JSON.stringify(cases)]);
+        [processes, drifted] = await Promise.all([
+            Promise.all(PROCESS_CASES.map((c) => run(path.join(ROOT, "cli", `${c.command}.ts`), c.args))),
+            run(path.join(copy, "cli", "parity.ts"), [], copy),
+        ]);
+        const result = await harness;
+        assert.equal(result.code, 0, result.stderr);
+        corpus = JSON.parse(result.stdout) as Result[];
+    });
+
+    after(() => copy && fs.rmSync(copy, { recursive: true, force: true }));
+
+    USAGE_CASES.forEach((c, index) => {
+        it(`${c.command} ${c.args.join(" ") || "(no flags)"}: exit 2, "${c.message.slice(0, 50)}"`, () => {
+            const result = corpus[index];
+            assert.equal(result.code, 2, result.stdout + result.stderr);
+            assert.equal(result.stderr.split("\n")[0], `${c.command}: ${c.message}`);
+            assert.equal(result.stdout, "", "a refused command printed a report");
+        });
+    });
+
+    ACCEPTED_CASES.forEach((c, index) => {
+        it(`${c.command} ${c.args.join(" ") || "(no flags)"}: exit ${c.code}`, () => {
+            const result = corpus[USAGE_CASES.length + index];
+            assert.equal(result.code, c.code, result.stdout + result.stderr);
+            assert.ok(result.stdout.startsWith(c.stdout), result.stdout);
+        });
+    });
+
+    it("the same exit code and message from a real process", () => {
+        PROCESS_CASES.forEach((c, index) => {
+            assert.equal(processes[index].code, 2, processes[index].stderr);
+            assert.equal(processes[index].stderr.split("\n")[0], `${c.command}: ${c.message}`);
+        });
+    });
+
+    it("parity exits 1 on a staging/prod difference in a parity key, and lists only that key", () => {
+        assert.equal(drifted.code, 1, drifted.stdout + drifted.stderr);
+        assert.match(drifted.stdout, /^parity staging ↔ prod: NOT at parity$/m);
+        assert.match(drifted.stdout, /^stack files: 1 difference\(s\)$/m);
+        assert.match(drifted.stdout, /^ {2}config +glueNumberOfWorkers +10 +12$/m);
+        assert.doesNotMatch(drifted.stdout, /teamAlertEmail/);
+    });
+});
