@@ -23,6 +23,17 @@ function mochaCounts(stdout: string): string {
     return `${count("passing")} passing, ${count("failing")} failing, ${count("pending")} pending`;
 }
 
+/** Mocha's list of failures after the summary: "  1) suite\n       test:" → "suite › test". */
+function failingTests(stdout: string): string[] {
+    const summary = stdout.slice(stdout.search(/\d+ failing/));
+    const titles: string[] = [];
+    const pattern = /^ {2}\d+\) (.+)\n((?: {5,}.+\n)*?)(?: {5,}(.+):\n)/gm;
+    for (const match of summary.matchAll(pattern)) {
+        titles.push([match[1], ...match[2].split("\n").map((l) => l.trim()).filter(Boolean), match[3].trim()].join(" › "));
+    }
+    return titles.slice(0, 10);
+}
+
 export async function testSuite(runs: number, log: (line: string) => void): Promise<CommandFigures> {
     const rows: Row[] = [];
     const checks: Check[] = [];
@@ -37,7 +48,8 @@ export async function testSuite(runs: number, log: (line: string) => void): Prom
             samples.push(result.seconds);
             outcome = `${result.status === 0 ? "passed" : `exit ${result.status}`}; ${mochaCounts(result.stdout)}`;
             if (result.status !== 0) {
-                notes.push(`npm run ${script} did not pass (exit ${result.status}); its time still counts: ${tail(result.stdout + result.stderr, 3).replace(/\n/g, " / ")}`);
+                const failing = failingTests(result.stdout);
+                notes.push(`npm run ${script} did not pass (exit ${result.status}); its time still counts. ${failing.length > 0 ? `Failing: ${failing.join(" | ")}` : tail(result.stdout + result.stderr, 3).replace(/\n/g, " / ")}`);
             }
         }
         const summary = summarize(samples);

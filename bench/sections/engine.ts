@@ -198,6 +198,7 @@ async function capturePromotePolicyConfig(source: StackSource, target: string, v
         exists: (name) => source.exists(name),
         qualified: (name) => source.qualified(name),
         setReleaseVersion: (v) => source.setReleaseVersion(v),
+        scratchDir: () => source.scratchDir(),
         stack: async (name, options) => {
             const stack = await source.stack(name, options);
             return name === target ? intercept(stack) : stack;
