@@ -15,7 +15,7 @@ import { formatPromoteMarkdown, formatPromoteReport } from "../../../cli/lib/rep
 import { ReleaseFacts } from "../../../policy-pack/src/contract/release-facts";
 import { atlasProgram } from "../../../src/program";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
-import { collect, ProgramBackend, prodDeployOverrides, pulumi as pulumiCli, releaseVersionRestorer, rolesOf, runCommand, stateOf, TS_NODE } from "./harness";
+import { collect, ProgramBackend, prodDeployOverrides, pulumi as pulumiCli, releaseVersionRestorer, removeEmptyCheckpointSidecars, rolesOf, runCommand, stateOf, TS_NODE } from "./harness";
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
 const PROD_ONCALL = `https://oncall.invalid/prod/${randomBytes(12).toString("hex")}`;
@@ -160,6 +160,9 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
             assert.ok(killed, `the update ended before it could be killed:\n${result.stdout}`);
             assert.doesNotMatch(result.stdout, /interrupted-update: finished/);
 
+            // Seen on the real CLI: a kill during the write of a checkpoint's `.attrs` sidecar leaves it
+            // empty and the stack unreadable (`failed to load checkpoint: EOF`); the repair is a no-op otherwise.
+            transcript.push(`removed after the kill: ${removeEmptyCheckpointSidecars(workspace).join(", ")}`);
             const state = await stateOf(await source.stack("dev"));
             urnsAfterKill = state.urns;
             assert.ok(urnsAfterKill.length > 0, "the killed update wrote nothing to state");
@@ -191,6 +194,19 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
             assert.deepEqual(state.initErrors, []);
             assert.deepEqual(urnsAfterKill.filter((urn) => !state.urns.includes(urn)), [], "resources lost");
             assert.deepEqual(rolesOf(state.urns), (await releaseOf("dev"))?.resources);
+        });
+    });
+
+    describe("a checkpoint sidecar left empty by a kill", () => {
+        it("makes the stack unreadable (`failed to load checkpoint: EOF`) until the empty sidecar is deleted", async () => {
+            const urns = (await stateOf(await source.stack("dev"))).urns;
+            const sidecar = path.join(workspace.stateDir, ".pulumi", "stacks", "atlas", "dev.json.attrs");
+            assert.ok(fs.existsSync(sidecar), "the file backend no longer writes .attrs sidecars");
+            fs.writeFileSync(sidecar, "");
+            assert.throws(() => pulumiCli(workspace, ["stack", "export", "--stack", "dev"]), /error: failed to load checkpoint: EOF/);
+
+            assert.deepEqual(removeEmptyCheckpointSidecars(workspace), ["dev.json.attrs"]);
+            assert.deepEqual((await stateOf(await source.stack("dev"))).urns, urns);
         });
     });
 

@@ -4,6 +4,7 @@
  * the commands and the engine printed (for the secret grep).
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { atlasProgram } from "../../../src/program";
@@ -125,4 +126,19 @@ export function releaseVersionRestorer(): () => void {
             process.env.ATLAS_RELEASE_VERSION = saved;
         }
     };
+}
+
+/**
+ * The file backend stores each stack as `<stack>.json` plus a `<stack>.json.attrs` sidecar (and
+ * `.bak` copies). A kill while a sidecar is written can leave it empty, and the CLI then refuses
+ * the stack with `failed to load checkpoint: EOF`. Deleting empty sidecars and stray `*.tmp`
+ * files restores it (the checkpoint itself is renamed into place whole). Returns what it removed.
+ */
+export function removeEmptyCheckpointSidecars(workspace: OfflineWorkspace): string[] {
+    const dir = path.join(workspace.stateDir, ".pulumi", "stacks", "atlas");
+    const removed = fs
+        .readdirSync(dir)
+        .filter((file) => (file.endsWith(".attrs") && fs.statSync(path.join(dir, file)).size === 0) || file.endsWith(".tmp"));
+    removed.forEach((file) => fs.rmSync(path.join(dir, file)));
+    return removed;
 }
