@@ -192,18 +192,19 @@ async function capturePromotePolicyConfig(source: StackSource, target: string, v
                 return typeof value === "function" ? value.bind(real) : value;
             },
         });
-    const capturing: StackSource = {
-        description: source.description,
-        projectDir: source.projectDir,
-        exists: (name) => source.exists(name),
-        qualified: (name) => source.qualified(name),
-        setReleaseVersion: (v) => source.setReleaseVersion(v),
-        scratchDir: () => source.scratchDir(),
-        stack: async (name, options) => {
-            const stack = await source.stack(name, options);
-            return name === target ? intercept(stack) : stack;
+    // Everything but stack() is the real source's, whatever members StackSource gains.
+    const capturing = new Proxy(source, {
+        get(real, property) {
+            if (property === "stack") {
+                return async (name: string, options?: { create?: boolean }) => {
+                    const stack = await real.stack(name, options);
+                    return name === target ? intercept(stack) : stack;
+                };
+            }
+            const value = Reflect.get(real, property, real) as unknown;
+            return typeof value === "function" ? value.bind(real) : value;
         },
-    };
+    });
     await promote(capturing, { target, version, previewOnly: true });
     if (!captured) {
         throw new Error("could not capture promote's policy config (promote no longer previews through Stack.preview?)");
