@@ -37,6 +37,8 @@ export interface RunOptions {
     message?: string;
     /** Called with each line of the engine's progress output. */
     onOutput?: (line: string) => void;
+    /** A private directory for the policy-config file (default: a new temporary directory). */
+    scratchDir?: string;
 }
 
 export async function runWithPolicies(stack: Stack, operation: Operation, options: RunOptions): Promise<RunOutcome> {
@@ -53,7 +55,7 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
             errors.push(diagnostic.message.trim());
         }
     };
-    const configFile = writePolicyConfig(options.policyConfig);
+    const configFile = writePolicyConfig(options.policyConfig, options.scratchDir);
     const common = {
         policyPacks: [options.policyPack],
         policyPackConfigs: configFile ? [configFile] : undefined,
@@ -92,11 +94,11 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
     };
 }
 
-function writePolicyConfig(config: Record<string, unknown> | undefined): string | undefined {
+function writePolicyConfig(config: Record<string, unknown> | undefined, scratchDir = os.tmpdir()): string | undefined {
     if (!config) {
         return undefined;
     }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-policy-config-"));
+    const dir = fs.mkdtempSync(path.join(scratchDir, "atlas-policy-config-"));
     const file = path.join(dir, "policy-config.json");
     fs.writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
     return file;

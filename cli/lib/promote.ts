@@ -4,6 +4,7 @@
  * pack, and update only when the preview passed. One code path for people, CI and the
  * offline rehearsal.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { runWithPolicies, RunOutcome } from "./engine-run";
@@ -50,15 +51,21 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         environments: environmentFacts(source.projectDir),
         overrides: options.policyOverrides,
     });
-    const run = { policyPack, policyConfig: plan.config, onOutput: options.onOutput, message: releaseMessage(options.version) };
+    const scratchDir = source.scratchDir();
+    // The engine checks stack policies after an update's resource steps, so the gate's binding
+    // verdict is the preview's: the update runs only after a preview with the pack has passed.
+    const run = { policyPack, policyConfig: plan.config, onOutput: options.onOutput, message: releaseMessage(options.version), scratchDir };
     const report = { target: options.target, version: options.version, upstream, evidenceWithheld: plan.evidenceWithheld };
-
-    const preview = await runWithPolicies(target, "preview", run);
-    if (!preview.succeeded || options.previewOnly) {
-        return { ...report, preview, update: null, succeeded: preview.succeeded };
+    try {
+        const preview = await runWithPolicies(target, "preview", run);
+        if (!preview.succeeded || options.previewOnly) {
+            return { ...report, preview, update: null, succeeded: preview.succeeded };
+        }
+        const update = await runWithPolicies(target, "update", run);
+        return { ...report, preview, update, succeeded: update.succeeded };
+    } finally {
+        fs.rmSync(scratchDir, { recursive: true, force: true });
     }
-    const update = await runWithPolicies(target, "update", run);
-    return { ...report, preview, update, succeeded: update.succeeded };
 }
 
 async function readUpstream(source: StackSource, name: string): Promise<StackFacts> {

@@ -3,6 +3,9 @@
  * user is logged into (the program runs through the Pulumi CLI's Node.js language host) or
  * against an offline workspace (the program runs inline, see docs/DESIGN.md).
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
@@ -22,6 +25,8 @@ export interface StackSource {
     qualified(name: string): Promise<string>;
     /** The release version the next program run deploys. */
     setReleaseVersion(version: string): void;
+    /** A new private directory for one run's plan and policy config; the caller removes it. */
+    scratchDir(): string;
 }
 
 /** Stacks in the backend the user is logged into, running this repo's program. */
@@ -55,6 +60,10 @@ export class LoggedInBackend implements StackSource {
     setReleaseVersion(version: string): void {
         this.releaseVersion = version;
     }
+
+    scratchDir(): string {
+        return fs.mkdtempSync(path.join(os.tmpdir(), "atlas-promote-"));
+    }
 }
 
 /** Stacks in an offline workspace; the program runs inline in this process. */
@@ -87,6 +96,13 @@ export class OfflineBackend implements StackSource {
     setReleaseVersion(version: string): void {
         // The inline program runs in this process and reads its release from the environment.
         process.env[RELEASE_VERSION_ENV] = version;
+    }
+
+    scratchDir(): string {
+        // Inside the workspace: an offline run writes nothing outside it and the tool cache.
+        const scratch = path.join(this.workspace.dir, "scratch");
+        fs.mkdirSync(scratch, { recursive: true });
+        return fs.mkdtempSync(path.join(scratch, "promote-"));
     }
 }
 

@@ -1,5 +1,6 @@
 // Names the real provider generates: the Pulumi bridge's auto-names and Terraform's prefixed unique ids.
 import { randomBytes } from "crypto";
+import { seededBytes } from "./check-seed";
 
 /** `<logical name>-<7 random hex>`, the logical name cut so the whole fits `maxLength` (as the bridge does). */
 export function autoName(logicalName: string, maxLength: number): string {
@@ -16,8 +17,10 @@ export function prefixedUniqueId(prefix: string, now: Date = new Date()): string
     return `${prefix}${stamp}0${randomHex(8)}`;
 }
 
+/** Random hex; inside a Check, drawn from the engine's seed so a plan's preview and update agree. */
 export function randomHex(length: number): string {
-    return randomBytes(Math.ceil(length / 2)).toString("hex").slice(0, length);
+    const count = Math.ceil(length / 2);
+    return (seededBytes(count) ?? randomBytes(count)).toString("hex").slice(0, length);
 }
 
 /** AWS-style unique ids such as IAM's `AROA…` role ids: a prefix and upper-case alphanumerics. */

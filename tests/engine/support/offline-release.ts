@@ -135,6 +135,7 @@ async function assemble(build: CleanBuild, workspace: WorkspaceLib.OfflineWorksp
         exists: (name) => backend.exists(name),
         qualified: (name) => backend.qualified(name),
         setReleaseVersion: (version) => backend.setReleaseVersion(version),
+        scratchDir: () => backend.scratchDir(),
         async stack(name, options) {
             const stack = await backend.stack(name, options);
             const preview = stack.preview.bind(stack);
