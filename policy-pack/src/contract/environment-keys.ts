@@ -36,8 +36,11 @@ export function isEnvironmentSpecificKey(key: string): boolean {
     return ENVIRONMENT_SPECIFIC_KEYS.includes(stripNamespace(key));
 }
 
+/** The role patterns, compiled once: parity checks match every resource of a stack against them. */
+const ROLE_PATTERNS: readonly RegExp[] = ENVIRONMENT_SPECIFIC_RESOURCE_ROLES.map(wildcardPattern);
+
 export function isEnvironmentSpecificRole(role: string): boolean {
-    return ENVIRONMENT_SPECIFIC_RESOURCE_ROLES.some((pattern) => wildcardMatch(pattern, role));
+    return ROLE_PATTERNS.some((pattern) => pattern.test(role));
 }
 
 /** `atlas:glueNumberOfWorkers` and `glueNumberOfWorkers` name the same key. */
@@ -46,7 +49,7 @@ export function stripNamespace(key: string): string {
     return colon >= 0 ? key.slice(colon + 1) : key;
 }
 
-function wildcardMatch(pattern: string, value: string): boolean {
+function wildcardPattern(pattern: string): RegExp {
     const escaped = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-    return new RegExp(`^${escaped.join(".*")}$`).test(value);
+    return new RegExp(`^${escaped.join(".*")}$`);
 }

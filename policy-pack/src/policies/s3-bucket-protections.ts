@@ -19,34 +19,58 @@ export const s3BucketProtections = stackPolicy<object>({
     description: "Every S3 bucket needs aws:kms default encryption, a public access block with all four flags true, and a bucket policy denying non-TLS access.",
     environments: ["dev", "staging", "prod"],
     remediationSteps: "Create the bucket through the storage component, which adds the encryption configuration, public access block and TLS-only policy.",
-    check: (view) =>
-        view.resources
-            .filter((r) => BUCKET_TYPES.includes(r.type))
-            .flatMap((bucket) => {
-                const companions = view.resources.filter((r) => belongsTo(r, bucket));
-                return [
-                    ...checkEncryption(bucket, companions.filter((r) => ENCRYPTION_TYPES.includes(r.type))),
-                    ...checkPublicAccessBlock(bucket, companions.filter((r) => r.type === PUBLIC_ACCESS_BLOCK_TYPE)),
-                    ...checkTlsOnly(bucket, companions.filter((r) => r.type === BUCKET_POLICY_TYPE)),
-                ];
-            }),
+    check: (view) => {
+        const buckets = view.resources.filter((r) => BUCKET_TYPES.includes(r.type));
+        const companionsOf = groupCompanions(view.resources, buckets);
+        return buckets.flatMap((bucket) => {
+            const companions = companionsOf.get(bucket) ?? [];
+            return [
+                ...checkEncryption(bucket, companions.filter((r) => ENCRYPTION_TYPES.includes(r.type))),
+                ...checkPublicAccessBlock(bucket, companions.filter((r) => r.type === PUBLIC_ACCESS_BLOCK_TYPE)),
+                ...checkTlsOnly(bucket, companions.filter((r) => r.type === BUCKET_POLICY_TYPE)),
+            ];
+        });
+    },
 });
+
+const COMPANION_TYPES = new Set([...ENCRYPTION_TYPES, PUBLIC_ACCESS_BLOCK_TYPE, BUCKET_POLICY_TYPE]);
+
+/** Each bucket's companions, found in one pass over the stack (the check stays linear in its size). */
+function groupCompanions(resources: PolicyResource[], buckets: PolicyResource[]): Map<PolicyResource, PolicyResource[]> {
+    const bucketSet = new Set(buckets);
+    const byName = new Map<unknown, PolicyResource>();
+    for (const bucket of buckets) {
+        const props = rawProps(bucket.props);
+        for (const name of [props.bucket, props.id]) {
+            if (typeof name === "string") {
+                byName.set(name, bucket);
+            }
+        }
+    }
+    const groups = new Map<PolicyResource, PolicyResource[]>();
+    for (const companion of resources.filter((r) => COMPANION_TYPES.has(r.type))) {
+        for (const bucket of ownersOf(companion, bucketSet, byName)) {
+            groups.set(bucket, [...(groups.get(bucket) ?? []), companion]);
+        }
+    }
+    return groups;
+}
 
 /**
  * A companion names its bucket in `bucket`. In preview that name is often unknown (it is the new
  * bucket's id), so the engine's dependency record decides; the name only where it is known.
  */
-function belongsTo(companion: PolicyResource, bucket: PolicyResource): boolean {
+function ownersOf(companion: PolicyResource, buckets: Set<PolicyResource>, byName: Map<unknown, PolicyResource>): PolicyResource[] {
     const viaBucketProperty = companion.propertyDependencies.bucket ?? [];
     if (viaBucketProperty.length > 0) {
-        return viaBucketProperty.includes(bucket);
+        return viaBucketProperty.filter((r) => buckets.has(r));
     }
     const name = rawProps(companion.props).bucket;
     if (name === undefined || isUnknownValue(name)) {
-        return companion.dependencies.includes(bucket);
+        return companion.dependencies.filter((r) => buckets.has(r));
     }
-    const bucketProps = rawProps(bucket.props);
-    return [bucketProps.bucket, bucketProps.id].includes(name);
+    const owner = byName.get(name);
+    return owner ? [owner] : [];
 }
 
 function checkEncryption(bucket: PolicyResource, configurations: PolicyResource[]): Finding[] {
