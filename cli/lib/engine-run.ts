@@ -83,6 +83,10 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
     if (failure && errors.length === 0 && !refused) {
         errors.push(lastMeaningfulLines(failure));
     }
+    if (refused) {
+        // The engine's closing "preview failed" only restates the policy refusal listed above it.
+        errors.splice(0, errors.length, ...errors.filter((e) => !/^(preview|update) failed$/.test(e)));
+    }
     return {
         stack: stack.name,
         operation,

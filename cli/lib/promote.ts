@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { compilePolicyPack } from "./compiled-pack";
 import { runWithPolicies, RunOutcome } from "./engine-run";
 import { policyConfigFor } from "./policy-config";
 import { readStackFacts, releaseMessage, StackFacts } from "./stack-facts";
@@ -54,7 +55,13 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     const scratchDir = source.scratchDir();
     // The engine checks stack policies after an update's resource steps, so the gate's binding
     // verdict is the preview's: the update runs only after a preview with the pack has passed.
-    const run = { policyPack, policyConfig: plan.config, onOutput: options.onOutput, message: releaseMessage(options.version), scratchDir };
+    const run = {
+        policyPack: compilePolicyPack(policyPack, scratchDir),
+        policyConfig: plan.config,
+        onOutput: options.onOutput,
+        message: releaseMessage(options.version),
+        scratchDir,
+    };
     const report = { target: options.target, version: options.version, upstream, evidenceWithheld: plan.evidenceWithheld };
     try {
         const preview = await runWithPolicies(target, "preview", run);

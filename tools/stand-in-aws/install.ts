@@ -4,8 +4,8 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { transpileTree } from "../transpile";
 import { promisify } from "util";
-import * as ts from "typescript";
 
 export type { StandInOptions } from "./run-environment";
 export { standInEnv } from "./run-environment";
@@ -51,15 +51,7 @@ export function installedAwsSdkVersion(): string {
 
 /** Per-file transpilation without type checking keeps installation and plugin start fast. */
 function transpileProvider(outDir: string): string {
-    fs.mkdirSync(outDir, { recursive: true });
-    const sources = fs.readdirSync(__dirname).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && f !== "install.ts");
-    for (const source of sources) {
-        const { outputText } = ts.transpileModule(fs.readFileSync(path.join(__dirname, source), "utf8"), {
-            fileName: source,
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-        });
-        fs.writeFileSync(path.join(outDir, source.replace(/\.ts$/, ".js")), outputText);
-    }
+    transpileTree(__dirname, outDir, ["install.ts"]);
     return path.join(outDir, "main.js");
 }
 

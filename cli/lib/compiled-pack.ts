@@ -1,0 +1,27 @@
+/**
+ * Runs the policy pack from transpiled JavaScript. `@pulumi/pulumi/cmd/run-policy-pack` starts
+ * TypeScript packs with ts-node type-checking on every start (several seconds per preview); the
+ * test command already type-checks the pack, so the release commands hand the engine a
+ * JavaScript copy: the same code, minus the per-run compile.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { transpileTree } from "../../tools/transpile";
+
+/** Writes the JavaScript copy of the pack at `packDir` into `outDir` and returns its path. */
+export function compilePolicyPack(packDir: string, outDir: string): string {
+    const manifest = path.join(packDir, "PulumiPolicy.yaml");
+    if (!fs.existsSync(manifest)) {
+        throw new Error(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml`);
+    }
+    const pack = path.join(outDir, path.basename(packDir));
+    transpileTree(packDir, pack, ["tests"]);
+    fs.copyFileSync(manifest, path.join(pack, "PulumiPolicy.yaml"));
+    const packageJson = JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string };
+    packageJson.main = (packageJson.main ?? "index.ts").replace(/\.ts$/, ".js");
+    fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify(packageJson, null, 2));
+    // The copy resolves @pulumi/policy and @pulumi/pulumi from the project's own install.
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(pack, "node_modules"), "dir");
+    return pack;
+}
