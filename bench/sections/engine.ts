@@ -6,14 +6,14 @@
  */
 import * as aws from "@pulumi/aws";
 import { LocalWorkspace, PreviewOptions, PreviewResult, Stack } from "@pulumi/pulumi/automation";
-import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { compilePolicyPack } from "../../cli/lib/compiled-pack";
 import { runWithPolicies, RunOutcome } from "../../cli/lib/engine-run";
 import { DEFAULT_POLICY_PACK, promote } from "../../cli/lib/promote";
 import { OfflineBackend, StackSource } from "../../cli/lib/stacks";
-import { pulumiCommand, REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { pulumiCommand } from "../../tools/offline/pulumi-cli";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { ratio, secondsSince, spread, summarize, Summary } from "../lib/stats";
 
@@ -23,11 +23,12 @@ const POLICY_TARGET = 1.1;
 const PROGRAM_TARGET = 1.5;
 
 /**
- * prod+pack: promote's preview (the pack as the repo ships it, TypeScript); prod: the same preview
- * without a pack; one-resource: a one-resource program; prod+js-pack: what-if, the same pack
- * compiled to JavaScript first (the engine's policy-pack runner type-checks TypeScript packs).
+ * prod+pack: promote's preview (the pack as promote runs it: transpiled to JavaScript); prod: the
+ * same preview without a pack; one-resource: a one-resource program; prod+ts-pack: the pack as
+ * TypeScript, as a plain `pulumi preview --policy-pack policy-pack` runs it (the engine's
+ * policy-pack runner then type-checks it on every start).
  */
-export type Variant = "prod+pack" | "prod" | "one-resource" | "prod+js-pack";
+export type Variant = "prod+pack" | "prod" | "one-resource" | "prod+ts-pack";
 
 export interface EngineFigures {
     pulumiVersion: string;
@@ -70,23 +71,15 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
         }
         const policyConfig = await capturePromotePolicyConfig(source, "prod", BENCH_VERSION);
         const oneResource = request.variants.includes("one-resource") ? await oneResourceStack(workspace) : undefined;
-        let compiledPack: string | undefined;
-        try {
-            compiledPack = request.variants.includes("prod+js-pack") ? compilePack(path.join(workspace.dir, "compiled-pack")) : undefined;
-        } catch (error) {
-            notes.push(`compiling the pack to JavaScript failed: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
-        }
+        const compiledPack = compilePolicyPack(DEFAULT_POLICY_PACK, fs.mkdtempSync(path.join(workspace.dir, "compiled-pack-")));
         const setupSeconds = secondsSince(setupStarted);
 
         const gate = { passed: 0, refused: 0, mandatoryViolations: [] as string[] };
         let prodResources = 0;
         const run = async (variant: Variant): Promise<number> => {
             const started = process.hrtime.bigint();
-            if (variant === "prod+pack" || variant === "prod+js-pack") {
-                const policyPack = variant === "prod+pack" ? DEFAULT_POLICY_PACK : compiledPack;
-                if (!policyPack) {
-                    throw new Error("no compiled pack");
-                }
+            if (variant === "prod+pack" || variant === "prod+ts-pack") {
+                const policyPack = variant === "prod+pack" ? compiledPack : DEFAULT_POLICY_PACK;
                 const outcome: RunOutcome = await runWithPolicies(prod, "preview", { policyPack, policyConfig });
                 const seconds = secondsSince(started);
                 if (outcome.errors.length > 0 && outcome.violations.length === 0) {
@@ -113,12 +106,12 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
             try {
                 await run(variant);
             } catch (error) {
-                if (variant !== "prod+js-pack") {
+                if (variant !== "prod+ts-pack") {
                     throw error;
                 }
                 // The what-if is a diagnosis, not a figure of the issue: drop it rather than the section.
                 variants.splice(variants.indexOf(variant), 1);
-                notes.push(`the what-if with a JavaScript-compiled pack could not run: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
+                notes.push(`the preview with the TypeScript pack could not run: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
             }
         }
         gate.passed = gate.refused = 0;
@@ -233,24 +226,6 @@ async function oneResourceStack(workspace: OfflineWorkspace): Promise<Stack> {
 function refusal(text: string): string {
     const lines = text.split("\n").map((line) => line.trim());
     return (lines.find((line) => line.startsWith("Refused")) ?? lines[0]).slice(0, 240);
-}
-
-/**
- * Compiles the policy pack to JavaScript in `dir` (tsc, no type-check: that belongs to the test
- * command) with its PulumiPolicy.yaml and a package.json whose main is the compiled index, and
- * links the repo's node_modules so it resolves @pulumi/policy as the TypeScript pack does.
- */
-function compilePack(dir: string): string {
-    const tsc = path.join(REPO_ROOT, "node_modules", ".bin", "tsc");
-    execFileSync(tsc, ["-p", path.join(DEFAULT_POLICY_PACK, "tsconfig.json"), "--outDir", dir, "--noCheck", "true", "--sourceMap", "false"], { stdio: ["ignore", "ignore", "pipe"] });
-    fs.copyFileSync(path.join(DEFAULT_POLICY_PACK, "PulumiPolicy.yaml"), path.join(dir, "PulumiPolicy.yaml"));
-    const manifest = JSON.parse(fs.readFileSync(path.join(DEFAULT_POLICY_PACK, "package.json"), "utf8")) as Record<string, unknown>;
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ ...manifest, main: "index.js" }, null, 2));
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
-    if (!fs.existsSync(path.join(dir, "index.js"))) {
-        throw new Error(`compiling the policy pack did not produce ${path.join(dir, "index.js")}`);
-    }
-    return dir;
 }
 
 export { POLICY_TARGET, PROGRAM_TARGET, ratio, spread };
