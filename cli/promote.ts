@@ -8,7 +8,7 @@ import { isAssignableVersion } from "../src/release";
 import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { promote, PromoteReport } from "./lib/promote";
-import { formatPromoteMarkdown, formatPromoteReport } from "./lib/report";
+import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
 import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
 
 const USAGE = `usage: npm run promote -- --stack NAME --version V [options]
@@ -28,7 +28,8 @@ options:
                          instead of the backend you are logged into
   -h, --help             show this help
 
-exit codes: 0 deployed (or preview passed), 1 refused by policy or the engine, 2 bad flags, 3 tool failure`;
+exit codes: 0 deployed (or preview passed), 1 refused by a policy, 2 bad flags or stack files,
+            3 failed otherwise (credentials, engine, provider or program error; see the message)`;
 
 /** On pull requests the build under review cannot be in staging yet: report, do not block. */
 const PULL_REQUEST_OVERRIDES = { "prod-version-matches-staging": "advisory" };
@@ -81,7 +82,12 @@ async function main(): Promise<number> {
     if (flags.markdown) {
         fs.appendFileSync(flags.markdown, formatPromoteMarkdown(report, verdict(report)));
     }
-    return report.succeeded ? EXIT.ok : EXIT.refused;
+    if (report.succeeded) {
+        return EXIT.ok;
+    }
+    // Refused by a policy: 1. Failed otherwise (credentials, engine, provider, program): 3.
+    const refused = [report.preview, report.update].some((outcome) => outcome && refusedByPolicy(outcome));
+    return refused ? EXIT.refused : EXIT.failure;
 }
 
 function verdict(report: PromoteReport): string {

@@ -72,7 +72,13 @@ async function main(): Promise<number> {
         transcript.push(line);
         console.log(line);
     };
-    const onOutput = flags.quiet ? undefined : (chunk: string) => process.stdout.write(chunk.replace(/^(?=.)/gm, "      │ "));
+    // Engine output is kept for the secret check too, whether or not it is shown.
+    const onOutput = (chunk: string) => {
+        transcript.push(chunk);
+        if (!flags.quiet) {
+            process.stdout.write(chunk.replace(/^(?=.)/gm, "      │ "));
+        }
+    };
 
     print(`rehearse: preparing an offline workspace (building the Pulumi CLI on first use)…`);
     const workspace = await OfflineWorkspace.create({ dir: flags.workspace });
@@ -101,7 +107,7 @@ async function main(): Promise<number> {
     }
 
     if (oncallSecret.length >= 8 && transcript.some((line) => line.includes(oncallSecret))) {
-        print(`\nrehearse: a secret config value appeared in this report; treat it as a defect in the policy pack or commands`);
+        print(`\nrehearse: a secret config value appeared in this report or the engine's output; treat it as a defect in the policy pack or commands`);
         failed += 1;
     }
     const kept = flags.workspace !== undefined || flags.keep === true;

@@ -6,8 +6,16 @@ version=v1.7.12
 cache_root=${ATLAS_TOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atlas-release}
 bin_dir="$cache_root/actionlint/$version/bin"
 if [[ ! -x "$bin_dir/actionlint" ]]; then
-  echo "ensure-actionlint: building actionlint $version into $bin_dir (first run only)" >&2
+  if ! command -v go >/dev/null 2>&1; then
+    echo "ensure-actionlint: Go is not installed; install Go 1.26+ to build actionlint $version (the workflow lint test needs it)" >&2
+    exit 2
+  fi
   mkdir -p "$bin_dir"
-  GOFLAGS=-mod=mod GOBIN="$bin_dir" go install "github.com/rhysd/actionlint/cmd/actionlint@$version" >&2
+  exec 9>"$bin_dir/.build.lock"
+  flock 9
+  if [[ ! -x "$bin_dir/actionlint" ]]; then
+    echo "ensure-actionlint: building actionlint $version into $bin_dir (first run only)" >&2
+    GOFLAGS=-mod=mod GOBIN="$bin_dir" go install "github.com/rhysd/actionlint/cmd/actionlint@$version" >&2
+  fi
 fi
 echo "$bin_dir/actionlint"

@@ -62,7 +62,7 @@ started=$(date +%s)
 tmp_out="$cache_dir/bin/.pulumi.partial.$$"
 (
   cd "$tool_module"
-  GOFLAGS=-mod=mod go build -trimpath \
+  GOFLAGS=-mod=readonly go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pinned" \
     -o "$tmp_out" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 ) >&2 || {

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { compilePolicyPack } from "./compiled-pack";
 import { runWithPolicies, RunOutcome } from "./engine-run";
@@ -52,18 +53,18 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         environments: environmentFacts(source.projectDir),
         overrides: options.policyOverrides,
     });
-    const scratchDir = source.scratchDir();
-    // The engine checks stack policies after an update's resource steps, so the gate's binding
-    // verdict is the preview's: the update runs only after a preview with the pack has passed.
-    const run = {
-        policyPack: compilePolicyPack(policyPack, scratchDir),
-        policyConfig: plan.config,
-        onOutput: options.onOutput,
-        message: releaseMessage(options.version),
-        scratchDir,
-    };
     const report = { target: options.target, version: options.version, upstream, evidenceWithheld: plan.evidenceWithheld };
+    const scratchDir = source.scratchDir();
     try {
+        // The engine checks stack policies after an update's resource steps, so the gate's binding
+        // verdict is the preview's: the update runs only after a preview with the pack has passed.
+        const run = {
+            policyPack: compilePolicyPack(policyPack, scratchDir),
+            policyConfig: plan.config,
+            onOutput: options.onOutput,
+            message: releaseMessage(options.version),
+            scratchDir,
+        };
         const preview = await runWithPolicies(target, "preview", run);
         if (!preview.succeeded || options.previewOnly) {
             return { ...report, preview, update: null, succeeded: preview.succeeded };
@@ -83,7 +84,14 @@ async function readUpstream(source: StackSource, name: string): Promise<StackFac
     return readStackFacts(await source.stack(name), qualified);
 }
 
-async function configValue(stack: { getAllConfig(): Promise<Record<string, { value: string }>> }, key: string): Promise<string | undefined> {
-    const value = (await stack.getAllConfig())[key]?.value;
-    return value ? value : undefined;
+/** One config value, or undefined when the stack does not set it (without decrypting any secret). */
+async function configValue(stack: Stack, key: string): Promise<string | undefined> {
+    try {
+        return (await stack.getConfig(key)).value || undefined;
+    } catch (error) {
+        if (/not found|configuration key .* not found/i.test(error instanceof Error ? error.message : String(error))) {
+            return undefined;
+        }
+        throw error;
+    }
 }

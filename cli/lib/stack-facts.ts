@@ -34,7 +34,7 @@ export interface StackFacts {
 export async function readStackFacts(stack: Stack, qualifiedName: string): Promise<StackFacts> {
     const outputs = await stack.outputs();
     const release = outputs[RELEASE_OUTPUT];
-    const history = await stack.history(10);
+    const history = await stack.history(10, 1, false); // facts only: never decrypt secrets
     const update = history.find((entry) => entry.kind === "update");
     return {
         stack: qualifiedName,

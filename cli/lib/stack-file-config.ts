@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { UsageError } from "./args";
 import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../src/config";
 import { KeySpec } from "../../src/config/schema";
 import { parseValue } from "../../src/config/values";
@@ -14,24 +15,30 @@ import { ParityValue } from "../../policy-pack/src/contract/release-facts";
 /** Stands in for an encrypted value: stack files of different stacks cannot be compared on it. */
 export const ENCRYPTED = "[secret: encrypted in the stack file; compare with --deployed]";
 
-export class StackFileError extends Error {}
+/** A stack file is missing or wrong: bad input (exit 2), reported with what to fix. */
+export class StackFileError extends UsageError {}
 
 export function stackFilePath(projectDir: string, stack: string): string {
     return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 
-export function parityConfigFromStackFile(projectDir: string, stack: string): Record<string, ParityValue> {
+/** The `config:` map of a stack file; a missing or unreadable file is a StackFileError. */
+function stackFileConfig(projectDir: string, stack: string): Record<string, unknown> {
     const file = stackFilePath(projectDir, stack);
     if (!fs.existsSync(file)) {
         throw new StackFileError(`no stack file ${path.relative(process.cwd(), file) || file} for stack "${stack}"; create the stack with \`pulumi stack init ${stack}\``);
     }
-    let document: unknown;
     try {
-        document = yaml.load(fs.readFileSync(file, "utf8"));
+        const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+        return document?.config ?? {};
     } catch (error) {
         throw new StackFileError(`${file} is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
     }
-    const config = ((document as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+}
+
+export function parityConfigFromStackFile(projectDir: string, stack: string): Record<string, ParityValue> {
+    const file = stackFilePath(projectDir, stack);
+    const config = stackFileConfig(projectDir, stack);
     const parity: Record<string, ParityValue> = {};
     for (const key of CONFIG_KEY_NAMES.filter((k) => !isEnvironmentSpecificKey(k))) {
         const raw = config[qualified(key)];
@@ -68,18 +75,25 @@ export interface EnvironmentFacts {
     consumerPrincipals: string[];
 }
 
+/** The environments every release moves through; each has its stack file beside Pulumi.yaml. */
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+
 /**
- * Reads every stack file beside Pulumi.yaml, so the pack can refuse a resource in one
+ * Reads the dev, staging and prod stack files, so the pack can refuse a resource in one
  * environment that names another environment's account, prefix, developers or consumers.
+ * Fails closed: a missing or unreadable file, or one without its identity, is an error.
  */
 export function environmentFacts(projectDir: string): EnvironmentFacts {
     const facts: EnvironmentFacts = { addresses: {}, developerPrincipals: [], consumerPrincipals: [] };
-    for (const file of fs.readdirSync(projectDir).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).sort()) {
-        const config = (yaml.load(fs.readFileSync(path.join(projectDir, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    for (const stack of ENVIRONMENTS) {
+        const config = stackFileConfig(projectDir, stack);
         const [environment, awsAccountId, namePrefix] = ["environment", "awsAccountId", "namePrefix"].map((key) => config[qualified(key)]);
-        if (typeof environment === "string" && typeof awsAccountId === "string" && typeof namePrefix === "string") {
-            facts.addresses[environment] = { awsAccountId, namePrefix };
+        if (environment !== stack || typeof awsAccountId !== "string" || typeof namePrefix !== "string") {
+            throw new StackFileError(
+                `${stackFilePath(projectDir, stack)} must set atlas:environment: ${stack}, atlas:awsAccountId and atlas:namePrefix (the release tooling passes every environment's identity to the policy pack)`,
+            );
         }
+        facts.addresses[stack] = { awsAccountId, namePrefix };
         facts.developerPrincipals.push(...stringList(config[qualified("developerPrincipals")]));
         facts.consumerPrincipals.push(...stringList(config[qualified("consumerPrincipals")]));
     }

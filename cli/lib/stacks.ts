@@ -3,15 +3,17 @@
  * user is logged into (the program runs through the Pulumi CLI's Node.js language host) or
  * against an offline workspace (the program runs inline, see docs/DESIGN.md).
  */
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { atlasProgram } from "../../src/program";
+import { RELEASE_VERSION_ENV } from "../../src/release";
 
-export const RELEASE_VERSION_ENV = "ATLAS_RELEASE_VERSION";
 
 export interface StackSource {
     /** One line for reports: which backend the stacks live in. */
@@ -48,13 +50,13 @@ export class LoggedInBackend implements StackSource {
     }
 
     async qualified(name: string): Promise<string> {
-        if (name.includes("/")) {
+        if (name.split("/").length === 3) {
             return name;
         }
-        const workspace = await LocalWorkspace.create({ workDir: REPO_ROOT });
-        const user = await workspace.whoAmI();
-        const project = (await workspace.projectSettings()).name;
-        return `${user.organizations?.[0] ?? user.user}/${project}/${name}`;
+        // The backend's own answer: `organization/atlas/staging` on a self-managed backend, the
+        // stack's organization on Pulumi Cloud; the same name the program's StackReference uses.
+        const args = ["stack", "--show-name", "--fully-qualify-stack-names", "--stack", name];
+        return (await promisify(execFile)("pulumi", args, { cwd: REPO_ROOT })).stdout.trim();
     }
 
     setReleaseVersion(version: string): void {

@@ -29,7 +29,6 @@ export const ENVIRONMENT_SPECIFIC_RESOURCE_ROLES: readonly string[] = [
     "qa-*",
     "consumer-*",
     "oncall-*",
-    "upstream-*",
 ];
 
 export function isEnvironmentSpecificKey(key: string): boolean {

@@ -38,7 +38,7 @@ const facts: fc.Arbitrary<ComparedFacts> = fc.record({
 
 /** The allowed lists, restated independently of the code under test. */
 const allowedKey = (key: string) => ENVIRONMENT_SPECIFIC_KEYS.includes(key.replace(/^atlas:/, ""));
-const allowedName = (name: string) => /^(developer|qa|consumer|oncall|upstream)-/.test(name);
+const allowedName = (name: string) => /^(developer|qa|consumer|oncall)-/.test(name);
 
 const sorted = (differences: ParityDifference[]) => [...differences].sort((a, b) => `${a.kind}${a.key}`.localeCompare(`${b.kind}${b.key}`));
 
