@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
 import { removeCommand, setCommand } from "./fixes";
 import { ConfigError, ConfigProblem } from "./problems";
 import { CROSS_RULES } from "./rules";
@@ -58,6 +59,18 @@ function readKey(source: ConfigSource, key: ConfigKey): { value: unknown } | { p
     const parsed = parseValue(spec, raw);
     if (!parsed.ok) {
         return { problem: { key: qualified(key), found: parsed.found, expected: expectation(spec), fix: setCommand(source.stack, key) } };
+    }
+    if (!spec.secret && !isEnvironmentSpecificKey(key) && source.isSecret(qualified(key))) {
+        // Parity keys are compared between staging and prod and published in the `release` output
+        // as digests; a digest of a small value space (a number, an enum) would give the secret away.
+        return {
+            problem: {
+                key: qualified(key),
+                found: "a secret value",
+                expected: "a plain value (staging and prod compare it, and release facts publish it)",
+                fix: setCommand(source.stack, key),
+            },
+        };
     }
     if (spec.secret && !source.isSecret(qualified(key))) {
         return {

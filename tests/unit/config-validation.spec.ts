@@ -126,6 +126,11 @@ const CASES: Case[] = [
         message: ["atlas:oncallEndpoint: found a value (hidden, it is a secret); expected an https:// URL."],
     },
     {
+        rule: "a parity key is never a secret (release facts publish it, staging and prod compare it)",
+        stack: "staging", options: { secrets: { "atlas:glueNumberOfWorkers": "10" } },
+        message: ["atlas:glueNumberOfWorkers: found a secret value; expected a plain value", "Fix: pulumi config set --stack staging atlas:glueNumberOfWorkers"],
+    },
+    {
         rule: "the name prefix contains the environment",
         stack: "staging", options: { set: { "atlas:namePrefix": "atlas-prod" } },
         message: [`atlas:namePrefix: found "atlas-prod"; expected a prefix containing the environment name "staging"`, "Fix: pulumi config set --stack staging atlas:namePrefix atlas-staging"],
