@@ -76,7 +76,7 @@ async function main(): Promise<number> {
     const onOutput = (chunk: string) => {
         transcript.push(chunk);
         if (!flags.quiet) {
-            process.stdout.write(chunk.replace(/^(?=.)/gm, "      │ "));
+            process.stdout.write(chunk.replace(/\n\s*(?=\n)/g, "").replace(/^(?=.)/gm, "      │ "));
         }
     };
 
