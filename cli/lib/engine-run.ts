@@ -41,6 +41,11 @@ export interface RunOptions {
     scratchDir?: string;
 }
 
+/** A mandatory violation is a refusal: the engine stops the run. */
+export function hasMandatoryViolation(violations: readonly PolicyViolation[]): boolean {
+    return violations.some((v) => v.level === "mandatory");
+}
+
 export async function runWithPolicies(stack: Stack, operation: Operation, options: RunOptions): Promise<RunOutcome> {
     const started = Date.now();
     const violations: PolicyViolation[] = [];
@@ -79,7 +84,7 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
             fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
         }
     }
-    const refused = violations.some((v) => v.level === "mandatory");
+    const refused = hasMandatoryViolation(violations);
     if (failure && errors.length === 0 && !refused) {
         errors.push(lastMeaningfulLines(failure));
     }

@@ -2,7 +2,7 @@
  * Builds the policy config `promote` hands to the pack: the upstream stack's facts as read
  * from that stack itself (outputs and history), never from the target's program.
  */
-import { AtlasPolicyPackConfig, buildPromotionConfig, StagingEvidence, UpdateResult } from "../../policy-pack/src/config";
+import { AtlasPolicyPackConfig, buildPromotionConfig, StagingEvidence, UpdateResult, withPolicyFields } from "../../policy-pack/src/config";
 import { parseReleaseFacts } from "../../policy-pack/src/contract/release-facts";
 import { StackFacts } from "./stack-facts";
 import { EnvironmentFacts } from "./stack-file-config";
@@ -38,14 +38,9 @@ export function policyConfigFor(request: PolicyConfigRequest): PolicyConfigPlan 
 
 /** Adds what the stack files say to the guardrails' blocks, keeping any level override. */
 function withEnvironments(overrides: Record<string, unknown>, environments: EnvironmentFacts): Record<string, unknown> {
-    const merge = (config: Record<string, unknown>, policy: string, facts: object) => {
-        const given = config[policy];
-        const block = typeof given === "string" ? { enforcementLevel: given } : { ...(given as object | undefined) };
-        return { ...config, [policy]: { ...block, ...facts } };
-    };
-    let config = merge(overrides, "no-cross-environment-references", { environments: environments.addresses });
-    config = merge(config, "no-developer-access", { developerPrincipals: environments.developerPrincipals });
-    return merge(config, "consumer-access-prod-only", { consumerPrincipals: environments.consumerPrincipals });
+    let config = withPolicyFields(overrides, "no-cross-environment-references", { environments: environments.addresses });
+    config = withPolicyFields(config, "no-developer-access", { developerPrincipals: environments.developerPrincipals });
+    return withPolicyFields(config, "consumer-access-prod-only", { consumerPrincipals: environments.consumerPrincipals });
 }
 
 function evidenceFrom(target: string, upstream: StackFacts): StagingEvidence | string {

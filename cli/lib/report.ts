@@ -2,7 +2,7 @@
  * Plain-text reports of promotions, shared by `promote` and `rehearse`. Policy messages are
  * printed as the pack wrote them; the pack never includes secret values in them.
  */
-import { RunOutcome } from "./engine-run";
+import { hasMandatoryViolation, RunOutcome } from "./engine-run";
 import { PromoteReport } from "./promote";
 
 export function describeOutcome(outcome: RunOutcome): string {
@@ -43,7 +43,7 @@ export function formatPromoteReport(report: PromoteReport): string {
 }
 
 export function refusedByPolicy(outcome: RunOutcome): boolean {
-    return outcome.violations.some((v) => v.level === "mandatory");
+    return hasMandatoryViolation(outcome.violations);
 }
 
 function indent(text: string, prefix: string): string {

@@ -10,6 +10,7 @@ import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../src/config";
 import { KeySpec } from "../../src/config/schema";
 import { parseValue } from "../../src/config/values";
 import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
+import { EnvironmentAddress } from "../../policy-pack/src/config";
 import { ParityValue } from "../../policy-pack/src/contract/release-facts";
 
 /** Stands in for an encrypted value: stack files of different stacks cannot be compared on it. */
@@ -58,11 +59,6 @@ export function parityConfigFromStackFile(projectDir: string, stack: string): Re
         }
     }
     return parity;
-}
-
-export interface EnvironmentAddress {
-    awsAccountId: string;
-    namePrefix: string;
 }
 
 /** What the stack files say about every environment, for the pack's cross-environment guardrails. */

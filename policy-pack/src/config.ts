@@ -107,13 +107,17 @@ export const RELEASE_GATE_POLICIES = [
 
 /** The config `promote` passes for a prod update: the evidence under every release-gate policy. */
 export function buildPromotionConfig(evidence: StagingEvidence, extra: AtlasPolicyPackConfig = {}): AtlasPolicyPackConfig {
-    const config: AtlasPolicyPackConfig = { ...extra };
-    for (const policy of RELEASE_GATE_POLICIES) {
-        const given = config[policy];
-        const block = typeof given === "string" ? { enforcementLevel: given } : { ...given };
-        config[policy] = { ...block, stagingEvidence: evidence };
-    }
-    return config;
+    return RELEASE_GATE_POLICIES.reduce((config, policy) => withPolicyFields(config, policy, { stagingEvidence: evidence }), extra);
+}
+
+/**
+ * Adds fields to one policy's block, keeping what the block already holds: a bare enforcement
+ * level (`"advisory"`) becomes `{enforcementLevel: "advisory", ...fields}`.
+ */
+export function withPolicyFields<C extends object>(config: C, policy: string, fields: object): C {
+    const given = (config as Record<string, unknown>)[policy];
+    const block = typeof given === "string" ? { enforcementLevel: given } : { ...(given as object | undefined) };
+    return { ...config, [policy]: { ...block, ...fields } };
 }
 
 // ---- JSON schemas the engine validates the blocks against ----

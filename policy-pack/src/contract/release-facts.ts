@@ -64,10 +64,6 @@ export function resourcesDigestOf(resources: readonly string[]): string {
     return digestOf(parityResources(resources));
 }
 
-export function summarise(facts: ReleaseFacts): ReleaseSummary {
-    const { resources: _resources, ...summary } = facts;
-    return summary;
-}
 
 /** The result of reading facts from untrusted data: the facts, or every problem found. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };

@@ -19,6 +19,7 @@ import type * as StacksLib from "../../../cli/lib/stacks";
 import type * as WorkspaceLib from "../../../tools/offline/workspace";
 import type { ReleaseFacts } from "../../../policy-pack/src/contract/release-facts";
 import { CleanBuild, snapshotWorkingTree } from "./clean-build";
+import { RELEASE_VERSION_ENV } from "../../../src/release";
 
 export type RunOutcome = EngineRunLib.RunOutcome;
 export type PromoteReport = PromoteLib.PromoteReport;
@@ -26,7 +27,6 @@ export type PolicyConfig = Record<string, unknown>;
 export type Operation = EngineRunLib.Operation;
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
-const VERSION_ENV = "ATLAS_RELEASE_VERSION";
 
 /** A promotion, with the exact policy config promote handed to the engine for its preview. */
 export interface Promotion extends PromoteReport {
@@ -66,7 +66,7 @@ export function withOfflineWorkspace(): { readonly system: ReleaseSystem } {
     let system: ReleaseSystem | undefined;
     let build: CleanBuild | undefined;
     let workspace: WorkspaceLib.OfflineWorkspace | undefined;
-    const versionBefore = process.env[VERSION_ENV];
+    const versionBefore = process.env[RELEASE_VERSION_ENV];
 
     before(async function () {
         this.timeout(600_000);
@@ -78,9 +78,9 @@ export function withOfflineWorkspace(): { readonly system: ReleaseSystem } {
 
     after(() => {
         if (versionBefore === undefined) {
-            delete process.env[VERSION_ENV];
+            delete process.env[RELEASE_VERSION_ENV];
         } else {
-            process.env[VERSION_ENV] = versionBefore;
+            process.env[RELEASE_VERSION_ENV] = versionBefore;
         }
         if (process.env.ATLAS_KEEP_ENGINE_WORKSPACE) {
             console.log(`      engine workspace kept at ${workspace?.dir}, build at ${build?.dir}`);
