@@ -1,29 +1,35 @@
 /**
- * `npm run parity`: compares two stacks (staging and prod by default) from their stack files
- * and, with --deployed, their deployed `release` outputs. Prints a table, Markdown for a PR
- * comment, or JSON. Exit 0 at parity, 1 when they differ. Secret values are never printed.
+ * `npm run parity`: compares two stacks (staging and prod by default): their stack files'
+ * parity-relevant config and, with --deployed, what each deployed — both checkpoints, resource by
+ * resource and property by property, as the parity policy compares them, with the release each
+ * runs according to its history. Prints a table, Markdown for a PR comment, or JSON. Exit 0 at
+ * parity, 1 when they differ. Secret values are never printed.
  */
-import { compareParityConfig, compareReleases, ParityDifference } from "../policy-pack/src/parity";
-import { parseReleaseFacts, ReleaseFacts } from "../policy-pack/src/contract/release-facts";
+import { comparedResourcesOf } from "../policy-pack/src/contract/desired-state/checkpoint";
+import { compareDesiredState } from "../policy-pack/src/contract/desired-state/compare";
 import { ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract/environment-keys";
+import { describeIdentity } from "../policy-pack/src/contract/release-identity";
+import { runningRelease, stateChangesUntilRelease } from "../policy-pack/src/contract/stack-history";
+import { canonicalJson } from "../policy-pack/src/contract/canonical";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { OfflineWorkspace } from "../tools/offline/workspace";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
-import { readStackFacts } from "./lib/stack-facts";
-import { ENCRYPTED, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
+import { readCheckpoint, readHistory } from "./lib/stack-reading";
+import { ENCRYPTED, environmentValues, ParityValue, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
 import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
 
 const USAGE = `usage: npm run parity -- [options]
 
 Compares two stacks' parity-relevant config (every key except the environment-specific ones:
-${ENVIRONMENT_SPECIFIC_KEYS.join(", ")}) from their stack files, and with --deployed also their
-deployed release outputs (versions, config digests, resource sets).
+${ENVIRONMENT_SPECIFIC_KEYS.join(", ")}) from their stack files, and with --deployed also what
+they deployed: both stacks' states, resource by resource and property by property, as the
+parity policy compares them, and the release each runs according to its history.
 
 options:
   --from STACK        the reference stack (default: staging)
   --to STACK          the stack compared with it (default: prod)
-  --deployed          also compare the stacks' deployed \`release\` outputs
-  --workspace DIR     read deployed outputs from this offline workspace (rehearse --workspace)
+  --deployed          also compare the stacks' deployed states
+  --workspace DIR     read deployed states from this offline workspace (rehearse --workspace)
                       instead of the backend you are logged into
   --format FORMAT     table (default), markdown or json
   -h, --help          show this help
@@ -32,9 +38,17 @@ exit codes: 0 at parity, 1 not at parity, 2 bad flags or stack files, 3 tool fai
 
 const FORMATS = ["table", "markdown", "json"] as const;
 
+/** One difference: where (a resource, or `config`), what (a property path or key), and both sides' values. */
+interface Row {
+    resource: string;
+    path: string;
+    from: string;
+    to: string;
+}
+
 interface Section {
     title: string;
-    differences: ParityDifference[];
+    differences: Row[];
     notes: string[];
 }
 
@@ -80,42 +94,37 @@ function compareStackFiles(from: string, to: string): Section {
     } catch (error) {
         throw error instanceof StackFileError ? new UsageError(error.message) : error;
     }
-    const encrypted = Object.keys(fromConfig).filter((key) => fromConfig[key] === ENCRYPTED && toConfig[key] === ENCRYPTED);
-    for (const key of encrypted) {
-        delete fromConfig[key];
-        delete toConfig[key];
-    }
+    const keys = [...new Set([...Object.keys(fromConfig), ...Object.keys(toConfig)])].sort();
+    const encrypted = keys.filter((key) => fromConfig[key] === ENCRYPTED && toConfig[key] === ENCRYPTED);
+    const shown = (value: ParityValue | undefined) => (value === undefined ? "(absent)" : canonicalJson(value));
     return {
         title: "stack files",
-        differences: compareParityConfig(fromConfig, toConfig),
-        notes: encrypted.map((key) => `${key} is encrypted in both stack files; --deployed compares it`),
+        differences: keys
+            .filter((key) => !encrypted.includes(key) && canonicalJson(fromConfig[key] ?? null) !== canonicalJson(toConfig[key] ?? null))
+            .map((key) => ({ resource: "config", path: key, from: shown(fromConfig[key]), to: shown(toConfig[key]) })),
+        notes: encrypted.map((key) => `${key} is encrypted in both stack files; --deployed compares the resources it reaches`),
     };
 }
 
 async function compareDeployed(source: StackSource, from: string, to: string): Promise<Section> {
-    const facts: ReleaseFacts[] = [];
     const notes: string[] = [];
+    const sides = [];
     for (const name of [from, to]) {
         if (!(await source.exists(name))) {
             throw new UsageError(`stack "${name}" does not exist in ${source.description}`);
         }
-        const read = await readStackFacts(await source.stack(name), await source.qualified(name));
-        const parsed = read.releaseIsSecret
-            ? ({ ok: false, problems: [`${name}'s \`release\` output is marked secret`] } as const)
-            : parseReleaseFacts(read.release, `${name}'s deployed \`release\` output`);
-        if (parsed.ok) {
-            facts.push(parsed.value);
-        } else {
-            notes.push(...parsed.problems);
-        }
-        if (read.lastUpdate && read.lastUpdate.result !== "succeeded") {
-            notes.push(`${name}'s last update ${read.lastUpdate.result}${read.lastUpdate.version ? ` (release ${read.lastUpdate.version})` : ""}`);
-        }
+        const history = await readHistory(source, name, (entries) => stateChangesUntilRelease(entries).done);
+        const running = runningRelease(name, stateChangesUntilRelease(history).changes, `promote --stack ${name}`);
+        notes.push(running.runs ? `${name} runs release ${describeIdentity(running.identity)}` : running.problem);
+        sides.push({ environment: environmentValues(REPO_ROOT, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });
     }
-    if (facts.length < 2) {
-        return { title: "deployed releases", differences: [{ kind: "version", key: "release", staging: facts.length ? "readable" : "unreadable", prod: "unreadable" }], notes };
-    }
-    return { title: "deployed releases", differences: compareReleases(facts[0], facts[1]), notes };
+    const comparison = compareDesiredState(sides[0], sides[1]);
+    notes.push(`${comparison.resourcesCompared} resources compared property by property (environment-specific values and generated ids set aside)`);
+    return {
+        title: "deployed states",
+        differences: comparison.differences.map((d) => ({ resource: d.resource, path: d.path, from: d.staging, to: d.prod })),
+        notes,
+    };
 }
 
 function render(format: (typeof FORMATS)[number], from: string, to: string, sections: Section[], atParity: boolean): string {
@@ -128,8 +137,8 @@ function render(format: (typeof FORMATS)[number], from: string, to: string, sect
         for (const section of sections) {
             lines.push("", `**${section.title}**: ${section.differences.length === 0 ? "no differences" : `${section.differences.length} difference(s)`}`);
             if (section.differences.length > 0) {
-                lines.push("", `| kind | key | ${from} | ${to} |`, "| --- | --- | --- | --- |");
-                lines.push(...section.differences.map((d) => `| ${d.kind} | \`${d.key}\` | ${cell(d.staging)} | ${cell(d.prod)} |`));
+                lines.push("", `| resource | property | ${from} | ${to} |`, "| --- | --- | --- | --- |");
+                lines.push(...section.differences.map((d) => `| ${cell(d.resource)} | \`${cell(d.path)}\` | ${cell(d.from)} | ${cell(d.to)} |`));
             }
             lines.push(...section.notes.map((note) => `- ${note}`));
         }
@@ -139,7 +148,7 @@ function render(format: (typeof FORMATS)[number], from: string, to: string, sect
     for (const section of sections) {
         lines.push("", `${section.title}: ${section.differences.length === 0 ? "no differences" : `${section.differences.length} difference(s)`}`);
         if (section.differences.length > 0) {
-            lines.push(table([["KIND", "KEY", from.toUpperCase(), to.toUpperCase()], ...section.differences.map((d) => [d.kind, d.key, d.staging, d.prod])]));
+            lines.push(table([["RESOURCE", "PROPERTY", from.toUpperCase(), to.toUpperCase()], ...section.differences.map((d) => [d.resource, d.path, d.from, d.to])]));
         }
         lines.push(...section.notes.map((note) => `  note: ${note}`));
     }

@@ -1,38 +1,44 @@
 /**
- * `npm run promote`: deploys a release to one stack through the policy gate. Reads the
- * upstream stack's facts itself, previews with the policy pack, and updates only when the
- * preview passed.
+ * `npm run promote`: deploys a release to one stack through the policy gate. Measures the release
+ * from git, reads the upstream stack's history and state itself, previews with the policy pack
+ * (for prod: a pack the candidate cannot change), and updates only when the preview passed.
  */
 import * as fs from "fs";
-import { isAssignableVersion } from "../src/release";
+import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
 import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { promote, PromoteReport } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
 import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
+import { PINNED_GATE_ENV } from "./lib/trusted-gate";
 
 const USAGE = `usage: npm run promote -- --stack NAME --version V [options]
 
-Deploys release V to stack NAME: reads the upstream stack's release facts (prod's upstream
-is staging), previews with the policy pack, then updates only when the preview passed.
+Deploys the checkout's commit, as release V, to stack NAME. The checkout must be clean: the
+release is the commit (and a digest of its deployment inputs), measured from git. For prod,
+reads which release staging runs (its history) and what it runs (its state), and judges prod
+with a policy pack the candidate cannot change: the pack of the release prod runs now, or the
+one at the commit in ${PINNED_GATE_ENV} (a protected setting of the prod environment).
+Previews with the pack, then updates only when the preview passed.
 
 options:
   --stack NAME           the target stack (${STACK_NAMES.join(", ")} or a fully qualified org/project/stack)
   --version V            the release version to deploy, a semantic version (CI sets it, e.g. 2026.11.26+run.7)
   --preview-only         stop after the preview
-  --pull-request-check   preview only, with the version gate advisory (a pull request's build is
+  --pull-request-check   preview only, with the release gate advisory (a pull request's commit is
                          not in staging yet); parity and guardrails stay mandatory
   --markdown FILE        also append a Markdown summary to FILE (PR comments, job summaries)
-  --policy-pack DIR      the policy pack (default: ./policy-pack)
+  --policy-pack DIR      the policy pack for dev or staging (default: ./policy-pack); refused for prod
   --workspace DIR        use the offline workspace in DIR (as made by rehearse --workspace)
                          instead of the backend you are logged into
   -h, --help             show this help
 
-exit codes: 0 deployed (or preview passed), 1 refused by a policy, 2 bad flags or stack files,
-            3 failed otherwise (credentials, engine, provider or program error; see the message)`;
+exit codes: 0 deployed (or preview passed), 1 refused by a policy, 2 bad flags, stack files or a
+            dirty checkout (nothing ran), 3 failed otherwise (credentials, engine, provider or
+            program error; see the message)`;
 
-/** On pull requests the build under review cannot be in staging yet: report, do not block. */
-const PULL_REQUEST_OVERRIDES = { "prod-version-matches-staging": "advisory" };
+/** On pull requests the commit under review cannot be in staging yet: report, do not block. */
+const PULL_REQUEST_OVERRIDES = { "prod-release-matches-staging": "advisory", "prod-references-staging": "advisory" };
 
 
 async function main(): Promise<number> {

@@ -4,20 +4,25 @@
  * step ends as the release strategy demands.
  */
 import { randomBytes } from "crypto";
+import * as path from "path";
+import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
+import { REPO_ROOT } from "../tools/offline/pulumi-cli";
+import { ReleaseRepository } from "../tools/offline/release-repository";
 import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { promote } from "./lib/promote";
+import { uncommittedFiles } from "./lib/release-identity";
 import { formatPromoteReport } from "./lib/report";
-import { currentReleaseVersion, isAssignableVersion } from "../src/release";
-import { REPO_ROOT } from "../tools/offline/pulumi-cli";
-import { FIRST_VERSION, RehearsalStep, runStep, stepsForBuild } from "./lib/rehearsal";
+import { checkoutsOf, RehearsalStep, runStep, STEPS } from "./lib/rehearsal";
 import { OfflineBackend } from "./lib/stacks";
 
 const USAGE = `usage: npm run rehearse -- [options]
 
-Rehearses a release offline: dev, then prod refused before staging, staging, prod,
-the next release through staging and prod, then prod refused when ahead of staging
-and when its config drifts from staging.
+Rehearses releases offline, on commits of a release repository made from your working tree
+(uncommitted edits included): dev; prod refused before staging; staging, then prod; the next
+release through staging and prod; prod refused at a release staging never had, for a code-only
+change under staging's version, and for config that drifts from staging; the change through
+staging to prod; a rollback through staging.
 
 options:
   --workspace DIR   use (and keep) this workspace directory instead of a temporary one
@@ -49,13 +54,11 @@ async function main(): Promise<number> {
         console.log(USAGE);
         return EXIT.ok;
     }
-    const promotable = currentReleaseVersion(REPO_ROOT, { ATLAS_RELEASE_VERSION: FIRST_VERSION }).promotable;
-    const allSteps = stepsForBuild(promotable);
     if (flags.list) {
-        allSteps.forEach((step, i) => console.log(`${i + 1}. ${step.name.padEnd(20)} ${step.title} (${step.target} @ ${step.version}; expect ${step.expect.outcome})`));
+        STEPS.forEach((step, i) => console.log(`${i + 1}. ${step.name.padEnd(20)} ${step.title} (${step.target} @ ${step.version}, ${step.revision}; expect ${step.expect.outcome})`));
         return EXIT.ok;
     }
-    const steps = selectSteps(allSteps, flags.step ?? []);
+    const steps = selectSteps([...STEPS], flags.step ?? []);
     requireOneOf("stack", flags.stack, STACK_NAMES);
     if ((flags.stack === undefined) !== (flags.version === undefined)) {
         throw new UsageError("--stack and --version go together: --stack prod --version 1.0.0");
@@ -82,24 +85,24 @@ async function main(): Promise<number> {
 
     print(`rehearse: preparing an offline workspace (building the Pulumi CLI on first use)…`);
     const workspace = await OfflineWorkspace.create({ dir: flags.workspace });
-    const source = new OfflineBackend(workspace);
-    const oncallSecret = await prepareStacks(source);
-    print(`rehearse: ${source.description}; Pulumi ${workspace.cli.version}`);
-    if (!promotable) {
-        print("rehearse: the working tree has uncommitted changes, so its builds are not promotable: the prod steps must be refused (commit to rehearse a promotable release)");
-    }
+    const repository = ReleaseRepository.snapshot(REPO_ROOT, path.join(workspace.dir, "releases"));
+    const checkouts = checkoutsOf(repository);
+    const sourceFor = (revision: keyof typeof checkouts) => new OfflineBackend(workspace, checkouts[revision]);
+    const oncallSecret = await prepareStacks(sourceFor("snapshot"));
+    print(`rehearse: ${sourceFor("snapshot").description}; Pulumi ${workspace.cli.version}`);
+    print(`rehearse: releasing commit ${repository.head.slice(0, 12)}, a snapshot of ${REPO_ROOT}${uncommittedFiles(REPO_ROOT).length > 0 ? " with its uncommitted changes" : ""}`);
 
     let failed = 0;
     const started = Date.now();
     if (flags.stack && flags.version) {
-        const report = await promote(source, { target: flags.stack, version: flags.version, onOutput });
+        const report = await promote(sourceFor("snapshot"), { target: flags.stack, version: flags.version, onOutput });
         print(`\n${flags.stack} @ ${flags.version}: ${report.succeeded ? "deployed" : "not deployed"}`);
         print(formatPromoteReport(report));
         failed = report.succeeded ? 0 : 1;
     } else {
         for (const [index, step] of steps.entries()) {
-            print(`\n[${index + 1}/${steps.length}] ${step.title}: ${step.target} @ ${step.version} (expect ${step.expect.outcome})`);
-            const result = await runStep(source, step, onOutput);
+            print(`\n[${index + 1}/${steps.length}] ${step.title}: ${step.target} @ ${step.version}, ${step.revision} (expect ${step.expect.outcome})`);
+            const result = await runStep(sourceFor, step, onOutput);
             print(formatPromoteReport(result.report));
             print(result.mismatches.length === 0 ? `  ✔ as expected` : `  ✘ unexpected: ${result.mismatches.join("; ")}`);
             failed += result.mismatches.length === 0 ? 0 : 1;
@@ -113,7 +116,7 @@ async function main(): Promise<number> {
     const kept = flags.workspace !== undefined || flags.keep === true;
     print(`\nrehearse: ${failed === 0 ? "every step ended as expected" : `${failed} step(s) did not end as expected`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     if (kept) {
-        print(`rehearse: workspace kept at ${workspace.dir} (PULUMI_HOME=${workspace.pulumiHome}, backend file://${workspace.stateDir})`);
+        print(`rehearse: workspace kept at ${workspace.dir} (PULUMI_HOME=${workspace.pulumiHome}, backend file://${workspace.stateDir}, release commits in ${repository.dir})`);
     } else {
         workspace.remove();
     }

@@ -5,7 +5,7 @@ import { ENVIRONMENT_IDENTITY_OUTPUT, EnvironmentIdentity } from "../policy-pack
 import { RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT } from "../policy-pack/src/contract/release-facts";
 import { Access, AtlasNames, BUCKET_ROLES, Catalog, Observability, Orchestration, Processing, Query, Storage } from "./components";
 import { AtlasConfig, loadAtlasConfig, pulumiConfigSource } from "./config";
-import { ResourceTracker, assembleReleaseFacts, currentReleaseVersion } from "./release";
+import { assembleReleaseFacts, currentRelease } from "./release";
 
 const PROJECT_TAG = "atlas";
 const REPOSITORY_ROOT = path.join(__dirname, "..");
@@ -15,23 +15,10 @@ const REPOSITORY_ROOT = path.join(__dirname, "..");
  * prod comes from the stack's config; nothing here branches on the stack's name.
  */
 export async function atlasProgram(): Promise<Record<string, unknown>> {
-    const source = pulumiConfigSource();
-    const config = loadAtlasConfig(source);
-    const release = currentReleaseVersion(REPOSITORY_ROOT);
-
-    const tracker = new ResourceTracker();
-    tracker.start();
+    const config = loadAtlasConfig(pulumiConfigSource());
+    const release = currentRelease(REPOSITORY_ROOT);
     const platform = buildPlatform(config, release.version);
-
-    // Components register their children synchronously, so the tracker is complete here.
-    const facts = assembleReleaseFacts({
-        project: pulumi.getProject(),
-        stack: pulumi.getStack(),
-        config,
-        release,
-        resources: tracker.resources(),
-        isSecret: source.isSecret,
-    });
+    const facts = assembleReleaseFacts({ project: pulumi.getProject(), stack: pulumi.getStack(), environment: config.environment, release });
     return {
         [RELEASE_OUTPUT]: facts,
         [ENVIRONMENT_IDENTITY_OUTPUT]: environmentIdentity(config),

@@ -1,21 +1,26 @@
 /**
- * Deploys a release to a target stack the safe way: read the upstream stack's facts from the
- * upstream stack itself, hand them to the policy pack as policy config, preview with the
- * pack, and update only when the preview passed. One code path for people, CI and the
- * offline rehearsal.
+ * Deploys a release to a target stack the safe way: measure the release from git, read the
+ * upstream stack's history and state from the upstream stack itself, hand them to a policy pack
+ * the candidate cannot change, preview with it, and update only when the preview passed. One
+ * code path for people, CI and the offline rehearsal.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { loweredGatePolicies } from "../../policy-pack/src/config";
+import { Environment, UPSTREAM_OF, isEnvironment } from "../../policy-pack/src/contract/environment-identity";
+import { GateRecord, ReleaseIdentity, releaseMessage } from "../../policy-pack/src/contract/release-identity";
+import { RunningRelease, runningRelease } from "../../policy-pack/src/contract/stack-history";
+import { UsageError } from "./args";
 import { compilePolicyPack } from "./compiled-pack";
 import { runWithPolicies, RunOutcome } from "./engine-run";
 import { policyConfigFor } from "./policy-config";
-import { readStackFacts, releaseMessage, StackFacts } from "./stack-facts";
+import { measureRelease } from "./release-identity";
+import { GateEvidence, readGateEvidence } from "./staging-evidence";
 import { environmentFacts } from "./stack-file-config";
 import { StackSource } from "./stacks";
+import { chooseTrustedGate } from "./trusted-gate";
 
-export const DEFAULT_POLICY_PACK = path.join(REPO_ROOT, "policy-pack");
 const UPSTREAM_STACK_KEY = "atlas:upstreamStack";
 
 export interface PromoteOptions {
@@ -23,18 +28,32 @@ export interface PromoteOptions {
     version: string;
     /** Stop after the preview. */
     previewOnly?: boolean;
+    /** The pack for an ungated target (dev, staging); refused for a gated one (prod). Default: the checkout's. */
     policyPack?: string;
-    /** Policy-config overrides merged over what promote builds (e.g. enforcement levels). */
+    /** Policy-config overrides merged over what promote builds (e.g. enforcement levels of a preview-only check). */
     policyOverrides?: Record<string, unknown>;
     onOutput?: (line: string) => void;
+    /** Where the pinned gate setting is read from (default: this process's environment). */
+    env?: NodeJS.ProcessEnv;
+}
+
+export interface UpstreamSummary {
+    stack: string;
+    /** Which release the upstream runs, as its history says. */
+    running: RunningRelease;
+    resources: number;
+    /** Seconds spent reading its history and state. */
+    seconds: number;
 }
 
 export interface PromoteReport {
     target: string;
     version: string;
-    upstream: StackFacts | null;
-    /** Why the upstream's facts were not passed to the pack (which then refuses a prod update). */
-    evidenceWithheld: string | null;
+    /** The release as promote measured it from git. */
+    release: ReleaseIdentity;
+    /** The pack that judged a gated promotion, and where it came from; null for an ungated one. */
+    gate: GateRecord | null;
+    upstream: UpstreamSummary | null;
     preview: RunOutcome;
     update: RunOutcome | null;
     /** True when every step that ran succeeded (the update included, unless previewOnly). */
@@ -42,29 +61,49 @@ export interface PromoteReport {
 }
 
 export async function promote(source: StackSource, options: PromoteOptions): Promise<PromoteReport> {
-    const policyPack = options.policyPack ?? DEFAULT_POLICY_PACK;
-    source.setReleaseVersion(options.version);
+    const release = measureRelease(source.checkout, options.version);
+    const environment = environmentOf(options.target);
+    const gated = environment !== undefined && UPSTREAM_OF[environment] !== undefined;
+    if (gated) {
+        refuseGateOverrides(options);
+    }
+    source.setRelease(release);
     const target = await source.stack(options.target);
-    const upstreamName = await configValue(target, UPSTREAM_STACK_KEY);
-    const upstream = upstreamName ? await readUpstream(source, upstreamName) : null;
-    const plan = policyConfigFor({
-        target: await source.qualified(options.target),
-        upstream,
-        environments: environmentFacts(source.projectDir),
-        overrides: options.policyOverrides,
-    });
-    const report = { target: options.target, version: options.version, upstream, evidenceWithheld: plan.evidenceWithheld };
     const scratchDir = source.scratchDir();
     try {
-        // The engine checks stack policies after an update's resource steps, so the gate's binding
-        // verdict is the preview's: the update runs only after a preview with the pack has passed.
+        const qualifiedTarget = await source.qualified(options.target);
+        let evidence: GateEvidence | undefined;
+        let upstream: UpstreamSummary | null = null;
+        let gate: (GateRecord & { packDir: string }) | undefined;
+        if (gated) {
+            const upstreamEnvironment = UPSTREAM_OF[environment!]!;
+            const upstreamName = (await configValue(target, UPSTREAM_STACK_KEY)) ?? upstreamEnvironment;
+            const qualifiedUpstream = await source.qualified(upstreamName);
+            evidence = await readGateEvidence(source, {
+                target: qualifiedTarget,
+                upstream: qualifiedUpstream,
+                environments: { target: environment!, upstream: upstreamEnvironment },
+                candidate: release,
+            });
+            upstream = {
+                stack: qualifiedUpstream,
+                running: runningRelease(qualifiedUpstream, evidence.promotion.stagingChanges, `promote --stack ${upstreamEnvironment}`),
+                resources: evidence.promotion.stagingResourceCount,
+                seconds: evidence.seconds,
+            };
+            gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, options.env);
+        }
+        const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
         const run = {
-            policyPack: compilePolicyPack(policyPack, scratchDir),
-            policyConfig: plan.config,
+            policyPack: compilePolicyPack(packSource, scratchDir),
+            policyConfig: policyConfigFor({ environments: environmentFacts(source.checkout), evidence, overrides: options.policyOverrides }),
             onOutput: options.onOutput,
-            message: releaseMessage(options.version),
+            message: releaseMessage(release, gate && { source: gate.source, commit: gate.commit }),
             scratchDir,
         };
+        const report = { target: options.target, version: options.version, release, gate: gate ? { source: gate.source, commit: gate.commit } : null, upstream };
+        // The engine checks stack policies after an update's resource steps, so the gate's binding
+        // verdict is the preview's: the update runs only after a preview with the pack has passed.
         const preview = await runWithPolicies(target, "preview", run);
         if (!preview.succeeded || options.previewOnly) {
             return { ...report, preview, update: null, succeeded: preview.succeeded };
@@ -76,12 +115,22 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     }
 }
 
-async function readUpstream(source: StackSource, name: string): Promise<StackFacts> {
-    const qualified = await source.qualified(name);
-    if (!(await source.exists(name))) {
-        return { stack: qualified, release: undefined, releaseIsSecret: false, lastUpdate: null };
+/** A gated promotion is judged by the trusted pack at full strength; a preview-only check may report the release gate as advisory. */
+function refuseGateOverrides(options: PromoteOptions): void {
+    if (options.policyPack !== undefined) {
+        throw new UsageError(
+            `--policy-pack is refused for ${options.target}: a promotion to it is judged by the trusted pack (the pack of the release it runs, or the one pinned by ATLAS_GATE_COMMIT), never by a pack the candidate supplies`,
+        );
     }
-    return readStackFacts(await source.stack(name), qualified);
+    const lowered = loweredGatePolicies(options.policyOverrides ?? {});
+    if (lowered.length > 0 && !options.previewOnly) {
+        throw new UsageError(`policy config lowers the enforcement of ${lowered.join(", ")} for an update of ${options.target}; release-gate policies stay mandatory whenever an update may follow`);
+    }
+}
+
+function environmentOf(target: string): Environment | undefined {
+    const name = target.slice(target.lastIndexOf("/") + 1);
+    return isEnvironment(name) ? name : undefined;
 }
 
 /** One config value, or undefined when the stack does not set it (without decrypting any secret). */

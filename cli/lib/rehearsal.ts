@@ -1,8 +1,10 @@
 /**
- * The release rehearsal: a scripted walk of one release through dev, staging and prod on the
- * real engine, where each step states the outcome the release strategy demands.
+ * The release rehearsal: a scripted walk of releases through dev, staging and prod on the real
+ * engine, where each step states the outcome the release strategy demands. Steps deploy commits
+ * of a release repository (tools/offline/release-repository.ts): the snapshot of the working
+ * tree, and commits made from it that a careless or hostile change would make.
  */
-import { Stack } from "@pulumi/pulumi/automation";
+import { FileEdits, ReleaseRepository } from "../../tools/offline/release-repository";
 import { PromoteReport, promote } from "./promote";
 import { refusedByPolicy } from "./report";
 import { StackSource } from "./stacks";
@@ -10,8 +12,25 @@ import { StackSource } from "./stacks";
 export const FIRST_VERSION = "1.0.0";
 export const SECOND_VERSION = "1.1.0";
 export const AHEAD_VERSION = "1.2.0";
-/** The parity key the drift step changes in prod only. */
-export const DRIFT_KEY = "atlas:glueNumberOfWorkers";
+
+/** The commits the steps deploy: the snapshot, and changes made on top of it. */
+export type Revision = "snapshot" | "code-change" | "prod-drift";
+
+/** The project tag the code-only change sets (a resource property, not config). */
+export const CHANGED_PROJECT_TAG = "atlas-platform";
+/** The parity key the drift commit changes in Pulumi.prod.yaml only. */
+export const DRIFT_KEY = "glueNumberOfWorkers";
+
+export const REVISIONS: Record<Exclude<Revision, "snapshot">, { message: string; edits: FileEdits }> = {
+    "code-change": {
+        message: "a code-only change: the project tag of every resource",
+        edits: { "src/program.ts": (text) => text.replace('const PROJECT_TAG = "atlas";', `const PROJECT_TAG = "${CHANGED_PROJECT_TAG}";`) },
+    },
+    "prod-drift": {
+        message: `prod's ${DRIFT_KEY} drifts from staging's`,
+        edits: { "Pulumi.prod.yaml": (text) => text.replace(new RegExp(`^(\\s*atlas:${DRIFT_KEY}:\\s*)(\\d+)\\s*$`, "m"), (_, key: string, value: string) => `${key}${Number(value) + 1}`) },
+    },
+};
 
 export type Expectation = { outcome: "deployed" } | { outcome: "refused"; mentions: string[] };
 
@@ -20,55 +39,36 @@ export interface RehearsalStep {
     title: string;
     target: string;
     version: string;
+    revision: Revision;
     expect: Expectation;
-    /** Changes the target's config for this step only; returns the undo. */
-    arrange?: (stack: Stack) => Promise<() => Promise<void>>;
 }
 
+const step = (name: string, title: string, target: string, version: string, revision: Revision, expect: Expectation): RehearsalStep => ({ name, title, target, version, revision, expect });
+const DEPLOYED: Expectation = { outcome: "deployed" };
+
 export const STEPS: readonly RehearsalStep[] = [
-    { name: "dev", title: "deploy dev", target: "dev", version: FIRST_VERSION, expect: { outcome: "deployed" } },
-    {
-        name: "prod-before-staging",
-        title: "try prod before staging has the release",
-        target: "prod",
-        version: FIRST_VERSION,
-        expect: { outcome: "refused", mentions: ["staging"] },
-    },
-    { name: "staging", title: "deploy staging", target: "staging", version: FIRST_VERSION, expect: { outcome: "deployed" } },
-    { name: "prod", title: "deploy prod after staging", target: "prod", version: FIRST_VERSION, expect: { outcome: "deployed" } },
-    { name: "staging-next", title: "deploy the next release to staging", target: "staging", version: SECOND_VERSION, expect: { outcome: "deployed" } },
-    { name: "prod-next", title: "deploy the next release to prod", target: "prod", version: SECOND_VERSION, expect: { outcome: "deployed" } },
-    {
-        name: "prod-ahead",
-        title: "try prod at a release staging never had",
-        target: "prod",
-        version: AHEAD_VERSION,
-        expect: { outcome: "refused", mentions: [SECOND_VERSION, AHEAD_VERSION] },
-    },
-    {
-        name: "prod-drift",
-        title: "try prod with config that drifts from staging",
-        target: "prod",
-        version: SECOND_VERSION,
-        expect: { outcome: "refused", mentions: ["glueNumberOfWorkers"] },
-        arrange: async (stack) => {
-            const original = await stack.getConfig(DRIFT_KEY);
-            await stack.setConfig(DRIFT_KEY, { value: String(Number(original.value) + 1) });
-            return async () => stack.setConfig(DRIFT_KEY, original);
-        },
-    },
+    step("dev", "deploy dev", "dev", FIRST_VERSION, "snapshot", DEPLOYED),
+    step("prod-before-staging", "try prod before staging has the release", "prod", FIRST_VERSION, "snapshot", { outcome: "refused", mentions: ["staging has never been updated"] }),
+    step("staging", "deploy staging", "staging", FIRST_VERSION, "snapshot", DEPLOYED),
+    step("prod", "deploy prod after staging (first deployment: the candidate's pack judges)", "prod", FIRST_VERSION, "snapshot", DEPLOYED),
+    step("staging-next", "deploy the next release to staging", "staging", SECOND_VERSION, "snapshot", DEPLOYED),
+    step("prod-next", "deploy the next release to prod (judged by the pack prod runs)", "prod", SECOND_VERSION, "snapshot", DEPLOYED),
+    step("prod-ahead", "try prod at a release staging never had", "prod", AHEAD_VERSION, "snapshot", { outcome: "refused", mentions: [SECOND_VERSION, AHEAD_VERSION] }),
+    step("prod-code-only", "try a code-only change in prod under staging's version", "prod", SECOND_VERSION, "code-change", { outcome: "refused", mentions: ["commit", CHANGED_PROJECT_TAG] }),
+    step("prod-drift", "try prod with config that drifts from staging", "prod", SECOND_VERSION, "prod-drift", { outcome: "refused", mentions: ["numberOfWorkers"] }),
+    step("staging-change", "deploy the code change to staging", "staging", AHEAD_VERSION, "code-change", DEPLOYED),
+    step("prod-change", "deploy the code change to prod, after staging", "prod", AHEAD_VERSION, "code-change", DEPLOYED),
+    step("staging-rollback", "roll staging back to the previous release", "staging", SECOND_VERSION, "snapshot", DEPLOYED),
+    step("prod-rollback", "roll prod back through staging", "prod", SECOND_VERSION, "snapshot", DEPLOYED),
 ];
 
-/**
- * The steps as they must end for a build of this working tree. A dirty tree's build is not
- * promotable, so every prod deployment must then be refused: the rehearsal shows that instead.
- */
-export function stepsForBuild(promotable: boolean): RehearsalStep[] {
-    return STEPS.map((step) =>
-        !promotable && step.target === "prod" && step.expect.outcome === "deployed"
-            ? { ...step, title: `${step.title} (refused: a dirty tree's build is not promotable)`, expect: { outcome: "refused", mentions: ["not promotable"] } }
-            : step,
+/** The checkout directory of each revision, its commits made on first use. */
+export function checkoutsOf(repository: ReleaseRepository): Record<Revision, string> {
+    const snapshot = repository.head;
+    const made = Object.fromEntries(
+        Object.entries(REVISIONS).map(([revision, { message, edits }]) => [revision, repository.checkoutAt(repository.commitEdits(snapshot, edits, message))]),
     );
+    return { snapshot: repository.checkoutAt(snapshot), ...made } as Record<Revision, string>;
 }
 
 export interface StepResult {
@@ -78,15 +78,10 @@ export interface StepResult {
     mismatches: string[];
 }
 
-export async function runStep(source: StackSource, step: RehearsalStep, onOutput?: (line: string) => void): Promise<StepResult> {
-    const stack = await source.stack(step.target);
-    const undo = step.arrange ? await step.arrange(stack) : undefined;
-    try {
-        const report = await promote(source, { target: step.target, version: step.version, onOutput });
-        return { step, report, mismatches: mismatches(step.expect, report) };
-    } finally {
-        await undo?.();
-    }
+/** Runs one step: promote the step's revision through `sourceFor(checkout)`. */
+export async function runStep(sourceFor: (revision: Revision) => StackSource, step: RehearsalStep, onOutput?: (line: string) => void): Promise<StepResult> {
+    const report = await promote(sourceFor(step.revision), { target: step.target, version: step.version, onOutput });
+    return { step, report, mismatches: mismatches(step.expect, report) };
 }
 
 function mismatches(expect: Expectation, report: PromoteReport): string[] {

@@ -2,8 +2,29 @@
  * Plain-text reports of promotions, shared by `promote` and `rehearse`. Policy messages are
  * printed as the pack wrote them; the pack never includes secret values in them.
  */
+import { describeIdentity } from "../../policy-pack/src/contract/release-identity";
 import { hasMandatoryViolation, RunOutcome } from "./engine-run";
 import { PromoteReport } from "./promote";
+
+const GATE_SOURCES = {
+    pinned: "pinned by the prod environment (ATLAS_GATE_COMMIT)",
+    "prod-release": "the pack of the release prod runs",
+    bootstrap: "the candidate's own pack: prod has no release yet (first deployment)",
+};
+
+/** The lines every report starts with: the release measured, the upstream's state, the judging pack. */
+function preamble(report: PromoteReport): string[] {
+    const lines = [`release ${describeIdentity(report.release)}`];
+    const upstream = report.upstream;
+    if (upstream) {
+        const running = upstream.running.runs ? `runs ${describeIdentity(upstream.running.identity)}` : `runs no known release: ${upstream.running.problem}`;
+        lines.push(`upstream ${upstream.stack} ${running}; ${upstream.resources} resources in its state (read in ${upstream.seconds.toFixed(1)}s)`);
+    }
+    if (report.gate) {
+        lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${GATE_SOURCES[report.gate.source]}`);
+    }
+    return lines;
+}
 
 export function describeOutcome(outcome: RunOutcome): string {
     const changes = Object.entries(outcome.changes)
@@ -15,18 +36,7 @@ export function describeOutcome(outcome: RunOutcome): string {
 }
 
 export function formatPromoteReport(report: PromoteReport): string {
-    const lines: string[] = [];
-    const upstream = report.upstream;
-    if (upstream) {
-        const last = upstream.lastUpdate;
-        lines.push(
-            `upstream ${upstream.stack}: ${upstream.release === undefined ? "no release output" : "release output found"}` +
-                (last ? `, last update ${last.result}${last.version ? ` at ${last.version}` : ""}` : ", never updated"),
-        );
-    }
-    if (report.evidenceWithheld) {
-        lines.push(`upstream facts not passed to the policy pack: ${report.evidenceWithheld}`);
-    }
+    const lines = preamble(report);
     for (const outcome of [report.preview, report.update]) {
         if (!outcome) {
             continue;
@@ -55,7 +65,7 @@ function indent(text: string, prefix: string): string {
 
 /** A Markdown section for PR comments and job summaries. */
 export function formatPromoteMarkdown(report: PromoteReport, verdict: string): string {
-    const lines = [`\n### ${report.target} @ \`${report.version}\`: ${verdict}\n`];
+    const lines = [`\n### ${report.target} @ \`${report.version}\`: ${verdict}\n`, ...preamble(report).map((line) => `- ${line}`)];
     for (const outcome of [report.preview, report.update]) {
         if (!outcome) {
             continue;

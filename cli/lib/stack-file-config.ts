@@ -11,7 +11,11 @@ import { KeySpec } from "../../src/config/schema";
 import { parseValue } from "../../src/config/values";
 import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
 import { EnvironmentAddress } from "../../policy-pack/src/config";
-import { ParityValue } from "../../policy-pack/src/contract/release-facts";
+import { ENVIRONMENTS } from "../../policy-pack/src/contract/environment-identity";
+import { ENVIRONMENT_SPECIFIC_KEYS } from "../../policy-pack/src/contract/environment-keys";
+import { EnvironmentValues } from "../../policy-pack/src/contract/desired-state/environment";
+/** A parity-relevant config value as a stack file holds it. */
+export type ParityValue = string | number | boolean | string[];
 
 /** Stands in for an encrypted value: stack files of different stacks cannot be compared on it. */
 export const ENCRYPTED = "[secret: encrypted in the stack file; compare with --deployed]";
@@ -71,9 +75,6 @@ export interface EnvironmentFacts {
     consumerPrincipals: string[];
 }
 
-/** The environments every release moves through; each has its stack file beside Pulumi.yaml. */
-export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
-
 /**
  * Reads the dev, staging and prod stack files, so the pack can refuse a resource in one
  * environment that names another environment's account, prefix, developers or consumers.
@@ -100,4 +101,23 @@ export function environmentFacts(projectDir: string): EnvironmentFacts {
 
 function stringList(value: unknown): string[] {
     return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/**
+ * A stack's values of the environment-specific keys from its stack file, with the program's
+ * defaults: what parity sets aside for that stack. Encrypted values are left out (they are never
+ * decrypted here); such a value then compares as itself.
+ */
+export function environmentValues(projectDir: string, stack: string): EnvironmentValues {
+    const config = stackFileConfig(projectDir, stack);
+    const values: Record<string, string | string[]> = {};
+    for (const key of ENVIRONMENT_SPECIFIC_KEYS) {
+        const raw = config[qualified(key)] ?? (CONFIG_KEYS[key as keyof typeof CONFIG_KEYS] as KeySpec | undefined)?.default;
+        if (typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean") {
+            values[key] = String(raw);
+        } else if (Array.isArray(raw)) {
+            values[key] = stringList(raw);
+        }
+    }
+    return values;
 }

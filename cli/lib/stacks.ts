@@ -1,51 +1,60 @@
 /**
- * Where the release commands find stacks. The same commands run against the backend the
- * user is logged into (the program runs through the Pulumi CLI's Node.js language host) or
- * against an offline workspace (the program runs inline, see docs/DESIGN.md).
+ * Where the release commands find stacks, and which checkout they deploy. The same commands run
+ * against the backend the user is logged into (the program runs through the Pulumi CLI's Node.js
+ * language host) or against an offline workspace (the program runs inline, see docs/DESIGN.md).
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { ReleaseIdentity, releaseEnv } from "../../policy-pack/src/contract/release-identity";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
-import { atlasProgram } from "../../src/program";
-import { RELEASE_VERSION_ENV } from "../../src/release";
-
 
 export interface StackSource {
     /** One line for reports: which backend the stacks live in. */
     readonly description: string;
-    /** The directory holding Pulumi.yaml and the stack files. */
+    /** The git checkout whose program, stack files and policy pack are deployed. */
+    readonly checkout: string;
+    /** The directory holding the Pulumi.yaml and stack files the CLI uses. */
     readonly projectDir: string;
     /** Selects an existing stack; `create` also creates a missing one. */
     stack(name: string, options?: { create?: boolean }): Promise<Stack>;
     exists(name: string): Promise<boolean>;
     /** The fully qualified name other stacks use to reference this one. */
     qualified(name: string): Promise<string>;
-    /** The release version the next program run deploys. */
-    setReleaseVersion(version: string): void;
+    /** The release the next program run deploys. */
+    setRelease(identity: ReleaseIdentity): void;
+    /** Runs the Pulumi CLI against this backend and project; resolves to its standard output. */
+    pulumi(args: string[]): Promise<string>;
     /** A new private directory for one run's plan and policy config; the caller removes it. */
     scratchDir(): string;
 }
 
-/** Stacks in the backend the user is logged into, running this repo's program. */
+const run = promisify(execFile);
+const MAX_OUTPUT = 512 * 1024 * 1024;
+
+/** Stacks in the backend the user is logged into, running the checkout's program. */
 export class LoggedInBackend implements StackSource {
     readonly description = "the Pulumi backend you are logged into";
-    readonly projectDir = REPO_ROOT;
-    private releaseVersion: string | undefined;
+    private release: Record<string, string> = {};
+
+    constructor(readonly checkout: string = REPO_ROOT) {}
+
+    get projectDir(): string {
+        return this.checkout;
+    }
 
     async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
-        const args = { stackName: name, workDir: REPO_ROOT };
-        const envVars: Record<string, string> = this.releaseVersion ? { [RELEASE_VERSION_ENV]: this.releaseVersion } : {};
-        const opts = { envVars };
+        const args = { stackName: name, workDir: this.checkout };
+        const opts = { envVars: { ...this.release } };
         return options.create ? LocalWorkspace.createOrSelectStack(args, opts) : LocalWorkspace.selectStack(args, opts);
     }
 
     async exists(name: string): Promise<boolean> {
-        const workspace = await LocalWorkspace.create({ workDir: REPO_ROOT });
+        const workspace = await LocalWorkspace.create({ workDir: this.checkout });
         return (await workspace.listStacks()).some((s) => s.name === name || s.name.endsWith(`/${name}`));
     }
 
@@ -55,12 +64,15 @@ export class LoggedInBackend implements StackSource {
         }
         // The backend's own answer: `organization/atlas/staging` on a self-managed backend, the
         // stack's organization on Pulumi Cloud; the same name the program's StackReference uses.
-        const args = ["stack", "--show-name", "--fully-qualify-stack-names", "--stack", name];
-        return (await promisify(execFile)("pulumi", args, { cwd: REPO_ROOT })).stdout.trim();
+        return (await this.pulumi(["stack", "--show-name", "--fully-qualify-stack-names", "--stack", name])).trim();
     }
 
-    setReleaseVersion(version: string): void {
-        this.releaseVersion = version;
+    setRelease(identity: ReleaseIdentity): void {
+        this.release = releaseEnv(identity);
+    }
+
+    async pulumi(args: string[]): Promise<string> {
+        return (await run("pulumi", args, { cwd: this.checkout, maxBuffer: MAX_OUTPUT })).stdout;
     }
 
     scratchDir(): string {
@@ -68,9 +80,16 @@ export class LoggedInBackend implements StackSource {
     }
 }
 
-/** Stacks in an offline workspace; the program runs inline in this process. */
+/**
+ * Stacks in an offline workspace. The program is the checkout's, run inline in this process; the
+ * workspace's project files are the checkout's (synced before every use), plus what only the
+ * workspace holds: each stack's encryption salt and the secrets set in the workspace.
+ */
 export class OfflineBackend implements StackSource {
-    constructor(readonly workspace: OfflineWorkspace) {}
+    constructor(
+        readonly workspace: OfflineWorkspace,
+        readonly checkout: string = REPO_ROOT,
+    ) {}
 
     get projectDir(): string {
         return this.workspace.projectDir;
@@ -84,7 +103,8 @@ export class OfflineBackend implements StackSource {
         if (!options.create && !(await this.exists(name))) {
             throw new Error(`stack "${name}" does not exist in ${this.description}`);
         }
-        return this.workspace.stack(shortName(name), atlasProgram);
+        this.workspace.syncProjectFiles(this.checkout);
+        return this.workspace.stack(shortName(name), programOf(this.checkout));
     }
 
     async exists(name: string): Promise<boolean> {
@@ -95,9 +115,14 @@ export class OfflineBackend implements StackSource {
         return name.includes("/") ? name : this.workspace.qualified(name);
     }
 
-    setReleaseVersion(version: string): void {
+    setRelease(identity: ReleaseIdentity): void {
         // The inline program runs in this process and reads its release from the environment.
-        process.env[RELEASE_VERSION_ENV] = version;
+        Object.assign(process.env, releaseEnv(identity));
+    }
+
+    async pulumi(args: string[]): Promise<string> {
+        const env = { ...process.env, ...this.workspace.env() };
+        return (await run(this.workspace.cli.binary, args, { cwd: this.projectDir, env, maxBuffer: MAX_OUTPUT })).stdout;
     }
 
     scratchDir(): string {
@@ -106,6 +131,12 @@ export class OfflineBackend implements StackSource {
         fs.mkdirSync(scratch, { recursive: true });
         return fs.mkdtempSync(path.join(scratch, "promote-"));
     }
+}
+
+/** The checkout's program, loaded from its own sources (each checkout directory is its own module tree). */
+function programOf(checkout: string): PulumiFn {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(path.join(checkout, "src", "program")) as { atlasProgram: PulumiFn }).atlasProgram;
 }
 
 /** `organization/atlas/staging` → `staging`: the offline backend holds one project. */

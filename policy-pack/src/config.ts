@@ -10,39 +10,17 @@
 import { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { ENVIRONMENTS, Environment } from "./contract/environment-identity";
-import { RELEASE_FORMAT, ReleaseFacts } from "./contract/release-facts";
+import { PromotionEvidence, StagingStateEvidence } from "./contract/promotion-evidence";
 import { PolicyName } from "./enforcement";
 
-/** `pulumi stack history` results. Only `succeeded` means staging is at that release. */
-export type UpdateResult = "succeeded" | "failed" | "in-progress";
-
-/** Staging's last update, as `pulumi stack history --json` reports it (newest `update` entry). */
-export interface StagingLastUpdate {
-    result: UpdateResult;
-    /** The history entry's `version` (the stack's update counter; always 0 on the file backend). */
-    updateVersion: number;
-    /** The release version that update deployed (staging's `release.version` at that update). */
-    releaseVersion: string;
-}
-
-/** Facts the tooling read from the staging stack itself, not from the prod program. */
-export interface StagingEvidence {
-    /** The stack being updated, fully qualified: `organization/atlas/prod`. */
-    targetStack: string;
-    /** The staging stack read, fully qualified: `organization/atlas/staging`. */
-    stagingStack: string;
-    /** Staging's `release` output, complete (with `resources`). */
-    stagingRelease: ReleaseFacts;
-    stagingLastUpdate: StagingLastUpdate;
-}
-
 export interface ReleaseGateConfig {
-    stagingEvidence?: StagingEvidence;
+    /** The candidate's identity and staging's history, as the tooling read them. */
+    promotion?: PromotionEvidence;
 }
 
-export interface EvidenceVerificationConfig extends ReleaseGateConfig {
-    /** Refuse a prod update that carries no staging evidence (default true: fail closed). */
-    requireVerifiedFacts?: boolean;
+export interface ParityConfig extends ReleaseGateConfig {
+    /** What staging runs (its checkpoint) and each environment's environment-specific values. */
+    stagingState?: StagingStateEvidence;
 }
 
 export interface DeveloperAccessConfig {
@@ -85,9 +63,10 @@ type PolicyBlock<T> = EnforcementLevel | (T & { enforcementLevel?: EnforcementLe
 export interface AtlasPolicyPackConfig {
     "all"?: PolicyBlock<object>;
     "prod-references-staging"?: PolicyBlock<ReleaseGateConfig>;
-    "prod-version-matches-staging"?: PolicyBlock<ReleaseGateConfig>;
-    "staging-prod-parity"?: PolicyBlock<ReleaseGateConfig>;
-    "staging-evidence-verified"?: PolicyBlock<EvidenceVerificationConfig>;
+    "prod-release-matches-staging"?: PolicyBlock<ReleaseGateConfig>;
+    "staging-prod-parity"?: PolicyBlock<ParityConfig>;
+    "staging-prod-parity-coverage"?: PolicyBlock<ParityConfig>;
+    "staging-evidence-verified"?: PolicyBlock<ReleaseGateConfig>;
     "no-developer-access"?: PolicyBlock<DeveloperAccessConfig>;
     "consumer-access-prod-only"?: PolicyBlock<ConsumerAccessConfig>;
     "no-cross-environment-references"?: PolicyBlock<CrossEnvironmentConfig>;
@@ -98,16 +77,21 @@ export interface AtlasPolicyPackConfig {
     "provider-environment-and-account"?: EnforcementLevel;
 }
 
+/** The mandatory policies that decide whether a release may reach prod. */
 export const RELEASE_GATE_POLICIES = [
     "prod-references-staging",
-    "prod-version-matches-staging",
+    "prod-release-matches-staging",
     "staging-prod-parity",
     "staging-evidence-verified",
 ] as const satisfies readonly PolicyName[];
 
-/** The config `promote` passes for a prod update: the evidence under every release-gate policy. */
-export function buildPromotionConfig(evidence: StagingEvidence, extra: AtlasPolicyPackConfig = {}): AtlasPolicyPackConfig {
-    return RELEASE_GATE_POLICIES.reduce((config, policy) => withPolicyFields(config, policy, { stagingEvidence: evidence }), extra);
+/** Policies that compare prod with what staging runs, and so receive staging's state. */
+export const PARITY_POLICIES = ["staging-prod-parity", "staging-prod-parity-coverage"] as const satisfies readonly PolicyName[];
+
+/** The config `promote` passes for a prod update: the evidence under every policy that reads it. */
+export function buildPromotionConfig(promotion: PromotionEvidence, stagingState: StagingStateEvidence, extra: AtlasPolicyPackConfig = {}): AtlasPolicyPackConfig {
+    const withPromotion = [...new Set([...RELEASE_GATE_POLICIES, ...PARITY_POLICIES])].reduce((config, policy) => withPolicyFields(config, policy, { promotion }), extra);
+    return PARITY_POLICIES.reduce((config, policy) => withPolicyFields(config, policy, { stagingState }), withPromotion);
 }
 
 /**
@@ -120,63 +104,24 @@ export function withPolicyFields<C extends object>(config: C, policy: string, fi
     return { ...config, [policy]: { ...block, ...fields } };
 }
 
-// ---- JSON schemas the engine validates the blocks against ----
+/** The release-gate policies whose enforcement level a policy config lowers below mandatory (`all` included). */
+export function loweredGatePolicies(config: Record<string, unknown>): string[] {
+    const levelOf = (block: unknown) => (typeof block === "string" ? block : (block as { enforcementLevel?: unknown } | undefined)?.enforcementLevel);
+    const all = levelOf(config.all);
+    return RELEASE_GATE_POLICIES.filter((policy) => {
+        const level = levelOf(config[policy]) ?? all;
+        return level !== undefined && level !== "mandatory";
+    });
+}
+
+// ---- JSON schemas the engine validates the blocks against (the policies parse the evidence fully) ----
 
 const stringList: PolicyConfigJSONSchema = { type: "array", items: { type: "string", minLength: 1 } };
-const qualifiedStack: PolicyConfigJSONSchema = { type: "string", pattern: "^[^/]+/[^/]+/[^/]+$" };
-const sha256: PolicyConfigJSONSchema = { type: "string", pattern: "^sha256:[0-9a-f]{64}$" };
+const evidence: PolicyConfigJSONSchema = { type: "object", description: "Written by the release tooling (see policy-pack/README.md, Policy config)." };
 
-const releaseFactsSchema: PolicyConfigJSONSchema = {
-    type: "object",
-    additionalProperties: false,
-    required: ["format", "project", "stack", "environment", "version", "promotable", "parityConfig", "configDigest", "resources", "resourcesDigest"],
-    properties: {
-        format: { const: RELEASE_FORMAT },
-        project: { type: "string", minLength: 1 },
-        stack: { type: "string", minLength: 1 },
-        environment: { type: "string", minLength: 1 },
-        version: { type: "string", minLength: 1 },
-        promotable: { type: "boolean" },
-        parityConfig: {
-            type: "object",
-            additionalProperties: { type: ["string", "number", "boolean", "array"], items: { type: "string" } },
-        },
-        configDigest: sha256,
-        resources: stringList,
-        resourcesDigest: sha256,
-    },
-};
+export const RELEASE_GATE_SCHEMA: PolicyConfigSchema = { properties: { promotion: evidence } };
 
-const stagingEvidenceSchema: PolicyConfigJSONSchema = {
-    type: "object",
-    additionalProperties: false,
-    required: ["targetStack", "stagingStack", "stagingRelease", "stagingLastUpdate"],
-    description: "Facts the release tooling read from the staging stack (see README, Policy config).",
-    properties: {
-        targetStack: qualifiedStack,
-        stagingStack: qualifiedStack,
-        stagingRelease: releaseFactsSchema,
-        stagingLastUpdate: {
-            type: "object",
-            additionalProperties: false,
-            required: ["result", "updateVersion", "releaseVersion"],
-            properties: {
-                result: { enum: ["succeeded", "failed", "in-progress"] },
-                updateVersion: { type: "integer", minimum: 0 },
-                releaseVersion: { type: "string", minLength: 1 },
-            },
-        },
-    },
-};
-
-export const RELEASE_GATE_SCHEMA: PolicyConfigSchema = { properties: { stagingEvidence: stagingEvidenceSchema } };
-
-export const EVIDENCE_VERIFICATION_SCHEMA: PolicyConfigSchema = {
-    properties: {
-        stagingEvidence: stagingEvidenceSchema,
-        requireVerifiedFacts: { type: "boolean", default: true },
-    },
-};
+export const PARITY_SCHEMA: PolicyConfigSchema = { properties: { promotion: evidence, stagingState: evidence } };
 
 export const DEVELOPER_ACCESS_SCHEMA: PolicyConfigSchema = { properties: { developerPrincipals: stringList } };
 

@@ -4,14 +4,16 @@ import { EnforcementLevel } from "@pulumi/policy";
  * The one place where each policy's default enforcement level is set.
  *
  * Every level can be changed per run through policy config, which the engine applies before a
- * policy runs: `{"prod-version-matches-staging": "advisory"}` (or `{"<policy>": {"enforcementLevel":
- * "advisory", ...}}`). A pull-request check uses that to report the version gate as advisory while
- * parity stays mandatory. Cost caps only advise: dev is for experiments.
+ * policy runs: `{"prod-release-matches-staging": "advisory"}` (or `{"<policy>": {"enforcementLevel":
+ * "advisory", ...}}`). A pull-request check uses that to report the release gate as advisory while
+ * parity stays mandatory; `promote` refuses any lowering of a release-gate policy for a prod
+ * update. Cost caps and the parity coverage note only advise.
  */
 export const ENFORCEMENT_LEVELS = {
     "prod-references-staging": "mandatory",
-    "prod-version-matches-staging": "mandatory",
+    "prod-release-matches-staging": "mandatory",
     "staging-prod-parity": "mandatory",
+    "staging-prod-parity-coverage": "advisory",
     "staging-evidence-verified": "mandatory",
     "no-developer-access": "mandatory",
     "consumer-access-prod-only": "mandatory",

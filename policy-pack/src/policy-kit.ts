@@ -31,7 +31,7 @@ export interface StackCheck<C> {
     environments: readonly Environment[];
     configSchema?: PolicyConfigSchema;
     remediationSteps: string;
-    check: (view: StackView, config: C) => Finding[];
+    check: (view: StackView, config: C) => Finding[] | Promise<Finding[]>;
 }
 
 export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidationPolicy {
@@ -41,10 +41,10 @@ export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidat
         enforcementLevel: ENFORCEMENT_LEVELS[spec.name],
         configSchema: spec.configSchema,
         remediationSteps: spec.remediationSteps,
-        validateStack: (args, reportViolation) => {
+        validateStack: async (args, reportViolation) => {
             const read = readStackView(args.resources);
             if (!read.ok) {
-                reportViolation(format("this stack", { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" }));
+                reportViolation(format("this stack", { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" }, ENFORCEMENT_LEVELS[spec.name]));
                 return;
             }
             const view = read.view;
@@ -59,17 +59,17 @@ export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidat
                         problem: `policy config for "${spec.name}" has unknown key(s) ${unknownKeys.join(", ")}`,
                         fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)",
                     }]
-                    : runGuarded(() => spec.check(view, config));
+                    : await runGuarded(() => spec.check(view, config));
             for (const finding of findings) {
-                reportViolation(format(`stack "${view.stack}"`, finding), finding.resource?.urn);
+                reportViolation(format(`stack "${view.stack}"`, finding, ENFORCEMENT_LEVELS[spec.name]), finding.resource?.urn);
             }
         },
     };
 }
 
-function runGuarded(check: () => Finding[]): Finding[] {
+async function runGuarded(check: () => Finding[] | Promise<Finding[]>): Promise<Finding[]> {
     try {
-        return check();
+        return await check();
     } catch (error) {
         if (isUnknownValueError(error)) {
             return [{
@@ -83,6 +83,7 @@ function runGuarded(check: () => Finding[]): Finding[] {
     }
 }
 
-function format(subject: string, finding: Finding): string {
-    return `Refused for ${subject}: ${finding.problem}.\nTo fix: ${finding.fix}.`;
+/** A mandatory policy refuses; an advisory one only reports. */
+function format(subject: string, finding: Finding, level: string): string {
+    return `${level === "mandatory" ? "Refused" : "Advice"} for ${subject}: ${finding.problem}.\nTo fix: ${finding.fix}.`;
 }

@@ -1,43 +1,22 @@
-import { digestOf, secretStandIn } from "../../policy-pack/src/contract/canonical";
-import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
-import { ParityValue, RELEASE_FORMAT, ReleaseFacts, resourcesDigestOf } from "../../policy-pack/src/contract/release-facts";
-import { AtlasConfig, CONFIG_KEY_NAMES, qualified } from "../config";
-import { ReleaseVersion } from "./version";
+import { RELEASE_FORMAT, ReleaseFacts } from "../../policy-pack/src/contract/release-facts";
+import { ProgramRelease } from "./version";
 
 export interface ReleaseFactsInput {
     project: string;
     stack: string;
-    config: AtlasConfig;
-    release: ReleaseVersion;
-    /** Sorted `type::name` of every tracked resource. */
-    resources: string[];
-    isSecret(qualifiedKey: string): boolean;
+    environment: string;
+    release: ProgramRelease;
 }
 
+/** The stack's `release` output: what this run says it deploys (see the contract for how the gate uses it). */
 export function assembleReleaseFacts(input: ReleaseFactsInput): ReleaseFacts {
-    const parityConfig = parityConfigOf(input.config, input.isSecret);
     return {
         format: RELEASE_FORMAT,
         project: input.project,
         stack: input.stack,
-        environment: input.config.environment,
+        environment: input.environment,
         version: input.release.version,
-        promotable: input.release.promotable,
-        parityConfig,
-        configDigest: digestOf(parityConfig),
-        resources: [...input.resources],
-        resourcesDigest: resourcesDigestOf(input.resources),
+        commit: input.release.commit,
+        digest: input.release.digest,
     };
-}
-
-/** Every key that must be equal in staging and prod, with defaults applied and secrets as stand-ins. */
-export function parityConfigOf(config: AtlasConfig, isSecret: (qualifiedKey: string) => boolean): Record<string, ParityValue> {
-    const parity: Record<string, ParityValue> = {};
-    for (const key of CONFIG_KEY_NAMES.filter((k) => !isEnvironmentSpecificKey(k))) {
-        const value = config[key] as ParityValue | undefined;
-        if (value !== undefined) {
-            parity[key] = isSecret(qualified(key)) ? secretStandIn(value) : value;
-        }
-    }
-    return parity;
 }

@@ -1,4 +1,3 @@
-export { assembleReleaseFacts, parityConfigOf } from "./facts";
-export { ResourceTracker } from "./tracker";
-export { currentReleaseVersion, deriveReleaseVersion, isAssignableVersion, readGitState, RELEASE_VERSION_ENV, UNKNOWN_LOCAL_VERSION } from "./version";
-export type { GitState, ReleaseVersion } from "./version";
+export { assembleReleaseFacts } from "./facts";
+export { currentRelease, deriveReleaseVersion, readGitState, UNKNOWN_LOCAL_VERSION } from "./version";
+export type { GitState, ProgramRelease } from "./version";

@@ -1,13 +1,14 @@
 /**
- * The release version a stack deploys. CI (and promote/rehearse) set ATLAS_RELEASE_VERSION; a
- * local run derives one from git that says which commit it was built from, and whether the
- * working tree had changes. Only a CI-assigned version built from a clean tree is promotable.
+ * The release a run of the program deploys. `promote` measures it from git and hands it over as
+ * ATLAS_RELEASE_VERSION, _COMMIT and _DIGEST; a plain local run (`pulumi up -s dev`) derives a
+ * version from git that says which commit it was built from and whether the tree had changes.
+ * The program only reports its release (outputs, tags); the gate never trusts that report.
  */
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { RELEASE_ENV, isAssignableVersion } from "../../policy-pack/src/contract/release-identity";
 
-export const RELEASE_VERSION_ENV = "ATLAS_RELEASE_VERSION";
 export const UNKNOWN_LOCAL_VERSION = "0.0.0-local+unknown";
 
 export type GitState =
@@ -16,32 +17,28 @@ export type GitState =
     /** changes: a digest of the uncommitted changes, so the same edits give the same version. */
     | { kind: "dirty"; commit: string; changes: string };
 
-export interface ReleaseVersion {
+export interface ProgramRelease {
     version: string;
-    promotable: boolean;
+    /** As promote measured them; null for a local run. */
+    commit: string | null;
+    digest: string | null;
 }
 
-const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-
-/** True for a version CI or promote may assign: a semantic version such as 1.4.0 or 2026.11.26+run.7. */
-export function isAssignableVersion(version: string): boolean {
-    return SEMVER.test(version);
-}
-
-export function deriveReleaseVersion(assigned: string | undefined, git: GitState): ReleaseVersion {
+/** The version promote assigned, or a local one from git; a malformed assigned version is an error. */
+export function deriveReleaseVersion(assigned: string | undefined, git: GitState): string {
     if (assigned !== undefined && assigned !== "") {
         if (!isAssignableVersion(assigned)) {
-            throw new pulumi.RunError(`${RELEASE_VERSION_ENV}=${JSON.stringify(assigned)} is not a semantic version such as 1.4.0 or 1.4.0-rc.1`);
+            throw new pulumi.RunError(`${RELEASE_ENV.version}=${JSON.stringify(assigned)} is not a semantic version such as 1.4.0 or 1.4.0-rc.1`);
         }
-        return { version: assigned, promotable: git.kind === "clean" };
+        return assigned;
     }
     switch (git.kind) {
         case "unavailable":
-            return { version: UNKNOWN_LOCAL_VERSION, promotable: false };
+            return UNKNOWN_LOCAL_VERSION;
         case "clean":
-            return { version: `0.0.0-local+g${git.commit.slice(0, 12)}`, promotable: false };
+            return `0.0.0-local+g${git.commit.slice(0, 12)}`;
         case "dirty":
-            return { version: `0.0.0-local+g${git.commit.slice(0, 12)}.dirty.${git.changes.slice(0, 8)}`, promotable: false };
+            return `0.0.0-local+g${git.commit.slice(0, 12)}.dirty.${git.changes.slice(0, 8)}`;
     }
 }
 
@@ -63,7 +60,9 @@ export function readGitState(dir: string): GitState {
     return { kind: "dirty", commit, changes };
 }
 
-/** The version of the program in `dir` (the repository root), as this process sees it. */
-export function currentReleaseVersion(dir: string, env: NodeJS.ProcessEnv = process.env): ReleaseVersion {
-    return deriveReleaseVersion(env[RELEASE_VERSION_ENV], readGitState(dir));
+/** The release of the program in `dir` (the repository root), as this process was told or git says. */
+export function currentRelease(dir: string, env: NodeJS.ProcessEnv = process.env): ProgramRelease {
+    const assigned = env[RELEASE_ENV.version];
+    const version = deriveReleaseVersion(assigned, assigned ? { kind: "unavailable" } : readGitState(dir));
+    return { version, commit: env[RELEASE_ENV.commit] || null, digest: env[RELEASE_ENV.digest] || null };
 }

@@ -1,22 +1,29 @@
 /**
  * An isolated, offline Pulumi workspace: a local file state backend, a PULUMI_HOME of its
  * own holding the stand-in AWS provider and the policy-pack launcher, a passphrase secrets
- * provider, and copies of the repo's Pulumi.yaml and stack files (the CLI writes each stack's
- * encryption salt into its stack file, so the repo's own files are never touched).
+ * provider, and copies of a checkout's Pulumi.yaml and stack files, synced from the checkout
+ * before each use (the CLI writes each stack's encryption salt into its stack file, so the
+ * checkout's own files are never touched).
  *
  * Programs run inline through the Automation API (see docs/DESIGN.md for why).
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { installStandInAws, StandInOptions, standInEnv } from "../stand-in-aws/install";
+import { ENVIRONMENTS } from "../../policy-pack/src/contract/environment-identity";
+import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
 import { installPolicyAnalyzerShim } from "./analyzer-shim";
 import { ensurePulumiCli, pulumiCommand, PulumiCli, REPO_ROOT } from "./pulumi-cli";
 
 export const PROJECT_NAME = "atlas";
-export const STACK_NAMES = ["dev", "staging", "prod"] as const;
+/** The workspace holds one stack per environment, named after it. */
+export const STACK_NAMES = ENVIRONMENTS;
 const DEFAULT_PASSPHRASE = "atlas-offline-rehearsal";
+const PROJECT_FILE = /^Pulumi(\.[a-z0-9-]+)?\.yaml$/;
+/** What `pulumi stack init` writes into a stack file for this workspace's secrets provider. */
+const SECRETS_PROVIDER_FIELDS = ["secretsprovider", "encryptedkey", "encryptionsalt"];
 
 export interface OfflineWorkspaceOptions {
     /** Use this directory (created when missing) instead of a fresh temporary one. */
@@ -27,7 +34,8 @@ export interface OfflineWorkspaceOptions {
 }
 
 export class OfflineWorkspace {
-    private standIn: StandInOptions = {};
+    /** Fault injection and caller identity: the caller's environment's (ATLAS_STANDIN_FAIL) unless set. */
+    private standIn: StandInOptions = standInOptionsFrom(process.env);
 
     private constructor(
         readonly cli: PulumiCli,
@@ -42,7 +50,7 @@ export class OfflineWorkspace {
         for (const sub of [workspace.stateDir, workspace.pulumiHome, workspace.projectDir, workspace.pluginBuildDir]) {
             fs.mkdirSync(sub, { recursive: true });
         }
-        workspace.copyProjectFiles(options.projectSource ?? REPO_ROOT);
+        workspace.syncProjectFiles(options.projectSource ?? REPO_ROOT);
         if (!workspace.hasPlugin("analyzer-policy-nodejs")) {
             installPolicyAnalyzerShim(cli, workspace.pulumiHome, workspace.pluginBuildDir);
         }
@@ -119,12 +127,37 @@ export class OfflineWorkspace {
         return fs.existsSync(plugins) && fs.readdirSync(plugins).some((entry) => entry.startsWith(prefix) && !entry.endsWith(".lock"));
     }
 
-    private copyProjectFiles(source: string): void {
-        for (const file of fs.readdirSync(source)) {
+    /**
+     * Makes the project's files the checkout's: Pulumi.yaml as it is, each stack file as committed
+     * plus what only this workspace holds (its secrets provider's salt or key, and secret values
+     * set in the workspace for keys the checkout does not set).
+     */
+    syncProjectFiles(checkout: string): void {
+        for (const file of fs.readdirSync(checkout).filter((name) => PROJECT_FILE.test(name))) {
+            const committed = fs.readFileSync(path.join(checkout, file), "utf8");
             const target = path.join(this.projectDir, file);
-            if (/^Pulumi(\.[a-z0-9-]+)?\.yaml$/.test(file) && !fs.existsSync(target)) {
-                fs.copyFileSync(path.join(source, file), target);
-            }
+            const local = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
+            fs.writeFileSync(target, file === "Pulumi.yaml" || local === undefined ? committed : withWorkspaceSecrets(committed, local));
         }
     }
+}
+
+type StackFile = { config?: Record<string, unknown> } & Record<string, unknown>;
+
+function withWorkspaceSecrets(committedText: string, localText: string): string {
+    const committed = (yaml.load(committedText) ?? {}) as StackFile;
+    const local = (yaml.load(localText) ?? {}) as StackFile;
+    const added: Record<string, unknown> = {};
+    for (const field of SECRETS_PROVIDER_FIELDS.filter((f) => local[f] !== undefined && committed[f] === undefined)) {
+        added[field] = local[field];
+    }
+    const secrets = Object.entries(local.config ?? {}).filter(([key, value]) => isSecure(value) && committed.config?.[key] === undefined);
+    if (Object.keys(added).length === 0 && secrets.length === 0) {
+        return committedText;
+    }
+    return yaml.dump({ ...committed, ...added, config: { ...(committed.config ?? {}), ...Object.fromEntries(secrets) } }, { lineWidth: -1 });
+}
+
+function isSecure(value: unknown): boolean {
+    return value !== null && typeof value === "object" && "secure" in value;
 }

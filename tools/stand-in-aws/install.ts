@@ -8,7 +8,7 @@ import { transpileTree } from "../transpile";
 import { promisify } from "util";
 
 export type { StandInOptions } from "./run-environment";
-export { standInEnv } from "./run-environment";
+export { standInEnv, standInOptionsFrom } from "./run-environment";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const MINIMUM_NODE_MAJOR = 22;

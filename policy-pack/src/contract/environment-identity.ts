@@ -9,6 +9,13 @@ export const ENVIRONMENT_IDENTITY_OUTPUT = "environmentIdentity";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+/**
+ * The environment each environment is promoted from. A promotion to an environment listed here
+ * is gated: it must deploy the release its upstream runs, judged by a pack the candidate cannot
+ * change (see cli/lib/trusted-gate.ts).
+ */
+export const UPSTREAM_OF: Readonly<Partial<Record<Environment, Environment>>> = { prod: "staging" };
+
 export interface EnvironmentIdentity {
     environment: Environment;
     /** The only account this stack may deploy to (12 digits). */

@@ -1,24 +1,39 @@
 /**
- * The one list of config keys that may differ between staging and prod.
+ * The one list of config keys that may differ between staging and prod, and how each key's
+ * value shows up in resource properties (so that property-level parity can set it aside).
  *
  * Everything else in the `atlas:` namespace is parity-relevant: capacity, retention,
  * encryption, schedules and job settings must be identical so that staging runs prod's
- * full load. The program's config digest, the parity policy and the `parity` command all
- * read this list; change it here and nowhere else (see README, "Allowed differences").
+ * full load. The program's config validation, the parity policy and the `parity` command all
+ * read this table; change it here and nowhere else (see README, "Allowed differences").
  */
-export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = [
-    "environment",
-    "awsAccountId",
-    "awsRegion",
-    "namePrefix",
-    "upstreamStack",
-    "developerPrincipals",
-    "qaPrincipals",
-    "consumerPrincipals",
-    "routeAlertsToOncall",
-    "oncallEndpoint",
-    "teamAlertEmail",
-];
+
+/**
+ * How a key's value appears inside resource properties:
+ * - `text`: anywhere inside a string (account ids inside ARNs, name prefixes inside names);
+ * - `word`: as a whole word, delimited by anything but a letter or digit (`staging` in
+ *   `atlas_staging_landing` or a tag value, but not in `stagingarea`);
+ * - `absent`: never inside a property; it decides which resources exist (or names a stack).
+ * Values of list keys (principals) are environment-specific members: they are set aside
+ * wherever they appear, including as list elements.
+ */
+export type ValueAppearance = "text" | "word" | "absent";
+
+export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, ValueAppearance>> = {
+    environment: "word",
+    awsAccountId: "text",
+    awsRegion: "text",
+    namePrefix: "text",
+    upstreamStack: "absent",
+    developerPrincipals: "text",
+    qaPrincipals: "text",
+    consumerPrincipals: "text",
+    routeAlertsToOncall: "absent",
+    oncallEndpoint: "text",
+    teamAlertEmail: "text",
+};
+
+export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = Object.keys(ENVIRONMENT_SPECIFIC_CONFIG);
 
 /**
  * Logical names (roles) of resources whose existence follows an environment-specific key.

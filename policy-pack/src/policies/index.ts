@@ -5,17 +5,19 @@ import { kmsKeyRotation } from "./kms-key-rotation";
 import { noCrossEnvironmentReferences } from "./no-cross-environment-references";
 import { prodReferencesStaging } from "./prod-references-staging";
 import { prodStatefulProtected } from "./prod-stateful-protected";
-import { prodVersionMatchesStaging } from "./prod-version-matches-staging";
+import { prodReleaseMatchesStaging } from "./prod-release-matches-staging";
 import { providerEnvironmentAndAccount } from "./provider-environment-and-account";
 import { s3BucketProtections } from "./s3-bucket-protections";
 import { stagingEvidenceVerified } from "./staging-evidence-verified";
 import { stagingProdParity } from "./staging-prod-parity";
+import { stagingProdParityCoverage } from "./staging-prod-parity-coverage";
 
 /** Release gate first, then guardrails; the order violations are listed in. */
 export const ALL_POLICIES: StackValidationPolicy[] = [
     prodReferencesStaging,
-    prodVersionMatchesStaging,
+    prodReleaseMatchesStaging,
     stagingProdParity,
+    stagingProdParityCoverage,
     stagingEvidenceVerified,
     noDeveloperAccess,
     consumerAccessProdOnly,

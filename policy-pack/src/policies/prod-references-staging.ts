@@ -1,55 +1,59 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
+import { UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, parseReleaseFacts } from "../contract/release-facts";
+import { DEPLOY_STAGING_COMMAND, readPromotion } from "../evidence";
 import { Finding, stackPolicy, unreadable } from "../policy-kit";
-import { FIX_UPSTREAM, readClaimedStaging, readEvidence, readUpstreamStack } from "../release-sources";
 import { StackView, namesStack } from "../stack-view";
 
-/** Policy 1: a prod update must name the staging stack it was promoted from and carry its facts. */
+/**
+ * Policy 1: a prod update references the staging stack it is promoted from (a StackReference
+ * whose `release` output prod carries), and that reference reads staging at the release being
+ * deployed. The reference is the program's statement; what staging runs is decided by the other
+ * gate policies from the tooling's evidence.
+ */
 export const prodReferencesStaging = stackPolicy<ReleaseGateConfig>({
     name: "prod-references-staging",
-    description: "Prod must reference the configured staging stack and carry staging's release facts.",
+    description: "Prod must reference this project's staging stack and carry its release output, at the release being deployed.",
     environments: ["prod"],
     configSchema: RELEASE_GATE_SCHEMA,
     remediationSteps: "Set atlas:upstreamStack to the staging stack, export `upstreamStack` and `upstreamRelease` (staging's `release` read by a StackReference), deploy staging first.",
-    check: (view, config) => [...checkUpstreamStack(view, config), ...checkUpstreamRelease(view)],
+    check: (view, config) => {
+        const upstreamStack = view.outputs[UPSTREAM_STACK_OUTPUT];
+        const expected = `<organization>/${view.project}/staging`;
+        if (typeof upstreamStack !== "string" || !namesStack(upstreamStack, { project: view.project, stack: "staging" })) {
+            const got = typeof upstreamStack === "string" ? `"${upstreamStack}"` : upstreamStack === undefined ? "missing" : "not a string";
+            return [{
+                problem: `prod's \`${UPSTREAM_STACK_OUTPUT}\` output is ${got}; it must name this project's staging stack (${expected})`,
+                fix: `set atlas:upstreamStack in Pulumi.prod.yaml to ${expected} and export it as \`${UPSTREAM_STACK_OUTPUT}\``,
+            }];
+        }
+        const promotion = readPromotion(view, config);
+        if (!promotion.ok) {
+            return promotion.findings;
+        }
+        const findings: Finding[] = [];
+        if (promotion.value.stagingStack !== upstreamStack) {
+            findings.push({
+                problem: `prod's \`${UPSTREAM_STACK_OUTPUT}\` is "${upstreamStack}" but the release tooling read staging from "${promotion.value.stagingStack}"`,
+                fix: "make atlas:upstreamStack in Pulumi.prod.yaml name the stack the tooling promotes from",
+            });
+        }
+        return [...findings, ...checkUpstreamRelease(view, promotion.value.candidate.commit)];
+    },
 });
 
-function checkUpstreamStack(view: StackView, config: ReleaseGateConfig): Finding[] {
-    const upstreamStack = readUpstreamStack(view);
-    const expected = `<organization>/${view.project}/staging`;
-    if (typeof upstreamStack !== "string" || !namesStack(upstreamStack, { project: view.project, stack: "staging" })) {
-        const got = typeof upstreamStack === "string" ? `"${upstreamStack}"` : upstreamStack === undefined ? "missing" : "not a string";
-        return [{
-            problem: `prod's \`upstreamStack\` output is ${got}; it must name this project's staging stack (${expected})`,
-            fix: `set atlas:upstreamStack in Pulumi.prod.yaml to ${expected} and export it as \`upstreamStack\``,
-        }];
+function checkUpstreamRelease(view: StackView, commit: string): Finding[] {
+    const upstream = parseReleaseFacts(view.outputs[UPSTREAM_RELEASE_OUTPUT], `prod's \`${UPSTREAM_RELEASE_OUTPUT}\` output (staging's \`release\` as its StackReference read it)`);
+    if (!upstream.ok) {
+        return unreadable(upstream.problems, `deploy the release to staging first (${DEPLOY_STAGING_COMMAND})`);
     }
-    const evidence = readEvidence(view, config);
-    if (evidence === undefined) {
-        return [];
-    }
-    if (!evidence.ok) {
-        return unreadable(evidence.problems, "rerun the release tooling; do not edit its policy config by hand");
-    }
-    if (evidence.value.stagingStack !== upstreamStack) {
-        return [{
-            problem: `prod's \`upstreamStack\` is "${upstreamStack}" but the release tooling read staging from "${evidence.value.stagingStack}"`,
-            fix: "make atlas:upstreamStack in Pulumi.prod.yaml name the stack the tooling promotes from",
-        }];
-    }
-    return [];
-}
-
-function checkUpstreamRelease(view: StackView): Finding[] {
-    const claimed = readClaimedStaging(view);
-    if (!claimed.ok) {
-        return unreadable(claimed.problems, FIX_UPSTREAM);
-    }
-    const { environment, project } = claimed.value;
+    const { environment, project } = upstream.value;
     if (environment !== "staging" || project !== view.project) {
-        return [{
-            problem: `prod's \`upstreamRelease\` describes ${project}/${environment}, not ${view.project}/staging`,
-            fix: "point atlas:upstreamStack at this project's staging stack",
-        }];
+        return [{ problem: `prod's \`${UPSTREAM_RELEASE_OUTPUT}\` describes ${project}/${environment}, not ${view.project}/staging`, fix: "point atlas:upstreamStack at this project's staging stack" }];
     }
-    return [];
+    return upstream.value.commit === commit
+        ? []
+        : [{
+            problem: `prod's StackReference reads staging's \`release\` at commit ${upstream.value.commit?.slice(0, 12) ?? "(none recorded)"}, but prod deploys commit ${commit.slice(0, 12)}`,
+            fix: `deploy this commit to staging first (${DEPLOY_STAGING_COMMAND})`,
+        }];
 }

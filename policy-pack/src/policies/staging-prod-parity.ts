@@ -1,54 +1,41 @@
-import { isTrackedType, resourceRole } from "../contract/release-facts";
-import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
-import { compareParityConfig, compareResourceSets, describeDifference, onlyInFirst } from "../parity";
+import { PARITY_SCHEMA, ParityConfig } from "../config";
+import { DEPLOY_STAGING_COMMAND } from "../evidence";
+import { compareWithStaging, listed } from "../parity-check";
 import { Finding, stackPolicy } from "../policy-kit";
-import { readProdAndStaging } from "../release-sources";
-import { StackView } from "../stack-view";
 
 /**
- * Policy 3: staging mirrors prod. Prod's side is the resources the engine actually sees, not
- * only what prod's `release` output claims; a disagreement between the two is refused too.
+ * Policy 3: staging mirrors prod. Prod's planned resources must equal what staging runs (its
+ * checkpoint), resource by resource and property by property, apart from the values of the
+ * environment-specific keys and the identifiers the cloud generates.
  */
-export const stagingProdParity = stackPolicy<ReleaseGateConfig>({
+export const stagingProdParity = stackPolicy<ParityConfig>({
     name: "staging-prod-parity",
-    description: "Staging and prod must have the same resources and parity config; only environment-specific keys may differ.",
+    description: "Prod's resources must equal staging's deployed resources, property by property; only environment-specific values may differ.",
     environments: ["prod"],
-    configSchema: RELEASE_GATE_SCHEMA,
-    remediationSteps: "Make the two stack configs equal in every key not listed in policy-pack/src/contract/environment-keys.ts, and deploy the same program to both.",
-    check: (view, config) => {
-        const read = readProdAndStaging(view, config);
-        if (!read.ok) {
-            return read.findings;
+    configSchema: PARITY_SCHEMA,
+    remediationSteps: "Deploy the same commit and equal stack config (every key not listed in policy-pack/src/contract/environment-keys.ts) to staging and prod; derive environment differences from config, never from the environment's name.",
+    check: async (view, config) => {
+        const result = await compareWithStaging(view, config);
+        if (!result.ok) {
+            return result.findings;
         }
-        const { prod, staging } = read;
-        const actual = actualResources(view);
+        if (result.comparison.resourcesCompared === 0) {
+            return [{ problem: "staging's state holds none of prod's resources, so there is nothing to compare prod with", fix: `deploy the release to staging first (${DEPLOY_STAGING_COMMAND})` }];
+        }
+        const { differences, uncompared } = result.comparison;
         const findings: Finding[] = [];
-        const unclaimed = onlyInFirst(actual, prod.resources);
-        const phantom = onlyInFirst(prod.resources, actual);
-        if (unclaimed.length > 0 || phantom.length > 0) {
-            findings.push({
-                problem: `prod's \`release\` output disagrees with the resources the engine sees: ${[
-                    ...unclaimed.map((role) => `${role} exists but is not listed`),
-                    ...phantom.map((role) => `${role} is listed but does not exist`),
-                ].join("; ")}`,
-                fix: "build `release.resources` from the program's registered resources (src/release/) instead of a hand-kept list",
-            });
-        }
-        const differences = [
-            ...compareParityConfig(staging.facts.parityConfig, prod.parityConfig),
-            ...compareResourceSets(staging.facts.resources, actual),
-        ];
         if (differences.length > 0) {
             findings.push({
-                problem: `staging (release ${staging.facts.version}) and prod differ in ${differences.length} place(s):\n${differences.map((d) => `  - ${describeDifference(d)}`).join("\n")}`,
-                fix: "make Pulumi.prod.yaml equal Pulumi.staging.yaml in these keys (or add a key to ENVIRONMENT_SPECIFIC_KEYS if it truly must differ, see README), redeploy staging, then promote",
+                problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside):\n${listed(differences, (d) => `${d.resource} ${d.path}: staging ${d.staging}, prod ${d.prod}`)}`,
+                fix: `make the code and Pulumi.prod.yaml produce what staging runs (only keys in ENVIRONMENT_SPECIFIC_CONFIG may differ; never branch on the environment's name), or change staging first (${DEPLOY_STAGING_COMMAND}), then promote`,
+            });
+        }
+        if (uncompared.length > 0) {
+            findings.push({
+                problem: `${uncompared.length} value(s) of prod could not be compared with staging's:\n${listed(uncompared, (u) => `${u.resource} ${u.path}: ${u.reason}`)}`,
+                fix: "compute them from config or from other resources of the stack, so that they are known at preview or traceable to the resources they come from",
             });
         }
         return findings;
     },
 });
-
-/** Prod's own resource set, from the engine's view of the stack. */
-function actualResources(view: StackView): string[] {
-    return [...new Set(view.resources.filter((r) => isTrackedType(r.type)).map((r) => resourceRole(r.type, r.name)))].sort();
-}

@@ -1,0 +1,71 @@
+/**
+ * Which policy pack judges a gated (prod) promotion. Never the pack of the tree being promoted:
+ * a commit must not be able to relax the gate that judges it. In order of precedence:
+ * - `pinned`: the pack at the commit named by ATLAS_GATE_COMMIT, a protected setting of the prod
+ *   environment (a GitHub environment variable only repository admins change): the way to adopt
+ *   a new gate contract or to recover from a broken gate, recorded in the update's message;
+ * - `prod-release`: the pack of the release prod runs now (its newest successful release update),
+ *   so a change to the pack governs prod only after it was itself released through staging and prod;
+ * - `bootstrap`: prod has never been released, so there is no trusted pack yet: the candidate's own.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { GateRecord, parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
+import { HistoryEntry } from "../../policy-pack/src/contract/stack-history";
+import { UsageError } from "./args";
+import { readHistory } from "./stack-reading";
+import { StackSource } from "./stacks";
+
+export const PINNED_GATE_ENV = "ATLAS_GATE_COMMIT";
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+export interface TrustedGate extends GateRecord {
+    /** The pack's sources, extracted from git at `commit`. */
+    packDir: string;
+}
+
+export async function chooseTrustedGate(source: StackSource, target: string, candidateCommit: string, scratchDir: string, env: NodeJS.ProcessEnv = process.env): Promise<TrustedGate> {
+    const record = await gateRecord(source, target, candidateCommit, env);
+    return { ...record, packDir: extractPack(source.checkout, record, scratchDir) };
+}
+
+async function gateRecord(source: StackSource, target: string, candidateCommit: string, env: NodeJS.ProcessEnv): Promise<GateRecord> {
+    const pinned = env[PINNED_GATE_ENV];
+    if (pinned) {
+        if (!COMMIT.test(pinned)) {
+            throw new UsageError(`${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge prod, or unset it`);
+        }
+        return { source: "pinned", commit: pinned };
+    }
+    const prodRelease = (await source.exists(target)) ? newestRelease(await readHistory(source, target, (entries) => newestRelease(entries) !== undefined)) : undefined;
+    return prodRelease ? { source: "prod-release", commit: prodRelease } : { source: "bootstrap", commit: candidateCommit };
+}
+
+/** The commit of the newest successful update `promote` recorded. */
+function newestRelease(entries: readonly HistoryEntry[]): string | undefined {
+    for (const entry of entries) {
+        const recorded = entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message) : undefined;
+        if (recorded) {
+            return recorded.identity.commit;
+        }
+    }
+    return undefined;
+}
+
+/** `policy-pack/` as it is at the gate's commit, written under `scratchDir`. */
+function extractPack(checkout: string, gate: GateRecord, scratchDir: string): string {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: checkout, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+    try {
+        git("cat-file", "-e", `${gate.commit}^{commit}`);
+    } catch {
+        throw new UsageError(
+            `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : "the release prod runs"}), which ${checkout} does not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
+        );
+    }
+    const into = path.join(scratchDir, `gate-${gate.commit.slice(0, 12)}`);
+    fs.mkdirSync(into, { recursive: true });
+    const archive = git("archive", "--format=tar", gate.commit, "policy-pack");
+    execFileSync("tar", ["-x", "-C", into], { input: archive });
+    return path.join(into, "policy-pack");
+}

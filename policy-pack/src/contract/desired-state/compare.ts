@@ -1,0 +1,259 @@
+/**
+ * Desired-state parity: staging's resources (as its state records them) against prod's (as the
+ * engine plans or records them), property by property, after setting aside what may differ
+ * between environments (environment.ts) and what the cloud generates (generated.ts).
+ *
+ * Every difference is listed with its resource, property path and both values (secrets as
+ * digests). A value unknown during preview is compared by the resources it is computed from;
+ * one that cannot be compared at all is listed as such, never passed over.
+ */
+import { isEnvironmentSpecificRole } from "../environment-keys";
+import { EnvironmentNormaliser, EnvironmentValues } from "./environment";
+import { GeneratedValues, isAutoName, tokensOf } from "./generated";
+import { ComparedResource, labelOf, logicalNameOf } from "./resources";
+import { ASSET, JSON_TEXT, SECRET, UNKNOWN, containsUnknown, markerOf, printable } from "./values";
+
+export interface StackSide {
+    /** The stack's values of the environment-specific config keys. */
+    environment: EnvironmentValues;
+    resources: readonly ComparedResource[];
+}
+
+export interface Difference {
+    /** `aws:glue/job:Job "etl-job"`. */
+    resource: string;
+    /** Property path (`numberOfWorkers`, `policy (JSON).Statement[0].Resource`), or what else differs (`(resource)`, `(protect)`). */
+    path: string;
+    staging: string;
+    prod: string;
+}
+
+export interface DependencyMatch {
+    resource: string;
+    path: string;
+    /** The resources both values are computed from. */
+    dependsOn: string[];
+}
+
+export interface Uncompared {
+    resource: string;
+    path: string;
+    reason: string;
+}
+
+export interface ParityComparison {
+    differences: Difference[];
+    /** Values unknown during preview whose sources match: the update's own policy run sees them. */
+    comparedByDependency: DependencyMatch[];
+    /** Values that could be compared neither by value nor by dependency. */
+    uncompared: Uncompared[];
+    /** Resources present in both stacks, compared property by property. */
+    resourcesCompared: number;
+}
+
+interface Normalised {
+    resource: ComparedResource;
+    logicalName: string;
+    inputs: Record<string, unknown>;
+    computed?: Record<string, unknown>;
+    /** Tokens of the resource's own settings: a token in them is never a generated value. */
+    settings: Set<string>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    provider?: string;
+}
+
+type Side = "staging" | "prod";
+
+export function compareDesiredState(staging: StackSide, prod: StackSide): ParityComparison {
+    const sides = { staging: normaliseSide(staging), prod: normaliseSide(prod) };
+    const result: ParityComparison = { differences: [], comparedByDependency: [], uncompared: [], resourcesCompared: 0 };
+    const pairs: [Normalised, Normalised][] = [];
+    for (const key of [...new Set([...sides.staging.keys(), ...sides.prod.keys()])].sort()) {
+        const [s, p] = [sides.staging.get(key), sides.prod.get(key)];
+        if (s && p) {
+            pairs.push([s, p]);
+        } else if (!isEnvironmentSpecificRole((s ?? p)!.logicalName)) {
+            const only = (s ?? p)!;
+            result.differences.push({ resource: labelOf(only.resource), path: "(resource)", staging: s ? "present" : "(absent)", prod: p ? "present" : "(absent)" });
+        }
+    }
+    const generated = new GeneratedValues();
+    for (const [s, p] of pairs) {
+        pairGenerated(s, p, generated);
+    }
+    for (const [s, p] of pairs) {
+        comparePair(s, p, generated, result);
+    }
+    result.resourcesCompared = pairs.length;
+    return result;
+}
+
+function normaliseSide(side: StackSide): Map<string, Normalised> {
+    const environment = new EnvironmentNormaliser(side.environment);
+    const urn = (value: string) => environment.replace(value);
+    const byUrn = new Map<string, Normalised>();
+    for (const resource of side.resources) {
+        const inputs = environment.value(resource.inputs) as Record<string, unknown>;
+        const computed = resource.computed && (environment.value(resource.computed) as Record<string, unknown>);
+        byUrn.set(urn(resource.urn), {
+            resource,
+            logicalName: logicalNameOf(resource.urn),
+            inputs,
+            computed,
+            settings: tokensOf(inputs),
+            dependencies: [...new Set(resource.dependencies.map(urn))].sort(),
+            propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...new Set(urns.map(urn))].sort()])),
+            provider: resource.provider === undefined ? undefined : urn(withoutId(resource.provider)),
+        });
+    }
+    return byUrn;
+}
+
+/** A provider reference is `<urn>::<id>` in a checkpoint and `<urn>` in a plan. */
+function withoutId(reference: string): string {
+    const parts = reference.split("::");
+    return parts.length > 4 ? parts.slice(0, 4).join("::") : reference;
+}
+
+/** Registers the generated values that staging's computed outputs and auto-names hold against prod's. */
+function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues): void {
+    const prodSettings = p.computed ? p.settings : tokensOf(Object.fromEntries(Object.entries(p.inputs).filter(([key]) => !(key in (s.computed ?? {})))));
+    for (const [key, value] of Object.entries(s.computed ?? {})) {
+        const prodValue = p.computed?.[key] ?? p.inputs[key];
+        if (prodValue !== undefined) {
+            generated.pair(value, prodValue, s.settings, prodSettings);
+        }
+    }
+    for (const [key, value] of Object.entries(s.inputs)) {
+        const prodValue = p.inputs[key];
+        if (isAutoName(value, s.logicalName) && isAutoName(prodValue, p.logicalName) && value !== prodValue) {
+            generated.add(value, prodValue);
+        }
+    }
+}
+
+function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, result: ParityComparison): void {
+    const resource = labelOf(s.resource);
+    const differ = (path: string, stagingValue: string, prodValue: string) => result.differences.push({ resource, path, staging: stagingValue, prod: prodValue });
+    if (s.resource.protect !== p.resource.protect) {
+        differ("(protect)", String(s.resource.protect), String(p.resource.protect));
+    }
+    if (s.provider !== p.provider) {
+        differ("(provider)", s.provider ?? "(default)", p.provider ?? "(default)");
+    }
+    const [sDeps, pDeps] = [s.dependencies.map((u) => generated.stagingString(u)), p.dependencies.map((u) => generated.prodString(u))];
+    if (sDeps.join("\n") !== pDeps.join("\n")) {
+        differ("(dependencies)", describeUrns(sDeps.filter((u) => !pDeps.includes(u))) || "(no others)", describeUrns(pDeps.filter((u) => !sDeps.includes(u))) || "(no others)");
+    }
+    if (!s.resource.custom || !p.resource.custom) {
+        if (s.resource.custom !== p.resource.custom) {
+            differ("(kind)", s.resource.custom ? "custom resource" : "component", p.resource.custom ? "custom resource" : "component");
+        }
+        return; // a component's properties are outputs derived from its children, which are compared
+    }
+    const strings: Record<Side, (text: string) => string> = { staging: (t) => generated.stagingString(t), prod: (t) => generated.prodString(t) };
+    for (const key of [...new Set([...Object.keys(s.inputs), ...Object.keys(p.inputs)])].sort()) {
+        if (key.startsWith("__")) {
+            continue; // engine bookkeeping such as a provider's __internal
+        }
+        const [sSets, pSets] = [key in s.inputs, key in p.inputs];
+        const sComputes = !sSets && s.computed !== undefined && key in s.computed;
+        if (sComputes && (p.computed === undefined || !pSets)) {
+            continue; // computed by the provider on both sides: not a setting
+        }
+        const stagingValue = sSets ? s.inputs[key] : s.computed?.[key];
+        const prodValue = pSets ? p.inputs[key] : p.computed?.[key];
+        const unknownPaths: string[] = [];
+        compareValues(stagingValue, prodValue, key, strings, (path, a, b) => differ(path, a, b), unknownPaths);
+        if (unknownPaths.length > 0) {
+            compareByDependency(resource, key, s.propertyDependencies[key] ?? [], p.propertyDependencies[key] ?? [], generated, result);
+        }
+    }
+}
+
+/** A value unknown during preview is the same as staging's when it is computed from the same resources. */
+function compareByDependency(resource: string, key: string, stagingDeps: string[], prodDeps: string[], generated: GeneratedValues, result: ParityComparison): void {
+    const [s, p] = [stagingDeps.map((u) => generated.stagingString(u)), prodDeps.map((u) => generated.prodString(u))];
+    if (p.length === 0 && s.length === 0) {
+        result.uncompared.push({ resource, path: key, reason: "it is unknown until the update and computed from no resource of the stack" });
+    } else if (s.join("\n") === p.join("\n")) {
+        result.comparedByDependency.push({ resource, path: key, dependsOn: p.map(logicalNameOf) });
+    } else {
+        result.differences.push({ resource, path: `${key} (computed from)`, staging: describeUrns(s) || "(nothing)", prod: describeUrns(p) || "(nothing)" });
+    }
+}
+
+type Report = (path: string, staging: string, prod: string) => void;
+
+function compareValues(a: unknown, b: unknown, path: string, strings: Record<Side, (text: string) => string>, report: Report, unknownPaths: string[]): void {
+    if (containsUnknown(a) || containsUnknown(b)) {
+        if (markerOf(a) === UNKNOWN || markerOf(b) === UNKNOWN || kindOf(a) !== kindOf(b)) {
+            unknownPaths.push(path);
+            return;
+        }
+    }
+    const [ma, mb] = [markerOf(a), markerOf(b)];
+    if (ma === JSON_TEXT && mb === JSON_TEXT) {
+        compareValues((a as Record<string, unknown>)[JSON_TEXT], (b as Record<string, unknown>)[JSON_TEXT], `${path} (JSON)`, strings, report, unknownPaths);
+        return;
+    }
+    if (ma === SECRET || mb === SECRET || ma === ASSET || mb === ASSET) {
+        if (ma !== mb || JSON.stringify(a) !== JSON.stringify(b)) {
+            // Never print a plain value beside a secret: it may be the secret under another name.
+            const secret = ma === SECRET || mb === SECRET;
+            report(path, secret && ma !== SECRET ? "[not secret]" : printable(a), secret && mb !== SECRET ? "[not secret]" : printable(b));
+        }
+        return;
+    }
+    if (typeof a === "string" && typeof b === "string") {
+        const [x, y] = [strings.staging(a), strings.prod(b)];
+        if (x !== y) {
+            report(path, printable(x), printable(y));
+        }
+        return;
+    }
+    if (Array.isArray(a) && Array.isArray(b)) {
+        if (a.length !== b.length) {
+            report(`${path}`, `${a.length} item(s): ${printable(substituteAll(a, strings.staging))}`, `${b.length} item(s): ${printable(substituteAll(b, strings.prod))}`);
+            return;
+        }
+        a.forEach((item, i) => compareValues(item, b[i], `${path}[${i}]`, strings, report, unknownPaths));
+        return;
+    }
+    if (kindOf(a) === "object" && kindOf(b) === "object") {
+        const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
+        for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
+            compareValues(x[key], y[key], `${path}${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`, strings, report, unknownPaths);
+        }
+        return;
+    }
+    if (a !== b) {
+        report(path, printable(typeof a === "string" ? strings.staging(a) : a), printable(typeof b === "string" ? strings.prod(b) : b));
+    }
+}
+
+function kindOf(value: unknown): string {
+    if (value === null) {
+        return "null";
+    }
+    if (Array.isArray(value)) {
+        return "array";
+    }
+    const marker = markerOf(value);
+    return marker !== undefined ? marker : typeof value;
+}
+
+function substituteAll(value: unknown, string: (text: string) => string): unknown {
+    if (typeof value === "string") {
+        return string(value);
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => substituteAll(item, string));
+    }
+    return value;
+}
+
+function describeUrns(urns: string[]): string {
+    return urns.map((u) => `"${logicalNameOf(u)}"`).join(", ");
+}

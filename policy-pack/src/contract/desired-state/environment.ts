@@ -1,0 +1,84 @@
+/**
+ * Sets aside what may differ between environments: every value of an environment-specific
+ * config key (ENVIRONMENT_SPECIFIC_CONFIG) becomes a placeholder naming the key, wherever it
+ * appears, and JSON documents inside strings (IAM policies) are parsed so that they compare by
+ * content. Both sides are normalised the same way, so `atlas-staging-etl` and `atlas-prod-etl`
+ * both read `<namePrefix>-etl`, while `10` and `20` stay what they are.
+ */
+import { ENVIRONMENT_SPECIFIC_CONFIG } from "../environment-keys";
+import { JSON_TEXT, markerOf } from "./values";
+
+/** An environment's value of each environment-specific key, as its stack file sets it. */
+export type EnvironmentValues = Readonly<Record<string, string | readonly string[]>>;
+
+/** Shorter values could be part of anything (a code, a word); they are left alone. */
+const MIN_LENGTH: Record<string, number> = { text: 4, word: 3 };
+
+export class EnvironmentNormaliser {
+    private readonly text?: RegExp;
+    private readonly words?: RegExp;
+    private readonly placeholders = new Map<string, string>();
+    /** Placeholders of list keys: a list element that is one of them is an environment-specific member. */
+    private readonly members = new Set<string>();
+
+    constructor(values: EnvironmentValues) {
+        const text: string[] = [];
+        const words: string[] = [];
+        for (const [key, appearance] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([, a]) => a !== "absent")) {
+            const value = values[key];
+            const list = Array.isArray(value) ? (value as readonly string[]) : typeof value === "string" ? [value] : [];
+            for (const item of list.filter((v) => typeof v === "string" && v.length >= MIN_LENGTH[appearance])) {
+                if (this.placeholders.has(item)) {
+                    continue;
+                }
+                this.placeholders.set(item, `<${key}>`);
+                (appearance === "word" ? words : text).push(item);
+                if (Array.isArray(value)) {
+                    this.members.add(`<${key}>`);
+                }
+            }
+        }
+        // Longest first, so a principal ARN is set aside before the account id inside it.
+        const alternation = (items: string[]) => items.sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
+        this.text = text.length > 0 ? new RegExp(alternation(text), "g") : undefined;
+        this.words = words.length > 0 ? new RegExp(`(?<![A-Za-z0-9])(?:${alternation(words)})(?![A-Za-z0-9])`, "g") : undefined;
+    }
+
+    /** The value with environment-specific values as placeholders, at any depth. */
+    value(value: unknown): unknown {
+        if (typeof value === "string") {
+            return this.string(value);
+        }
+        if (value === null || typeof value !== "object" || markerOf(value) !== undefined) {
+            return value;
+        }
+        if (Array.isArray(value)) {
+            return value.map((item) => this.value(item)).filter((item) => !(typeof item === "string" && this.members.has(item)));
+        }
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.value(item)]));
+    }
+
+    /** A string; a JSON object or list inside it is parsed and normalised as data. */
+    string(text: string): unknown {
+        const trimmed = text.trimStart();
+        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            try {
+                return { [JSON_TEXT]: this.value(JSON.parse(text)) };
+            } catch {
+                // Not JSON after all: compare it as text.
+            }
+        }
+        return this.replace(text);
+    }
+
+    /** Plain replacement, for names and URNs. */
+    replace(text: string): string {
+        const lookup = (found: string) => this.placeholders.get(found) ?? found;
+        const replaced = this.text ? text.replace(this.text, lookup) : text;
+        return this.words ? replaced.replace(this.words, lookup) : replaced;
+    }
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
