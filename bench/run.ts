@@ -202,6 +202,7 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
                 { label: "pack cost per preview (difference of medians)", value: seconds(withPack.median - without.median) },
                 ...(tsPack ? [{ label: "the pack as TypeScript (plain pulumi preview --policy-pack)", value: `${spread(tsPack)}; ratio ${ratio(tsPack.median / without.median)}` }] : []),
                 { label: "release gate in the measured previews", value: gate },
+                { label: `promote reading staging for prod's gate (history and checkpoint of ${figures.stagingRead.resources} resources)`, value: `${seconds(figures.stagingRead.seconds)} of prod's ${seconds(figures.stagingRead.promoteSeconds)} promote (preview and update)` },
             ],
             checks: [{ name: "policy-pack overhead ratio (prod)", value: ratio(overhead), target: `≤ ${POLICY_TARGET.toFixed(2)}`, met: overhead <= POLICY_TARGET }],
             notes: [setupNote, ...figures.notes, `policy config passed (as promote builds it) has blocks for: ${figures.policyConfigPolicies.join(", ")}`],

@@ -11,9 +11,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { compilePolicyPack } from "../../cli/lib/compiled-pack";
 import { runWithPolicies, RunOutcome } from "../../cli/lib/engine-run";
-import { DEFAULT_POLICY_PACK, promote } from "../../cli/lib/promote";
+import { promote } from "../../cli/lib/promote";
 import { OfflineBackend, StackSource } from "../../cli/lib/stacks";
-import { pulumiCommand } from "../../tools/offline/pulumi-cli";
+import { pulumiCommand, REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { ReleaseRepository } from "../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { ratio, secondsSince, spread, summarize, Summary } from "../lib/stats";
 
@@ -41,6 +42,8 @@ export interface EngineFigures {
     notes: string[];
     policyConfigPolicies: string[];
     prodResources: number;
+    /** promote's reading of staging for prod's gate: history and checkpoint (seconds, per promote), and prod's whole promote. */
+    stagingRead: { seconds: number; promoteSeconds: number; resources: number };
 }
 
 export interface EngineRequest {
@@ -55,14 +58,19 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
     request.log("engine: preparing an offline workspace");
     const workspace = await OfflineWorkspace.create();
     try {
-        const source = new OfflineBackend(workspace);
+        // promote deploys commits: a clean snapshot of the working tree is the release.
+        const repository = ReleaseRepository.snapshot(REPO_ROOT, path.join(workspace.dir, "releases"));
+        const policyPackDir = path.join(repository.dir, "policy-pack");
+        const source = new OfflineBackend(workspace, repository.dir);
         await prepareStacks(source);
         request.log(`engine: deploying staging and prod at ${BENCH_VERSION} (Pulumi ${workspace.cli.version})`);
         const staging = await promote(source, { target: "staging", version: BENCH_VERSION });
         if (!staging.succeeded) {
             throw new Error(`deploying staging failed: ${[...staging.preview.errors, ...(staging.update?.errors ?? [])].join("; ") || staging.preview.violations.map((v) => v.message).join("; ")}`);
         }
+        const promoteStarted = process.hrtime.bigint();
         const prodPromote = await promote(source, { target: "prod", version: BENCH_VERSION });
+        const stagingRead = { seconds: prodPromote.upstream?.seconds ?? NaN, promoteSeconds: secondsSince(promoteStarted), resources: prodPromote.upstream?.resources ?? 0 };
         const prod = await source.stack("prod");
         if (!prodPromote.succeeded) {
             const why = [...new Set(prodPromote.preview.violations.filter((v) => v.level === "mandatory").map((v) => refusal(v.message)))];
@@ -71,7 +79,7 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
         }
         const policyConfig = await capturePromotePolicyConfig(source, "prod", BENCH_VERSION);
         const oneResource = request.variants.includes("one-resource") ? await oneResourceStack(workspace) : undefined;
-        const compiledPack = compilePolicyPack(DEFAULT_POLICY_PACK, fs.mkdtempSync(path.join(workspace.dir, "compiled-pack-")));
+        const compiledPack = compilePolicyPack(policyPackDir, fs.mkdtempSync(path.join(workspace.dir, "compiled-pack-")));
         const setupSeconds = secondsSince(setupStarted);
 
         const gate = { passed: 0, refused: 0, mandatoryViolations: [] as string[] };
@@ -79,7 +87,7 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
         const run = async (variant: Variant): Promise<number> => {
             const started = process.hrtime.bigint();
             if (variant === "prod+pack" || variant === "prod+ts-pack") {
-                const policyPack = variant === "prod+pack" ? compiledPack : DEFAULT_POLICY_PACK;
+                const policyPack = variant === "prod+pack" ? compiledPack : policyPackDir;
                 const outcome: RunOutcome = await runWithPolicies(prod, "preview", { policyPack, policyConfig });
                 const seconds = secondsSince(started);
                 if (outcome.errors.length > 0 && outcome.violations.length === 0) {
@@ -142,6 +150,7 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
             notes,
             policyConfigPolicies: Object.keys(policyConfig).sort(),
             prodResources,
+            stagingRead,
         };
     } finally {
         workspace.remove();

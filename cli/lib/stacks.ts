@@ -104,7 +104,12 @@ export class OfflineBackend implements StackSource {
             throw new Error(`stack "${name}" does not exist in ${this.description}`);
         }
         this.workspace.syncProjectFiles(this.checkout);
-        return this.workspace.stack(shortName(name), programOf(this.checkout));
+        return this.workspace.stack(shortName(name), this.programFor(shortName(name)));
+    }
+
+    /** The program a stack runs: the checkout's (tests may wrap it). */
+    protected programFor(_stack: string): PulumiFn {
+        return programOf(this.checkout);
     }
 
     async exists(name: string): Promise<boolean> {
@@ -134,7 +139,7 @@ export class OfflineBackend implements StackSource {
 }
 
 /** The checkout's program, loaded from its own sources (each checkout directory is its own module tree). */
-function programOf(checkout: string): PulumiFn {
+export function programOf(checkout: string): PulumiFn {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(path.join(checkout, "src", "program")) as { atlasProgram: PulumiFn }).atlasProgram;
 }

@@ -4,17 +4,27 @@
  * unknown during preview. If a Pulumi upgrade changes one of them, this fails first.
  */
 import { strict as assert } from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
 import { runWithPolicies } from "../../cli/lib/engine-run";
+import { digestOf } from "../../policy-pack/src/contract/canonical";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const PROBE_PACK = path.join(FIXTURES, "probe-pack");
 const SECRET = "probe-secret-value-4f1c";
+const SECRET_DISPLAY_NAME = "probe-secret-display-9a2e";
+const SCRIPT = path.join(FIXTURES, "probe-project", "Pulumi.yaml");
+
+interface Planned {
+    type: string;
+    urn: string;
+    inputs: Record<string, unknown>;
+}
 
 interface Seen {
     type: string;
@@ -30,17 +40,20 @@ describe("engine behaviour the policy pack relies on", function () {
     const stagingProgram = async () => ({ release: { version: "1.0.0" }, token: pulumi.secret(SECRET) });
     const prodProgram = async () => {
         const provider = new aws.Provider("aws", { region: "eu-west-1", allowedAccountIds: ["333333333333"] });
-        const topic = new aws.sns.Topic("alerts", {}, { provider });
+        const topic = new aws.sns.Topic("alerts", { displayName: pulumi.secret(SECRET_DISPLAY_NAME) }, { provider });
+        new aws.s3.BucketObjectv2("script", { bucket: "probe-artifacts", key: "probe.yaml", source: new pulumi.asset.FileAsset(SCRIPT) }, { provider });
         const staging = new pulumi.StackReference("organization/atlas/staging");
         return { upstream: staging.getOutput("release"), upstreamToken: staging.getOutput("token"), topicArn: topic.arn };
     };
 
     async function seenBy(operation: "preview" | "update", touchOutput?: string) {
         fs.rmSync(outFile, { force: true });
-        const outcome = await runWithPolicies(prod, operation, { policyPack: PROBE_PACK, policyConfig: { "record-stack": { outFile }, "touches-output": { outFile, touchOutput } } });
-        const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { seen: Seen[] });
-        const seen = records[records.length - 1].seen;
-        return { outcome, seen, root: seen.find((r) => r.type === "pulumi:pulumi:Stack") };
+        const config = { "record-stack": { outFile }, "record-planned": { outFile }, "touches-output": { outFile, touchOutput } };
+        const outcome = await runWithPolicies(prod, operation, { policyPack: PROBE_PACK, policyConfig: config });
+        const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { policy: string; seen?: Seen[]; planned?: Planned[] });
+        const seen = records.filter((r) => r.policy === "stack").pop()!.seen!;
+        const planned = records.filter((r) => r.policy === "planned").pop()!.planned!;
+        return { outcome, seen, planned, root: seen.find((r) => r.type === "pulumi:pulumi:Stack") };
     }
 
     before(async function () {
@@ -71,6 +84,20 @@ describe("engine behaviour the policy pack relies on", function () {
     it("hands secret outputs to policies unmasked", async () => {
         const { root } = await seenBy("preview");
         assert.equal(root?.props.upstreamToken, SECRET);
+    });
+
+    it("lets the parity policy tell secret inputs (as digests) and file assets (as content hashes), which the SDK hands over unmarked", async () => {
+        for (const operation of ["preview", "update"] as const) {
+            const { seen, planned } = await seenBy(operation);
+            const topic = seen.find((r) => r.type === "aws:sns/topic:Topic");
+            assert.equal(topic?.props.displayName, SECRET_DISPLAY_NAME, `${operation}: the SDK hands the secret over as plain text`);
+            const plannedTopic = planned.find((r) => r.type === "aws:sns/topic:Topic");
+            assert.deepEqual(plannedTopic?.inputs.displayName, { "atlas:secret": digestOf(SECRET_DISPLAY_NAME) }, `${operation}: parity sees a secret`);
+            const object = planned.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2");
+            const hash = createHash("sha256").update(fs.readFileSync(SCRIPT)).digest("hex");
+            assert.deepEqual(object?.inputs.source, { "atlas:asset": hash }, `${operation}: parity sees the file's content hash, as the checkpoint records it`);
+        }
+        assert.equal(JSON.stringify((await prod.exportStack()).deployment).includes(createHash("sha256").update(fs.readFileSync(SCRIPT)).digest("hex")), true, "the checkpoint records the same hash");
     });
 
     it("reports outputs unknown during preview as unknown, and known after the update", async () => {

@@ -44,6 +44,15 @@ describe("GitHub Actions workflows", function () {
         assert.ok(steps.some((s) => s.run?.includes("npm run --silent promote")), "deploys through promote");
     });
 
+    it("checks out the whole history (the trusted gate is the pack of prod's release) and passes the pinned gate from the environment only", () => {
+        for (const [file, job] of [["deploy-stack.yml", "deploy"], ["pull-request.yml", "preview"]]) {
+            const steps = load(file).jobs[job].steps as Array<{ uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }>;
+            assert.equal(steps.find((s) => s.uses === "actions/checkout@v4")?.with?.["fetch-depth"], 0, file);
+        }
+        const promote = (load("deploy-stack.yml").jobs.deploy.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) => s.run?.includes("promote"));
+        assert.equal(promote?.env?.ATLAS_GATE_COMMIT, "${{ vars.ATLAS_GATE_COMMIT }}");
+    });
+
     it("uses OIDC roles and no long-lived cloud secrets", () => {
         for (const file of fs.readdirSync(WORKFLOWS)) {
             const text = fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
@@ -53,7 +62,7 @@ describe("GitHub Actions workflows", function () {
         assert.equal((preview.permissions as Record<string, string>)["id-token"], "write");
     });
 
-    it("previews all three stacks on pull requests with the version gate advisory", () => {
+    it("previews all three stacks on pull requests with the release gate advisory", () => {
         const workflow = load("pull-request.yml");
         const preview = workflow.jobs.preview as { strategy: { matrix: { stack: string[] } }; steps: Array<{ run?: string }> };
         assert.deepEqual(preview.strategy.matrix.stack, ["dev", "staging", "prod"]);

@@ -10,14 +10,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { runWithPolicies } from "../../../cli/lib/engine-run";
-import { DEFAULT_POLICY_PACK } from "../../../cli/lib/promote";
 import { policyConfigFor } from "../../../cli/lib/policy-config";
 import { environmentFacts } from "../../../cli/lib/stack-file-config";
 import { OfflineBackend } from "../../../cli/lib/stacks";
+import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
 import { releaseVersionRestorer, rolesOf, runCommand, stateOf } from "./harness";
 
 const PLAIN_ONCALL = "https://oncall.invalid/plain-text-endpoint-7d1e";
+const POLICY_PACK = path.join(REPO_ROOT, "policy-pack");
 
 const restoreVersion = releaseVersionRestorer();
 
@@ -65,7 +66,7 @@ describe("hardening: bad input on the real engine", function () {
     }
 
     async function previewError(stack: Stack, configFile: string): Promise<string> {
-        const started = await stack.preview({ policyPacks: [DEFAULT_POLICY_PACK], policyPackConfigs: [configFile], color: "never" }).then(
+        const started = await stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [configFile], color: "never" }).then(
             () => "",
             (error: Error) => error.message,
         );
@@ -75,7 +76,7 @@ describe("hardening: bad input on the real engine", function () {
     describe("stack config", () => {
         /** A real update with the pack under this config: it must fail, create nothing, and its errors are returned. */
         async function refusedUpdate(stack: Stack): Promise<string> {
-            const outcome = await runWithPolicies(stack, "update", { policyPack: DEFAULT_POLICY_PACK });
+            const outcome = await runWithPolicies(stack, "update", { policyPack: POLICY_PACK });
             assert.equal(outcome.succeeded, false);
             assert.deepEqual(rolesOf((await stateOf(stack)).urns), [], "resources were created");
             return outcome.errors.join("\n");
@@ -144,8 +145,8 @@ describe("hardening: bad input on the real engine", function () {
 
         it("ignores a policy name the pack does not have: a mistyped override is dropped, so the policy keeps its own level", async () => {
             const dev = await source.stack("dev");
-            const sound = policyConfigFor({ target: workspace.qualified("dev"), upstream: null, environments: environmentFacts(workspace.projectDir) }).config;
-            const outcome = await runWithPolicies(dev, "preview", { policyPack: DEFAULT_POLICY_PACK, policyConfig: { ...sound, "dev-cost-guardrail": "disabled" } });
+            const sound = policyConfigFor({ environments: environmentFacts(workspace.projectDir) });
+            const outcome = await runWithPolicies(dev, "preview", { policyPack: POLICY_PACK, policyConfig: { ...sound, "dev-cost-guardrail": "disabled" } });
             assert.equal(outcome.succeeded, true, outcome.errors.join("\n"));
             assert.deepEqual(outcome.errors, []);
             assert.ok(outcome.violations.every((v) => v.policy !== "dev-cost-guardrail"));

@@ -12,16 +12,23 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { promote, PromoteReport } from "../../../cli/lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport } from "../../../cli/lib/report";
+import { isEnvironmentSpecificRole } from "../../../policy-pack/src/contract/environment-keys";
 import { ReleaseFacts } from "../../../policy-pack/src/contract/release-facts";
+import { parseReleaseMessage } from "../../../policy-pack/src/contract/release-identity";
 import { atlasProgram } from "../../../src/program";
+import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
+import { ReleaseRepository } from "../../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
-import { collect, ProgramBackend, prodDeployOverrides, pulumi as pulumiCli, releaseVersionRestorer, removeEmptyCheckpointSidecars, rolesOf, runCommand, stateOf, TS_NODE } from "./harness";
+import { collect, ProgramBackend, pulumi as pulumiCli, releaseVersionRestorer, removeEmptyCheckpointSidecars, rolesOf, runCommand, stateOf, TS_NODE } from "./harness";
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
 const PROD_ONCALL = `https://oncall.invalid/prod/${randomBytes(12).toString("hex")}`;
 const STAGING_ONCALL = `https://oncall.invalid/staging/${randomBytes(12).toString("hex")}`;
 const STAGING_TOKEN = `staging-output-token-${randomBytes(12).toString("hex")}`;
 const SECRETS = [PROD_ONCALL, STAGING_ONCALL, STAGING_TOKEN];
+
+/** Roles (`type::name`) both staging and prod must have: all but the environment-specific ones. */
+const sharedRoles = (urns: string[]) => rolesOf(urns).filter((role) => !isEnvironmentSpecificRole(role.slice(role.lastIndexOf("::") + 2)));
 
 /** Staging runs the real program plus one secret stack output, so secret outputs are in play. */
 const stagingProgram = async () => ({ ...(await atlasProgram()), deployToken: pulumi.secret(STAGING_TOKEN) });
@@ -30,13 +37,14 @@ const restoreVersion = releaseVersionRestorer();
 
 describe("hardening: faults, interruptions, concurrency and secrets (real engine)", function () {
     let workspace: OfflineWorkspace;
+    let repository: ReleaseRepository;
     let source: ProgramBackend;
     /** Everything the engine and the commands printed, for the secret grep at the end. */
     const transcript: string[] = [];
     const onOutput = (line: string) => transcript.push(line);
 
-    async function run(target: string, version: string, policyOverrides?: Record<string, unknown>): Promise<PromoteReport> {
-        const report = await promote(source, { target, version, onOutput, policyOverrides });
+    async function run(target: string, version: string): Promise<PromoteReport> {
+        const report = await promote(source, { target, version, onOutput });
         transcript.push(formatPromoteReport(report), formatPromoteMarkdown(report, report.succeeded ? "deployed" : "not deployed"));
         return report;
     }
@@ -46,8 +54,10 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
     }
 
     before(async () => {
-        workspace = await OfflineWorkspace.create();
-        source = new ProgramBackend(workspace, { staging: stagingProgram });
+        // promote deploys commits: a clean snapshot of this working tree is the release.
+        repository = ReleaseRepository.snapshot(REPO_ROOT);
+        workspace = await OfflineWorkspace.create({ projectSource: repository.dir });
+        source = new ProgramBackend(workspace, repository.dir, { staging: stagingProgram });
         for (const name of ["dev", "staging", "prod"]) {
             await source.stack(name, { create: true });
         }
@@ -59,6 +69,7 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
         restoreVersion();
         workspace?.setStandIn({});
         workspace?.remove();
+        repository?.remove();
     });
 
     describe("a staging update that fails part-way", () => {
@@ -86,19 +97,19 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
             assert.deepEqual(state.pendingOperations, []);
             const [last] = await (await source.stack("staging")).history(1);
             assert.equal(last.result, "failed");
-            assert.equal(last.message, "atlas release 1.1.0");
+            assert.equal(parseReleaseMessage(last.message)?.identity.version, "1.1.0", last.message);
         });
 
         it("so `promote --stack prod` at that release is refused (exit 1), saying staging's update failed", async () => {
             const markdown = path.join(workspace.dir, "prod-refused.md");
-            const result = await runCommand("promote", ["--workspace", workspace.dir, "--stack", "prod", "--version", "1.1.0", "--preview-only", "--markdown", markdown]);
+            const args = ["--workspace", workspace.dir, "--stack", "prod", "--version", "1.1.0", "--preview-only", "--markdown", markdown];
+            const result = await runCommand("promote", args, { root: repository.dir });
             transcript.push(result.stdout, result.stderr, fs.readFileSync(markdown, "utf8"));
 
             assert.equal(result.code, 1, result.stdout + result.stderr);
             assert.match(result.stdout, /^prod @ 1\.1\.0: not deployed$/m);
-            assert.match(result.stdout, /upstream organization\/atlas\/staging: release output found, last update failed at 1\.1\.0/);
-            assert.match(result.stdout, /staging's last update \(#\d+, release 1\.1\.0\) failed, so staging is not known to run any release\./);
-            assert.match(result.stdout, /prod would deploy release 1\.1\.0 but staging is at release 1\.0\.0/);
+            assert.match(result.stdout, /upstream organization\/atlas\/staging runs no known release: .* its newest change \(update failed at [^)]*\) after release 1\.0\.0 .* failed part-way, so its resources are a mix of releases/);
+            assert.match(result.stdout, /\[mandatory\] prod-release-matches-staging: [\s\S]*staging no longer runs a known release/);
             assert.equal((await stateOf(await source.stack("prod"))).urns.length, 0, "prod was touched");
         });
 
@@ -109,14 +120,16 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
             const state = await stateOf(await source.stack("staging"));
             assert.deepEqual(state.urns, urnsBefore);
             assert.deepEqual(state.initErrors, []);
-            assert.deepEqual(rolesOf(state.urns), (await releaseOf("staging"))?.resources, "state and the release facts disagree");
+            const [last] = await (await source.stack("staging")).history(1);
+            assert.equal(last.result, "succeeded");
+            assert.equal(parseReleaseMessage(last.message)?.identity.version, "1.1.0");
         });
     });
 
     describe("a prod update that fails part-way", () => {
         it("leaves the half-written resource in state with its error, and no release output", async () => {
             workspace.setStandIn({ fail: ["create-partial:aws:glue/job:Job::etl-job", "create:aws:sfn/stateMachine:StateMachine::pipeline-state-machine"] });
-            const report = await run("prod", "1.1.0", prodDeployOverrides());
+            const report = await run("prod", "1.1.0");
             workspace.setStandIn({});
 
             assert.equal(report.preview.succeeded, true, formatPromoteReport(report));
@@ -130,16 +143,16 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
         });
 
         it("is resumed by rerunning promote, and ends with prod at staging's release and resources", async () => {
-            const report = await run("prod", "1.1.0", prodDeployOverrides());
+            const report = await run("prod", "1.1.0");
             assert.ok(report.succeeded, formatPromoteReport(report));
+            assert.equal(report.gate?.source, "bootstrap", "a failed first update is not a release: prod still has no trusted pack");
             const [prod, staging] = [await releaseOf("prod"), await releaseOf("staging")];
             assert.equal(prod?.version, "1.1.0");
-            assert.equal(prod?.resourcesDigest, staging?.resourcesDigest);
-            assert.equal(prod?.configDigest, staging?.configDigest);
+            assert.equal(prod?.commit, staging?.commit);
             const state = await stateOf(await source.stack("prod"));
             assert.deepEqual(state.initErrors, []);
             assert.deepEqual(state.pendingOperations, []);
-            assert.deepEqual(rolesOf(state.urns), prod?.resources);
+            assert.deepEqual(sharedRoles(state.urns), sharedRoles((await stateOf(await source.stack("staging"))).urns));
         });
     });
 
@@ -193,7 +206,7 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
             assert.deepEqual(state.pendingOperations, []);
             assert.deepEqual(state.initErrors, []);
             assert.deepEqual(urnsAfterKill.filter((urn) => !state.urns.includes(urn)), [], "resources lost");
-            assert.deepEqual(rolesOf(state.urns), (await releaseOf("dev"))?.resources);
+            assert.deepEqual(sharedRoles(state.urns), sharedRoles((await stateOf(await source.stack("staging"))).urns), "dev has the whole platform");
         });
     });
 
@@ -250,7 +263,7 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
 
         it("never appear in `parity --deployed` output (markdown, json)", async () => {
             for (const format of ["markdown", "json"]) {
-                const result = await runCommand("parity", ["--deployed", "--workspace", workspace.dir, "--format", format]);
+                const result = await runCommand("parity", ["--deployed", "--workspace", workspace.dir, "--format", format], { root: repository.dir });
                 transcript.push(result.stdout, result.stderr);
                 assert.equal(result.code, 0, result.stdout + result.stderr);
                 assert.match(result.stdout, format === "json" ? /"atParity": true/ : /at parity/);

@@ -6,10 +6,9 @@
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Stack } from "@pulumi/pulumi/automation";
-import { atlasProgram } from "../../../src/program";
+import { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { OfflineBackend } from "../../../cli/lib/stacks";
-import { currentReleaseVersion } from "../../../src/release";
+import { RELEASE_ENV } from "../../../policy-pack/src/contract/release-identity";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
 import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 
@@ -36,7 +35,7 @@ export async function stateOf(stack: Stack): Promise<StateSummary> {
     };
 }
 
-/** `type::name` of every resource in state that the release facts track. */
+/** `type::name` of every resource in state but the engine's bookkeeping (stack, references, providers). */
 export function rolesOf(urns: string[]): string[] {
     return urns
         .map((urn) => {
@@ -48,31 +47,14 @@ export function rolesOf(urns: string[]): string[] {
         .sort();
 }
 
-/** True when this working tree's build may reach prod (a clean tree); a shared checkout rarely is. */
-export function promotableBuild(): boolean {
-    return currentReleaseVersion(REPO_ROOT, { ATLAS_RELEASE_VERSION: "1.0.0" }).promotable;
-}
-
-/**
- * The policy overrides the prod fault tests deploy with. A dirty working tree's build is not
- * promotable, so prod-version-matches-staging would refuse every prod update; for tests about
- * resuming a failed update (not about the gate) it reports instead. A clean tree needs none.
- */
-export function prodDeployOverrides(): Record<string, unknown> | undefined {
-    return promotableBuild() ? undefined : { "prod-version-matches-staging": "advisory" };
-}
-
-/** An offline backend whose stacks run `programs[name]` (the real program wrapped), else atlasProgram. */
+/** An offline backend deploying `checkout` whose stacks run `programs[name]` (the real program wrapped), else the checkout's. */
 export class ProgramBackend extends OfflineBackend {
-    constructor(workspace: OfflineWorkspace, private readonly programs: Record<string, () => Promise<Record<string, unknown>>>) {
-        super(workspace);
+    constructor(workspace: OfflineWorkspace, checkout: string, private readonly programs: Record<string, PulumiFn>) {
+        super(workspace, checkout);
     }
 
-    async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
-        if (!options.create && !(await this.exists(name))) {
-            throw new Error(`stack "${name}" does not exist in ${this.description}`);
-        }
-        return this.workspace.stack(name, this.programs[name] ?? atlasProgram);
+    protected programFor(stack: string): PulumiFn {
+        return this.programs[stack] ?? super.programFor(stack);
     }
 }
 
@@ -82,11 +64,15 @@ export interface CommandResult {
     stderr: string;
 }
 
-/** Runs one of the project's commands (cli/<name>.ts) as a child process, as `npm run <name>` does. */
-export function runCommand(name: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
-    const child = spawn(TS_NODE, ["-T", path.join(REPO_ROOT, "cli", `${name}.ts`), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...env },
+/**
+ * Runs one of the project's commands (cli/<name>.ts) of the checkout at `root` as a child process,
+ * as `npm run <name>` there does (promote deploys the checkout it runs from, which must be clean).
+ */
+export function runCommand(name: string, args: string[], options: { root?: string; env?: Record<string, string> } = {}): Promise<CommandResult> {
+    const root = options.root ?? REPO_ROOT;
+    const child = spawn(TS_NODE, ["-T", path.join(root, "cli", `${name}.ts`), ...args], {
+        cwd: root,
+        env: { ...process.env, ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
     });
     return collect(child);
@@ -116,14 +102,16 @@ export function pulumi(workspace: OfflineWorkspace, args: string[]): string {
     });
 }
 
-/** promote and the inline program set ATLAS_RELEASE_VERSION in this process; the returned function puts it back. */
+/** promote and the inline program set ATLAS_RELEASE_* in this process; the returned function puts them back. */
 export function releaseVersionRestorer(): () => void {
-    const saved = process.env.ATLAS_RELEASE_VERSION;
+    const saved = Object.values(RELEASE_ENV).map((name) => [name, process.env[name]] as const);
     return () => {
-        if (saved === undefined) {
-            delete process.env.ATLAS_RELEASE_VERSION;
-        } else {
-            process.env.ATLAS_RELEASE_VERSION = saved;
+        for (const [name, value] of saved) {
+            if (value === undefined) {
+                delete process.env[name];
+            } else {
+                process.env[name] = value;
+            }
         }
     };
 }

@@ -1,13 +1,15 @@
 /**
- * The release system under test, on the real engine: a clean build of this working tree (see
- * clean-build.ts), an offline workspace (file backend, isolated PULUMI_HOME, stand-in AWS
- * provider) holding dev, staging and prod created from the build's stack files, and the
- * build's own program, policy pack and release tooling (`promote`, `runWithPolicies`, the
- * rehearsal steps), loaded from the snapshot so all of them are one build.
+ * The release system under test, on the real engine: a release repository holding a snapshot of
+ * this working tree as one commit (tools/offline/release-repository.ts; commits made from it are
+ * the changes a careless or hostile engineer would make), an offline workspace (file backend,
+ * isolated PULUMI_HOME, stand-in AWS provider) with dev, staging and prod, and the snapshot's own
+ * release tooling (`promote`, `runWithPolicies`, the rehearsal), loaded from the snapshot so the
+ * tooling, the program and the pack are one build.
  *
  * `withOfflineWorkspace()` registers the mocha hooks in the calling `describe`: one system per
  * `describe`, removed afterwards (set ATLAS_KEEP_ENGINE_WORKSPACE=1 to keep it for debugging).
  */
+import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -17,9 +19,10 @@ import type * as PromoteLib from "../../../cli/lib/promote";
 import type * as RehearsalLib from "../../../cli/lib/rehearsal";
 import type * as StacksLib from "../../../cli/lib/stacks";
 import type * as WorkspaceLib from "../../../tools/offline/workspace";
-import type { ReleaseFacts } from "../../../policy-pack/src/contract/release-facts";
-import { CleanBuild, snapshotWorkingTree } from "./clean-build";
-import { RELEASE_VERSION_ENV } from "../../../src/release";
+import type { FileEdits } from "../../../tools/offline/release-repository";
+import { ReleaseRepository } from "../../../tools/offline/release-repository";
+import { RELEASE_ENV, ReleaseIdentity, releaseMessage } from "../../../policy-pack/src/contract/release-identity";
+import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 
 export type RunOutcome = EngineRunLib.RunOutcome;
 export type PromoteReport = PromoteLib.PromoteReport;
@@ -33,25 +36,38 @@ export interface Promotion extends PromoteReport {
     policyConfig: PolicyConfig;
 }
 
+export interface PromoteCall {
+    /** The commit to promote (default: the snapshot). */
+    commit?: string;
+    previewOnly?: boolean;
+    policyPack?: string;
+    policyOverrides?: Record<string, unknown>;
+    env?: NodeJS.ProcessEnv;
+}
+
 export interface ReleaseSystem {
-    readonly build: CleanBuild;
+    readonly repository: ReleaseRepository;
     readonly workspace: WorkspaceLib.OfflineWorkspace;
-    readonly source: StacksLib.StackSource;
-    readonly policyPack: string;
     /** prod's on-call endpoint (a secret config value no message may contain). */
     readonly oncallSecret: string;
     /** Every run made through this system, in order. */
     readonly outcomes: RunOutcome[];
     readonly rehearsal: typeof RehearsalLib;
+    /** The snapshot commit. */
+    readonly snapshot: string;
+    /** Commits `edits` on top of `base` (default: the snapshot). */
+    commit(edits: FileEdits, message: string, base?: string): string;
+    /** The stack source that deploys `commit` (default: the snapshot). */
+    source(commit?: string): StacksLib.StackSource;
     stack(name: string): Promise<Stack>;
     /** `promote` as the CLI runs it; the policy config it passed to the preview is recorded. */
-    promote(target: string, version: string, options?: { previewOnly?: boolean }): Promise<Promotion>;
-    /** One preview or update of a stack with the pack, bypassing promote (and its preview). */
-    run(target: string, operation: Operation, version: string, policyConfig: PolicyConfig | undefined): Promise<RunOutcome>;
+    promote(target: string, version: string, call?: PromoteCall): Promise<Promotion>;
+    /** One preview or update of a stack with a pack, bypassing promote (and its preview), recorded as release `identity`. */
+    run(target: string, operation: Operation, identity: ReleaseIdentity, policyConfig: PolicyConfig | undefined, options?: { commit?: string; policyPack?: string }): Promise<RunOutcome>;
     /** A rehearsal step, run by the rehearsal's own `runStep`, with the policy config its preview got. */
     runStep(step: RehearsalLib.RehearsalStep): Promise<RehearsalLib.StepResult & { policyConfig: PolicyConfig }>;
-    /** A stack's deployed `release` output (undefined before its first update). */
-    release(name: string): Promise<ReleaseFacts | undefined>;
+    /** The Pulumi CLI against the workspace (e.g. `refresh`, `state delete`); resolves to stdout. */
+    pulumi(args: string[]): Promise<string>;
     /** What the backend holds for a stack: every resource's URN, inputs and outputs, and the stack outputs. */
     state(name: string): Promise<StackState>;
 }
@@ -64,30 +80,32 @@ export interface StackState {
 
 export function withOfflineWorkspace(): { readonly system: ReleaseSystem } {
     let system: ReleaseSystem | undefined;
-    let build: CleanBuild | undefined;
+    let repository: ReleaseRepository | undefined;
     let workspace: WorkspaceLib.OfflineWorkspace | undefined;
-    const versionBefore = process.env[RELEASE_VERSION_ENV];
+    const releaseBefore = Object.fromEntries(Object.values(RELEASE_ENV).map((name) => [name, process.env[name]]));
 
     before(async function () {
         this.timeout(600_000);
-        build = snapshotWorkingTree();
-        const lib = await loadTooling(build.dir);
-        workspace = await lib.workspace.OfflineWorkspace.create({ projectSource: build.dir });
-        system = await assemble(build, workspace, lib);
+        repository = ReleaseRepository.snapshot(REPO_ROOT);
+        const lib = await loadTooling(repository.dir);
+        workspace = await lib.workspace.OfflineWorkspace.create({ projectSource: repository.dir });
+        system = await assemble(repository, workspace, lib);
     });
 
     after(() => {
-        if (versionBefore === undefined) {
-            delete process.env[RELEASE_VERSION_ENV];
-        } else {
-            process.env[RELEASE_VERSION_ENV] = versionBefore;
+        for (const [name, value] of Object.entries(releaseBefore)) {
+            if (value === undefined) {
+                delete process.env[name];
+            } else {
+                process.env[name] = value;
+            }
         }
         if (process.env.ATLAS_KEEP_ENGINE_WORKSPACE) {
-            console.log(`      engine workspace kept at ${workspace?.dir}, build at ${build?.dir}`);
+            console.log(`      engine workspace kept at ${workspace?.dir}, release repository at ${repository?.dir}`);
             return;
         }
         workspace?.remove();
-        build?.remove();
+        repository?.remove();
     });
 
     return {
@@ -118,34 +136,28 @@ async function loadTooling(dir: string): Promise<Tooling> {
     };
 }
 
-async function assemble(build: CleanBuild, workspace: WorkspaceLib.OfflineWorkspace, lib: Tooling): Promise<ReleaseSystem> {
-    const backend = new lib.stacks.OfflineBackend(workspace);
-    const policyPack = path.join(build.dir, "policy-pack");
+async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.OfflineWorkspace, lib: Tooling): Promise<ReleaseSystem> {
+    const snapshot = repository.head;
     const outcomes: RunOutcome[] = [];
     const oncallSecret = `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`;
     let recorded: PolicyConfig | undefined;
-    // Each `stack()` call yields a fresh Stack object; this one notes the policy config of its previews.
-    const source: StacksLib.StackSource = {
-        get description() {
-            return backend.description;
-        },
-        get projectDir() {
-            return backend.projectDir;
-        },
-        exists: (name) => backend.exists(name),
-        qualified: (name) => backend.qualified(name),
-        setReleaseVersion: (version) => backend.setReleaseVersion(version),
-        scratchDir: () => backend.scratchDir(),
-        async stack(name, options) {
-            const stack = await backend.stack(name, options);
-            const preview = stack.preview.bind(stack);
-            stack.preview = async (opts) => {
-                const file = opts?.policyPackConfigs?.[0];
-                recorded = file ? (JSON.parse(fs.readFileSync(file, "utf8")) as PolicyConfig) : undefined;
-                return preview(opts);
-            };
-            return stack;
-        },
+
+    /** A source deploying `commit` whose stacks note the policy config of their previews. */
+    const sourceFor = (commit: string = snapshot): StacksLib.StackSource => {
+        const backend = new lib.stacks.OfflineBackend(workspace, repository.checkoutAt(commit));
+        const stack = backend.stack.bind(backend);
+        return Object.assign(backend, {
+            async stack(name: string, options?: { create?: boolean }) {
+                const selected = await stack(name, options);
+                const preview = selected.preview.bind(selected);
+                selected.preview = async (opts) => {
+                    const file = opts?.policyPackConfigs?.[0];
+                    recorded = file ? (JSON.parse(fs.readFileSync(file, "utf8")) as PolicyConfig) : undefined;
+                    return preview(opts);
+                };
+                return selected;
+            },
+        });
     };
     const keep = <T extends RunOutcome | null>(outcome: T): T => {
         if (outcome) {
@@ -153,26 +165,28 @@ async function assemble(build: CleanBuild, workspace: WorkspaceLib.OfflineWorksp
         }
         return outcome;
     };
+    const checkouts = lib.rehearsal.checkoutsOf(repository);
 
     for (const name of lib.workspace.STACK_NAMES) {
-        const stack = await source.stack(name, { create: true });
+        const stack = await sourceFor().stack(name, { create: true });
         if ((await stack.getAllConfig())["atlas:routeAlertsToOncall"]?.value === "true") {
             await stack.setConfig(ONCALL_KEY, { value: oncallSecret, secret: true });
         }
     }
 
     return {
-        build,
+        repository,
         workspace,
-        source,
-        policyPack,
         oncallSecret,
         outcomes,
+        snapshot,
         rehearsal: lib.rehearsal,
-        stack: (name) => source.stack(name),
-        async promote(target, version, options = {}) {
+        commit: (edits, message, base = snapshot) => repository.commitEdits(base, edits, message),
+        source: sourceFor,
+        stack: (name) => sourceFor().stack(name),
+        async promote(target, version, call = {}) {
             recorded = undefined;
-            const report = await lib.promote.promote(source, { target, version, previewOnly: options.previewOnly, policyPack });
+            const report = await lib.promote.promote(sourceFor(call.commit), { target, version, ...call });
             keep(report.preview);
             keep(report.update);
             if (!recorded) {
@@ -180,15 +194,16 @@ async function assemble(build: CleanBuild, workspace: WorkspaceLib.OfflineWorksp
             }
             return { ...report, policyConfig: recorded };
         },
-        async run(target, operation, version, policyConfig) {
-            source.setReleaseVersion(version);
+        async run(target, operation, identity, policyConfig, options = {}) {
+            const source = sourceFor(options.commit);
+            source.setRelease(identity);
             const stack = await source.stack(target);
-            return keep(await lib.engineRun.runWithPolicies(stack, operation, { policyPack, policyConfig, message: `atlas release ${version}` }));
+            const policyPack = options.policyPack ?? path.join(source.checkout, "policy-pack");
+            return keep(await lib.engineRun.runWithPolicies(stack, operation, { policyPack, policyConfig, message: releaseMessage(identity) }));
         },
         async runStep(step) {
-            // runStep promotes with the default pack: the build's own, since it is loaded from the build.
             recorded = undefined;
-            const result = await lib.rehearsal.runStep(source, step);
+            const result = await lib.rehearsal.runStep((revision) => sourceFor(commitOf(checkouts[revision])), step);
             keep(result.report.preview);
             keep(result.report.update);
             if (!recorded) {
@@ -196,11 +211,9 @@ async function assemble(build: CleanBuild, workspace: WorkspaceLib.OfflineWorksp
             }
             return { ...result, policyConfig: recorded };
         },
-        async release(name) {
-            return (await (await source.stack(name)).outputs())["release"]?.value as ReleaseFacts | undefined;
-        },
+        pulumi: (args) => sourceFor().pulumi(args),
         async state(name) {
-            const stack = await source.stack(name);
+            const stack = await sourceFor().stack(name);
             const deployment = (await stack.exportStack()).deployment as { resources?: { urn: string; inputs?: unknown; outputs?: unknown; protect?: boolean }[] };
             const resources: Record<string, string> = {};
             for (const resource of deployment.resources ?? []) {
@@ -210,6 +223,11 @@ async function assemble(build: CleanBuild, workspace: WorkspaceLib.OfflineWorksp
             return { resources: Object.fromEntries(Object.entries(resources).sort(([a], [b]) => a.localeCompare(b))), outputs };
         },
     };
+}
+
+/** The commit a checkout directory of the repository is at. */
+function commitOf(checkout: string): string {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: checkout, encoding: "utf8" }).trim();
 }
 
 /** Secret values are stored encrypted, and re-encrypting the same value gives another ciphertext. */

@@ -30,13 +30,18 @@ export interface CheckpointResource {
 /** Thrown for a secret the export holds only encrypted. */
 export class EncryptedSecretError extends Error {}
 
-/** True when some value of the checkpoint is a secret (so the export must show secrets to compare them). */
+/** True when a compared resource holds a secret (so the export must show secrets to compare them). */
 export function holdsSecrets(resources: readonly CheckpointResource[]): boolean {
-    return resources.some((r) => JSON.stringify([r.inputs, r.outputs]).includes(SECRET_SIG));
+    return resources.filter(isComparedEntry).some((r) => JSON.stringify([r.inputs, r.outputs]).includes(SECRET_SIG));
+}
+
+/** Live resources parity compares: not reads (StackReferences), not pending deletions, not engine bookkeeping. */
+function isComparedEntry(resource: CheckpointResource): boolean {
+    return !resource.external && !resource.delete && isCompared(resource.type);
 }
 
 export function comparedResourcesOf(resources: readonly CheckpointResource[]): ComparedResource[] {
-    return resources.filter((r) => !r.external && !r.delete && isCompared(r.type)).map((r) => {
+    return resources.filter(isComparedEntry).map((r) => {
         const inputs = convertMap(r.inputs ?? {}, r.urn);
         const outputs = convertMap(r.outputs ?? {}, r.urn);
         const computed = Object.fromEntries(Object.entries(outputs).filter(([key]) => !(key in inputs)));
