@@ -7,7 +7,7 @@ import * as fs from "fs";
 import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
 import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
-import { promote, PromoteReport } from "./lib/promote";
+import { promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
 import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
 import { PINNED_GATE_ENV } from "./lib/trusted-gate";
@@ -26,7 +26,8 @@ options:
   --version V            the release version to deploy, a semantic version (CI sets it, e.g. 2026.11.26+run.7)
   --preview-only         stop after the preview
   --pull-request-check   preview only, with the release gate advisory (a pull request's commit is
-                         not in staging yet); parity and guardrails stay mandatory
+                         not in staging yet: it reports how prod would differ from staging); the
+                         guardrails stay mandatory
   --markdown FILE        also append a Markdown summary to FILE (PR comments, job summaries)
   --policy-pack DIR      the policy pack for dev or staging (default: ./policy-pack); refused for prod
   --workspace DIR        use the offline workspace in DIR (as made by rehearse --workspace)
@@ -37,8 +38,7 @@ exit codes: 0 deployed (or preview passed), 1 refused by a policy, 2 bad flags, 
             dirty checkout (nothing ran), 3 failed otherwise (credentials, engine, provider or
             program error; see the message)`;
 
-/** On pull requests the commit under review cannot be in staging yet: report, do not block. */
-const PULL_REQUEST_OVERRIDES = { "prod-release-matches-staging": "advisory", "prod-references-staging": "advisory" };
+
 
 
 async function main(): Promise<number> {

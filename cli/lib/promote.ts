@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { loweredGatePolicies } from "../../policy-pack/src/config";
+import { loweredGatePolicies, RELEASE_GATE_POLICIES } from "../../policy-pack/src/config";
 import { Environment, UPSTREAM_OF, isEnvironment } from "../../policy-pack/src/contract/environment-identity";
 import { GateRecord, ReleaseIdentity, releaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { RunningRelease, runningRelease } from "../../policy-pack/src/contract/stack-history";
@@ -22,6 +22,13 @@ import { StackSource } from "./stacks";
 import { chooseTrustedGate } from "./trusted-gate";
 
 const UPSTREAM_STACK_KEY = "atlas:upstreamStack";
+
+/**
+ * `--pull-request-check`: the commit under review is not in staging yet, so the release gate can
+ * only report (how the PR's prod plan differs from what staging runs); the guardrails still
+ * refuse. Stack-file drift between staging and prod is refused by `npm run parity` in CI.
+ */
+export const PULL_REQUEST_OVERRIDES: Readonly<Record<string, string>> = Object.fromEntries(RELEASE_GATE_POLICIES.map((policy) => [policy, "advisory"]));
 
 export interface PromoteOptions {
     target: string;

@@ -3,7 +3,9 @@
  * a commit must not be able to relax the gate that judges it. In order of precedence:
  * - `pinned`: the pack at the commit named by ATLAS_GATE_COMMIT, a protected setting of the prod
  *   environment (a GitHub environment variable only repository admins change): the way to adopt
- *   a new gate contract or to recover from a broken gate, recorded in the update's message;
+ *   a new gate contract or to recover from a broken gate, recorded in the update's message. It
+ *   must be an earlier commit of the candidate's history, never the candidate itself, so one
+ *   commit cannot pin its own pack;
  * - `prod-release`: the pack of the release prod runs now (its newest successful release update),
  *   so a change to the pack governs prod only after it was itself released through staging and prod;
  * - `bootstrap`: prod has never been released, so there is no trusted pack yet: the candidate's own.
@@ -27,7 +29,20 @@ export interface TrustedGate extends GateRecord {
 
 export async function chooseTrustedGate(source: StackSource, target: string, candidateCommit: string, scratchDir: string, env: NodeJS.ProcessEnv = process.env): Promise<TrustedGate> {
     const record = await gateRecord(source, target, candidateCommit, env);
-    return { ...record, packDir: extractPack(source.checkout, record, scratchDir) };
+    const packDir = extractPack(source.checkout, record, scratchDir);
+    if (record.source === "pinned" && (record.commit === candidateCommit || !isAncestor(source.checkout, record.commit, candidateCommit))) {
+        throw new UsageError(`${PINNED_GATE_ENV}=${record.commit} is not an earlier commit of the release being promoted (${candidateCommit}); a pinned gate must come from the reviewed history before the candidate`);
+    }
+    return { ...record, packDir };
+}
+
+function isAncestor(checkout: string, ancestor: string, descendant: string): boolean {
+    try {
+        execFileSync("git", ["merge-base", "--is-ancestor", ancestor, descendant], { cwd: checkout, stdio: "ignore" });
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 async function gateRecord(source: StackSource, target: string, candidateCommit: string, env: NodeJS.ProcessEnv): Promise<GateRecord> {

@@ -4,6 +4,7 @@
  */
 import { ParityConfig } from "./config";
 import { ParityComparison, compareDesiredState } from "./contract/desired-state/compare";
+import { misshapenValues } from "./contract/desired-state/environment";
 import { plannedResources } from "./planned-state";
 import { readPromotion, readStagingState } from "./evidence";
 import { Finding } from "./policy-kit";
@@ -18,6 +19,16 @@ export async function compareWithStaging(view: StackView, config: ParityConfig):
         return { ok: false, findings: [...(promotion.ok ? [] : promotion.findings), ...(state.ok ? [] : state.findings)] };
     }
     const { environments, resources } = state.value;
+    const misshapen = (["staging", "prod"] as const).flatMap((side) => misshapenValues(environments[side]).map((problem) => `${side}: ${problem}`));
+    if (misshapen.length > 0) {
+        return {
+            ok: false,
+            findings: [{
+                problem: `parity sets environment-specific values aside, and these do not look like what their keys hold, so they could hide a real difference: ${misshapen.join("; ")}`,
+                fix: "correct them in the stack files (see the README's config reference)",
+            }],
+        };
+    }
     const comparison = compareDesiredState(
         { environment: environments.staging, resources },
         { environment: environments.prod, resources: await plannedResources(view.resources) },

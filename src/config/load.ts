@@ -61,13 +61,13 @@ function readKey(source: ConfigSource, key: ConfigKey): { value: unknown } | { p
         return { problem: { key: qualified(key), found: parsed.found, expected: expectation(spec), fix: setCommand(source.stack, key) } };
     }
     if (!spec.secret && !isEnvironmentSpecificKey(key) && source.isSecret(qualified(key))) {
-        // Parity keys are compared between staging and prod and published in the `release` output
-        // as digests; a digest of a small value space (a number, an enum) would give the secret away.
+        // Parity keys are compared between staging and prod, and parity reports a secret as its
+        // digest; a digest of a small value space (a number, an enum) would give the secret away.
         return {
             problem: {
                 key: qualified(key),
                 found: "a secret value",
-                expected: "a plain value (staging and prod compare it, and release facts publish it)",
+                expected: "a plain value (staging and prod compare it, and parity reports it)",
                 fix: setCommand(source.stack, key),
             },
         };

@@ -11,6 +11,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { PULL_REQUEST_OVERRIDES } from "../../cli/lib/promote";
 import { ENFORCEMENT_LEVELS } from "../../policy-pack/src/enforcement";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { PolicyConfig, Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
@@ -182,8 +183,7 @@ describe("release gate on the real engine", function () {
         });
 
         it("lets a pull-request check preview the code change with the gate advisory, listing the property differences", async () => {
-            const overrides = { "prod-release-matches-staging": "advisory", "prod-references-staging": "advisory", "staging-prod-parity": "advisory" };
-            const promotion = await sys().promote("prod", "0.0.0-pr.7", { commit: codeChange, previewOnly: true, policyOverrides: overrides });
+            const promotion = await sys().promote("prod", "0.0.0-pr.7", { commit: codeChange, previewOnly: true, policyOverrides: { ...PULL_REQUEST_OVERRIDES } });
             assert.equal(promotion.preview.succeeded, true, show(promotion.preview));
             assert.match(messageOf(promotion.preview, "staging-prod-parity", "advisory"), /tags\.project: staging "atlas", prod "atlas-platform"/);
         });
@@ -248,11 +248,16 @@ describe("release gate on the real engine", function () {
         });
     });
 
-    describe("environment-specific differences", function () {
-        it("deploys prod whose environment-specific keys differ from staging's (its own alert e-mail)", async () => {
+    describe("environment-specific differences and a pinned gate", function () {
+        it("deploys prod whose environment-specific keys differ from staging's (its own alert e-mail), judged by a pinned gate", async () => {
             const ownEmail = sys().commit({ "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-prod-oncall@example.com") }, "prod alerts its own list");
             await deployStaging("3.0.0", ownEmail);
-            assertDeployed(await sys().promote("prod", "3.0.0", { commit: ownEmail }), "prod with its own alert e-mail");
+            // The prod environment's protected setting may pin the gate: an earlier commit, never the candidate itself.
+            await assert.rejects(sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: ownEmail } }), /is not an earlier commit of the release being promoted/);
+            await assert.rejects(sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: "main" } }), /ATLAS_GATE_COMMIT="main" is not a full git commit id/);
+            const promotion = await sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: sys().snapshot } });
+            assertDeployed(promotion, "prod with its own alert e-mail");
+            assert.deepEqual(parseReleaseMessage((await historyOf("prod"))[0].message)?.gate, { source: "pinned", commit: sys().snapshot }, "the pinned gate is recorded in prod's history");
             const subscription = Object.entries((await sys().state("prod")).resources).find(([urn]) => urn.endsWith("::team-email-subscription"));
             assert.match(String(subscription?.[1]), /atlas-prod-oncall@example\.com/);
         });

@@ -67,5 +67,7 @@ describe("GitHub Actions workflows", function () {
         const preview = workflow.jobs.preview as { strategy: { matrix: { stack: string[] } }; steps: Array<{ run?: string }> };
         assert.deepEqual(preview.strategy.matrix.stack, ["dev", "staging", "prod"]);
         assert.ok(preview.steps.some((s) => s.run?.includes("--pull-request-check")));
+        const test = workflow.jobs.test as { steps: Array<{ run?: string }> };
+        assert.ok(test.steps.some((s) => s.run === "npm run --silent parity"), "stack-file drift between staging and prod fails the pull request");
     });
 });

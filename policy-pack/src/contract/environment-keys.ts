@@ -19,18 +19,29 @@
  */
 export type ValueAppearance = "text" | "word" | "absent";
 
-export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, ValueAppearance>> = {
-    environment: "word",
-    awsAccountId: "text",
-    awsRegion: "text",
-    namePrefix: "text",
-    upstreamStack: "absent",
-    developerPrincipals: "text",
-    qaPrincipals: "text",
-    consumerPrincipals: "text",
-    routeAlertsToOncall: "absent",
-    oncallEndpoint: "text",
-    teamAlertEmail: "text",
+export interface EnvironmentSpecificKey {
+    appears: ValueAppearance;
+    /**
+     * What each of its values must look like before parity sets it aside: a value that could be
+     * anything else (a worker type, a count) would let a stack file hide a real difference.
+     */
+    shape?: { pattern: RegExp; description: string };
+}
+
+const PRINCIPAL = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, description: "an IAM role or user ARN" };
+
+export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpecificKey>> = {
+    environment: { appears: "word", shape: { pattern: /^(dev|staging|prod)$/, description: "dev, staging or prod" } },
+    awsAccountId: { appears: "text", shape: { pattern: /^\d{12}$/, description: "a 12-digit account id" } },
+    awsRegion: { appears: "text", shape: { pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, description: "an AWS region such as eu-west-1" } },
+    namePrefix: { appears: "text", shape: { pattern: /^[a-z][a-z0-9-]{3,25}$/, description: "4-26 lower-case letters, digits or dashes" } },
+    upstreamStack: { appears: "absent" },
+    developerPrincipals: { appears: "text", shape: PRINCIPAL },
+    qaPrincipals: { appears: "text", shape: PRINCIPAL },
+    consumerPrincipals: { appears: "text", shape: PRINCIPAL },
+    routeAlertsToOncall: { appears: "absent" },
+    oncallEndpoint: { appears: "text", shape: { pattern: /^https:\/\/\S+$/, description: "an https:// URL" } },
+    teamAlertEmail: { appears: "text", shape: { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, description: "an e-mail address" } },
 };
 
 export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = Object.keys(ENVIRONMENT_SPECIFIC_CONFIG);

@@ -24,7 +24,7 @@ export class EnvironmentNormaliser {
     constructor(values: EnvironmentValues) {
         const text: string[] = [];
         const words: string[] = [];
-        for (const [key, appearance] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([, a]) => a !== "absent")) {
+        for (const [key, { appears: appearance }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([, k]) => k.appears !== "absent")) {
             const value = values[key];
             const list = Array.isArray(value) ? (value as readonly string[]) : typeof value === "string" ? [value] : [];
             for (const item of list.filter((v) => typeof v === "string" && v.length >= MIN_LENGTH[appearance])) {
@@ -77,6 +77,19 @@ export class EnvironmentNormaliser {
         const replaced = this.text ? text.replace(this.text, lookup) : text;
         return this.words ? replaced.replace(this.words, lookup) : replaced;
     }
+}
+
+/** Values that do not have their key's shape (ENVIRONMENT_SPECIFIC_CONFIG): parity must not set them aside. */
+export function misshapenValues(values: EnvironmentValues): string[] {
+    const problems: string[] = [];
+    for (const [key, { shape }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG)) {
+        const value = values[key];
+        const list = Array.isArray(value) ? (value as readonly string[]) : value === undefined ? [] : [value as string];
+        for (const item of list.filter((v) => shape && v !== "" && !shape.pattern.test(v))) {
+            problems.push(`atlas:${key} is ${JSON.stringify(item)}, not ${shape!.description}`);
+        }
+    }
+    return problems;
 }
 
 function escapeRegExp(text: string): string {
