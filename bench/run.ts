@@ -21,7 +21,8 @@ const USAGE = `usage: npm run bench -- [options]
 Measures, and prints with the targets of issue 6 (met or missed; a missed target is not an error):
   policy-overhead    prod preview with the policy pack vs without it (real engine, stand-in AWS)
   program-overhead   prod preview vs a one-resource program on the same engine; program module load
-  policy-scaling     the pack's validation over synthetic prod stacks of 100, 1,000 and 10,000 resources
+  policy-scaling     staging-prod-parity over synthetic staging/prod pairs of 1,000 and 10,000 resources
+                     (time, growth, peak memory, size of the policy config promote passes)
   tests              wall time of npm run test:unit and npm run test:engine
   rehearsal          wall time of npm run rehearse -- --quiet
 

@@ -1,99 +1,127 @@
 /**
- * Child process: builds a synthetic prod stack of `--size` resources from the program template
- * (`--template FILE`), then runs the policy pack's validation over it once, cold, as the engine
- * does in a fresh policy-pack process: every policy's validateStack with its policy-config block,
- * and every resource validation per resource. Prints one JSON line with the timings, the
- * violations found (a compliant stack has none) and the process's peak memory (maxRSS).
+ * Child process: one cold run of the pack's parity check over a synthetic prod stack, as the
+ * engine runs the pack in a fresh policy-pack process. It reads the policy config promote would
+ * pass (`--config FILE`, staging's evidence included, parsed as the analyzer parses it), builds the
+ * prod plan of `--size` resources from the program template (`--template FILE`) as the engine
+ * passes it, and times staging-prod-parity's validateStack with its block of the config. Then,
+ * for context, the advisory coverage note (which makes the same comparison) and the rest of the
+ * pack. Prints one JSON line with the timings, what the comparison found (a compliant stack: no
+ * violations) and the process's peak memory (maxRSS) after the parity check and at the end.
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { Policy, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ALL_POLICIES } from "../../policy-pack/src/policies";
+import { stagingProdParity } from "../../policy-pack/src/policies/staging-prod-parity";
+import { stagingProdParityCoverage } from "../../policy-pack/src/policies/staging-prod-parity-coverage";
 import { stackResources } from "../../policy-pack/tests/helpers";
 import { secondsSince } from "../lib/stats";
-import { ProgramTemplate, syntheticProdStack } from "../lib/synthetic-stack";
+import { ProgramTemplate, syntheticStack } from "../lib/synthetic-stack";
 
 export interface ValidationResult {
     size: number;
     replicas: number;
-    /** Building the PolicyResource arguments (props behind the unknown-checking proxy). */
+    newReplicas: number;
+    /** Building the PolicyResource arguments (props deserialized and behind the unknown-checking proxy). */
     buildSeconds: number;
-    /** Every policy over the stack. */
-    validateSeconds: number;
-    perPolicySeconds: Record<string, number>;
-    violations: number;
-    violationSamples: string[];
-    notApplicable: string[];
+    /** staging-prod-parity over the stack. */
+    paritySeconds: number;
+    /** staging-prod-parity-coverage (advisory; the same comparison again). */
+    coverageSeconds: number;
+    /** Every other policy of the pack. */
+    restSeconds: number;
+    parityViolations: string[];
+    /** How many values the coverage note lists as compared by the resources they come from. */
+    comparedByDependency: number;
+    restViolations: string[];
+    /** maxRSS once the modules are loaded, before anything is built: Node, @pulumi/policy and the pack. */
+    baselineRssBytes: number;
+    maxRssAfterParityBytes: number;
     maxRssBytes: number;
-    heapUsedBytes: number;
 }
 
 class NotApplicable extends Error {}
 
 async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { template: { type: "string" }, size: { type: "string" } }, strict: true });
+    const baselineRssBytes = process.resourceUsage().maxRSS * 1024;
+    const { values } = parseArgs({ options: { template: { type: "string" }, size: { type: "string" }, config: { type: "string" } }, strict: true });
     const size = Number(values.size);
-    if (!values.template || !Number.isInteger(size) || size <= 0) {
-        throw new Error("usage: policy-validate.ts --template FILE --size N");
+    if (!values.template || !values.config || !Number.isInteger(size) || size <= 0) {
+        throw new Error("usage: policy-validate.ts --template FILE --config FILE --size N");
     }
     const template = JSON.parse(fs.readFileSync(values.template, "utf8")) as ProgramTemplate;
-    const stack = syntheticProdStack(template, size);
+    const config = JSON.parse(fs.readFileSync(values.config, "utf8")) as Record<string, unknown>;
+    const prod = syntheticStack(template, "prod", size);
 
     let started = process.hrtime.bigint();
-    const resources = stackResources("prod", stack.specs);
+    const resources = stackResources("prod", prod.specs);
     const buildSeconds = secondsSince(started);
 
+    started = process.hrtime.bigint();
+    const parityViolations = await validate(stagingProdParity, resources, config);
+    const paritySeconds = secondsSince(started);
+    const maxRssAfterParityBytes = process.resourceUsage().maxRSS * 1024;
+
+    started = process.hrtime.bigint();
+    const coverage = await validate(stagingProdParityCoverage, resources, config);
+    const coverageSeconds = secondsSince(started);
+
+    started = process.hrtime.bigint();
+    const restViolations: string[] = [];
+    for (const policy of ALL_POLICIES.filter((p) => p !== stagingProdParity && p !== stagingProdParityCoverage)) {
+        restViolations.push(...(await validate(policy, resources, config)).map((v) => `${policy.name}: ${v}`));
+    }
+    const restSeconds = secondsSince(started);
+
+    const result: ValidationResult = {
+        size: prod.specs.length,
+        replicas: prod.replicas,
+        newReplicas: prod.newReplicas,
+        buildSeconds,
+        paritySeconds,
+        coverageSeconds,
+        restSeconds,
+        parityViolations: parityViolations.map((v) => v.slice(0, 600)),
+        comparedByDependency: Number(/(\d+) value\(s\) are unknown until the update/.exec(coverage[0] ?? "")?.[1] ?? 0),
+        restViolations: restViolations.map((v) => v.slice(0, 300)),
+        baselineRssBytes,
+        maxRssAfterParityBytes,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** One policy over the stack, with its block of the config (as the engine hands it over): the violations it reported. */
+async function validate(policy: Policy, resources: PolicyResource[], config: Record<string, unknown>): Promise<string[]> {
     const violations: string[] = [];
-    const notApplicable: string[] = [];
-    const perPolicySeconds: Record<string, number> = {};
     const report: ReportViolation = (message) => {
         violations.push(message);
     };
-    started = process.hrtime.bigint();
-    for (const policy of ALL_POLICIES as Policy[]) {
-        const policyStarted = process.hrtime.bigint();
-        const config = blockOf(stack.config[policy.name]);
-        const getConfig = <T extends object>() => config as T;
-        const skip = (reason?: string): never => {
-            throw new NotApplicable(reason);
-        };
-        try {
-            const stackPolicy = policy as StackValidationPolicy;
-            if (typeof stackPolicy.validateStack === "function") {
-                await stackPolicy.validateStack({ resources, stackTags: new Map(), getConfig, notApplicable: skip }, report);
-            }
-            const resourcePolicy = policy as ResourceValidationPolicy;
-            if (resourcePolicy.validateResource) {
-                const validations = Array.isArray(resourcePolicy.validateResource) ? resourcePolicy.validateResource : [resourcePolicy.validateResource];
-                for (const resource of resources) {
-                    for (const validate of validations) {
-                        await validate(resourceArgs(resource, getConfig, skip), report);
-                    }
+    const block = blockOf(config[policy.name]);
+    const getConfig = <T extends object>() => block as T;
+    const skip = (reason?: string): never => {
+        throw new NotApplicable(reason);
+    };
+    try {
+        const stackPolicy = policy as StackValidationPolicy;
+        if (typeof stackPolicy.validateStack === "function") {
+            await stackPolicy.validateStack({ resources, stackTags: new Map(), getConfig, notApplicable: skip }, report);
+        }
+        const resourcePolicy = policy as ResourceValidationPolicy;
+        if (resourcePolicy.validateResource) {
+            const validations = Array.isArray(resourcePolicy.validateResource) ? resourcePolicy.validateResource : [resourcePolicy.validateResource];
+            for (const resource of resources) {
+                for (const check of validations) {
+                    await check(resourceArgs(resource, getConfig, skip), report);
                 }
             }
-        } catch (error) {
-            if (!(error instanceof NotApplicable)) {
-                throw error;
-            }
-            notApplicable.push(policy.name);
         }
-        perPolicySeconds[policy.name] = secondsSince(policyStarted);
+    } catch (error) {
+        if (!(error instanceof NotApplicable)) {
+            throw error;
+        }
     }
-    const validateSeconds = secondsSince(started);
-
-    const result: ValidationResult = {
-        size: stack.specs.length,
-        replicas: stack.replicas,
-        buildSeconds,
-        validateSeconds,
-        perPolicySeconds,
-        violations: violations.length,
-        violationSamples: violations.slice(0, 3).map((v) => v.slice(0, 300)),
-        notApplicable,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        heapUsedBytes: process.memoryUsage().heapUsed,
-    };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return violations;
 }
 
 /** The engine hands a policy its own block of the policy config, without the enforcement level. */

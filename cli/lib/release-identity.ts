@@ -45,7 +45,8 @@ export function measureRelease(dir: string, version: string): ReleaseIdentity {
 
 /** Files with uncommitted changes (tracked or untracked, ignored files excepted). */
 export function uncommittedFiles(dir: string): string[] {
-    return git(dir, "status", "--porcelain=v1", "--untracked-files=all", "-z")
+    // --no-renames: a rename is its two paths, each an entry of its own (with -z a rename's old path would follow unprefixed).
+    return git(dir, "status", "--porcelain=v1", "--untracked-files=all", "--no-renames", "-z")
         .split("\0")
         .filter(Boolean)
         .map((entry) => entry.slice(3));

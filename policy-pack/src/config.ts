@@ -85,12 +85,18 @@ export const RELEASE_GATE_POLICIES = [
     "staging-evidence-verified",
 ] as const satisfies readonly PolicyName[];
 
-/** Policies that compare prod with what staging runs, and so receive staging's state. */
-export const PARITY_POLICIES = ["staging-prod-parity", "staging-prod-parity-coverage"] as const satisfies readonly PolicyName[];
+/** Policies that read the promotion evidence. */
+export const EVIDENCE_POLICIES = [...RELEASE_GATE_POLICIES, "staging-prod-parity-coverage"] as const satisfies readonly PolicyName[];
+
+/**
+ * Policies that receive staging's state (the largest part of the config: every resource staging
+ * runs). The coverage note reuses staging-prod-parity's comparison (parity-check.ts).
+ */
+export const PARITY_POLICIES = ["staging-prod-parity"] as const satisfies readonly PolicyName[];
 
 /** The config `promote` passes for a prod update: the evidence under every policy that reads it. */
 export function buildPromotionConfig(promotion: PromotionEvidence, stagingState: StagingStateEvidence, extra: AtlasPolicyPackConfig = {}): AtlasPolicyPackConfig {
-    const withPromotion = [...new Set([...RELEASE_GATE_POLICIES, ...PARITY_POLICIES])].reduce((config, policy) => withPolicyFields(config, policy, { promotion }), extra);
+    const withPromotion = EVIDENCE_POLICIES.reduce((config, policy) => withPolicyFields(config, policy, { promotion }), extra);
     return PARITY_POLICIES.reduce((config, policy) => withPolicyFields(config, policy, { stagingState }), withPromotion);
 }
 

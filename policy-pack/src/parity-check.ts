@@ -1,6 +1,10 @@
 /**
  * The comparison behind the parity policies: prod as the engine passes it against staging as
  * the release tooling read it from staging's checkpoint (contract/desired-state).
+ *
+ * Only staging-prod-parity receives staging's state (it is the largest part of the policy config);
+ * the advisory coverage note, which the engine runs after it in the same pack process, reads the
+ * comparison parity made of the same resources.
  */
 import { ParityConfig } from "./config";
 import { ParityComparison, compareDesiredState } from "./contract/desired-state/compare";
@@ -11,6 +15,9 @@ import { Finding } from "./policy-kit";
 import { StackView } from "./stack-view";
 
 export type ParityResult = { ok: true; comparison: ParityComparison } | { ok: false; findings: Finding[] };
+
+/** The last comparison made, for the policies that follow in the same evaluation of the same resources. */
+let last: { key: string; comparison: ParityComparison } | undefined;
 
 export async function compareWithStaging(view: StackView, config: ParityConfig): Promise<ParityResult> {
     const promotion = readPromotion(view, config);
@@ -33,7 +40,18 @@ export async function compareWithStaging(view: StackView, config: ParityConfig):
         { environment: environments.staging, resources },
         { environment: environments.prod, resources: await plannedResources(view.resources) },
     );
+    last = { key: comparisonKey(view, promotion.value.candidate.commit), comparison };
     return { ok: true, comparison };
+}
+
+/** The comparison staging-prod-parity made of these very resources, if it ran before in this process. */
+export function previousComparison(view: StackView, config: ParityConfig): ParityComparison | undefined {
+    const promotion = readPromotion(view, config);
+    return promotion.ok && last?.key === comparisonKey(view, promotion.value.candidate.commit) ? last.comparison : undefined;
+}
+
+function comparisonKey(view: StackView, commit: string): string {
+    return `${commit}\n${view.resources.map((r) => r.urn).join("\n")}`;
 }
 
 /** At most this many lines per list in a message; the rest are counted. */

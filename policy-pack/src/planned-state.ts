@@ -13,48 +13,50 @@ import { pathKey, secretPathsOf } from "./secret-paths";
 import { isUnknownValue, rawProps } from "./unknowns";
 
 export async function plannedResources(resources: readonly PolicyResource[]): Promise<ComparedResource[]> {
-    return Promise.all(
-        resources.filter((r) => isCompared(r.type)).map(async (r): Promise<ComparedResource> => {
-            const raw = rawProps(r.props);
-            const secrets = secretPathsOf(raw);
-            return {
-                urn: r.urn,
-                type: r.type,
-                // Custom resources (providers included) have a provider; components do not.
-                custom: r.provider !== undefined || r.type.startsWith("pulumi:providers:"),
-                inputs: (await convert(raw, [], secrets)) as Record<string, unknown>,
-                dependencies: r.dependencies.map((d) => d.urn),
-                propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, deps]) => [key, deps.map((d) => d.urn)])),
-                protect: r.opts.protect === true,
-                ...(r.provider ? { provider: r.provider.urn } : {}),
-            };
-        }),
-    );
+    // Values convert synchronously (a stack may have 10,000 resources); only file assets are awaited, all at once.
+    const assets: Promise<void>[] = [];
+    const planned = resources.filter((r) => isCompared(r.type)).map((r): ComparedResource => {
+        const raw = rawProps(r.props);
+        return {
+            urn: r.urn,
+            type: r.type,
+            // Custom resources (providers included) have a provider; components do not.
+            custom: r.provider !== undefined || r.type.startsWith("pulumi:providers:"),
+            inputs: convert(raw, [], secretPathsOf(raw), assets) as Record<string, unknown>,
+            dependencies: r.dependencies.map((d) => d.urn),
+            propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, deps]) => [key, deps.map((d) => d.urn)])),
+            protect: r.opts.protect === true,
+            ...(r.provider ? { provider: r.provider.urn } : {}),
+        };
+    });
+    await Promise.all(assets);
+    return planned;
 }
 
-async function convert(value: unknown, path: (string | number)[], secrets: ReadonlySet<string>): Promise<unknown> {
-    if (secrets.has(pathKey(path))) {
-        return secretValue(await plain(value));
+/** The value with markers; an asset's marker is filled in when its hash (queued on `assets`) is known. */
+function convert(value: unknown, path: (string | number)[], secrets: ReadonlySet<string>, assets: Promise<void>[]): unknown {
+    if (secrets.size > 0 && secrets.has(pathKey(path))) {
+        return secretValue(convert(value, [], new Set(), []));
     }
     if (isUnknownValue(value)) {
         return UNKNOWN_VALUE;
     }
     if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
-        return assetValue(await assetHash(value));
+        const marker = assetValue("");
+        assets.push(assetHash(value).then((hash) => void Object.assign(marker, assetValue(hash))));
+        return marker;
     }
     if (value === null || typeof value !== "object") {
         return value;
     }
     if (Array.isArray(value)) {
-        return Promise.all((value as unknown[]).map((item, i) => convert(item, [...path, i], secrets)));
+        return (value as unknown[]).map((item, i) => convert(item, [...path, i], secrets, assets));
     }
-    const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await convert(item, [...path, key], secrets)] as const));
-    return Object.fromEntries(entries);
-}
-
-/** A secret's value without proxies or asset objects, for its digest. */
-async function plain(value: unknown): Promise<unknown> {
-    return convert(value, [], new Set());
+    const converted: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+        converted[key] = convert(item, [...path, key], secrets, assets);
+    }
+    return converted;
 }
 
 /** Pulumi's hash of a file or text asset: the SHA-256 of its content, as the checkpoint records it. */

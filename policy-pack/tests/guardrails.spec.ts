@@ -214,15 +214,15 @@ describe("environment guardrails", () => {
         });
     });
 
-    it("dev-cost-guardrails flags over-cap Glue, Athena and log settings with configurable caps", async () => {
+    it("dev-cost-guardrails advises (never refuses) on over-cap Glue, Athena and log settings with configurable caps", async () => {
         let stack = withResource(compliantStack("dev"), "etl", (r) => ({ ...r, props: { numberOfWorkers: 50, workerType: "G.8X" } }));
         stack = withResource(stack, "queries", (r) => ({ ...r, props: { configuration: {} } }));
         stack = withResource(stack, "etl-logs", (r) => ({ ...r, props: { retentionInDays: 0 } }));
         assert.deepStrictEqual((await messagesOf(devCostGuardrails, "dev", stack)).map((m) => m.split("\n")[0]), [
-            'Refused for stack "dev": aws:glue/job:Job "etl": numberOfWorkers is 50, above the dev cap 10.',
-            'Refused for stack "dev": aws:glue/job:Job "etl": workerType "G.8X" is not one of G.1X, G.2X.',
-            'Refused for stack "dev": aws:athena/workgroup:Workgroup "queries": configuration.bytesScannedCutoffPerQuery is unset (unbounded), above the dev cap 10737418240.',
-            'Refused for stack "dev": aws:cloudwatch/logGroup:LogGroup "etl-logs": retentionInDays is unset (unbounded), above the dev cap 30.',
+            'Advice for stack "dev": aws:glue/job:Job "etl": numberOfWorkers is 50, above the dev cap 10.',
+            'Advice for stack "dev": aws:glue/job:Job "etl": workerType "G.8X" is not one of G.1X, G.2X.',
+            'Advice for stack "dev": aws:athena/workgroup:Workgroup "queries": configuration.bytesScannedCutoffPerQuery is unset (unbounded), above the dev cap 10737418240.',
+            'Advice for stack "dev": aws:cloudwatch/logGroup:LogGroup "etl-logs": retentionInDays is unset (unbounded), above the dev cap 30.',
         ]);
         const relaxed = { maxGlueWorkers: 64, allowedGlueWorkerTypes: ["G.8X"], maxAthenaBytesScannedCutoffPerQuery: 1, maxLogRetentionDays: 1 };
         assert.strictEqual((await messagesOf(devCostGuardrails, "dev", stack, relaxed)).length, 2);

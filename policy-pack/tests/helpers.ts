@@ -1,17 +1,30 @@
 /**
- * Builds CrossGuard validation arguments the way the engine does (props behind the
- * unknown-checking proxy, providers, dependencies, protect) from a plain list of resources, and
- * runs one policy over them. Model: pulumi/pulumi-policy-aws's test helpers.
+ * Builds CrossGuard validation arguments the way the engine does (props deserialized from the
+ * wire form by @pulumi/policy's own deserializer, then put behind the unknown-checking proxy;
+ * providers, dependencies, protect) from a plain list of resources, and runs one policy over
+ * them. Model: pulumi/pulumi-policy-aws's test helpers.
+ *
+ * Props are given in the engine's wire form: `secret(value)` for a value the engine marks secret,
+ * `fileAsset(path)` for a file asset, UNKNOWN_STRING / UNKNOWN_OBJECT for a value unknown during
+ * preview. The deserializer is the one policy-pack/src/secret-paths.ts wraps, so the pack notes
+ * secret paths exactly as it does on the engine.
  */
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import "../src/secret-paths";
 import { unknownCheckingProxy } from "../src/unknowns";
 
 export interface ResourceSpec {
     type: string;
     name: string;
+    /** The resource's inputs (wire form). */
     props?: Record<string, unknown>;
+    /**
+     * Values the provider computes (an ARN, a generated id). The engine passes them beside the
+     * inputs for a deployed resource; a checkpoint records them as outputs only.
+     */
+    outputs?: Record<string, unknown>;
     protect?: boolean;
-    /** Name of a `pulumi:providers:*` resource in the same list. */
+    /** Name of a `pulumi:providers:*` resource in the same list. A resource without one is a component (or the Stack). */
     provider?: string;
     /** Property name -> names of the resources it was computed from. */
     dependsOn?: Record<string, string[]>;
@@ -25,6 +38,34 @@ export interface PolicyRun {
 /** Every message any test produced, so the suite can prove none carries a secret. */
 export const allMessages: string[] = [];
 
+/** The wire form's signatures (@pulumi/pulumi's specialSigKey and friends). */
+export const SIG = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+
+/** A value the engine sends marked secret. */
+export function secret(value: unknown): Record<string, unknown> {
+    return { [SIG]: SECRET_SIG, value };
+}
+
+/** A file asset as the engine sends it (deserialized into a pulumi.asset.FileAsset). */
+export function fileAsset(path: string): Record<string, unknown> {
+    return { [SIG]: ASSET_SIG, path };
+}
+
+/** A text asset as the engine sends it (deserialized into a pulumi.asset.StringAsset). */
+export function stringAsset(text: string): Record<string, unknown> {
+    return { [SIG]: ASSET_SIG, text };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const deserializer = require("@pulumi/policy/deserialize") as { deserializeProperties(struct: { toJavaScript(): object }, proxySecrets: boolean): Record<string, unknown> };
+
+/** The props the engine passes for a resource: its inputs and, once known, the provider's outputs. */
+export function engineProps(spec: Pick<ResourceSpec, "props" | "outputs">): Record<string, unknown> {
+    return { ...spec.props, ...spec.outputs };
+}
+
 class NotApplicable extends Error {
     constructor(readonly reason: string | undefined) {
         super(reason);
@@ -35,31 +76,41 @@ export function urnOf(stack: string, spec: Pick<ResourceSpec, "type" | "name">, 
     return `urn:pulumi:${stack}::${project}::${spec.type}::${spec.name}`;
 }
 
+/** What the analyzer server does with a resource's properties: deserialize (secrets unwrapped, assets as objects), then proxy. */
+function deserializedProps(wire: Record<string, unknown>): Record<string, unknown> {
+    const plain = JSON.parse(JSON.stringify(wire)) as Record<string, unknown>; // as the wire carries it: no undefined, no classes
+    return unknownCheckingProxy(deserializer.deserializeProperties({ toJavaScript: () => plain }, false));
+}
+
 export function stackResources(stack: string, specs: ResourceSpec[]): PolicyResource[] {
-    const resources = specs.map((spec): PolicyResource => {
-        const props = unknownCheckingProxy({ ...spec.props });
-        return {
-            type: spec.type,
-            name: spec.name,
-            urn: urnOf(stack, spec),
-            props,
-            opts: { protect: spec.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
-            dependencies: [],
-            propertyDependencies: {},
-            isType: () => false,
-            asType: () => undefined,
-        };
-    });
+    const resources = specs.map((spec): PolicyResource => ({
+        type: spec.type,
+        name: spec.name,
+        urn: urnOf(stack, spec),
+        props: deserializedProps(engineProps(spec)),
+        opts: { protect: spec.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+        dependencies: [],
+        propertyDependencies: {},
+        isType: () => false,
+        asType: () => undefined,
+    }));
     const byName = new Map(resources.map((r) => [r.name, r]));
+    const find = (name: string) => {
+        const found = byName.get(name);
+        if (!found) {
+            throw new Error(`test stack has no resource named "${name}"`);
+        }
+        return found;
+    };
     specs.forEach((spec, index) => {
         const resource = resources[index];
         if (spec.provider) {
-            const provider = byName.get(spec.provider)!;
+            const provider = find(spec.provider);
             resource.provider = { type: provider.type, name: provider.name, urn: provider.urn, props: provider.props };
         }
         for (const [property, names] of Object.entries(spec.dependsOn ?? {})) {
-            resource.propertyDependencies[property] = names.map((name) => byName.get(name)!);
-            resource.dependencies.push(...resource.propertyDependencies[property]);
+            resource.propertyDependencies[property] = names.map(find);
+            resource.dependencies.push(...resource.propertyDependencies[property].filter((d) => !resource.dependencies.includes(d)));
         }
     });
     return resources;
@@ -95,6 +146,15 @@ export async function messagesOf(policy: StackValidationPolicy, stack: string, s
         throw new Error(`policy was not applicable: ${run.notApplicable}`);
     }
     return run.violations.map((v) => v.message);
+}
+
+/** The one message a policy reported; fails the test when it reported none or several. */
+export async function onlyMessage(policy: StackValidationPolicy, stack: string, specs: ResourceSpec[], config: object = {}): Promise<string> {
+    const messages = await messagesOf(policy, stack, specs, config);
+    if (messages.length !== 1) {
+        throw new Error(`expected exactly one violation of ${policy.name}, got ${messages.length}:\n${messages.join("\n---\n")}`);
+    }
+    return messages[0];
 }
 
 /** The sentinels the engine sends for values unknown during preview (types stripped upstream). */

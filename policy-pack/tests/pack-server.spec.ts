@@ -11,14 +11,11 @@ import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { buildPromotionConfig } from "../src/config";
-import { ENVIRONMENTS_CONFIG, PARITY_CONFIG, STAGING_RELEASE, compliantStack, evidence, platform, releaseOf } from "./fixtures";
-import { ResourceSpec, UNKNOWN_OBJECT, allMessages, urnOf } from "./helpers";
+import { CONSUMER, NEXT, compliantStack, gateConfig, promotion, releaseFacts, releaseUpdate, stagingState, withProps } from "./fixtures";
+import { ResourceSpec, UNKNOWN_OBJECT, allMessages, engineProps, secret, urnOf } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"];
-/** The wire form of a secret value (@pulumi/pulumi's specialSigKey / specialSecretSig). */
-const asSecret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 
 type Diagnostic = { policy: string; level: string; message: string };
 
@@ -41,13 +38,13 @@ describe("the pack served by run-policy-pack", function () {
         server?.kill();
     });
 
-    async function configure(config: Record<string, unknown>): Promise<void> {
+    async function configure(config: object): Promise<void> {
         const request = new analyzer.ConfigureAnalyzerRequest();
         for (const [policy, value] of Object.entries(config)) {
             const { enforcementLevel, ...properties } = typeof value === "string" ? { enforcementLevel: value } : (value as Record<string, unknown>);
             const policyConfig = new analyzer.PolicyConfig();
             policyConfig.setEnforcementlevel(LEVELS.indexOf((enforcementLevel as string | undefined) ?? "mandatory"));
-            policyConfig.setProperties(Struct.fromJavaScript(properties as Record<string, never>));
+            policyConfig.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(properties)) as Record<string, never>));
             request.getPolicyconfigMap().set(policy, policyConfig);
         }
         await new Promise<void>((resolve, reject) => client.configure(request, (error) => (error ? reject(error) : resolve())));
@@ -62,10 +59,17 @@ describe("the pack served by run-policy-pack", function () {
                 resource.setType(spec.type);
                 resource.setName(spec.name);
                 resource.setUrn(urnOf(stack, spec));
-                resource.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(spec.props ?? {}))));
+                resource.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(engineProps(spec)))));
                 const options = new analyzer.AnalyzerResourceOptions();
                 options.setProtect(spec.protect ?? false);
                 resource.setOptions(options);
+                const dependsOn = Object.entries(spec.dependsOn ?? {}).map(([key, names]) => [key, names.map((name) => urnOf(stack, byName.get(name)!))] as const);
+                resource.setDependenciesList([...new Set(dependsOn.flatMap(([, urns]) => urns))]);
+                for (const [key, urns] of dependsOn) {
+                    const dependencies = new analyzer.AnalyzerPropertyDependencies();
+                    dependencies.setUrnsList(urns);
+                    resource.getPropertydependenciesMap().set(key, dependencies);
+                }
                 if (spec.provider) {
                     const providerSpec = byName.get(spec.provider)!;
                     const provider = new analyzer.AnalyzerProviderResource();
@@ -84,51 +88,67 @@ describe("the pack served by run-policy-pack", function () {
         return { diagnostics, notApplicable: response.getNotApplicableList().map((n) => n.getPolicyName()).sort() };
     }
 
-    const promotion = (extra = {}) => ({ ...buildPromotionConfig(evidence(), extra), "no-cross-environment-references": ENVIRONMENTS_CONFIG });
+    const summary = (diagnostics: Diagnostic[]) => diagnostics.map(({ policy, level }) => `${policy}:${level}`);
 
-    it("passes the compliant prod stack promoted with the tooling's evidence", async () => {
-        await configure(promotion());
+    it("passes the compliant prod stack promoted with the tooling's evidence (secrets and file assets compared as the checkpoint records them)", async () => {
+        await configure(gateConfig());
         const result = await analyzeStack("prod", compliantStack("prod"));
         assert.deepStrictEqual(result.diagnostics, []);
         assert.deepStrictEqual(result.notApplicable, ["consumer-access-prod-only", "dev-cost-guardrails"]);
     });
 
-    it("accepts staging's facts marked secret, which arrive unmasked", async () => {
-        await configure(promotion());
-        const result = await analyzeStack("prod", compliantStack("prod", { upstreamRelease: asSecret(STAGING_RELEASE) }));
+    it("notes the engine's secret marks: a secret sent unmarked is refused by parity as [not secret]", async () => {
+        await configure(gateConfig());
+        const unmarked = withProps(compliantStack("prod"), "webhook-token", { value: "hunter2-webhook-token" });
+        const result = await analyzeStack("prod", unmarked);
+        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity:mandatory"]);
+        assert.match(result.diagnostics[0].message, /"webhook-token" value: staging \[secret sha256:[0-9a-f]{12}\], prod \[not secret\]/);
+    });
+
+    it("accepts staging's release output marked secret, which arrives unmasked", async () => {
+        await configure(gateConfig());
+        const result = await analyzeStack("prod", compliantStack("prod", { upstreamRelease: secret(releaseFacts("staging")) }));
         assert.deepStrictEqual(result.diagnostics, []);
     });
 
-    it("reports the version gate as advisory when policy config says so, while parity stays mandatory", async () => {
-        await configure(promotion({ "prod-version-matches-staging": "advisory" }));
-        const drifted = releaseOf("prod", platform("prod"), { version: "1.5.0", parityConfig: { ...PARITY_CONFIG, glueNumberOfWorkers: 8 } });
-        const result = await analyzeStack("prod", compliantStack("prod", { release: drifted }));
-        assert.deepStrictEqual(
-            result.diagnostics.map(({ policy, level }) => `${policy}:${level}`),
-            ["prod-version-matches-staging:advisory", "prod-version-matches-staging:advisory", "staging-prod-parity:mandatory"],
-        );
-        assert.match(result.diagnostics[0].message, /^Prod may only deploy the release version that staging's last successful update deployed\.\nRefused for stack "prod": prod would deploy release 1\.5\.0/);
+    it("reports the release-identity gate as advisory when policy config says so, while parity stays mandatory", async () => {
+        await configure(gateConfig({ promotion: promotion({ stagingChanges: [releaseUpdate(NEXT)] }) }, { "prod-release-matches-staging": "advisory" }));
+        const result = await analyzeStack("prod", withProps(compliantStack("prod"), "etl", { numberOfWorkers: 8 }));
+        assert.deepStrictEqual(summary(result.diagnostics), ["prod-release-matches-staging:advisory", "staging-prod-parity:mandatory"]);
+        assert.match(result.diagnostics[0].message, /^Prod may only deploy the release \(version, commit and digest\) that staging runs now\.\n.*prod would deploy release 1\.4\.0 .* but staging runs 1\.5\.0/);
+        assert.match(result.diagnostics[1].message, /Refused for stack "prod": prod differs from what staging runs in 1 place\(s\)/);
     });
 
-    it("keeps a mandatory gate mandatory when staging's facts are unknown during preview", async () => {
-        await configure(promotion());
+    it("keeps a mandatory gate mandatory when staging's release output is unknown during preview", async () => {
+        await configure(gateConfig());
         const result = await analyzeStack("prod", compliantStack("prod", { upstreamRelease: UNKNOWN_OBJECT }));
-        const gate = result.diagnostics.filter((d) => d.policy !== "prod-version-matches-staging" && d.policy !== "staging-prod-parity");
-        assert.deepStrictEqual(gate.map(({ policy, level }) => `${policy}:${level}`), ["prod-references-staging:mandatory", "staging-evidence-verified:mandatory"]);
-        assert.ok(gate.every((d) => d.message.includes("the value at .upstreamRelease is unknown during preview")));
+        assert.deepStrictEqual(summary(result.diagnostics), ["prod-references-staging:mandatory"]);
+        assert.match(result.diagnostics[0].message, /the value at \.upstreamRelease is unknown during preview/);
     });
 
     it("refuses a prod update without the tooling, telling the user to run promote", async () => {
-        await configure({ "no-cross-environment-references": ENVIRONMENTS_CONFIG });
+        await configure({ "no-cross-environment-references": gateConfig()["no-cross-environment-references"] as object });
         const result = await analyzeStack("prod", compliantStack("prod"));
-        assert.deepStrictEqual(result.diagnostics.map(({ policy, level }) => `${policy}:${level}`), ["staging-evidence-verified:mandatory"]);
-        assert.match(result.diagnostics[0].message, /run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`/);
+        assert.deepStrictEqual(summary(result.diagnostics), [
+            "prod-references-staging:mandatory", "prod-release-matches-staging:mandatory", "staging-prod-parity:mandatory", "staging-prod-parity:mandatory", "staging-evidence-verified:mandatory",
+        ]);
+        assert.ok(result.diagnostics.every((d) => d.message.includes("run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`")));
+    });
+
+    it("refuses a changed consumer list only where it is not prod's own (the stack file's values are set aside)", async () => {
+        const other = { ...stagingState(), environments: { ...stagingState().environments, prod: { ...stagingState().environments.prod, consumerPrincipals: [] } } };
+        await configure(gateConfig({ stagingState: other }));
+        const result = await analyzeStack("prod", compliantStack("prod"));
+        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity:mandatory"]);
+        assert.ok(result.diagnostics[0].message.includes(CONSUMER), "a principal that is not environment-specific is printed");
     });
 
     it("reports the release gate as not applicable to staging", async () => {
-        await configure({ "no-cross-environment-references": ENVIRONMENTS_CONFIG });
+        await configure({ "no-cross-environment-references": gateConfig()["no-cross-environment-references"] as object });
         const result = await analyzeStack("staging", compliantStack("staging"));
         assert.deepStrictEqual(result.diagnostics, []);
-        assert.deepStrictEqual(result.notApplicable, ["dev-cost-guardrails", "prod-references-staging", "prod-stateful-protected", "prod-version-matches-staging", "staging-evidence-verified", "staging-prod-parity"]);
+        assert.deepStrictEqual(result.notApplicable, [
+            "dev-cost-guardrails", "prod-references-staging", "prod-release-matches-staging", "prod-stateful-protected", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-coverage",
+        ]);
     });
 });

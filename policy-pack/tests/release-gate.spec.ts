@@ -1,264 +1,276 @@
+/**
+ * The release gate's evidence policies: prod-references-staging, prod-release-matches-staging and
+ * staging-evidence-verified, plus what every gate policy shares (applicability, evidence reading,
+ * config keys). The parity policies' comparison is in parity.spec.ts.
+ *
+ * Happy path built once (fixtures.ts): prod's compliant plan and the `promotion` evidence whose
+ * staging history ends in a successful release update of the candidate. Each test changes one thing.
+ */
 import * as assert from "assert";
-import { digestOf } from "../src/contract/canonical";
-import { buildPromotionConfig } from "../src/config";
+import { StackValidationPolicy } from "@pulumi/policy";
+import { PromotionEvidence } from "../src/contract/promotion-evidence";
+import { ALL_POLICIES } from "../src/policies";
 import { prodReferencesStaging } from "../src/policies/prod-references-staging";
-import { prodVersionMatchesStaging } from "../src/policies/prod-version-matches-staging";
+import { prodReleaseMatchesStaging } from "../src/policies/prod-release-matches-staging";
 import { stagingEvidenceVerified } from "../src/policies/staging-evidence-verified";
 import { stagingProdParity } from "../src/policies/staging-prod-parity";
-import { PARITY_CONFIG, STAGING_RELEASE, VERSION, compliantStack, evidence, platform, releaseOf } from "./fixtures";
-import { UNKNOWN_OBJECT, messagesOf, runPolicy } from "./helpers";
+import { stagingProdParityCoverage } from "../src/policies/staging-prod-parity-coverage";
+import {
+    CANDIDATE, NEXT, PROD_STACK, STAGING_RESOURCE_COUNT, STAGING_STACK, blockFor, compliantStack, gateConfig, historyEntry, promotion, quietRefresh,
+    releaseFacts, releaseUpdate,
+} from "./fixtures";
+import { UNKNOWN_OBJECT, messagesOf, onlyMessage, runPolicy } from "./helpers";
 
-const gate = { stagingEvidence: evidence() };
-const GATE_POLICIES = [prodReferencesStaging, prodVersionMatchesStaging, stagingProdParity, stagingEvidenceVerified];
+/** The mandatory gate policies and the advisory coverage note: everything that reads the tooling's evidence. */
+const GATE_POLICIES: StackValidationPolicy[] = [prodReferencesStaging, prodReleaseMatchesStaging, stagingProdParity, stagingEvidenceVerified];
+const EVIDENCE_POLICIES = [...GATE_POLICIES, stagingProdParityCoverage];
+
+const prod = compliantStack("prod");
+
+/** One policy's block of the config promote would build with this `promotion` evidence. */
+function withPromotion(policy: StackValidationPolicy, evidence: unknown): object {
+    return blockFor(policy.name, gateConfig({ promotion: evidence }));
+}
+
+/** The messages of one policy for the compliant prod plan, judged on this `promotion`. */
+function judged(policy: StackValidationPolicy, evidence: Partial<PromotionEvidence>): Promise<string[]> {
+    return messagesOf(policy, "prod", prod, withPromotion(policy, promotion(evidence)));
+}
 
 describe("release gate", () => {
-    it("lets the compliant prod release through every gate policy", async () => {
-        for (const policy of GATE_POLICIES) {
-            assert.deepStrictEqual(await messagesOf(policy, "prod", compliantStack("prod"), gate), [], policy.name);
+    it("lets the compliant prod release through every policy that reads the evidence", async () => {
+        for (const policy of EVIDENCE_POLICIES) {
+            assert.deepStrictEqual(await messagesOf(policy, "prod", prod, blockFor(policy.name)), [], policy.name);
         }
     });
 
-    it("is not applicable to dev and staging", async () => {
-        for (const policy of GATE_POLICIES) {
+    it("is registered in the pack, release gate first", () => {
+        assert.deepStrictEqual(ALL_POLICIES.slice(0, 5).map((p) => p.name), [
+            "prod-references-staging", "prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-coverage", "staging-evidence-verified",
+        ]);
+        assert.ok(!ALL_POLICIES.some((p) => p.name === "prod-version-matches-staging"), "the renamed policy is gone");
+    });
+
+    it("is not applicable to dev and staging, even without evidence", async () => {
+        for (const policy of EVIDENCE_POLICIES) {
             for (const stack of ["dev", "staging"] as const) {
                 const run = await runPolicy(policy, stack, compliantStack(stack));
-                assert.strictEqual(run.notApplicable, `applies to prod only; stack "${stack}" is ${stack}`);
+                assert.strictEqual(run.notApplicable, `applies to prod only; stack "${stack}" is ${stack}`, policy.name);
+                assert.deepStrictEqual(run.violations, [], policy.name);
             }
         }
     });
 
     it("refuses a stack whose name is not an environment", async () => {
-        assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "qa", compliantStack("prod")), [
-            'Refused for this stack: stack "qa" is not one of the environments dev, staging, prod; the pack decides which rules apply from the stack name.\nTo fix: run the pack against the dev, staging or prod stack of this project.',
-        ]);
+        const message = await onlyMessage(prodReleaseMatchesStaging, "qa", prod, blockFor(prodReleaseMatchesStaging.name));
+        assert.match(message, /^Refused for this stack: stack "qa" is not one of the environments dev, staging, prod/);
     });
 
-    it("refuses unknown policy config keys", async () => {
-        assert.deepStrictEqual(await messagesOf(prodVersionMatchesStaging, "prod", compliantStack("prod"), { ...gate, stagingEvidense: {} }), [
-            'Refused for stack "prod": policy config for "prod-version-matches-staging" has unknown key(s) stagingEvidense.\nTo fix: correct the --policy-pack-config file (see policy-pack/README.md, Policy config).',
-        ]);
+    it("refuses unknown policy config keys, including the removed requireVerifiedFacts switch", async () => {
+        for (const policy of GATE_POLICIES) {
+            const message = await onlyMessage(policy, "prod", prod, { ...blockFor(policy.name), requireVerifiedFacts: false });
+            assert.match(message, new RegExp(`^Refused for stack "prod": policy config for "${policy.name}" has unknown key\\(s\\) requireVerifiedFacts\\.`));
+        }
     });
 
-    describe("prod-references-staging", () => {
-        it("refuses a missing upstreamStack", async () => {
-            assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamStack: undefined })), [
-                "Refused for stack \"prod\": prod's `upstreamStack` output is missing; it must name this project's staging stack (<organization>/atlas/staging).\nTo fix: set atlas:upstreamStack in Pulumi.prod.yaml to <organization>/atlas/staging and export it as `upstreamStack`.",
-            ]);
+    describe("evidence from the release tooling", () => {
+        it("is required: a prod update without it (plain `pulumi up`) is refused by every gate policy, telling the user to run promote", async () => {
+            for (const policy of GATE_POLICIES) {
+                const [message] = await messagesOf(policy, "prod", prod, {});
+                assert.match(message, /^Refused for stack "prod": this prod update carries no evidence from the release tooling \(policy config `promotion`\)/, policy.name);
+                assert.match(message, /To fix: run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`\.$/, policy.name);
+            }
         });
 
-        it("refuses an upstreamStack that names another stack", async () => {
-            const [message] = await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamStack: "organization/atlas/dev" }));
-            assert.match(message, /^Refused for stack "prod": prod's `upstreamStack` output is "organization\/atlas\/dev"; it must name/);
+        it("leaves the advisory coverage note silent when evidence is missing (staging-prod-parity refuses that)", async () => {
+            assert.deepStrictEqual(await messagesOf(stagingProdParityCoverage, "prod", prod, {}), []);
         });
 
-        it("refuses an upstreamStack that differs from the stack the tooling read", async () => {
-            const config = { stagingEvidence: evidence({ stagingStack: "other-org/atlas/staging" }) };
-            assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "prod", compliantStack("prod"), config), [
-                "Refused for stack \"prod\": prod's `upstreamStack` is \"organization/atlas/staging\" but the release tooling read staging from \"other-org/atlas/staging\".\nTo fix: make atlas:upstreamStack in Pulumi.prod.yaml name the stack the tooling promotes from.",
-            ]);
+        it("refuses evidence of another format, naming both formats", async () => {
+            for (const policy of GATE_POLICIES) {
+                const [message] = await messagesOf(policy, "prod", prod, withPromotion(policy, { ...promotion(), format: "atlas.promotion/v1" }));
+                assert.match(message, /`promotion` has format "atlas\.promotion\/v1"; this pack reads "atlas\.promotion\/v2"/, policy.name);
+            }
         });
 
-        it("refuses a missing upstreamRelease (staging never deployed)", async () => {
-            assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: undefined })), [
-                "Refused for stack \"prod\": prod's `upstreamRelease` output (staging's facts as the program read them) is missing.\nTo fix: deploy staging with this release, then run `npm run promote -- --stack prod --version <release>`, which reads staging's facts and passes them to the pack.",
-            ]);
+        it("refuses malformed evidence, naming every bad field", async () => {
+            const malformed = { ...promotion(), targetStack: "prod", candidate: { ...CANDIDATE, commit: "abc123" }, stagingChanges: [{ kind: "update" }], stagingResourceCount: -1 };
+            for (const policy of GATE_POLICIES) {
+                const messages = await messagesOf(policy, "prod", prod, withPromotion(policy, malformed));
+                const fields = [/\.targetStack should be a fully qualified stack name \(got "prod"\)/, /\.candidate\.commit should be a full git commit id \(got "abc123"\)/, /\.stagingChanges\[0\] should be \{kind, result, message/, /\.stagingResourceCount should be a count \(got -1\)/];
+                assert.strictEqual(messages.length, fields.length, `${policy.name}: ${messages.join("\n")}`);
+                fields.forEach((field, i) => assert.match(messages[i], field, policy.name));
+                assert.ok(messages.every((m) => m.includes("do not write this policy config by hand")), policy.name);
+            }
         });
 
-        it("refuses an upstreamRelease of an older format", async () => {
-            const [message] = await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: { format: "atlas.release/v0", version: VERSION } }));
-            assert.match(message, /has format "atlas\.release\/v0"; expected format "atlas\.release\/v1" \(redeploy that stack with this release's program\)\.\nTo fix: deploy staging/);
-        });
-
-        it("refuses a malformed upstreamRelease, naming every bad field", async () => {
-            const messages = await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: { format: "atlas.release/v1", version: 3 } }));
-            assert.strictEqual(messages.length, 8);
-            assert.match(messages[3], /field "version" should be a non-empty string \(got number\)/);
-            assert.match(messages[4], /field "promotable" should be a boolean \(got undefined\)/);
-        });
-
-        it("refuses an upstreamRelease whose digest does not match its config", async () => {
-            const tampered = { ...STAGING_RELEASE, parityConfig: { ...PARITY_CONFIG, glueNumberOfWorkers: 2 } };
-            const [message] = await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: tampered }));
-            assert.match(message, /"configDigest" does not match its "parityConfig" \(the facts were altered\)/);
-        });
-
-        it("refuses an upstreamRelease that describes another environment", async () => {
-            const [message] = await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: releaseOf("dev", platform("dev")) }));
-            assert.match(message, /^Refused for stack "prod": prod's `upstreamRelease` describes atlas\/dev, not atlas\/staging\./);
-        });
-
-        it("refuses, at its own level, an upstreamRelease unknown during preview", async () => {
-            assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "prod", compliantStack("prod", { upstreamRelease: UNKNOWN_OBJECT })), [
-                'Refused for stack "prod": the value at .upstreamRelease is unknown during preview (it is only known once the update runs), so it cannot be checked.\nTo fix: deploy what it depends on first (for staging facts: update staging), or make the program compute it from config known at preview (e.g. names, not generated ARNs).',
-            ]);
+        it("refuses evidence that is not a map", async () => {
+            const [message] = await messagesOf(prodReleaseMatchesStaging, "prod", prod, { promotion: "organization/atlas/staging" });
+            assert.match(message, /policy config `promotion` should be a map \(got string\)/);
         });
 
         it("refuses evidence meant for another stack", async () => {
-            const config = { stagingEvidence: evidence({ targetStack: "organization/atlas/staging" }) };
-            assert.deepStrictEqual(await messagesOf(prodReferencesStaging, "prod", compliantStack("prod"), config), [
-                'Refused for stack "prod": policy config stagingEvidence is for stack "organization/atlas/staging", not for this stack (atlas/prod).\nTo fix: rerun the release tooling; do not edit its policy config by hand.',
-            ]);
+            for (const target of ["organization/atlas/staging", "organization/other/prod"]) {
+                for (const policy of GATE_POLICIES) {
+                    const message = await onlyMessage(policy, "prod", prod, withPromotion(policy, promotion({ targetStack: target })));
+                    assert.match(message, new RegExp(`policy config \`promotion\` is for stack "${target}", not for this stack \\(atlas/prod\\)`), policy.name);
+                }
+            }
         });
     });
 
-    describe("prod-version-matches-staging", () => {
-        it("refuses a version staging does not run", async () => {
-            const stack = compliantStack("prod", { release: releaseOf("prod", platform("prod"), { version: "1.5.0" }) });
-            assert.deepStrictEqual(await messagesOf(prodVersionMatchesStaging, "prod", stack, { stagingEvidence: evidence({ stagingLastUpdate: { result: "succeeded", updateVersion: 7, releaseVersion: VERSION } }) }), [
-                'Refused for stack "prod": prod would deploy release 1.5.0 but staging is at release 1.4.0.\nTo fix: deploy 1.5.0 to staging first, or promote 1.4.0.',
-                'Refused for stack "prod": staging\'s last successful update (#7) deployed release 1.4.0, not 1.5.0.\nTo fix: deploy 1.5.0 to staging first, or promote 1.4.0.',
-            ]);
+    describe("prod-references-staging", () => {
+        const judge = (outputs: Record<string, unknown>, evidence: Partial<PromotionEvidence> = {}) =>
+            messagesOf(prodReferencesStaging, "prod", compliantStack("prod", outputs), withPromotion(prodReferencesStaging, promotion(evidence)));
+
+        it("refuses a missing upstreamStack", async () => {
+            const [message] = await judge({ upstreamStack: undefined });
+            assert.match(message, /prod's `upstreamStack` output is missing; it must name this project's staging stack \(<organization>\/atlas\/staging\)/);
         });
 
-        it("refuses when staging's last update failed part-way, even at the same version", async () => {
-            const config = { stagingEvidence: evidence({ stagingLastUpdate: { result: "failed", updateVersion: 8, releaseVersion: VERSION } }) };
-            assert.deepStrictEqual(await messagesOf(prodVersionMatchesStaging, "prod", compliantStack("prod"), config), [
-                'Refused for stack "prod": staging\'s last update (#8, release 1.4.0) failed, so staging is not known to run any release.\nTo fix: rerun the staging update until it succeeds, then promote.',
-            ]);
+        it("refuses an upstreamStack that names another stack", async () => {
+            const [message] = await judge({ upstreamStack: "organization/atlas/dev" });
+            assert.match(message, /`upstreamStack` output is "organization\/atlas\/dev"; it must name/);
         });
 
-        it("refuses when staging's last update is still running", async () => {
-            const config = { stagingEvidence: evidence({ stagingLastUpdate: { result: "in-progress", updateVersion: 8, releaseVersion: VERSION } }) };
-            const [message] = await messagesOf(prodVersionMatchesStaging, "prod", compliantStack("prod"), config);
-            assert.match(message, /\(#8, release 1\.4\.0\) has not finished/);
+        it("refuses an upstreamStack that differs from the stack the tooling read", async () => {
+            const [message] = await judge({}, { stagingStack: "other-org/atlas/staging" });
+            assert.match(message, /`upstreamStack` is "organization\/atlas\/staging" but the release tooling read staging from "other-org\/atlas\/staging"/);
         });
 
-        it("refuses non-promotable builds on either side", async () => {
-            const local = { promotable: false };
-            const stagingLocal = releaseOf("staging", platform("staging"), local);
-            const stack = compliantStack("prod", { release: releaseOf("prod", platform("prod"), local), upstreamRelease: stagingLocal });
-            assert.deepStrictEqual(await messagesOf(prodVersionMatchesStaging, "prod", stack), [
-                'Refused for stack "prod": staging\'s release 1.4.0 is not promotable (a local or dirty build).\nTo fix: deploy a CI-built release from a clean tree to staging.',
-                'Refused for stack "prod": prod\'s release 1.4.0 is not promotable (a local or dirty build).\nTo fix: run `npm run promote -- --stack prod --version <release>` from CI with a CI-assigned version.',
-            ]);
+        it("refuses a missing upstreamRelease (staging never deployed), saying to deploy staging first", async () => {
+            const [message] = await judge({ upstreamRelease: undefined });
+            assert.match(message, /prod's `upstreamRelease` output \(staging's `release` as its StackReference read it\) is missing\.\nTo fix: deploy the release to staging first/);
         });
 
-        it("judges by the tooling's evidence over the program's claim", async () => {
-            const olderStaging = releaseOf("staging", platform("staging"), { version: "1.3.0" });
-            const config = { stagingEvidence: evidence({ stagingRelease: olderStaging, stagingLastUpdate: { result: "succeeded", updateVersion: 6, releaseVersion: "1.3.0" } }) };
-            const messages = await messagesOf(prodVersionMatchesStaging, "prod", compliantStack("prod"), config);
-            assert.match(messages[0], /prod would deploy release 1\.4\.0 but staging is at release 1\.3\.0/);
+        it("refuses an upstreamRelease of the older format", async () => {
+            const [message] = await judge({ upstreamRelease: { ...releaseFacts("staging"), format: "atlas.release/v1" } });
+            assert.match(message, /has format "atlas\.release\/v1"; expected format "atlas\.release\/v2"/);
         });
 
-        it("refuses a missing own release and a missing staging release, both", async () => {
-            const messages = await messagesOf(prodVersionMatchesStaging, "prod", compliantStack("prod", { release: undefined, upstreamRelease: undefined }));
-            assert.deepStrictEqual(messages.map((m) => m.split("\n")[0]), [
-                "Refused for stack \"prod\": prod's `release` output is missing.",
-                "Refused for stack \"prod\": prod's `upstreamRelease` output (staging's facts as the program read them) is missing.",
-            ]);
+        it("refuses a malformed upstreamRelease, naming every bad field", async () => {
+            const messages = await judge({ upstreamRelease: { ...releaseFacts("staging"), version: 3, commit: 7 } });
+            assert.deepStrictEqual(messages.map((m) => m.match(/field "(\w+)"/)?.[1]), ["version", "commit"]);
+        });
+
+        it("refuses an upstreamRelease that describes another environment or project", async () => {
+            assert.match((await judge({ upstreamRelease: releaseFacts("dev") }))[0], /`upstreamRelease` describes atlas\/dev, not atlas\/staging/);
+            assert.match((await judge({ upstreamRelease: { ...releaseFacts("staging"), project: "other" } }))[0], /describes other\/staging, not atlas\/staging/);
+        });
+
+        it("refuses a reference that reads staging at another commit than the one deployed", async () => {
+            const [message] = await judge({ upstreamRelease: releaseFacts("staging", NEXT) });
+            assert.match(message, /reads staging's `release` at commit 89abcdef0123, but prod deploys commit 0123456789ab/);
+        });
+
+        it("refuses a staging release recorded without a commit (a local run)", async () => {
+            const [message] = await judge({ upstreamRelease: { ...releaseFacts("staging"), commit: null, digest: null } });
+            assert.match(message, /at commit \(none recorded\), but prod deploys commit 0123456789ab/);
+        });
+
+        it("refuses, at its own level, an upstreamRelease unknown during preview", async () => {
+            const [message] = await judge({ upstreamRelease: UNKNOWN_OBJECT });
+            assert.match(message, /^Refused for stack "prod": the value at \.upstreamRelease is unknown during preview/);
         });
     });
 
-    describe("staging-prod-parity", () => {
-        it("lists every config and resource difference with both values", async () => {
-            const prodConfig = { ...PARITY_CONFIG, glueNumberOfWorkers: 8, athenaCutoffBytes: 5 };
-            delete (prodConfig as Partial<typeof PARITY_CONFIG>).logRetentionDays;
-            const resources = platform("prod").filter((r) => r.name !== "etl-logs").concat([{ type: "aws:sqs/queue:Queue", name: "extra" }]);
-            const stack = [
-                ...compliantStack("prod", { release: releaseOf("prod", resources, { parityConfig: prodConfig }) }).slice(0, 1),
-                ...resources,
+    describe("prod-release-matches-staging", () => {
+        const judge = (evidence: Partial<PromotionEvidence>) => judged(prodReleaseMatchesStaging, evidence);
+
+        it("passes when quiet refreshes were filtered out and the release update is staging's newest state change", async () => {
+            assert.deepStrictEqual(await judge({ stagingChanges: [releaseUpdate(), historyEntry("update", "succeeded", { create: 3 }, "atlas release 1.3.0")] }), []);
+        });
+
+        it("refuses when staging has never been updated", async () => {
+            const [message] = await judge({ stagingChanges: [] });
+            assert.match(message, /staging has never been updated\.\nTo fix: deploy the release to staging first/);
+        });
+
+        const after = (entry: ReturnType<typeof historyEntry>) => [entry, releaseUpdate()];
+        const LATER_CHANGES: [string, ReturnType<typeof historyEntry>, RegExp][] = [
+            ["a destroy", historyEntry("destroy", "succeeded", { delete: 17 }), /its newest change \(destroy succeeded at [^)]*: 17 delete\) after release 1\.4\.0 \(commit 0123456789ab, digest sha256:5e5e5e5e5e5e\) removed resources/],
+            ["an update that failed part-way", historyEntry("update", "failed", { update: 2, same: 15 }, "atlas release 1.5.0 commit=89abcdef0123456789abcdef0123456789abcdef digest=sha256:7a7a"), /\(update failed at [^)]*: 2 update, message "atlas release 1\.5\.0[^"]*"\) after release 1\.4\.0 .* failed part-way, so its resources are a mix of releases/],
+            ["an update still running", historyEntry("update", "in-progress", {}), /\(update in-progress at [^)]*\) after release 1\.4\.0 .* has not finished, so its state is unknown/],
+            ["a refresh that found drift", historyEntry("refresh", "succeeded", { update: 1, same: 16 }), /\(refresh succeeded at [^)]*: 1 update\) .* found drift and rewrote its state/],
+            ["an import", historyEntry("import", "succeeded", { import: 1 }), /\(import succeeded at [^)]*: 1 import\) .* imported resources/],
+            ["an update not made by promote", historyEntry("update", "succeeded", { update: 1 }, "manual fix"), /message "manual fix"\) .* was not made by `promote`/],
+        ];
+        for (const [what, entry, expected] of LATER_CHANGES) {
+            it(`refuses when staging's newest state change after the release is ${what}`, async () => {
+                const [message] = await judge({ stagingChanges: after(entry) });
+                assert.match(message, /^Refused for stack "prod": staging no longer runs a known release: /);
+                assert.match(message, expected);
+                assert.match(message, /To fix: redeploy the release to staging .* so it runs exactly one release again, then promote\.$/);
+            });
+        }
+
+        it("refuses a state change with no release update behind it, without naming one", async () => {
+            const [message] = await judge({ stagingChanges: [historyEntry("update", "succeeded", { create: 17 }, "pulumi up by hand")] });
+            assert.match(message, /its newest change \(update succeeded at [^)]*: 17 create, message "pulumi up by hand"\) was not made by `promote`/);
+            assert.doesNotMatch(message, /after release/);
+        });
+
+        it("refuses a candidate whose version, commit or digest differs from what staging runs, naming the fields", async () => {
+            const cases: [Partial<typeof CANDIDATE>, string][] = [
+                [{ version: "1.4.1" }, "the version differs"],
+                [{ commit: NEXT.commit }, "the commit differs"],
+                [{ digest: NEXT.digest }, "the digest differs"],
+                [NEXT, "the version, commit, digest differ"],
             ];
-            assert.deepStrictEqual(await messagesOf(stagingProdParity, "prod", stack, gate), [
-                [
-                    'Refused for stack "prod": staging (release 1.4.0) and prod differ in 5 place(s):',
-                    "  - config athenaCutoffBytes: staging (absent), prod 5",
-                    "  - config glueNumberOfWorkers: staging 4, prod 8",
-                    "  - config logRetentionDays: staging 14, prod (absent)",
-                    "  - resource aws:cloudwatch/logGroup:LogGroup::etl-logs: staging present, prod (absent)",
-                    "  - resource aws:sqs/queue:Queue::extra: staging (absent), prod present.",
-                    "To fix: make Pulumi.prod.yaml equal Pulumi.staging.yaml in these keys (or add a key to ENVIRONMENT_SPECIFIC_KEYS if it truly must differ, see README), redeploy staging, then promote.",
-                ].join("\n"),
-            ]);
+            for (const [change, fields] of cases) {
+                const [message] = await judge({ candidate: { ...CANDIDATE, ...change } });
+                assert.match(message, /^Refused for stack "prod": prod would deploy release .* but staging runs 1\.4\.0 \(commit 0123456789ab, digest sha256:5e5e5e5e5e5e\)/);
+                assert.ok(message.includes(`: ${fields}.`), `${fields}: ${message}`);
+            }
         });
 
-        it("ignores environment-specific keys and resource roles", async () => {
-            const prodConfig = { ...PARITY_CONFIG, awsAccountId: "333333333333", namePrefix: "atlas-prd" };
-            const stack = compliantStack("prod", { release: releaseOf("prod", platform("prod"), { parityConfig: prodConfig }) });
-            assert.deepStrictEqual(await messagesOf(stagingProdParity, "prod", stack, gate), []);
+        it("says how to fix a mismatch: deploy the candidate to staging, or promote staging's release", async () => {
+            const [message] = await judge({ stagingChanges: [releaseUpdate(NEXT)] });
+            assert.match(message, /To fix: deploy this commit to staging first \(npm run promote -- --stack staging --version 1\.4\.0, from commit 0123456789ab\), or promote the release staging runs \(version 1\.5\.0 from commit 89abcdef0123\)\.$/);
         });
 
-        it("shows a secret difference only as stand-ins, even when one side is plain text", async () => {
-            const prodConfig = { ...PARITY_CONFIG, alertWebhook: "plain-text-secret-value" };
-            const stack = compliantStack("prod", { release: releaseOf("prod", platform("prod"), { parityConfig: prodConfig }) });
-            const [message] = await messagesOf(stagingProdParity, "prod", stack, gate);
-            assert.match(message, /config alertWebhook: staging \[secret sha256:[0-9a-f]{12}\], prod \[secret sha256:[0-9a-f]{12}\]/);
-            assert.ok(!message.includes("plain-text-secret-value"));
+        it("judges by the tooling's evidence, not by what prod's program says about itself", async () => {
+            const claims = compliantStack("prod", { release: releaseFacts("prod", NEXT), upstreamRelease: releaseFacts("staging", CANDIDATE) });
+            assert.deepStrictEqual(await messagesOf(prodReleaseMatchesStaging, "prod", claims, blockFor(prodReleaseMatchesStaging.name)), []);
+            const [message] = await messagesOf(prodReleaseMatchesStaging, "prod", compliantStack("prod"), withPromotion(prodReleaseMatchesStaging, promotion({ stagingChanges: [releaseUpdate(NEXT)] })));
+            assert.match(message, /but staging runs 1\.5\.0/);
         });
 
-        it("refuses a prod release output that disagrees with the resources the engine sees", async () => {
-            const claimed = releaseOf("prod", platform("prod").filter((r) => r.name !== "etl"));
-            const [message] = await messagesOf(stagingProdParity, "prod", compliantStack("prod", { release: claimed }), gate);
-            assert.strictEqual(
-                message,
-                "Refused for stack \"prod\": prod's `release` output disagrees with the resources the engine sees: aws:glue/job:Job::etl exists but is not listed.\nTo fix: build `release.resources` from the program's registered resources (src/release/) instead of a hand-kept list.",
-            );
-        });
-
-        it("refuses, at its own level, a release unknown during preview", async () => {
-            const [message] = await messagesOf(stagingProdParity, "prod", compliantStack("prod", { release: UNKNOWN_OBJECT }), gate);
-            assert.match(message, /the value at \.release is unknown during preview \(it is only known once the update runs\)/);
+        it("does not read unfiltered history: a quiet refresh passed as staging's newest change is refused (fail closed)", async () => {
+            const [message] = await judge({ stagingChanges: [quietRefresh(), releaseUpdate()] });
+            assert.match(message, /staging no longer runs a known release: its newest change \(refresh succeeded/);
         });
     });
 
     describe("staging-evidence-verified", () => {
-        it("refuses a prod update run without the release tooling (fail closed by default)", async () => {
-            assert.deepStrictEqual(await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod")), [
-                'Refused for stack "prod": this prod update carries no staging facts verified by the release tooling (policy config stagingEvidence), so the program\'s claims about staging cannot be trusted.\nTo fix: run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`.',
-            ]);
-        });
-
-        it("can be told not to require the tooling's facts", async () => {
-            assert.deepStrictEqual(await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod"), { requireVerifiedFacts: false }), []);
-        });
-
-        it("refuses a program that edits upstreamRelease to claim what staging does not run", async () => {
-            const forgedConfig = { ...PARITY_CONFIG, glueNumberOfWorkers: 8 };
-            const forged = releaseOf("staging", platform("prod"), { version: "1.5.0", parityConfig: forgedConfig });
-            const messages = await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod", { upstreamRelease: forged }), gate);
-            assert.deepStrictEqual(messages, [
-                [
-                    "Refused for stack \"prod\": prod's `upstreamRelease` disagrees with the staging stack's own facts (read by the release tooling from organization/atlas/staging):",
-                    '  - version: staging "1.4.0", prod "1.5.0"',
-                    `  - configDigest: staging "${digestOf(PARITY_CONFIG)}", prod "${digestOf(forgedConfig)}"`,
-                    "  - config glueNumberOfWorkers: staging 4, prod 8",
-                    '  ("staging" = read from the staging stack, "prod" = claimed by the prod program).',
-                    "To fix: do not edit `upstreamRelease` by hand; let the program read it through its StackReference and run `npm run promote -- --stack prod --version <release>` again.",
-                ].join("\n"),
-            ]);
-        });
+        const judge = (evidence: Partial<PromotionEvidence>) => judged(stagingEvidenceVerified, evidence);
 
         it("refuses evidence read from a stack that is not this project's staging", async () => {
-            const devFacts = releaseOf("dev", platform("dev"));
-            const config = { stagingEvidence: evidence({ stagingStack: "organization/atlas/dev", stagingRelease: devFacts }) };
-            const [message] = await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod", { upstreamStack: "organization/atlas/dev", upstreamRelease: devFacts }), config);
-            assert.match(message, /  - the tooling's facts come from organization\/atlas\/dev \(environment dev\), not from this project's staging stack/);
-        });
-
-        it("refuses evidence without staging's last update rather than skipping the check", async () => {
-            const incomplete = { ...evidence(), stagingLastUpdate: undefined };
-            for (const policy of GATE_POLICIES) {
-                const messages = await messagesOf(policy, "prod", compliantStack("prod"), { stagingEvidence: incomplete });
-                assert.deepStrictEqual(messages.map((m) => m.split("\n")[0]), [
-                    'Refused for stack "prod": policy config stagingEvidence.stagingLastUpdate should be {result: succeeded|failed|in-progress, updateVersion: integer, releaseVersion: string}.',
-                ], policy.name);
+            for (const stack of ["organization/atlas/dev", "organization/other/staging", PROD_STACK]) {
+                const [message] = await judge({ stagingStack: stack });
+                assert.match(message, new RegExp(`the release tooling read "${stack}", not this project's staging stack \\(<organization>/atlas/staging\\)`));
             }
         });
 
-        it("refuses evidence whose stack names are not strings", async () => {
-            const [message] = await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod"), { stagingEvidence: { ...evidence(), targetStack: 7 } });
-            assert.match(message, /policy config stagingEvidence\.targetStack should be a fully qualified stack name \(got number\)/);
+        it("refuses a staging state that holds fewer or more resources than its last release update left", async () => {
+            for (const count of [STAGING_RESOURCE_COUNT - 1, STAGING_RESOURCE_COUNT + 2]) {
+                const [message] = await judge({ stagingResourceCount: count });
+                assert.match(message, new RegExp(`staging's state holds ${count} resources, but its last release update \\([^)]+\\) left ${STAGING_RESOURCE_COUNT}: its state was changed outside an update`));
+            }
         });
 
-        it("refuses tampered evidence", async () => {
-            const config = { stagingEvidence: evidence({ stagingRelease: { ...STAGING_RELEASE, resources: [] } }) };
-            const [message] = await messagesOf(stagingEvidenceVerified, "prod", compliantStack("prod"), config);
-            assert.match(message, /policy config stagingEvidence\.stagingRelease: "resourcesDigest" does not match its "resources"/);
+        it("counts what the release update left: deleted and discarded resources are gone, the rest remain", async () => {
+            const update = { ...releaseUpdate(), resourceChanges: { same: 10, create: 4, update: 2, replace: 1, delete: 3, discard: 1 } };
+            assert.deepStrictEqual(await judge({ stagingChanges: [update], stagingResourceCount: 17 }), []);
+            assert.strictEqual((await judge({ stagingChanges: [update], stagingResourceCount: 21 })).length, 1);
         });
-    });
 
-    it("buildPromotionConfig puts the evidence under every gate policy and keeps level overrides", () => {
-        const config = buildPromotionConfig(evidence(), { "prod-version-matches-staging": "advisory" });
-        assert.deepStrictEqual(Object.keys(config).sort(), ["prod-references-staging", "prod-version-matches-staging", "staging-evidence-verified", "staging-prod-parity"]);
-        assert.deepStrictEqual(config["prod-version-matches-staging"], { enforcementLevel: "advisory", stagingEvidence: evidence() });
+        it("leaves a staging that runs no known release to prod-release-matches-staging (no count to check against)", async () => {
+            assert.deepStrictEqual(await judge({ stagingChanges: [historyEntry("destroy", "succeeded", { delete: 17 }), releaseUpdate()], stagingResourceCount: 0 }), []);
+        });
+
+        it("passes for the compliant evidence, whose staging stack is this project's", async () => {
+            assert.deepStrictEqual(await judge({ stagingStack: STAGING_STACK }), []);
+        });
     });
 });

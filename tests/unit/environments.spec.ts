@@ -7,6 +7,7 @@ import {
     mockId, parsedJson, programResources, resource, resourcesOfType, runStack, stackConfig, stackRun,
 } from "./support/atlas-under-mocks";
 import { ETL_SCRIPT_PATH } from "../../src/components/processing";
+import { assembleReleaseFacts } from "../../src/release";
 
 interface Expected {
     account: string;
@@ -275,7 +276,7 @@ describe("the pipeline", () => {
 });
 
 describe("the prod stack's view of staging", () => {
-    const stagingRelease: Inputs = { format: "atlas.release/v1", version: "1.2.3" };
+    const stagingRelease = assembleReleaseFacts({ project: "atlas", stack: "staging", environment: "staging", release: { version: "1.2.3", commit: null, digest: null } });
 
     it("qualifies the upstream stack name and carries staging's release output", async () => {
         const run = await runStack("prod", { upstreamOutputs: { release: stagingRelease } });

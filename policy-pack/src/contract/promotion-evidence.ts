@@ -67,7 +67,7 @@ export function parseStagingState(value: unknown, what: string): Parsed<StagingS
     }
     const resources = record?.resources;
     if (!Array.isArray(resources) || !resources.every(isComparedResource)) {
-        problems.push(`${what}.resources should be a list of {urn, type, inputs, computed, dependencies, propertyDependencies, protect}`);
+        problems.push(`${what}.resources should be a list of {urn, type, custom, inputs, computed, dependencies, propertyDependencies, protect}`);
     }
     return problems.length > 0 ? { ok: false, problems } : { ok: true, value: record as unknown as StagingStateEvidence };
 }
@@ -78,6 +78,7 @@ function isComparedResource(value: unknown): boolean {
         r !== undefined &&
         typeof r.urn === "string" &&
         typeof r.type === "string" &&
+        typeof r.custom === "boolean" &&
         asRecord(r.inputs) !== undefined &&
         (r.computed === undefined || asRecord(r.computed) !== undefined) &&
         Array.isArray(r.dependencies) &&

@@ -35,10 +35,13 @@ export function isStateChange(entry: HistoryEntry): boolean {
     return entry.result === "in-progress" || changedResources(entry) > 0;
 }
 
+/** Operations after which the resource is in the stack's state (a replacement counts once, as `replace`). */
+const LIVE_AFTER = new Set(["same", "create", "update", "replace", "read", "import"]);
+
 /** The number of resources the stack's state holds after a successful update with these counts. */
 export function resourcesAfter(entry: Pick<HistoryEntry, "resourceChanges">): number {
     return Object.entries(entry.resourceChanges ?? {})
-        .filter(([operation]) => operation !== "delete" && operation !== "discard")
+        .filter(([operation]) => LIVE_AFTER.has(operation))
         .reduce((sum, [, count]) => sum + count, 0);
 }
 
@@ -55,29 +58,36 @@ export function runningRelease(stack: string, changes: readonly HistoryEntry[], 
     if (!newest) {
         return { runs: false, problem: `${stack} has never been updated`, fix: `deploy the release to ${stack} first (${redeploy})` };
     }
-    const recorded = parseReleaseMessage(newest.message);
-    if (newest.kind === "update" && newest.result === "succeeded" && recorded) {
-        return { runs: true, identity: recorded.identity, entry: newest };
+    if (isReleaseUpdate(newest)) {
+        return { runs: true, identity: parseReleaseMessage(newest.message)!.identity, entry: newest };
     }
-    const lastRelease = changes.map((entry) => ({ entry, recorded: parseReleaseMessage(entry.message) })).find(({ entry, recorded }) => entry.kind === "update" && entry.result === "succeeded" && recorded);
+    const lastRelease = changes.filter(isReleaseUpdate).map((entry) => ({ entry, recorded: parseReleaseMessage(entry.message) }))[0];
     const after = lastRelease?.recorded ? ` after release ${describeIdentity(lastRelease.recorded.identity)}` : "";
     const fix = `redeploy the release to ${stack} (${redeploy}) so it runs exactly one release again, then promote`;
     return { runs: false, problem: `${stack} no longer runs a known release: its newest change (${describeEntry(newest)})${after} ${consequence(newest)}`, fix };
 }
 
-/** Keeps the entries the gate judges by: state changes, newest first, up to the newest successful release update. */
+/**
+ * Keeps the entries the gate judges by, newest first: state changes, up to and including the
+ * newest successful release update — even one that changed nothing, since a successful update
+ * leaves the stack as its release declares it.
+ */
 export function stateChangesUntilRelease(entries: readonly HistoryEntry[]): { changes: HistoryEntry[]; done: boolean } {
     const changes: HistoryEntry[] = [];
     for (const entry of entries) {
-        if (!isStateChange(entry)) {
-            continue;
+        const release = isReleaseUpdate(entry);
+        if (release || isStateChange(entry)) {
+            changes.push(entry);
         }
-        changes.push(entry);
-        if (entry.kind === "update" && entry.result === "succeeded" && parseReleaseMessage(entry.message)) {
+        if (release) {
             return { changes, done: true };
         }
     }
     return { changes, done: false };
+}
+
+function isReleaseUpdate(entry: HistoryEntry): boolean {
+    return entry.kind === "update" && entry.result === "succeeded" && parseReleaseMessage(entry.message) !== undefined;
 }
 
 function describeEntry(entry: HistoryEntry): string {

@@ -1,5 +1,5 @@
 import { PARITY_SCHEMA, ParityConfig } from "../config";
-import { compareWithStaging, listed } from "../parity-check";
+import { compareWithStaging, listed, previousComparison } from "../parity-check";
 import { stackPolicy } from "../policy-kit";
 
 /**
@@ -14,11 +14,12 @@ export const stagingProdParityCoverage = stackPolicy<ParityConfig>({
     configSchema: PARITY_SCHEMA,
     remediationSteps: "Nothing to do; review the list. Values unknown at preview become known after the update, when staging-prod-parity checks them again.",
     check: async (view, config) => {
-        const result = await compareWithStaging(view, config);
-        if (!result.ok) {
+        // promote gives staging's state to staging-prod-parity only; its comparison of these resources is reused.
+        const comparison = config.stagingState === undefined ? previousComparison(view, config) : await compareWithStaging(view, config).then((r) => (r.ok ? r.comparison : undefined));
+        if (!comparison) {
             return []; // staging-prod-parity refuses missing evidence
         }
-        const matched = result.comparison.comparedByDependency;
+        const matched = comparison.comparedByDependency;
         return matched.length === 0
             ? []
             : [{

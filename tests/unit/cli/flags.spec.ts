@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { STEPS } from "../../../cli/lib/rehearsal";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
@@ -49,7 +50,7 @@ const USAGE_CASES: Case[] = [
     { command: "rehearse", args: ["--stack", "prod"], message: "--stack and --version go together: --stack prod --version 1.0.0" },
     { command: "rehearse", args: ["--version", "1.0.0"], message: "--stack and --version go together: --stack prod --version 1.0.0" },
     { command: "rehearse", args: ["--stack", "prod", "--version", "1.0.0", "--step", "dev"], message: "use either --stack or --step, not both" },
-    { command: "rehearse", args: ["--step", "nope"], message: 'unknown step "nope"; steps are: dev, prod-before-staging, staging, prod, staging-next, prod-next, prod-ahead, prod-drift' },
+    { command: "rehearse", args: ["--step", "nope"], message: `unknown step "nope"; steps are: ${STEPS.map((step) => step.name).join(", ")}` },
     { command: "rehearse", args: ["--stack", "dev", "--version", "1.0"], message: '--version "1.0" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7' },
     { command: "rehearse", args: ["--workspace"], message: "Option '--workspace <value>' argument missing" },
 ];

@@ -1,119 +1,169 @@
 /**
- * Property-based tests of the staging/prod comparison (policy-pack/src/parity.ts), filling what
- * policy-pack/tests/parity.spec.ts leaves open: order and duplicates never change a result that
- * has differences; a key or role is ignored exactly when the allowed lists say so, whatever its
- * spelling; removals are found like additions; environment-specific changes never mask another
- * difference; and a secret's plain value never reaches a printed difference.
+ * Property-based tests of desired-state parity (policy-pack/src/contract/desired-state/compare.ts),
+ * over random stacks rendered for staging and for prod from one template: the values of the
+ * environment-specific keys are the only thing that differs between the renderings. Then: no
+ * difference between the two renderings, whatever the order; exactly one for one changed
+ * setting; environment-specific resources never count, others always do; sides swap cleanly;
+ * unknown values are compared by their sources, never passed over; secrets never printed.
  */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { secretStandIn } from "../../../policy-pack/src/contract/canonical";
-import { ENVIRONMENT_SPECIFIC_KEYS, isEnvironmentSpecificKey, isEnvironmentSpecificRole } from "../../../policy-pack/src/contract/environment-keys";
-import { ParityValue } from "../../../policy-pack/src/contract/release-facts";
-import { ComparedFacts, compareParityConfig, compareReleases, compareResourceSets, describeDifference, ParityDifference } from "../../../policy-pack/src/parity";
+import { compareDesiredState, Difference, ParityComparison } from "../../../policy-pack/src/contract/desired-state/compare";
+import { EnvironmentValues } from "../../../policy-pack/src/contract/desired-state/environment";
+import { ComparedResource } from "../../../policy-pack/src/contract/desired-state/resources";
+import { UNKNOWN_VALUE, secretValue } from "../../../policy-pack/src/contract/desired-state/values";
+import { isEnvironmentSpecificRole } from "../../../policy-pack/src/contract/environment-keys";
+import { environmentValuesOf } from "../../../policy-pack/tests/fixtures";
 
-const TYPES = ["aws:s3/bucket:Bucket", "aws:glue/job:Job", "aws:iam/role:Role", "atlas:storage:Storage"];
-const value: fc.Arbitrary<ParityValue> = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }));
-/** Any key spelling, environment-specific or not, namespaced or not. */
-const anyKey = fc.oneof(
-    fc.constantFrom(...ENVIRONMENT_SPECIFIC_KEYS),
-    fc.constantFrom(...ENVIRONMENT_SPECIFIC_KEYS).map((key) => `atlas:${key}`),
-    fc.constantFrom(...ENVIRONMENT_SPECIFIC_KEYS).map((key) => key.toUpperCase()),
-    fc.constantFrom(...ENVIRONMENT_SPECIFIC_KEYS).map((key) => `${key}Extra`),
-    fc.stringMatching(/^[a-z][A-Za-z]{0,11}$/),
-);
-const parityKey = fc.stringMatching(/^[a-z][A-Za-z]{0,11}$/).filter((key) => !isEnvironmentSpecificKey(key));
-/** Any logical name, including the allowed role prefixes and near misses of them. */
-const anyName = fc.oneof(
-    fc.tuple(fc.constantFrom("developer", "qa", "consumer", "oncall", "upstream"), fc.constantFrom("-", "", "_", "s-"), fc.stringMatching(/^[a-z]{0,6}$/)).map(([a, b, c]) => `${a}${b}${c}`),
-    fc.stringMatching(/^[a-z][a-z-]{0,10}$/),
-);
-const role = fc.tuple(fc.constantFrom(...TYPES), anyName).map(([type, name]) => `${type}::${name}`);
-const parityRole = role.filter((r) => !isEnvironmentSpecificRole(r.slice(r.lastIndexOf("::") + 2)));
-const facts: fc.Arbitrary<ComparedFacts> = fc.record({
-    version: fc.constantFrom("1.0.0", "1.1.0"),
-    parityConfig: fc.dictionary(anyKey, value, { maxKeys: 8 }),
-    resources: fc.uniqueArray(role, { maxLength: 8 }),
+type Side = "staging" | "prod";
+const ENV: Record<Side, EnvironmentValues> = { staging: environmentValuesOf("staging"), prod: environmentValuesOf("prod") };
+/** What each placeholder of a template renders as, per side: values of environment-specific keys. */
+const RENDER: Record<string, Record<Side, string>> = {
+    "{prefix}": { staging: ENV.staging.namePrefix as string, prod: ENV.prod.namePrefix as string },
+    "{account}": { staging: ENV.staging.awsAccountId as string, prod: ENV.prod.awsAccountId as string },
+    "{env}": { staging: "staging", prod: "prod" },
+    "{email}": { staging: ENV.staging.teamAlertEmail as string, prod: ENV.prod.teamAlertEmail as string },
+};
+
+const TYPES = ["aws:s3/bucketV2:BucketV2", "aws:glue/job:Job", "aws:iam/role:Role", "aws:sqs/queue:Queue"];
+
+/** A string template: parts joined by `-`, so a word value always stands as a whole word. */
+const template = fc.array(fc.constantFrom(...Object.keys(RENDER), "data", "etl", "raw", "x1", "arn:aws:s3", "eu-west-1", "42"), { minLength: 1, maxLength: 4 }).map((parts) => parts.join("-"));
+const leaf = fc.oneof(template, fc.integer({ min: -5, max: 100 }), fc.boolean());
+const key = fc.stringMatching(/^[a-z][a-zA-Z]{0,7}$/);
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(key, tie("node"), { maxKeys: 3 })),
+})).node;
+/** Names that are neither environment-specific (`qa-…`) nor auto-names (`name-1a2b3c4`): no dashes. */
+const logicalName = fc.stringMatching(/^[a-z]{3,8}$/);
+
+interface Template {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+const stackTemplate: fc.Arbitrary<Template[]> = fc.uniqueArray(fc.record({ type: fc.constantFrom(...TYPES), name: logicalName, inputs: fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }) }), {
+    minLength: 1,
+    maxLength: 6,
+    selector: (r) => `${r.type}::${r.name}`,
 });
 
-/** The allowed lists, restated independently of the code under test. */
-const allowedKey = (key: string) => ENVIRONMENT_SPECIFIC_KEYS.includes(key.replace(/^atlas:/, ""));
-const allowedName = (name: string) => /^(developer|qa|consumer|oncall)-/.test(name);
-
-const sorted = (differences: ParityDifference[]) => [...differences].sort((a, b) => `${a.kind}${a.key}`.localeCompare(`${b.kind}${b.key}`));
-
-function shuffledFacts(a: ComparedFacts): fc.Arbitrary<ComparedFacts> {
-    return fc
-        .tuple(fc.shuffledSubarray(a.resources, { minLength: a.resources.length }), fc.shuffledSubarray(Object.entries(a.parityConfig), { minLength: Object.keys(a.parityConfig).length }))
-        .map(([resources, entries]) => ({ ...a, resources, parityConfig: Object.fromEntries(entries) }));
+function render(value: unknown, side: Side): unknown {
+    if (typeof value === "string") {
+        return Object.entries(RENDER).reduce((text, [placeholder, values]) => text.split(placeholder).join(values[side]), value);
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => render(item, side));
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, side)]));
+    }
+    return value;
 }
 
-describe("parity comparison (property-based, hardening)", () => {
-    it("gives the same differences, in the same order, however both sides' keys and resources are ordered", () => {
-        const pair = fc.tuple(facts, facts).chain(([a, b]) => fc.tuple(fc.constant(a), fc.constant(b), shuffledFacts(a), shuffledFacts(b)));
+/** One side's resources: staging's as its checkpoint has them (with `computed`), prod's as planned. */
+function side(templates: Template[], which: Side, deps: Record<string, Record<string, string[]>> = {}): ComparedResource[] {
+    return templates.map((t) => {
+        const propertyDependencies = Object.fromEntries(Object.entries(deps[t.name] ?? {}).map(([k, names]) => [k, names.map((n) => `urn:pulumi:${which}::atlas::aws:kms/key:Key::${n}`)]));
+        return {
+            urn: `urn:pulumi:${which}::atlas::${t.type}::${t.name}`,
+            type: t.type,
+            custom: true,
+            inputs: render(t.inputs, which) as Record<string, unknown>,
+            ...(which === "staging" ? { computed: {} } : {}),
+            dependencies: [...new Set(Object.values(propertyDependencies).flat())],
+            propertyDependencies,
+            protect: false,
+        };
+    });
+}
+
+function compare(staging: ComparedResource[], prod: ComparedResource[], environments: Record<Side, EnvironmentValues> = ENV): ParityComparison {
+    return compareDesiredState({ environment: environments.staging, resources: staging }, { environment: environments.prod, resources: prod });
+}
+
+const byPlace = (a: Difference, b: Difference) => `${a.resource} ${a.path}`.localeCompare(`${b.resource} ${b.path}`);
+
+describe("desired-state parity (property-based, hardening)", () => {
+    it("finds no difference between a stack rendered for staging and for prod", () => {
+        fc.assert(fc.property(stackTemplate, (templates) => {
+            const result = compare(side(templates, "staging"), side(templates, "prod"));
+            assert.deepEqual([result.differences, result.uncompared, result.resourcesCompared], [[], [], templates.length]);
+        }));
+    });
+
+    it("gives the same result however either side's resources are ordered", () => {
+        const pair = fc.tuple(stackTemplate, stackTemplate).chain(([a, b]) => fc.tuple(fc.constant(a), fc.constant(b), fc.shuffledSubarray(a, { minLength: a.length }), fc.shuffledSubarray(b, { minLength: b.length })));
         fc.assert(fc.property(pair, ([a, b, a2, b2]) => {
-            assert.deepEqual(compareReleases(a2, b2), compareReleases(a, b));
+            assert.deepEqual(compare(side(a2, "staging"), side(b2, "prod")), compare(side(a, "staging"), side(b, "prod")));
         }));
     });
 
-    it("is symmetric in its keys: swapping the sides gives the same keys with the values swapped", () => {
-        fc.assert(fc.property(facts, facts, (a, b) => {
-            const forward = sorted(compareReleases(a, b));
-            const backward = sorted(compareReleases(b, a));
-            assert.deepEqual(backward.map((d) => d.key), forward.map((d) => d.key));
-            assert.deepEqual(backward.map((d) => [d.staging, d.prod]), forward.map((d) => [d.prod, d.staging]));
+    it("finds exactly one difference, at its path, for one changed setting", () => {
+        fc.assert(fc.property(stackTemplate, fc.nat(), fc.integer({ min: 1000, max: 9999 }), (templates, pick, replacement) => {
+            const target = templates[pick % templates.length];
+            const changedKey = Object.keys(target.inputs)[pick % Object.keys(target.inputs).length];
+            const prod = side(templates, "prod").map((r) => (r.urn.endsWith(`::${target.name}`) && r.type === target.type ? { ...r, inputs: { ...r.inputs, [changedKey]: replacement } } : r));
+            const { differences } = compare(side(templates, "staging"), prod);
+            assert.equal(differences.length, 1, JSON.stringify(differences));
+            assert.deepEqual([differences[0].resource, differences[0].path, differences[0].prod], [`${target.type} "${target.name}"`, changedKey, String(replacement)]);
         }));
     });
 
-    it("ignores a changed config key exactly when the allowed list names it, whatever the spelling", () => {
-        fc.assert(fc.property(fc.dictionary(anyKey, value, { maxKeys: 6 }), anyKey, value, value, (base, key, before, after) => {
-            fc.pre(JSON.stringify(before) !== JSON.stringify(after));
-            const found = compareParityConfig({ ...base, [key]: before }, { ...base, [key]: after }).map((d) => d.key);
-            assert.deepEqual(found, allowedKey(key) ? [] : [key], key);
+    it("swaps cleanly: comparing the other way round gives the same places with the values swapped", () => {
+        const environmentsSwapped = { staging: ENV.prod, prod: ENV.staging };
+        fc.assert(fc.property(stackTemplate, stackTemplate, (a, b) => {
+            const [aStaging, bProd] = [side(a, "staging").map(({ computed: _c, ...r }) => r), side(b, "prod")];
+            const forward = compare(aStaging, bProd).differences.sort(byPlace);
+            const backward = compare(bProd, aStaging, environmentsSwapped).differences.sort(byPlace);
+            assert.deepEqual(backward.map((d) => ({ ...d, staging: d.prod, prod: d.staging })), forward);
         }));
     });
 
-    it("ignores an added or removed resource exactly when its name matches an allowed role", () => {
-        fc.assert(fc.property(fc.uniqueArray(role, { maxLength: 6 }), role, (base, extra) => {
-            fc.pre(!base.includes(extra));
-            const ignored = allowedName(extra.slice(extra.lastIndexOf("::") + 2));
-            assert.deepEqual(compareResourceSets(base, [...base, extra]).map((d) => d.key), ignored ? [] : [extra], extra);
-            assert.deepEqual(compareResourceSets([...base, extra], base).map((d) => d.key), ignored ? [] : [extra], extra);
+    it("never counts an environment-specific resource, and always counts any other extra resource", () => {
+        const specific = fc.tuple(fc.constantFrom("developer", "qa", "consumer", "oncall"), logicalName).map(([role, name]) => `${role}-${name}`);
+        fc.assert(fc.property(stackTemplate, specific, logicalName, fc.boolean(), (templates, specificName, otherName, inProd) => {
+            fc.pre(!templates.some((t) => t.name === otherName));
+            assert.ok(isEnvironmentSpecificRole(specificName) && !isEnvironmentSpecificRole(otherName));
+            const extra = (name: string): Template[] => [...templates, { type: "aws:iam/role:Role", name, inputs: { path: "/" } }];
+            const [staging, prod] = inProd ? [templates, extra(specificName)] : [extra(specificName), templates];
+            assert.deepEqual(compare(side(staging, "staging"), side(prod, "prod")).differences, []);
+            const [staging2, prod2] = inProd ? [templates, extra(otherName)] : [extra(otherName), templates];
+            assert.deepEqual(compare(side(staging2, "staging"), side(prod2, "prod")).differences.map((d) => [d.resource, d.path, inProd ? d.prod : d.staging]), [[`aws:iam/role:Role "${otherName}"`, "(resource)", "present"]]);
         }));
     });
 
-    it("finds any removed resource that is not environment-specific, as present in staging and absent in prod", () => {
-        fc.assert(fc.property(fc.uniqueArray(parityRole, { minLength: 1, maxLength: 8 }), fc.nat(), (resources, pick) => {
-            const removed = resources[pick % resources.length];
-            assert.deepEqual(compareResourceSets(resources, resources.filter((r) => r !== removed)), [{ kind: "resource", key: removed, staging: "present", prod: "(absent)" }]);
+    it("compares a value unknown in prod by its sources: the same sources match, none is uncompared, never a silent pass", () => {
+        fc.assert(fc.property(stackTemplate, fc.nat(), fc.constantFrom<"same" | "other" | "none">("same", "other", "none"), (templates, pick, sources) => {
+            const target = templates[pick % templates.length];
+            const unknownKey = Object.keys(target.inputs)[0];
+            const deps = (names: string[]) => (names.length ? { [target.name]: { [unknownKey]: names } } : {});
+            const staging = side(templates, "staging", deps(sources === "none" ? [] : ["data-key"]));
+            const prod = side(templates, "prod", deps(sources === "none" ? [] : sources === "same" ? ["data-key"] : ["other-key"]))
+                .map((r) => (r.urn.endsWith(`::${target.name}`) && r.type === target.type ? { ...r, inputs: { ...r.inputs, [unknownKey]: UNKNOWN_VALUE } } : r));
+            const result = compare(staging, prod);
+            const place = { resource: `${target.type} "${target.name}"`, path: unknownKey };
+            if (sources === "same") {
+                assert.deepEqual([result.differences, result.comparedByDependency, result.uncompared], [[], [{ ...place, dependsOn: ["data-key"] }], []]);
+            } else if (sources === "none") {
+                assert.deepEqual([result.differences, result.uncompared.map(({ resource, path }) => ({ resource, path }))], [[], [place]]);
+            } else {
+                assert.ok(result.differences.some((d) => d.resource === place.resource && d.path === `${unknownKey} (computed from)`), JSON.stringify(result.differences));
+            }
         }));
     });
 
-    it("never lets environment-specific changes mask a parity change made at the same time", () => {
-        fc.assert(fc.property(facts, parityKey, value, fc.constantFrom(...ENVIRONMENT_SPECIFIC_KEYS), value, (a, key, v, specific, w) => {
-            fc.pre(JSON.stringify(a.parityConfig[key]) !== JSON.stringify(v));
-            const prod = { ...a, parityConfig: { ...a.parityConfig, [specific]: w, [key]: v }, resources: [...a.resources, "aws:iam/role:Role::consumer-role"] };
-            const staging = { ...a, resources: a.resources.filter((r) => r !== "aws:iam/role:Role::consumer-role") };
-            assert.deepEqual(compareReleases(staging, prod).map((d) => d.key), [key]);
-        }));
-    });
-
-    it("does not change its result when a resource list repeats entries", () => {
-        fc.assert(fc.property(fc.array(role, { maxLength: 8 }), fc.array(role, { maxLength: 8 }), (a, b) => {
-            assert.deepEqual(compareResourceSets([...a, ...a], [...b, ...b.slice(0, 2)]), compareResourceSets(a, b));
-        }));
-    });
-
-    it("never prints a secret's plain value, whichever side holds it in plain text", () => {
-        const secret = fc.string({ minLength: 6, maxLength: 20 }).filter((s) => s.trim().length >= 6);
-        fc.assert(fc.property(parityKey, secret, secret, fc.boolean(), (key, plain, other, plainInProd) => {
+    it("never prints a secret's plain value, whichever side holds it and whether the other side is secret", () => {
+        const secret = fc.stringMatching(/^[A-Za-z0-9]{4,16}$/).map((s) => `s3cr3t-${s}`);
+        fc.assert(fc.property(stackTemplate, secret, secret, fc.boolean(), fc.boolean(), (templates, plain, other, plainInProd, otherIsSecret) => {
             fc.pre(plain !== other);
-            const [staging, prod] = plainInProd ? [secretStandIn(other), plain] : [plain, secretStandIn(other)];
-            const differences = compareParityConfig({ [key]: staging }, { [key]: prod });
-            assert.equal(differences.length, 1);
-            const printed = differences.map(describeDifference).join("\n");
-            assert.ok(!printed.includes(plain), printed);
-            assert.match(printed, /staging \[secret sha256:[0-9a-f]{12}\], prod \[secret sha256:[0-9a-f]{12}\]$/);
+            const [stagingValue, prodValue] = plainInProd ? [secretValue(other), otherIsSecret ? secretValue(plain) : plain] : [otherIsSecret ? secretValue(plain) : plain, secretValue(other)];
+            const withValue = (resources: ComparedResource[], v: unknown) => resources.map((r, i) => (i === 0 ? { ...r, inputs: { ...r.inputs, token: v, nested: { list: [v] } } } : r));
+            const result = compare(withValue(side(templates, "staging"), stagingValue), withValue(side(templates, "prod"), prodValue));
+            const printed = JSON.stringify(result.differences);
+            assert.equal(result.differences.length, 2, printed);
+            assert.ok(!printed.includes(plain) && !printed.includes(other), printed);
+            assert.ok(result.differences.every((d) => /^\[secret sha256:[0-9a-f]{12}\]$/.test(d.staging) || d.staging === "[not secret]"), printed);
         }));
     });
 });

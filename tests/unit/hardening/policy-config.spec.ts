@@ -1,24 +1,21 @@
 /**
  * Policy config (`--policy-pack-config`) as the policies receive it: unknown keys, wrong types
- * and facts for the wrong stack are refusals, never a silent pass. On the real engine the
+ * and evidence for the wrong stack are refusals, never a silent pass. On the real engine the
  * engine's schema validation comes first (tests/engine/hardening/bad-input.spec.ts); these run
  * the policies directly, i.e. what a block the schemas let through meets.
  */
 import { strict as assert } from "assert";
-import { ALL_POLICIES } from "../../../policy-pack/src/policies";
-import { RELEASE_GATE_POLICIES } from "../../../policy-pack/src/config";
+import { PARITY_POLICIES, RELEASE_GATE_POLICIES } from "../../../policy-pack/src/config";
 import { ENVIRONMENTS, Environment } from "../../../policy-pack/src/contract/environment-identity";
-import { compliantStack, ENVIRONMENTS_CONFIG, evidence } from "../../../policy-pack/tests/fixtures";
+import { ALL_POLICIES } from "../../../policy-pack/src/policies";
+import { ENVIRONMENTS_CONFIG, STAGING_RESOURCE_COUNT, blockFor, compliantStack, gateConfig, promotion, releaseUpdate, stagingState } from "../../../policy-pack/tests/fixtures";
 import { runPolicy } from "../../../policy-pack/tests/helpers";
 
 const GATE = ALL_POLICIES.filter((p) => (RELEASE_GATE_POLICIES as readonly string[]).includes(p.name));
 
-/** The config each policy needs to pass a compliant stack. */
+/** The config each policy needs to pass a compliant stack: the block promote builds. */
 function soundConfig(name: string): Record<string, unknown> {
-    if ((RELEASE_GATE_POLICIES as readonly string[]).includes(name)) {
-        return { stagingEvidence: evidence() };
-    }
-    return name === "no-cross-environment-references" ? { ...ENVIRONMENTS_CONFIG } : {};
+    return { ...blockFor(name, gateConfig()) };
 }
 
 async function firstLines(name: string, stack: Environment, config: object): Promise<string[]> {
@@ -27,19 +24,22 @@ async function firstLines(name: string, stack: Environment, config: object): Pro
     return run.violations.map((v) => v.message.split("\n")[0]);
 }
 
+/** The block promote would build for a policy, with `promotion` replaced. */
+const withPromotion = (name: string, value: unknown) => ({ ...soundConfig(name), promotion: value });
+
 describe("policy config: bad blocks are refused", () => {
     describe("unknown keys, in every policy's block, in every environment it applies to", () => {
         for (const policy of ALL_POLICIES) {
             it(policy.name, async () => {
                 let applicable = 0;
                 for (const stack of ENVIRONMENTS) {
-                    const run = await runPolicy(policy, stack, compliantStack(stack), { ...soundConfig(policy.name), stagingEvidense: {} });
+                    const run = await runPolicy(policy, stack, compliantStack(stack), { ...soundConfig(policy.name), stagingEvidence: {} });
                     if (run.notApplicable !== undefined) {
                         continue;
                     }
                     applicable += 1;
                     assert.deepEqual(run.violations.map((v) => v.message.split("\n")[0]), [
-                        `Refused for stack "${stack}": policy config for "${policy.name}" has unknown key(s) stagingEvidense.`,
+                        `${policy.enforcementLevel === "mandatory" ? "Refused" : "Advice"} for stack "${stack}": policy config for "${policy.name}" has unknown key(s) stagingEvidence.`,
                     ]);
                     // Control: the same block without the unknown key passes.
                     assert.deepEqual((await runPolicy(policy, stack, compliantStack(stack), soundConfig(policy.name))).violations, [], `${stack} control`);
@@ -49,27 +49,54 @@ describe("policy config: bad blocks are refused", () => {
         }
     });
 
-    describe("wrong types the engine's schemas would refuse first, refused by the policies too", () => {
-        it("stagingEvidence that is a string", async () => {
-            for (const policy of GATE) {
-                const lines = await firstLines(policy.name, "prod", { stagingEvidence: "organization/atlas/staging" });
-                assert.ok(lines.length > 0 && lines.every((l) => l.startsWith('Refused for stack "prod": policy config stagingEvidence.')), `${policy.name}: ${lines.join(" / ")}`);
-            }
-        });
+    it("staging's state under a policy that does not read it is an unknown key", async () => {
+        for (const policy of GATE.filter((p) => !(PARITY_POLICIES as readonly string[]).includes(p.name))) {
+            assert.deepEqual(await firstLines(policy.name, "prod", { ...soundConfig(policy.name), stagingState: stagingState() }), [
+                `Refused for stack "prod": policy config for "${policy.name}" has unknown key(s) stagingState.`,
+            ], policy.name);
+        }
+    });
 
-        it("an update counter given as a string", async () => {
-            const config = { stagingEvidence: evidence({ stagingLastUpdate: { result: "succeeded", updateVersion: "7" as unknown as number, releaseVersion: "1.4.0" } }) };
+    it("the removed requireVerifiedFacts switch is an unknown key, whatever its value: it cannot relax the gate", async () => {
+        for (const value of [false, "false"]) {
             for (const policy of GATE) {
-                assert.deepEqual(await firstLines(policy.name, "prod", config), [
-                    'Refused for stack "prod": policy config stagingEvidence.stagingLastUpdate should be {result: succeeded|failed|in-progress, updateVersion: integer, releaseVersion: string}.',
+                assert.deepEqual(await firstLines(policy.name, "prod", { requireVerifiedFacts: value }), [
+                    `Refused for stack "prod": policy config for "${policy.name}" has unknown key(s) requireVerifiedFacts.`,
+                ], policy.name);
+            }
+        }
+    });
+
+    describe("wrong types the engine's schemas would refuse first, refused by the policies too", () => {
+        it("promotion that is a string", async () => {
+            for (const policy of GATE) {
+                assert.deepEqual(await firstLines(policy.name, "prod", withPromotion(policy.name, "organization/atlas/staging")), [
+                    'Refused for stack "prod": policy config `promotion` should be a map (got string).',
                 ], policy.name);
             }
         });
 
-        it("an update result outside succeeded|failed|in-progress", async () => {
-            const config = { stagingEvidence: evidence({ stagingLastUpdate: { result: "ok" as "succeeded", updateVersion: 7, releaseVersion: "1.4.0" } }) };
-            assert.deepEqual(await firstLines("prod-version-matches-staging", "prod", config), [
-                'Refused for stack "prod": policy config stagingEvidence.stagingLastUpdate should be {result: succeeded|failed|in-progress, updateVersion: integer, releaseVersion: string}.',
+        it("a history entry whose counts are strings", async () => {
+            const entry = { ...releaseUpdate(), resourceChanges: { same: String(STAGING_RESOURCE_COUNT) } };
+            for (const policy of GATE) {
+                assert.deepEqual(await firstLines(policy.name, "prod", withPromotion(policy.name, promotion({ stagingChanges: [entry as never] }))), [
+                    'Refused for stack "prod": policy config `promotion`.stagingChanges[0] should be {kind, result, message, startTime, resourceChanges: {operation: count}}.',
+                ], policy.name);
+            }
+        });
+
+        it("a resource count given as a string or a fraction", async () => {
+            for (const count of ["17", 16.5]) {
+                assert.deepEqual(await firstLines("staging-evidence-verified", "prod", withPromotion("staging-evidence-verified", { ...promotion(), stagingResourceCount: count })), [
+                    `Refused for stack "prod": policy config \`promotion\`.stagingResourceCount should be a count (got ${JSON.stringify(count)}).`,
+                ]);
+            }
+        });
+
+        it("a candidate without a digest", async () => {
+            const { digest: _digest, ...candidate } = promotion().candidate;
+            assert.deepEqual(await firstLines("prod-release-matches-staging", "prod", withPromotion("prod-release-matches-staging", { ...promotion(), candidate })), [
+                'Refused for stack "prod": policy config `promotion`.candidate.digest should be a sha256 digest (got null).',
             ]);
         });
 
@@ -78,31 +105,24 @@ describe("policy config: bad blocks are refused", () => {
                 'Refused for stack "prod": the policy could not evaluate the stack (internal TypeError), so it refuses.',
             ]);
         });
-
-        it("requireVerifiedFacts given as the string \"false\" does not switch the check off", async () => {
-            assert.deepEqual(await firstLines("staging-evidence-verified", "prod", { requireVerifiedFacts: "false" }), [
-                "Refused for stack \"prod\": this prod update carries no staging facts verified by the release tooling (policy config stagingEvidence), so the program's claims about staging cannot be trusted.",
-            ]);
-        });
     });
 
-    describe("facts for the wrong stack", () => {
+    describe("evidence for the wrong stack", () => {
         it("evidence for another project's prod", async () => {
-            const config = { stagingEvidence: evidence({ targetStack: "organization/other/prod" }) };
             for (const policy of GATE) {
-                assert.deepEqual(await firstLines(policy.name, "prod", config), [
-                    'Refused for stack "prod": policy config stagingEvidence is for stack "organization/other/prod", not for this stack (atlas/prod).',
+                assert.deepEqual(await firstLines(policy.name, "prod", withPromotion(policy.name, promotion({ targetStack: "organization/other/prod" }))), [
+                    'Refused for stack "prod": policy config `promotion` is for stack "organization/other/prod", not for this stack (atlas/prod).',
                 ], policy.name);
             }
         });
 
         it("evidence read from prod itself instead of staging", async () => {
-            const config = { stagingEvidence: evidence({ stagingStack: "organization/atlas/prod" }) };
-            assert.deepEqual(await firstLines("prod-references-staging", "prod", config), [
+            const config = (name: string) => withPromotion(name, promotion({ stagingStack: "organization/atlas/prod" }));
+            assert.deepEqual(await firstLines("prod-references-staging", "prod", config("prod-references-staging")), [
                 "Refused for stack \"prod\": prod's `upstreamStack` is \"organization/atlas/staging\" but the release tooling read staging from \"organization/atlas/prod\".",
             ]);
-            assert.deepEqual(await firstLines("staging-evidence-verified", "prod", config), [
-                "Refused for stack \"prod\": prod's `upstreamRelease` disagrees with the staging stack's own facts (read by the release tooling from organization/atlas/prod):",
+            assert.deepEqual(await firstLines("staging-evidence-verified", "prod", config("staging-evidence-verified")), [
+                'Refused for stack "prod": the release tooling read "organization/atlas/prod", not this project\'s staging stack (<organization>/atlas/staging).',
             ]);
         });
 

@@ -51,13 +51,14 @@ export interface ParityComparison {
     resourcesCompared: number;
 }
 
+/**
+ * One resource with its references normalised. Property values are normalised when they are
+ * compared, not kept normalised: a stack of 10,000 resources would otherwise be held twice.
+ */
 interface Normalised {
     resource: ComparedResource;
+    environment: EnvironmentNormaliser;
     logicalName: string;
-    inputs: Record<string, unknown>;
-    computed?: Record<string, unknown>;
-    /** Tokens of the resource's own settings: a token in them is never a generated value. */
-    settings: Set<string>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     provider?: string;
@@ -94,14 +95,10 @@ function normaliseSide(side: StackSide): Map<string, Normalised> {
     const urn = (value: string) => environment.replace(value);
     const byUrn = new Map<string, Normalised>();
     for (const resource of side.resources) {
-        const inputs = environment.value(resource.inputs) as Record<string, unknown>;
-        const computed = resource.computed && (environment.value(resource.computed) as Record<string, unknown>);
         byUrn.set(urn(resource.urn), {
             resource,
+            environment,
             logicalName: logicalNameOf(resource.urn),
-            inputs,
-            computed,
-            settings: tokensOf(inputs),
             dependencies: [...new Set(resource.dependencies.map(urn))].sort(),
             propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...new Set(urns.map(urn))].sort()])),
             provider: resource.provider === undefined ? undefined : urn(withoutId(resource.provider)),
@@ -116,21 +113,42 @@ function withoutId(reference: string): string {
     return parts.length > 4 ? parts.slice(0, 4).join("::") : reference;
 }
 
+/** A property of a resource, environment-normalised: a setting, or (`computed`) a value its provider computed. */
+function valueOf(n: Normalised, key: string, computed = false): unknown {
+    const value = computed ? n.resource.computed?.[key] : n.resource.inputs[key];
+    return value === undefined ? undefined : n.environment.value(value);
+}
+
+/** Tokens of a resource's own settings (those not computed on staging's side): a token in them is never a generated value. */
+function settingsOf(n: Normalised, except: Record<string, unknown> | undefined): Set<string> {
+    const settings = new Set<string>();
+    for (const key of Object.keys(n.resource.inputs).filter((k) => n.resource.computed !== undefined || !(except && k in except))) {
+        tokensOf(valueOf(n, key), settings);
+    }
+    return settings;
+}
+
 /** Registers the generated values that staging's computed outputs and auto-names hold against prod's. */
 function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues): void {
-    const prodSettings = p.computed ? p.settings : tokensOf(Object.fromEntries(Object.entries(p.inputs).filter(([key]) => !(key in (s.computed ?? {})))));
-    for (const [key, value] of Object.entries(s.computed ?? {})) {
-        const prodValue = p.computed?.[key] ?? p.inputs[key];
+    const stagingComputed = s.resource.computed ?? {};
+    const settings = lazily(() => [settingsOf(s, undefined), settingsOf(p, stagingComputed)] as const);
+    for (const key of Object.keys(stagingComputed)) {
+        const prodValue = p.resource.computed?.[key] !== undefined ? valueOf(p, key, true) : valueOf(p, key);
         if (prodValue !== undefined) {
-            generated.pair(value, prodValue, s.settings, prodSettings);
+            generated.pair(valueOf(s, key, true), prodValue, () => settings()[0], () => settings()[1]);
         }
     }
-    for (const [key, value] of Object.entries(s.inputs)) {
-        const prodValue = p.inputs[key];
+    for (const key of Object.keys(s.resource.inputs)) {
+        const [value, prodValue] = [valueOf(s, key), valueOf(p, key)];
         if (isAutoName(value, s.logicalName) && isAutoName(prodValue, p.logicalName) && value !== prodValue) {
             generated.add(value, prodValue);
         }
     }
+}
+
+function lazily<T>(make: () => T): () => T {
+    let made: { value: T } | undefined;
+    return () => (made ??= { value: make() }).value;
 }
 
 function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, result: ParityComparison): void {
@@ -153,17 +171,18 @@ function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, r
         return; // a component's properties are outputs derived from its children, which are compared
     }
     const strings: Record<Side, (text: string) => string> = { staging: (t) => generated.stagingString(t), prod: (t) => generated.prodString(t) };
-    for (const key of [...new Set([...Object.keys(s.inputs), ...Object.keys(p.inputs)])].sort()) {
+    const [sr, pr] = [s.resource, p.resource];
+    for (const key of [...new Set([...Object.keys(sr.inputs), ...Object.keys(pr.inputs)])].sort()) {
         if (key.startsWith("__")) {
             continue; // engine bookkeeping such as a provider's __internal
         }
-        const [sSets, pSets] = [key in s.inputs, key in p.inputs];
-        const sComputes = !sSets && s.computed !== undefined && key in s.computed;
-        if (sComputes && (p.computed === undefined || !pSets)) {
+        const [sSets, pSets] = [key in sr.inputs, key in pr.inputs];
+        const sComputes = !sSets && sr.computed !== undefined && key in sr.computed;
+        if (sComputes && (pr.computed === undefined || !pSets)) {
             continue; // computed by the provider on both sides: not a setting
         }
-        const stagingValue = sSets ? s.inputs[key] : s.computed?.[key];
-        const prodValue = pSets ? p.inputs[key] : p.computed?.[key];
+        const stagingValue = valueOf(s, key, !sSets);
+        const prodValue = valueOf(p, key, !pSets);
         const unknownPaths: string[] = [];
         compareValues(stagingValue, prodValue, key, strings, (path, a, b) => differ(path, a, b), unknownPaths);
         if (unknownPaths.length > 0) {

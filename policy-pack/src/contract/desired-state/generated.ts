@@ -18,15 +18,18 @@ export class GeneratedValues {
     private readonly staging = new Map<string, string>();
     private readonly prod = new Map<string, string>();
 
-    /** Pairs the differing tokens of one computed value (already environment-normalised), unless they are settings. */
-    pair(stagingValue: unknown, prodValue: unknown, stagingSettings: ReadonlySet<string>, prodSettings: ReadonlySet<string>): void {
+    /**
+     * Pairs the differing tokens of one computed value (already environment-normalised), unless
+     * they are settings (the sets are made only when a token differs).
+     */
+    pair(stagingValue: unknown, prodValue: unknown, stagingSettings: () => ReadonlySet<string>, prodSettings: () => ReadonlySet<string>): void {
         if (typeof stagingValue === "string" && typeof prodValue === "string") {
             const [a, b] = [stagingValue.match(TOKEN) ?? [], prodValue.match(TOKEN) ?? []];
             if (a.length !== b.length || stagingValue.replace(TOKEN, "") !== prodValue.replace(TOKEN, "")) {
                 return; // shaped differently: not the same value with other ids
             }
             a.forEach((token, i) => {
-                if (token !== b[i] && token.length >= MIN_GENERATED_LENGTH && b[i].length >= MIN_GENERATED_LENGTH && !stagingSettings.has(token) && !prodSettings.has(b[i])) {
+                if (token !== b[i] && token.length >= MIN_GENERATED_LENGTH && b[i].length >= MIN_GENERATED_LENGTH && !stagingSettings().has(token) && !prodSettings().has(b[i])) {
                     this.add(token, b[i]);
                 }
             });

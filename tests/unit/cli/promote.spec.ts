@@ -1,0 +1,101 @@
+/**
+ * promote's refusals that come before any engine run (cli/lib/promote.ts): it measures the
+ * checkout first (a dirty one has no release identity), and a gated promotion (prod) is judged
+ * only by the trusted pack at full strength. The fake backend cannot run the engine: reaching it
+ * (EngineReached) is the proof that promote did not refuse.
+ */
+import { strict as assert } from "assert";
+import { UsageError } from "../../../cli/lib/args";
+import { PULL_REQUEST_OVERRIDES, promote } from "../../../cli/lib/promote";
+import { DirtyCheckoutError } from "../../../cli/lib/release-identity";
+import { RELEASE_GATE_POLICIES } from "../../../policy-pack/src/config";
+import { EngineReached, FakeStackSource } from "../support/fake-stack-source";
+import { ThrowAwayRepo } from "../support/throw-away-repo";
+
+describe("promote, before any engine run", () => {
+    let repo: ThrowAwayRepo;
+    before(() => {
+        repo = new ThrowAwayRepo();
+    });
+    after(() => repo.remove());
+
+    const source = () => new FakeStackSource(repo.dir);
+
+    /** Runs promote; resolves to the stack it opened (it got past its refusals) or rejects with the refusal. */
+    async function outcome(fake: FakeStackSource, options: Parameters<typeof promote>[1]): Promise<string> {
+        try {
+            await promote(fake, options);
+        } catch (error) {
+            if (error instanceof EngineReached) {
+                return error.stackName;
+            }
+            throw error;
+        }
+        throw new Error("promote finished without the engine");
+    }
+
+    it("reaches the engine for a clean checkout, handing the program the release it measured", async () => {
+        const fake = source();
+        assert.equal(await outcome(fake, { target: "dev", version: "1.4.0" }), "dev");
+        assert.deepEqual(fake.release, { version: "1.4.0", commit: repo.git("rev-parse", "HEAD"), digest: fake.release?.digest });
+        assert.match(fake.release!.digest, /^sha256:[0-9a-f]{64}$/);
+    });
+
+    it("refuses a dirty checkout first, naming the changed files, before touching any stack", async () => {
+        repo.write("src/program.ts", "export const workers = 4;\n");
+        try {
+            for (const target of ["dev", "prod"]) {
+                const fake = source();
+                await assert.rejects(outcome(fake, { target, version: "1.4.0", policyPack: "/elsewhere" }), (e: Error) => e instanceof DirtyCheckoutError && /uncommitted changes[^]*\n {2}src\/program\.ts/.test(e.message));
+                assert.deepEqual([fake.stacksOpened, fake.calls, fake.release], [[], [], undefined], target);
+            }
+        } finally {
+            repo.git("checkout", "--", "src/program.ts");
+        }
+    });
+
+    it("refuses --policy-pack for prod, however the stack is named", async () => {
+        for (const target of ["prod", "organization/atlas/prod"]) {
+            const fake = source();
+            await assert.rejects(outcome(fake, { target, version: "1.4.0", policyPack: "./my-pack" }), (e: Error) => e instanceof UsageError && e.message.startsWith(`--policy-pack is refused for ${target}: a promotion to it is judged by the trusted pack`));
+            assert.deepEqual(fake.stacksOpened, []);
+        }
+    });
+
+    it("accepts --policy-pack for an ungated stack", async () => {
+        assert.equal(await outcome(source(), { target: "staging", version: "1.4.0", policyPack: "./my-pack" }), "staging");
+    });
+
+    it("refuses policy config that lowers a release-gate policy for a prod update, naming the policies", async () => {
+        const cases: [Record<string, unknown>, string][] = [
+            [{ "prod-release-matches-staging": "advisory" }, "prod-release-matches-staging"],
+            [{ "staging-prod-parity": { enforcementLevel: "disabled" } }, "staging-prod-parity"],
+            [{ all: "advisory" }, "prod-references-staging, prod-release-matches-staging, staging-prod-parity, staging-evidence-verified"],
+        ];
+        for (const [policyOverrides, named] of cases) {
+            const fake = source();
+            await assert.rejects(outcome(fake, { target: "prod", version: "1.4.0", policyOverrides }), (e: Error) => e instanceof UsageError && e.message === `policy config lowers the enforcement of ${named} for an update of prod; release-gate policies stay mandatory whenever an update may follow`);
+            assert.deepEqual(fake.stacksOpened, []);
+        }
+    });
+
+    it("lets a preview-only run report the gate as advisory (a pull-request check), and keeps mandatory or unrelated overrides", async () => {
+        assert.equal(await outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyOverrides: { all: "advisory" } }), "prod");
+        assert.equal(await outcome(source(), { target: "prod", version: "1.4.0", policyOverrides: { "staging-prod-parity": "mandatory", "dev-cost-guardrails": "disabled", "staging-prod-parity-coverage": "disabled" } }), "prod");
+    });
+
+    it("lowers the whole release gate for a pull-request check, which is preview-only", async () => {
+        assert.deepEqual(Object.keys(PULL_REQUEST_OVERRIDES).sort(), [...RELEASE_GATE_POLICIES].sort());
+        assert.ok(Object.values(PULL_REQUEST_OVERRIDES).every((level) => level === "advisory"));
+        assert.equal(await outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyOverrides: PULL_REQUEST_OVERRIDES }), "prod");
+        await assert.rejects(outcome(source(), { target: "prod", version: "1.4.0", policyOverrides: PULL_REQUEST_OVERRIDES }), /policy config lowers the enforcement of/);
+    });
+
+    it("lets dev and staging updates lower any level", async () => {
+        assert.equal(await outcome(source(), { target: "staging", version: "1.4.0", policyOverrides: { all: "advisory" } }), "staging");
+    });
+
+    it("still refuses --policy-pack for a preview-only prod run", async () => {
+        await assert.rejects(outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyPack: "./my-pack" }), /--policy-pack is refused for prod/);
+    });
+});
