@@ -24,6 +24,8 @@ interface Variant {
     tag: string;
     inPlace: boolean;
     replaced: boolean;
+    /** The provider's region, which regional resources take as theirs. */
+    region: string;
 }
 
 interface Probe {
@@ -228,8 +230,8 @@ async function previewThenUpdate(stack: Stack): Promise<{ preview: StepKinds; up
     };
 }
 
-function provider(release: string): aws.Provider {
-    return new aws.Provider("stand-in", { region: REGION, allowedAccountIds: [ACCOUNT], defaultTags: { tags: { release } } });
+function provider(release: string, region = REGION): aws.Provider {
+    return new aws.Provider("stand-in", { region, allowedAccountIds: [ACCOUNT], defaultTags: { tags: { release } } });
 }
 
 /** `aws:<module>/<type>:<Type>` of every `new aws.<module>.<Type>(` in the Atlas program's sources. */
@@ -257,12 +259,12 @@ describe("stand-in aws previews plan what the update does (real engine)", () => 
 
     describe("for every modelled type", () => {
         let stack: Stack;
-        let variant: Variant = { tag: "a", inPlace: false, replaced: false };
+        let variant: Variant = { tag: "a", inPlace: false, replaced: false, region: REGION };
 
         before(async function () {
             this.timeout(600_000);
             stack = await workspace.stack("types", async () => {
-                const opts = { provider: provider("1.0.0") };
+                const opts = { provider: provider("1.0.0", variant.region) };
                 for (const probe of Object.values(PROBES)) {
                     probe.declare(variant, opts);
                 }
@@ -282,6 +284,7 @@ describe("stand-in aws previews plan what the update does (real engine)", () => 
             { name: "a tag-only change", change: { tag: "b" }, expected: (type) => (RESOURCE_TYPES[type].tagged ? "update" : "same") },
             { name: "an in-place change", change: { inPlace: true }, expected: (type) => (PROBES[type].updatesInPlace === false ? "same" : "update") },
             { name: "a replacing change", change: { replaced: true }, expected: () => "replace" },
+            { name: "a move to another region", change: { region: "eu-central-1" }, expected: (type) => (RESOURCE_TYPES[type].global ? "same" : "replace") },
         ];
         for (const scenario of scenarios) {
             it(`plans ${scenario.name} as the update carries it out, type by type`, async () => {
