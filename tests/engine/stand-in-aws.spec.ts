@@ -237,6 +237,11 @@ describe("stand-in aws resource-type table", () => {
             if (behaviour.naming) {
                 assert.ok(!source.includes(`Missing required property '${behaviour.naming.property}'`), "auto-named property is optional");
             }
+            const inputs = behaviour.forceNew.properties.filter((property) => source.includes(`resourceInputs["${property}"] = args?.${property}`));
+            assert.deepStrictEqual(inputs, behaviour.forceNew.properties, "every replace-forcing property is an input");
+            const named = [behaviour.naming?.property, behaviour.naming?.prefixProperty].filter((p): p is string => p !== undefined);
+            assert.deepStrictEqual(named.filter((p) => !behaviour.forceNew.properties.includes(p)), [], "a changed name replaces the resource");
+            assert.ok(behaviour.forceNew.source.trim() !== "", "the fact names its source");
         });
     }
 });

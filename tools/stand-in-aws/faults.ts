@@ -21,8 +21,8 @@ const OPERATIONS: Record<string, { operation: Operation; partial: boolean }> = {
     "update-partial": { operation: "update", partial: true },
 };
 
-/** The fault planned for this operation, if any. A malformed entry throws rather than silently never firing. */
-export function plannedFault(spec: string | undefined, operation: Operation, type: string, name: string): Fault | undefined {
+/** The fault injected into this operation, if any. A malformed entry throws rather than silently never firing. */
+export function injectedFault(spec: string | undefined, operation: Operation, type: string, name: string): Fault | undefined {
     return parseFaults(spec ?? "").find(
         (f) => f.operation === operation && (f.type === "*" || f.type === type) && (f.name === "*" || f.name === name),
     );

@@ -1,13 +1,18 @@
 // The stand-in `aws` provider: answers the engine from the resource-type table and the provider settings.
-// It keeps no state of its own: everything it knows about a resource comes in with the request.
+// It keeps no state of its own: everything it knows about a resource comes in with the request. During a preview
+// the engine asks Create and Update for a plan (see preview-support.ts, planning.ts) and nothing is written.
 import * as provider from "@pulumi/pulumi/provider";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { FAULTS_ENV, Operation, faultMessage, plannedFault } from "./faults";
+import { FAULTS_ENV, Operation, faultMessage, injectedFault } from "./faults";
 import { INVOKES, INVOKES_FILE } from "./invokes";
 import { autoName, prefixedUniqueId } from "./naming";
 import { PropertyMap, containsUnknown, plain, plainMap, sameValue } from "./property-values";
 import { ProviderSettings, settingsFromVariables } from "./provider-settings";
-import { RESOURCE_TYPES, RESOURCE_TYPES_FILE, NamingRule, ResourceBehaviour, StateContext } from "./resource-types";
+import { ComputedOutputs, plannedCreate, plannedUpdate, writtenOutputs } from "./planning";
+import { isPreview } from "./preview-support";
+import {
+    REGIONAL_FORCE_NEW, RESOURCE_TYPES, RESOURCE_TYPES_FILE, NamingRule, ResourceBehaviour, StateContext,
+} from "./resource-types";
 import { logicalName, resourceType } from "./resource-urn";
 
 interface ExistingResource {
@@ -45,25 +50,22 @@ export class StandInAwsProvider implements provider.Provider {
     }
 
     async diff(id: string, urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.DiffResult> {
-        this.settings();
         const behaviour = behaviourOf(resourceType(urn));
-        // `olds` are the previous outputs: a key missing from `news` is a removed input unless it is computed.
-        const previous = plainMap(olds);
-        const computed = new Set(Object.keys(this.computedState(behaviour, previous, { id, previous }).computed));
-        const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((key) =>
-            key in news ? containsUnknown(news[key]) || !sameValue(olds[key], news[key]) : !computed.has(key),
-        );
-        // New provider default tags change tagsAll without any change to the resource's own inputs.
-        if (behaviour.tagged && !changed.includes("tags") && !sameValue(olds.tagsAll, this.tagsAll(news.tags))) {
-            changed.push("tagsAll");
-        }
+        // `olds` are the previous outputs.
+        const { computed } = this.computedOutputs(behaviour, news, { id, previous: plainMap(olds) });
+        const changed = changedProperties(olds, news, computed);
         const replacing = replacingProperties(behaviour);
         return { changes: changed.length > 0, replaces: changed.filter((key) => replacing.has(key)) };
     }
 
     async create(urn: string, inputs: PropertyMap): Promise<provider.CreateResult> {
-        const { id, outputs } = this.realize(behaviourOf(resourceType(urn)), inputs);
-        this.failIfPlanned("create", urn, { id, outputs });
+        const { id, computed } = this.computedOutputs(behaviourOf(resourceType(urn)), inputs);
+        if (isPreview()) {
+            // As the bridge: no id before AWS assigns one.
+            return { id: "", outs: plannedCreate(inputs, computed) };
+        }
+        const outputs = writtenOutputs(inputs, computed);
+        this.failIfInjected("create", urn, { id, outputs });
         return { id, outs: outputs };
     }
 
@@ -73,14 +75,18 @@ export class StandInAwsProvider implements provider.Provider {
     }
 
     async update(id: string, urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.UpdateResult> {
-        const { outputs } = this.realize(behaviourOf(resourceType(urn)), news, { id, previous: plainMap(olds) });
-        this.failIfPlanned("update", urn, { id, outputs });
+        const { computed } = this.computedOutputs(behaviourOf(resourceType(urn)), news, { id, previous: plainMap(olds) });
+        if (isPreview()) {
+            return { outs: plannedUpdate(news, computed, olds) };
+        }
+        const outputs = writtenOutputs(news, computed);
+        this.failIfInjected("update", urn, { id, outputs });
         return { outs: outputs };
     }
 
     async delete(_id: string, urn: string): Promise<void> {
         this.settings();
-        this.failIfPlanned("delete", urn);
+        this.failIfInjected("delete", urn);
     }
 
     async invoke(token: string, args: PropertyMap): Promise<provider.InvokeResult> {
@@ -102,43 +108,35 @@ export class StandInAwsProvider implements provider.Provider {
         return this.configured;
     }
 
-    /** Id and outputs (computed, overridden by the inputs) of the resource these inputs describe. */
-    private realize(
+    /** The id and the outputs the provider adds to these inputs: planned ones (region, defaults, tagsAll) and assigned ones. */
+    private computedOutputs(
         behaviour: ResourceBehaviour,
         inputs: PropertyMap,
         existing?: ExistingResource,
-    ): { id: string; outputs: PropertyMap } {
-        const { id, computed } = this.computedState(behaviour, plainMap(inputs), existing);
-        return { id, outputs: { ...computed, ...inputs } };
-    }
-
-    /** The id and the outputs the provider adds to the inputs (region, ARN, generated ids, tagsAll). */
-    private computedState(
-        behaviour: ResourceBehaviour,
-        inputs: PropertyMap,
-        existing?: ExistingResource,
-    ): { id: string; computed: PropertyMap } {
+    ): { id: string; computed: ComputedOutputs } {
         const settings = this.settings();
-        const region = behaviour.global ? settings.region : ((inputs.region as string | undefined) ?? settings.region);
-        const { id, outputs } = behaviour.state(inputs, stateContext(settings, region, existing));
-        return {
-            id,
-            computed: {
-                ...(behaviour.global ? {} : { region }),
-                ...outputs,
-                ...(behaviour.tagged ? { tagsAll: this.tagsAll(inputs.tags) } : {}),
-            },
+        const plainInputs = plainMap(inputs);
+        const region = behaviour.global ? settings.region : ((plainInputs.region as string | undefined) ?? settings.region);
+        const { id, outputs } = behaviour.state(plainInputs, stateContext(settings, region, plainInputs, existing));
+        const planned = {
+            ...(behaviour.global ? {} : { region }),
+            ...behaviour.defaults,
+            ...(behaviour.tagged ? { tagsAll: this.tagsAll(inputs.tags) } : {}),
         };
+        return { id, computed: { planned, assigned: outputs ?? {} } };
     }
 
-    /** Provider default tags overlaid with the resource's own tags. */
-    private tagsAll(tags: unknown): PropertyMap {
+    /** Provider default tags overlaid with the resource's own tags; unknown while the tags are. */
+    private tagsAll(tags: unknown): unknown {
+        if (containsUnknown(tags)) {
+            return unknownValue;
+        }
         return { ...this.settings().defaultTags, ...(plain(tags) as PropertyMap | undefined) };
     }
 
-    private failIfPlanned(operation: Operation, urn: string, written?: { id: string; outputs: PropertyMap }): void {
+    private failIfInjected(operation: Operation, urn: string, written?: { id: string; outputs: PropertyMap }): void {
         const [type, name] = [resourceType(urn), logicalName(urn)];
-        const fault = plannedFault(this.env[FAULTS_ENV], operation, type, name);
+        const fault = injectedFault(this.env[FAULTS_ENV], operation, type, name);
         if (!fault) {
             return;
         }
@@ -158,16 +156,25 @@ function behaviourOf(type: string): ResourceBehaviour {
     return RESOURCE_TYPES[type];
 }
 
+/**
+ * What the new inputs change: inputs that differ or are unknown, planned outputs they would change (tagsAll under
+ * new default tags, a default region that moved, a default the inputs no longer override) and removed inputs.
+ */
+function changedProperties(olds: PropertyMap, news: PropertyMap, computed: ComputedOutputs): string[] {
+    const keys = new Set([...Object.keys(olds), ...Object.keys(news), ...Object.keys(computed.planned)]);
+    return [...keys].filter((key) => {
+        if (key in news) {
+            return containsUnknown(news[key]) || !sameValue(olds[key], news[key]);
+        }
+        if (key in computed.planned) {
+            return !sameValue(olds[key], computed.planned[key]);
+        }
+        return !(key in computed.assigned);
+    });
+}
+
 function replacingProperties(behaviour: ResourceBehaviour): Set<string> {
-    const { naming } = behaviour;
-    return new Set(
-        [
-            ...(behaviour.replaceOn ?? []),
-            naming?.property,
-            naming?.prefixProperty,
-            behaviour.global ? undefined : "region",
-        ].filter((key): key is string => key !== undefined),
-    );
+    return new Set([...behaviour.forceNew.properties, ...(behaviour.global ? [] : REGIONAL_FORCE_NEW.properties)]);
 }
 
 /** The AWS name for a resource whose inputs leave it out: kept from the previous inputs, else generated. */
@@ -188,8 +195,12 @@ function nameFor(naming: NamingRule, logical: string, olds: PropertyMap, news: P
     return naming.shape ? naming.shape(base, plainMap(news)) : base;
 }
 
-function stateContext(settings: ProviderSettings, region: string, existing?: ExistingResource): StateContext {
+const TAG_INPUTS = new Set(["tags", "tagsAll"]);
+
+function stateContext(settings: ProviderSettings, region: string, inputs: PropertyMap, existing?: ExistingResource): StateContext {
     const { account, partition, dnsSuffix } = settings;
+    // Only inputs present now are compared: the previous outputs cannot tell a removed input from a computed output.
+    const differs = (key: string) => !existing || !sameValue(existing.previous[key], inputs[key]);
     return {
         region,
         account,
@@ -197,6 +208,8 @@ function stateContext(settings: ProviderSettings, region: string, existing?: Exi
         dnsSuffix,
         previousId: existing?.id,
         previous: existing?.previous,
+        rewritten: Object.keys(inputs).some((key) => !TAG_INPUTS.has(key) && differs(key)),
+        changed: (...keys) => (existing ? keys.filter((key) => key in inputs && differs(key)) : keys),
         arn: (service, resource) => `arn:${partition}:${service}:${region}:${account}:${resource}`,
         globalArn: (service, resource) => `arn:${partition}:${service}::${account}:${resource}`,
     };
