@@ -5,6 +5,7 @@
  * tree, and commits made from it that a careless or hostile change would make.
  */
 import { FileEdits, ReleaseRepository } from "../../tools/offline/release-repository";
+import { planMismatches } from "../../tools/stand-in-aws/plan-fidelity";
 import { PromoteReport, promote } from "./promote";
 import { refusedByPolicy } from "./report";
 import { StackSource } from "./stacks";
@@ -86,7 +87,11 @@ export async function runStep(sourceFor: (revision: Revision) => StackSource, st
 
 function mismatches(expect: Expectation, report: PromoteReport): string[] {
     if (expect.outcome === "deployed") {
-        return report.succeeded ? [] : ["expected the release to deploy, but it did not"];
+        if (!report.succeeded || !report.update) {
+            return ["expected the release to deploy, but it did not"];
+        }
+        // What people review is the preview: it must say what the update then did.
+        return planMismatches(report.preview.changes, report.update.changes).map((line) => `the preview did not plan what the update did (${line})`);
     }
     const problems: string[] = [];
     if (report.update !== null) {
