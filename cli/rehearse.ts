@@ -4,7 +4,6 @@
  * step ends as the release strategy demands.
  */
 import { randomBytes } from "crypto";
-import * as path from "path";
 import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../tools/offline/release-repository";
@@ -85,7 +84,7 @@ async function main(): Promise<number> {
 
     print(`rehearse: preparing an offline workspace (building the Pulumi CLI on first use)…`);
     const workspace = await OfflineWorkspace.create({ dir: flags.workspace });
-    const repository = ReleaseRepository.snapshot(REPO_ROOT, path.join(workspace.dir, "releases"));
+    const repository = ReleaseRepository.snapshot(REPO_ROOT, workspace.releasesDir);
     const checkouts = checkoutsOf(repository);
     const sourceFor = (revision: keyof typeof checkouts) => new OfflineBackend(workspace, checkouts[revision]);
     const oncallSecret = await prepareStacks(sourceFor("snapshot"));

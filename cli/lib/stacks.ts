@@ -18,6 +18,8 @@ export interface StackSource {
     readonly description: string;
     /** The git checkout whose program, stack files and policy pack are deployed. */
     readonly checkout: string;
+    /** Git repositories that may hold commits the stacks ran (the checkout first). */
+    readonly repositories: readonly string[];
     /** The directory holding the Pulumi.yaml and stack files the CLI uses. */
     readonly projectDir: string;
     /** Selects an existing stack; `create` also creates a missing one. */
@@ -45,6 +47,10 @@ export class LoggedInBackend implements StackSource {
 
     get projectDir(): string {
         return this.checkout;
+    }
+
+    get repositories(): readonly string[] {
+        return [this.checkout];
     }
 
     async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
@@ -93,6 +99,11 @@ export class OfflineBackend implements StackSource {
 
     get projectDir(): string {
         return this.workspace.projectDir;
+    }
+
+    /** The checkout, then the workspace's release repository (the commits a rehearsal deployed). */
+    get repositories(): readonly string[] {
+        return [this.checkout, ...this.workspace.releaseRepositories()];
     }
 
     get description(): string {

@@ -29,7 +29,7 @@ export interface TrustedGate extends GateRecord {
 
 export async function chooseTrustedGate(source: StackSource, target: string, candidateCommit: string, scratchDir: string, env: NodeJS.ProcessEnv = process.env): Promise<TrustedGate> {
     const record = await gateRecord(source, target, candidateCommit, env);
-    const packDir = extractPack(source.checkout, record, scratchDir);
+    const packDir = extractPack(source.repositories, record, scratchDir);
     if (record.source === "pinned" && (record.commit === candidateCommit || !isAncestor(source.checkout, record.commit, candidateCommit))) {
         throw new UsageError(`${PINNED_GATE_ENV}=${record.commit} is not an earlier commit of the release being promoted (${candidateCommit}); a pinned gate must come from the reviewed history before the candidate`);
     }
@@ -68,19 +68,25 @@ function newestRelease(entries: readonly HistoryEntry[]): string | undefined {
     return undefined;
 }
 
-/** `policy-pack/` as it is at the gate's commit, written under `scratchDir`. */
-function extractPack(checkout: string, gate: GateRecord, scratchDir: string): string {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: checkout, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
-    try {
-        git("cat-file", "-e", `${gate.commit}^{commit}`);
-    } catch {
+/** `policy-pack/` as it is at the gate's commit (from the first repository that has it), written under `scratchDir`. */
+function extractPack(repositories: readonly string[], gate: GateRecord, scratchDir: string): string {
+    const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+    const holder = repositories.find((repository) => {
+        try {
+            git(repository, "cat-file", "-e", `${gate.commit}^{commit}`);
+            return true;
+        } catch {
+            return false;
+        }
+    });
+    if (!holder) {
         throw new UsageError(
-            `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : "the release prod runs"}), which ${checkout} does not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
+            `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : "the release prod runs"}), which ${repositories.join(" and ")} do${repositories.length === 1 ? "es" : ""} not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
         );
     }
     const into = path.join(scratchDir, `gate-${gate.commit.slice(0, 12)}`);
     fs.mkdirSync(into, { recursive: true });
-    const archive = git("archive", "--format=tar", gate.commit, "policy-pack");
+    const archive = git(holder, "archive", "--format=tar", gate.commit, "policy-pack");
     execFileSync("tar", ["-x", "-C", into], { input: archive });
     return path.join(into, "policy-pack");
 }

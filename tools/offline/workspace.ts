@@ -76,6 +76,16 @@ export class OfflineWorkspace {
         return path.join(this.dir, "project");
     }
 
+    /** Where the rehearsal keeps the commits it deploys (tools/offline/release-repository.ts). */
+    get releasesDir(): string {
+        return path.join(this.dir, "releases");
+    }
+
+    /** The release repository of this workspace, when a rehearsal made one. */
+    releaseRepositories(): string[] {
+        return fs.existsSync(path.join(this.releasesDir, ".git")) ? [this.releasesDir] : [];
+    }
+
     private get pluginBuildDir(): string {
         return path.join(this.dir, "plugins");
     }

@@ -51,6 +51,10 @@ export class FakeStackSource implements StackSource {
         return this.checkout;
     }
 
+    get repositories(): readonly string[] {
+        return [this.checkout];
+    }
+
     async stack(name: string): Promise<Stack> {
         this.stacksOpened.push(name);
         throw new EngineReached(name);
