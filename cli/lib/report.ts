@@ -72,11 +72,23 @@ export function formatPromoteMarkdown(report: PromoteReport, verdict: string): s
         }
         lines.push(`- ${describeOutcome(outcome)}`);
         for (const violation of outcome.violations) {
-            lines.push(`  - **${violation.level}** \`${violation.policy}\`: ${violation.message.replace(/\n/g, " ")}`);
+            lines.push(...markdownViolation(violation.level, violation.policy, violation.message));
         }
         for (const error of outcome.errors) {
             lines.push(`  - error: ${error.replace(/\n/g, " ")}`);
         }
     }
     return lines.join("\n") + "\n";
+}
+
+/**
+ * A policy message as Markdown: its prose on the violation's line, its listed items (`  - …`, one
+ * per difference) as a nested list, and `To fix:` last, so a long parity list stays readable.
+ */
+function markdownViolation(level: string, policy: string, message: string): string[] {
+    const lines = message.split("\n");
+    const items = lines.filter((line) => /^\s+- /.test(line)).map((line) => `    - ${line.replace(/^\s+- /, "").replace(/\|/g, "\\|")}`);
+    const prose = lines.filter((line) => !/^\s+- /.test(line) && !line.startsWith("To fix:")).join(" ");
+    const fix = lines.filter((line) => line.startsWith("To fix:"));
+    return [`  - **${level}** \`${policy}\`: ${prose}`, ...items, ...fix.map((line) => `    ${line}`)];
 }
