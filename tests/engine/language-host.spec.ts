@@ -37,7 +37,8 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     }
 
     function pulumi(args: string[], cwd: string = snapshot.dir): { status: number | null; output: string } {
-        const result = spawnSync(workspace.cli.binary, args, { cwd, env: shellEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        // The timeout turns a hung CLI (say, a stream the host never ended) into a failure instead of a stuck suite.
+        const result = spawnSync(workspace.cli.binary, args, { cwd, env: shellEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
         return { status: result.status, output: `${result.stdout}${result.stderr}` };
     }
 
@@ -154,6 +155,14 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
             dryRun: "true",
             node: nodeVersion,
         });
+    });
+
+    it("fails a preview whose policy pack exits at start, with the pack's message, instead of hanging", () => {
+        const failingPack = path.join(snapshot.dir, "tests", "engine", "fixtures", "failing-pack");
+        const { status, output } = pulumi(["preview", "-s", "dev", "--policy-pack", failingPack]);
+        assert.notEqual(status, 0);
+        assert.match(output, /failing-pack: refusing to start/);
+        assert.match(output, /the policy pack exited \(code 1\) before it was ready/);
     });
 
     it("answers the calls it does not implement with UNIMPLEMENTED, and ends streams with a status", async () => {

@@ -111,8 +111,8 @@ async function startPolicyPack(call: RunPluginCall, launch: PluginLaunch, stream
         },
         (bytes) => stream.stdout(bytes),
     );
-    child.once("close", () => {
-        proxy.detach("the policy pack has exited");
+    child.once("close", (code, signal) => {
+        proxy.detach(`the policy pack exited (${code === null ? signal : `code ${code}`}) before it was ready`);
         proxy.close();
     });
     return child;

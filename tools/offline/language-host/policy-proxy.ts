@@ -66,9 +66,9 @@ export class PolicyPackProxy {
         this.pack.reject(new Error(reason));
     }
 
+    /** Stops taking calls; calls under way (those failed by `detach` included) still get their answer. */
     close(): void {
-        this.server.forceShutdown();
-        this.client?.close();
+        this.server.tryShutdown(() => this.client?.close());
     }
 
     private handlers(): grpc.UntypedServiceImplementation {
