@@ -12,7 +12,8 @@ import { runProgram } from "./program-run";
 import { requiredPackages } from "./required-packages";
 
 export interface HostState {
-    engineAddress: string;
+    /** From the command line. (Handshake, which passes it to a host started by hand, is not implemented.) */
+    readonly engineAddress: string;
     readonly version: string;
     /** Aborted by the Cancel call: running programs stop and later ones do not start, as with the Go host. */
     readonly cancelled: AbortController;
@@ -23,10 +24,6 @@ type Call<Request> = grpc.ServerUnaryCall<Request, unknown>;
 export function languageRuntime(host: HostState, trace: (method: string) => void): grpc.UntypedServiceImplementation {
     const implemented: Record<string, grpc.UntypedHandleCall> = {
         getPluginInfo: unary(async () => new PluginInfo().setVersion(host.version)),
-        handshake: unary(async (request: rpc.LanguageHandshakeRequest) => {
-            host.engineAddress = request.getEngineAddress();
-            return new rpc.LanguageHandshakeResponse();
-        }),
         getRequiredPackages: unary(async (request: rpc.GetRequiredPackagesRequest) =>
             new rpc.GetRequiredPackagesResponse().setPackagesList(requiredPackages(programDirectory(request.getInfo()))),
         ),

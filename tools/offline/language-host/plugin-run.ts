@@ -1,12 +1,11 @@
 // RunPlugin: starts a plugin written in Node (here: policy packs) and streams its stdout and stderr back to the
 // engine. The stream always ends with a status, an exit code first when the plugin exited on its own; an open
 // stream would leave the CLI waiting forever.
-import { ChildProcess } from "child_process";
 import { Readable } from "stream";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerStackConfigureRequest } from "@pulumi/pulumi/proto/analyzer_pb";
 import { RunPluginRequest, RunPluginResponse } from "@pulumi/pulumi/proto/language_pb";
-import { exitOf, interrupt, startTracked } from "./child-processes";
+import { interrupt, startTracked, StartedProcess } from "./child-processes";
 import { nodeNotFoundMessage, nodeOnPath } from "./node-on-path";
 import { PolicyPackProxy } from "./policy-proxy";
 import { NodeRuntimeOptions, parseRuntimeOptions, typeScriptEnv } from "./runtime-options";
@@ -17,7 +16,10 @@ export type RunPluginCall = grpc.ServerWritableStream<RunPluginRequest, RunPlugi
 const POLICY_PACK_MODULE = "@pulumi/pulumi/cmd/run-policy-pack";
 const PLUGIN_MODULE = "@pulumi/pulumi/cmd/run-plugin";
 
-/** What a plugin needs to start, settled before anything is written to the stream. */
+/**
+ * What a plugin needs to start, settled before anything is written to the stream. `nodeargs` go to Node, before
+ * the module (the Go host puts them after it, where they reach the plugin instead).
+ */
 interface PluginLaunch {
     readonly node: string;
     readonly module: string;
@@ -31,14 +33,17 @@ export async function runPlugin(call: RunPluginCall): Promise<void> {
     try {
         const isPolicyPack = call.request.getKind() === "analyzer";
         const launch = prepare(call.request, isPolicyPack ? POLICY_PACK_MODULE : PLUGIN_MODULE);
-        const child = isPolicyPack ? await startPolicyPack(call, launch, stream) : startPlugin(call.request, launch, stream);
-        if (!child) {
+        const started = isPolicyPack ? await startPolicyPack(call, launch, stream) : startPlugin(call.request, launch, stream);
+        if (!started) {
             stream.end();
             return;
         }
-        const stop = () => void interrupt(child);
+        const stop = () => void interrupt(started.child);
         call.once("cancelled", stop);
-        const { code, signal } = await exitOf(child);
+        if (call.cancelled) {
+            stop(); // the engine hung up while the plugin was starting
+        }
+        const { code, signal } = await started.ended;
         call.off("cancelled", stop);
         if (code === null) {
             stream.fail(`the plugin was stopped by ${signal}`);
@@ -67,15 +72,15 @@ function prepare(request: RunPluginRequest, moduleName: string): PluginLaunch {
 }
 
 /** Any other Node plugin: `cmd/run-plugin <plugin directory> <args>` in the CLI's working directory. */
-function startPlugin(request: RunPluginRequest, launch: PluginLaunch, stream: PluginStream): ChildProcess {
-    const child = startTracked(launch.node, [...launch.options.nodeargs, launch.module, launch.directory, ...request.getArgsList()], {
+function startPlugin(request: RunPluginRequest, launch: PluginLaunch, stream: PluginStream): StartedProcess {
+    const started = startTracked(launch.node, [...launch.options.nodeargs, launch.module, launch.directory, ...request.getArgsList()], {
         cwd: request.getPwd() || launch.directory,
         env: launch.env,
         stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout!.on("data", (bytes: Buffer) => stream.stdout(bytes));
-    child.stderr!.on("data", (bytes: Buffer) => stream.stderr(bytes));
-    return child;
+    started.child.stdout!.on("data", (bytes: Buffer) => stream.stdout(bytes));
+    started.child.stderr!.on("data", (bytes: Buffer) => stream.stderr(bytes));
+    return started;
 }
 
 /**
@@ -83,7 +88,7 @@ function startPlugin(request: RunPluginRequest, launch: PluginLaunch, stream: Pl
  * pack started (in its own directory, with `<engine> <pack directory>` as arguments) and attached to the proxy.
  * Returns undefined when the engine went away before it configured the stack.
  */
-async function startPolicyPack(call: RunPluginCall, launch: PluginLaunch, stream: PluginStream): Promise<ChildProcess | undefined> {
+async function startPolicyPack(call: RunPluginCall, launch: PluginLaunch, stream: PluginStream): Promise<StartedProcess | undefined> {
     const { proxy, port } = await PolicyPackProxy.start();
     stream.stdout(Buffer.from(`${port}\n`));
     const gone = new Promise<"gone">((resolve) => call.once("cancelled", () => resolve("gone")));
@@ -92,14 +97,14 @@ async function startPolicyPack(call: RunPluginCall, launch: PluginLaunch, stream
         proxy.close();
         return undefined;
     }
-    const child = startTracked(launch.node, [...launch.options.nodeargs, launch.module, ...call.request.getArgsList(), launch.directory], {
+    const started = startTracked(launch.node, [...launch.options.nodeargs, launch.module, ...call.request.getArgsList(), launch.directory], {
         cwd: launch.directory,
         env: { ...launch.env, ...stackEnv(stack) },
         stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stderr!.on("data", (bytes: Buffer) => stream.stderr(bytes));
+    started.child.stderr!.on("data", (bytes: Buffer) => stream.stderr(bytes));
     onFirstLine(
-        child.stdout!,
+        started.child.stdout!,
         (line) => {
             const packPort = Number(line);
             if (Number.isInteger(packPort) && packPort > 0 && packPort < 65536) {
@@ -111,11 +116,15 @@ async function startPolicyPack(call: RunPluginCall, launch: PluginLaunch, stream
         },
         (bytes) => stream.stdout(bytes),
     );
-    child.once("close", (code, signal) => {
-        proxy.detach(`the policy pack exited (${code === null ? signal : `code ${code}`}) before it was ready`);
+    const detach = (why: string) => {
+        proxy.detach(why);
         proxy.close();
-    });
-    return child;
+    };
+    started.ended.then(
+        ({ code, signal }) => detach(`the policy pack exited (${code === null ? signal : `code ${code}`}) before it was ready`),
+        (error: Error) => detach(`the policy pack could not start: ${error.message}`),
+    );
+    return started;
 }
 
 /** The variables @pulumi/pulumi's runtime reads the stack's identity and config from. */

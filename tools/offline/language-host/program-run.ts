@@ -2,7 +2,7 @@
 // ended. The program talks to the engine's resource monitor directly: the Go host's monitor proxy and its pipes
 // only serve synchronous invokes, which @pulumi/pulumi uses only when `--sync` is given.
 import { RunRequest, RunResponse } from "@pulumi/pulumi/proto/language_pb";
-import { exitOf, interrupt, startTracked } from "./child-processes";
+import { interrupt, startTracked } from "./child-processes";
 import { nodeNotFoundMessage, nodeOnPath } from "./node-on-path";
 import { parseRuntimeOptions, typeScriptEnv } from "./runtime-options";
 import { locateSdkModule } from "./sdk-module";
@@ -31,14 +31,14 @@ export async function runProgram(request: RunRequest, engineAddress: string, can
     if (cancelled.aborted) {
         return failure("the run was cancelled before the program started");
     }
-    const child = startTracked(node, [...options.nodeargs, runModule, ...runArguments(request, engineAddress)], {
+    const { child, ended } = startTracked(node, [...options.nodeargs, runModule, ...runArguments(request, engineAddress)], {
         env: { ...process.env, ...configEnv(request), ...typeScriptEnv(options) },
         stdio: ["ignore", "inherit", "inherit"],
     });
     const stop = () => void interrupt(child);
     cancelled.addEventListener("abort", stop, { once: true });
     try {
-        const { code, signal } = await exitOf(child);
+        const { code, signal } = await ended;
         if (code === 0) {
             return new RunResponse();
         }
