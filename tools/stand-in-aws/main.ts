@@ -15,7 +15,22 @@ wrapServerHandlers({
     create: previewFlagKeeper,
     update: previewFlagKeeper,
 });
+exitWithParent();
 main(provider, process.argv.slice(2)).catch((e) => {
     console.error(e);
     process.exit(1);
 });
+
+/**
+ * A CLI killed with SIGKILL never stops its plugins, and @pulumi/pulumi's provider server never checks on the engine,
+ * so the stand-in would serve on forever. The shim `exec`s Node, so the parent is the CLI: once it is gone (and this
+ * process re-parented), exit.
+ */
+function exitWithParent(): void {
+    const parent = process.ppid;
+    setInterval(() => {
+        if (process.ppid !== parent) {
+            process.exit(1);
+        }
+    }, 1000).unref();
+}
