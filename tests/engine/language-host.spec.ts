@@ -18,13 +18,14 @@ import { nodeOnPath } from "../../tools/offline/language-host/node-on-path";
 import { RPC_TRACE_ENV } from "../../tools/offline/language-host/rpc-trace";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { installedAwsSdkVersion } from "../../tools/stand-in-aws/install";
-import { CleanBuild, snapshotWorkingTree } from "./support/clean-build";
+import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { ReleaseRepository } from "../../tools/offline/release-repository";
 
 /** Every process of one CLI run inherits this variable, so the test can find them all, orphans included. */
 const PROCESS_MARK_ENV = "ATLAS_ENGINE_TEST_PROCESS_MARK";
 
 describe("the offline Node.js language host, through the plain pulumi CLI", function () {
-    let snapshot: CleanBuild;
+    let snapshot: ReleaseRepository;
     let workspace: OfflineWorkspace;
     let host: LanguageHostInstallation;
     let traceFile: string;
@@ -63,7 +64,7 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
 
     before(async function () {
         assert.ok(shellNode, `no node on the shell's PATH (${shellPath})`);
-        snapshot = snapshotWorkingTree();
+        snapshot = ReleaseRepository.snapshot(REPO_ROOT);
         workspace = await OfflineWorkspace.create();
         host = installNodeLanguageHost({ pulumiHome: workspace.pulumiHome, version: workspace.cli.version, workDir: path.join(workspace.dir, "language-host") });
         traceFile = path.join(workspace.dir, "language-host-rpcs.txt");
