@@ -87,11 +87,14 @@ export class LoggedInBackend implements StackSource {
 }
 
 /**
- * Stacks in an offline workspace. The program is the checkout's, run inline in this process; the
- * workspace's project files are the checkout's (synced before every use), plus what only the
- * workspace holds: each stack's encryption salt and the secrets set in the workspace.
+ * Stacks in an offline workspace. The CLI runs the checkout's program through the offline language
+ * host, as on a user's machine; the workspace's project files are the checkout's (synced before
+ * every use), plus what only the workspace holds: each stack's encryption salt and the secrets set
+ * in the workspace.
  */
 export class OfflineBackend implements StackSource {
+    private release: Record<string, string> = {};
+
     constructor(
         readonly workspace: OfflineWorkspace,
         readonly checkout: string = REPO_ROOT,
@@ -115,12 +118,16 @@ export class OfflineBackend implements StackSource {
             throw new Error(`stack "${name}" does not exist in ${this.description}`);
         }
         this.workspace.syncProjectFiles(this.checkout);
-        return this.workspace.stack(shortName(name), this.programFor(shortName(name)));
+        const inline = this.inlineProgramFor(shortName(name));
+        if (inline) {
+            Object.assign(process.env, this.release); // an inline program reads its release from this process
+        }
+        return this.workspace.stack(shortName(name), inline, this.release);
     }
 
-    /** The program a stack runs: the checkout's (tests may wrap it). */
-    protected programFor(_stack: string): PulumiFn {
-        return programOf(this.checkout);
+    /** A program to run inline in this process instead of the checkout's through the CLI (tests that need in-process control). */
+    protected inlineProgramFor(_stack: string): PulumiFn | undefined {
+        return undefined;
     }
 
     async exists(name: string): Promise<boolean> {
@@ -132,8 +139,7 @@ export class OfflineBackend implements StackSource {
     }
 
     setRelease(identity: ReleaseIdentity): void {
-        // The inline program runs in this process and reads its release from the environment.
-        Object.assign(process.env, releaseEnv(identity));
+        this.release = releaseEnv(identity);
     }
 
     async pulumi(args: string[]): Promise<string> {
@@ -147,12 +153,6 @@ export class OfflineBackend implements StackSource {
         fs.mkdirSync(scratch, { recursive: true });
         return fs.mkdtempSync(path.join(scratch, "promote-"));
     }
-}
-
-/** The checkout's program, loaded from its own sources (each checkout directory is its own module tree). */
-export function programOf(checkout: string): PulumiFn {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(path.join(checkout, "src", "program")) as { atlasProgram: PulumiFn }).atlasProgram;
 }
 
 /** `organization/atlas/staging` → `staging`: the offline backend holds one project. */

@@ -1,11 +1,11 @@
 /**
  * An isolated, offline Pulumi workspace: a local file state backend, a PULUMI_HOME of its
- * own holding the stand-in AWS provider and the policy-pack launcher, a passphrase secrets
- * provider, and copies of a checkout's Pulumi.yaml and stack files, synced from the checkout
- * before each use (the CLI writes each stack's encryption salt into its stack file, so the
- * checkout's own files are never touched).
- *
- * Programs run inline through the Automation API (see docs/DESIGN.md for why).
+ * own holding the stand-in AWS provider and the offline Node.js language host, a passphrase
+ * secrets provider, and copies of a checkout's Pulumi.yaml and stack files, synced from the
+ * checkout before each use (the CLI writes each stack's encryption salt into its stack file, so
+ * the checkout's own files are never touched). The copy of Pulumi.yaml names the checkout as the
+ * program (`main`), so the CLI runs the checkout's program through the language host, as on a
+ * user's machine; tests that need a program in their own process run it inline instead.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -14,7 +14,8 @@ import * as yaml from "js-yaml";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { ENVIRONMENTS } from "../../policy-pack/src/contract/environment-identity";
 import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
-import { installPolicyAnalyzerShim } from "./analyzer-shim";
+import { installNodeLanguageHost } from "./language-host/install";
+import { nodeBinary } from "./node-runtime";
 import { ensurePulumiCli, pulumiCommand, PulumiCli, REPO_ROOT } from "./pulumi-cli";
 
 export const PROJECT_NAME = "atlas";
@@ -51,8 +52,8 @@ export class OfflineWorkspace {
             fs.mkdirSync(sub, { recursive: true });
         }
         workspace.syncProjectFiles(options.projectSource ?? REPO_ROOT);
-        if (!workspace.hasPlugin("analyzer-policy-nodejs")) {
-            installPolicyAnalyzerShim(cli, workspace.pulumiHome, workspace.pluginBuildDir);
+        if (!workspace.hasPlugin("language-nodejs")) {
+            installNodeLanguageHost({ pulumiHome: workspace.pulumiHome, version: cli.version, workDir: path.join(workspace.pluginBuildDir, "language-host") });
         }
         if (!workspace.hasPlugin("resource-aws")) {
             await installStandInAws({
@@ -95,9 +96,14 @@ export class OfflineWorkspace {
         this.standIn = options;
     }
 
-    /** Environment of every CLI call: never the user's own ~/.pulumi, login or plugins. */
+    /**
+     * Environment of every CLI call: never the user's own ~/.pulumi, login or plugins. PATH starts
+     * with the CLI and the project's Node 22 (the language host runs programs and packs on the
+     * `node` it finds there), whatever Node started this process.
+     */
     env(): Record<string, string> {
         return {
+            PATH: [path.dirname(this.cli.binary), path.dirname(nodeBinary()), process.env.PATH ?? ""].join(path.delimiter),
             PULUMI_HOME: this.pulumiHome,
             PULUMI_BACKEND_URL: `file://${this.stateDir}`,
             PULUMI_CONFIG_PASSPHRASE: this.passphrase,
@@ -109,12 +115,16 @@ export class OfflineWorkspace {
         };
     }
 
-    /** Selects (creating on first use) a stack whose program runs inline in this process. */
-    async stack(stackName: string, program: PulumiFn): Promise<Stack> {
-        return LocalWorkspace.createOrSelectStack(
-            { stackName, projectName: PROJECT_NAME, program },
-            { workDir: this.projectDir, envVars: this.env(), pulumiCommand: await pulumiCommand(this.cli) },
-        );
+    /**
+     * Selects (creating on first use) a stack. Without `program`, the CLI runs the project's program
+     * (Pulumi.yaml's `main`) through the language host; with it, the program runs inline in this
+     * process. `env` reaches the CLI, the language host and the program.
+     */
+    async stack(stackName: string, program?: PulumiFn, env: Record<string, string> = {}): Promise<Stack> {
+        const options = { workDir: this.projectDir, envVars: { ...this.env(), ...env }, pulumiCommand: await pulumiCommand(this.cli) };
+        return program
+            ? LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT_NAME, program }, options)
+            : LocalWorkspace.createOrSelectStack({ stackName, workDir: this.projectDir }, options);
     }
 
     /** True when the backend has the stack (its state file exists). */
@@ -138,18 +148,28 @@ export class OfflineWorkspace {
     }
 
     /**
-     * Makes the project's files the checkout's: Pulumi.yaml as it is, each stack file as committed
-     * plus what only this workspace holds (its secrets provider's salt or key, and secret values
-     * set in the workspace for keys the checkout does not set).
+     * Makes the project's files the checkout's: Pulumi.yaml with the checkout as its program, each
+     * stack file as committed plus what only this workspace holds (its secrets provider's salt or
+     * key, and secret values set in the workspace for keys the checkout does not set).
      */
     syncProjectFiles(checkout: string): void {
         for (const file of fs.readdirSync(checkout).filter((name) => PROJECT_FILE.test(name))) {
             const committed = fs.readFileSync(path.join(checkout, file), "utf8");
             const target = path.join(this.projectDir, file);
             const local = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
-            fs.writeFileSync(target, file === "Pulumi.yaml" || local === undefined ? committed : withWorkspaceSecrets(committed, local));
+            const synced = file === "Pulumi.yaml" ? withProgramAt(committed, checkout) : local === undefined ? committed : withWorkspaceSecrets(committed, local);
+            if (synced !== local) {
+                fs.writeFileSync(target, synced);
+            }
         }
     }
+}
+
+/** Pulumi.yaml with `main` pointing at the program in the checkout (absolute, as the copy lives elsewhere). */
+function withProgramAt(projectText: string, checkout: string): string {
+    const declared = (yaml.load(projectText) as { main?: unknown } | null)?.main;
+    const main = `main: ${JSON.stringify(path.resolve(checkout, typeof declared === "string" ? declared : "."))}`;
+    return /^main:.*$/m.test(projectText) ? projectText.replace(/^main:.*$/m, main) : `${projectText.trimEnd()}\n${main}\n`;
 }
 
 type StackFile = { config?: Record<string, unknown> } & Record<string, unknown>;

@@ -47,14 +47,14 @@ export function rolesOf(urns: string[]): string[] {
         .sort();
 }
 
-/** An offline backend deploying `checkout` whose stacks run `programs[name]` (the real program wrapped), else the checkout's. */
+/** An offline backend deploying `checkout` whose stacks run `programs[name]` inline (the real program wrapped), else the checkout's through the CLI. */
 export class ProgramBackend extends OfflineBackend {
     constructor(workspace: OfflineWorkspace, checkout: string, private readonly programs: Record<string, PulumiFn>) {
         super(workspace, checkout);
     }
 
-    protected programFor(stack: string): PulumiFn {
-        return this.programs[stack] ?? super.programFor(stack);
+    protected inlineProgramFor(stack: string): PulumiFn | undefined {
+        return this.programs[stack];
     }
 }
 
