@@ -1,3 +1,4 @@
+import "./src/supported-node";
 import { atlasProgram } from "./src/program";
 
 export = atlasProgram;

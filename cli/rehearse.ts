@@ -4,9 +4,12 @@
  * step ends as the release strategy demands.
  */
 import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../tools/offline/release-repository";
+import { writeShellEnvironment } from "../tools/offline/shell-environment";
 import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { promote } from "./lib/promote";
@@ -24,7 +27,8 @@ change under staging's version, and for config that drifts from staging; the cha
 staging to prod; a rollback through staging.
 
 options:
-  --workspace DIR   use (and keep) this workspace directory instead of a temporary one
+  --workspace DIR   use (and keep) this workspace directory instead of a temporary one;
+                    a kept workspace has DIR/env.sh: \`source DIR/env.sh\` to use pulumi there
   --keep            keep the temporary workspace and print its path
   --step NAME       run only this step (repeatable); see --list
   --stack NAME      promote one stack (dev, staging or prod) instead of the steps; needs --version
@@ -93,8 +97,11 @@ async function main(): Promise<number> {
 
     let failed = 0;
     const started = Date.now();
+    /** The policy config of each stack's last promotion: a kept workspace keeps it for previews by hand. */
+    const lastPolicyConfig = new Map<string, Record<string, unknown>>();
     if (flags.stack && flags.version) {
         const report = await promote(sourceFor("snapshot"), { target: flags.stack, version: flags.version, onOutput });
+        lastPolicyConfig.set(flags.stack, report.policyConfig);
         print(`\n${flags.stack} @ ${flags.version}: ${report.succeeded ? "deployed" : "not deployed"}`);
         print(formatPromoteReport(report));
         failed = report.succeeded ? 0 : 1;
@@ -102,6 +109,7 @@ async function main(): Promise<number> {
         for (const [index, step] of steps.entries()) {
             print(`\n[${index + 1}/${steps.length}] ${step.title}: ${step.target} @ ${step.version}, ${step.revision} (expect ${step.expect.outcome})`);
             const result = await runStep(sourceFor, step, onOutput);
+            lastPolicyConfig.set(step.target, result.report.policyConfig);
             print(formatPromoteReport(result.report));
             print(result.mismatches.length === 0 ? `  ✔ as expected` : `  ✘ unexpected: ${result.mismatches.join("; ")}`);
             failed += result.mismatches.length === 0 ? 0 : 1;
@@ -115,7 +123,11 @@ async function main(): Promise<number> {
     const kept = flags.workspace !== undefined || flags.keep === true;
     print(`\nrehearse: ${failed === 0 ? "every step ended as expected" : `${failed} step(s) did not end as expected`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     if (kept) {
-        print(`rehearse: workspace kept at ${workspace.dir} (PULUMI_HOME=${workspace.pulumiHome}, backend file://${workspace.stateDir}, release commits in ${repository.dir})`);
+        for (const [stack, config] of lastPolicyConfig) {
+            fs.writeFileSync(path.join(workspace.dir, `policy-config.${stack}.json`), JSON.stringify(config, null, 2), { mode: 0o600 });
+        }
+        const shell = writeShellEnvironment(workspace, checkouts.snapshot);
+        print(`rehearse: workspace kept at ${workspace.dir} (release commits in ${repository.dir}); for the pulumi CLI there: source ${shell}`);
     } else {
         workspace.remove();
     }

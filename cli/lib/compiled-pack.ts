@@ -16,10 +16,10 @@ export function compilePolicyPack(packDir: string, outDir: string): string {
         throw new Error(`${packDir} is not a policy pack: it has no PulumiPolicy.yaml`);
     }
     const pack = path.join(outDir, path.basename(packDir));
-    transpileTree(packDir, pack, ["tests"]);
+    transpileTree(packDir, pack, ["tests", "bin"]);
     fs.copyFileSync(manifest, path.join(pack, "PulumiPolicy.yaml"));
     const packageJson = JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string };
-    packageJson.main = (packageJson.main ?? "index.ts").replace(/\.ts$/, ".js");
+    packageJson.main = "index.js"; // the copy is the transpiled sources, whatever build `main` names
     fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify(packageJson, null, 2));
     // The copy resolves @pulumi/policy and @pulumi/pulumi from the project's own install.
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(pack, "node_modules"), "dir");

@@ -61,6 +61,8 @@ export interface PromoteReport {
     /** The pack that judged a gated promotion, and where it came from; null for an ungated one. */
     gate: GateRecord | null;
     upstream: UpstreamSummary | null;
+    /** The policy config the pack was given (the gate's evidence included; secrets only as digests). */
+    policyConfig: Record<string, unknown>;
     preview: RunOutcome;
     update: RunOutcome | null;
     /** True when every step that ran succeeded (the update included, unless previewOnly). */
@@ -108,7 +110,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             message: releaseMessage(release, gate && { source: gate.source, commit: gate.commit }),
             scratchDir,
         };
-        const report = { target: options.target, version: options.version, release, gate: gate ? { source: gate.source, commit: gate.commit } : null, upstream };
+        const report = { target: options.target, version: options.version, release, gate: gate ? { source: gate.source, commit: gate.commit } : null, upstream, policyConfig: run.policyConfig };
         // The engine checks stack policies after an update's resource steps, so the gate's binding
         // verdict is the preview's: the update runs only after a preview with the pack has passed.
         const preview = await runWithPolicies(target, "preview", run);

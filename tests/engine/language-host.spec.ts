@@ -29,18 +29,44 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     let workspace: OfflineWorkspace;
     let host: LanguageHostInstallation;
     let traceFile: string;
-    /** The Node a user's shell runs: npm scripts and npx put node_modules/.bin (the project's Node 22) first on PATH. */
-    const shellPath = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => !dir.split(path.sep).includes("node_modules")).join(path.delimiter);
-    const shellNode = nodeOnPath(shellPath);
+    /** A user's shell without npm's help (no node_modules/.bin on PATH): its `node` is the machine's. */
+    const bareShellPath = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => !dir.split(path.sep).includes("node_modules")).join(path.delimiter);
+    /** The shell `source <workspace>/env.sh` makes: the workspace's environment, the CLI and the project's Node first on PATH. */
+    const shellPath = () => workspace.env().PATH;
+    const shellNode = () => nodeOnPath(shellPath());
 
     function shellEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-        return { ...process.env, PATH: shellPath, ...workspace.env(), [RPC_TRACE_ENV]: traceFile, ...extra };
+        return { ...process.env, ...workspace.env(), [RPC_TRACE_ENV]: traceFile, ...extra };
     }
 
     function pulumi(args: string[], cwd: string = snapshot.dir): { status: number | null; output: string } {
         // The timeout turns a hung CLI (say, a stream the host never ended) into a failure instead of a stuck suite.
         const result = spawnSync(workspace.cli.binary, args, { cwd, env: shellEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
         return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    }
+
+    function pulumiWith(args: string[], env: Record<string, string>): { status: number | null; output: string } {
+        const result = spawnSync(workspace.cli.binary, args, { cwd: snapshot.dir, env: shellEnv(env), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+        return { status: result.status, output: `${result.stdout}${result.stderr}` };
+    }
+
+    /**
+     * A directory whose `node` is older than 22: the machine's own when it is (Node 20 here), else
+     * the project's Node told to report 20.0.0, so the test refuses on any machine.
+     */
+    function olderNodeDir(): string {
+        const machines = nodeOnPath(bareShellPath);
+        const dir = path.join(workspace.dir, "older-node");
+        fs.mkdirSync(dir, { recursive: true });
+        const version = machines ? execFileSync(machines, ["--version"], { encoding: "utf8" }).trim() : "";
+        if (machines && Number(version.replace(/^v/, "").split(".")[0]) < 22) {
+            fs.symlinkSync(machines, path.join(dir, "node"));
+        } else {
+            const preload = path.join(dir, "report-node-20.js");
+            fs.writeFileSync(preload, 'Object.defineProperty(process.versions, "node", { value: "20.0.0" });\n');
+            fs.writeFileSync(path.join(dir, "node"), `#!/bin/sh\nexec '${process.execPath}' --require '${preload}' "$@"\n`, { mode: 0o755 });
+        }
+        return dir;
     }
 
     function pulumiOk(args: string[], cwd?: string): string {
@@ -63,9 +89,9 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     }
 
     before(async function () {
-        assert.ok(shellNode, `no node on the shell's PATH (${shellPath})`);
         snapshot = ReleaseRepository.snapshot(REPO_ROOT);
         workspace = await OfflineWorkspace.create();
+        assert.ok(shellNode(), `no node on the shell's PATH (${shellPath()})`);
         host = installNodeLanguageHost({ pulumiHome: workspace.pulumiHome, version: workspace.cli.version, workDir: path.join(workspace.dir, "language-host") });
         traceFile = path.join(workspace.dir, "language-host-rpcs.txt");
         pulumiOk(["stack", "init", "dev"]);
@@ -79,7 +105,7 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     it("is installed only into the workspace's plugin cache, never onto the shell's PATH", () => {
         assert.equal(path.dirname(path.dirname(host.pluginDirectory)), workspace.pulumiHome);
         assert.equal(path.basename(host.pluginDirectory), `language-nodejs-v${workspace.cli.version}`);
-        const onPath = shellPath.split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, "pulumi-language-nodejs")));
+        const onPath = shellPath().split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, "pulumi-language-nodejs")));
         assert.equal(onPath, false, "a pulumi-language-nodejs on PATH would be used instead (and is not this test's)");
         assert.match(pulumiOk(["plugin", "ls"]), new RegExp(`nodejs\\s+language\\s+${workspace.cli.version.replace(/\./g, "\\.")}`));
     });
@@ -126,11 +152,24 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         assert.deepEqual(deployedResources("syntax-error"), []);
     });
 
+    it("refuses a Node older than package.json's engines with one line, and creates nothing", () => {
+        pulumiOk(["stack", "init", "old-node", "--copy-config-from", "dev"]);
+        const { status, output } = pulumiWith(["up", "-s", "old-node", "--yes"], { PATH: [olderNodeDir(), bareShellPath].join(path.delimiter) });
+        assert.notEqual(status, 0);
+        // The CLI shows a program's message in its progress display and again under Diagnostics: one message.
+        const diagnostics = output.slice(output.indexOf("Diagnostics:"));
+        const refusals = diagnostics.split("\n").filter((line) => line.includes("The Atlas program needs Node.js 22 or newer, but it was started with Node.js"));
+        assert.equal(refusals.length, 1, output);
+        assert.match(output, /1 message/);
+        assert.doesNotMatch(output, /unhandled exception|    at /, "one line, no stack trace");
+        assert.deepEqual(deployedResources("old-node"), []);
+    });
+
     it("answers `pulumi about` with the shell's Node, the plugins and the program's dependencies", () => {
         const output = pulumiOk(["about", "-s", "dev"]);
-        const nodeVersion = execFileSync(shellNode!, ["--version"], { encoding: "utf8" }).trim();
+        const nodeVersion = execFileSync(shellNode()!, ["--version"], { encoding: "utf8" }).trim();
         assert.match(output, new RegExp(`language\\s+nodejs\\s+${workspace.cli.version.replace(/\./g, "\\.")}`));
-        assert.ok(output.includes(`executable='${shellNode}' version='${nodeVersion}'`), output);
+        assert.ok(output.includes(`executable='${shellNode()}' version='${nodeVersion}'`), output);
         assert.match(output, new RegExp(`@pulumi/aws\\s+${installedAwsSdkVersion().replace(/\./g, "\\.")}`));
     });
 
@@ -147,7 +186,7 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         takeTrace();
         pulumiOk(["preview", "-s", "dev", "--policy-pack", path.join(snapshot.dir, "tests", "engine", "fixtures", "stack-probe-pack"), "--policy-pack-config", configFile]);
         assert.ok(takeTrace().includes("runPlugin"));
-        const nodeVersion = execFileSync(shellNode!, ["--version"], { encoding: "utf8" }).trim();
+        const nodeVersion = execFileSync(shellNode()!, ["--version"], { encoding: "utf8" }).trim();
         assert.deepEqual(JSON.parse(fs.readFileSync(seenFile, "utf8")), {
             organization: "organization",
             project: "atlas",
@@ -210,7 +249,7 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         it("when the user presses Ctrl-C (SIGINT to the CLI)", async () => {
             const { cli, mark, output } = await startWaitingUpdate("interrupted");
             assertRunning(mark, cli);
-            const nodeVersion = execFileSync(shellNode!, ["--version"], { encoding: "utf8" }).trim();
+            const nodeVersion = execFileSync(shellNode()!, ["--version"], { encoding: "utf8" }).trim();
             assert.ok(output().includes(`waiting on Node ${nodeVersion}`), "the program runs on the shell's Node");
             cli.kill("SIGINT");
             await new Promise((resolve) => cli.once("exit", resolve));

@@ -4,9 +4,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { minimumNodeMajor } from "../../policy-pack/src/contract/node-support";
 import { REPO_ROOT } from "./pulumi-cli";
+import { shellQuote } from "./shell-quote";
 
-export const MIN_NODE_MAJOR = 22;
+export const MIN_NODE_MAJOR = minimumNodeMajor(path.join(REPO_ROOT, "package.json"));
 
 export function nodeBinary(): string {
     if (Number(process.versions.node.split(".")[0]) >= MIN_NODE_MAJOR) {
@@ -17,4 +19,15 @@ export function nodeBinary(): string {
         throw new Error(`Node ${process.versions.node} is too old (need ${MIN_NODE_MAJOR}+) and ${local} is missing: run \`npm ci\` first`);
     }
     return local;
+}
+
+/**
+ * Writes an executable shell script that runs `script` on the project's Node (`nodeBinary()`) with
+ * `args` and the caller's arguments: how plugins (the stand-in provider, the language host) are
+ * started, since the CLI starts plugins as single executables.
+ */
+export function writeNodeShim(file: string, shim: { comment: string; script: string; args?: string[]; env?: Record<string, string> }): void {
+    const env = Object.entries(shim.env ?? {}).map(([name, value]) => `${name}=${shellQuote(value)} `).join("");
+    const args = (shim.args ?? []).map(shellQuote).join(" ");
+    fs.writeFileSync(file, ["#!/bin/sh", `# ${shim.comment}`, `${env}exec ${shellQuote(nodeBinary())} ${shellQuote(shim.script)}${args ? ` ${args}` : ""} "$@"`, ""].join("\n"), { mode: 0o755 });
 }

@@ -3,7 +3,8 @@
  * commit, further commits made from it (a code change, a config drift), and a checkout of each
  * commit in a directory of its own. `promote` deploys commits, so the rehearsal and the engine
  * tests need real ones; their own checkout (the user's, perhaps with uncommitted edits) is never
- * touched. Each checkout links the source's `node_modules` (excluded from git).
+ * touched. Each checkout links the source's `node_modules` (excluded from git) and has its policy
+ * pack built (`policy-pack/bin`, ignored by git), as `npm ci` leaves a clone.
  *
  * Separate directories per commit matter for inline programs: Node caches modules by path, so a
  * program loaded from one commit's directory is never mistaken for another's.
@@ -12,6 +13,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { buildPolicyPack } from "../build-policy-pack";
 
 const AUTHOR = ["-c", "user.name=atlas offline release", "-c", "user.email=offline-release@atlas.invalid", "-c", "commit.gpgsign=false"];
 
@@ -49,7 +51,7 @@ export class ReleaseRepository {
             fs.copyFileSync(from, path.join(dir, file));
             fs.chmodSync(path.join(dir, file), stat.mode & 0o777);
         }
-        repository.linkNodeModules(dir);
+        repository.prepareCheckout(dir);
         git(dir, "add", "-A");
         if (git(dir, "status", "--porcelain=v1").trim() !== "") {
             git(dir, ...AUTHOR, "commit", "-q", "--no-verify", "-m", `snapshot of ${source}`);
@@ -69,7 +71,7 @@ export class ReleaseRepository {
         const dir = this.worktreeDir(commit);
         if (!fs.existsSync(dir)) {
             git(this.dir, "worktree", "add", "-q", "--detach", dir, commit);
-            this.linkNodeModules(dir);
+            this.prepareCheckout(dir);
         }
         return dir;
     }
@@ -95,7 +97,7 @@ export class ReleaseRepository {
             git(this.dir, "worktree", "remove", "--force", scratch); // the same edit made before
         } else {
             git(this.dir, "worktree", "move", scratch, dir);
-            this.linkNodeModules(dir);
+            this.prepareCheckout(dir);
         }
         return commit;
     }
@@ -110,10 +112,14 @@ export class ReleaseRepository {
         return path.join(`${this.dir}-checkouts`, commit.slice(0, 12));
     }
 
-    private linkNodeModules(dir: string): void {
+    /** What `npm ci` leaves in a clone: dependencies (linked) and the built policy pack. */
+    private prepareCheckout(dir: string): void {
         const link = path.join(dir, "node_modules");
         if (!fs.existsSync(link)) {
             fs.symlinkSync(this.nodeModules, link, "dir");
+        }
+        if (fs.existsSync(path.join(dir, "policy-pack", "PulumiPolicy.yaml"))) {
+            buildPolicyPack(path.join(dir, "policy-pack"));
         }
     }
 }

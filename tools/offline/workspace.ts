@@ -91,6 +91,11 @@ export class OfflineWorkspace {
         return path.join(this.dir, "plugins");
     }
 
+    /** Directories that go first on PATH: the CLI's and the project's Node 22. */
+    get binDirs(): string[] {
+        return [path.dirname(this.cli.binary), path.dirname(nodeBinary())];
+    }
+
     /** Fault injection and caller identity for the stand-in provider on later runs. */
     setStandIn(options: StandInOptions): void {
         this.standIn = options;
@@ -103,7 +108,7 @@ export class OfflineWorkspace {
      */
     env(): Record<string, string> {
         return {
-            PATH: [path.dirname(this.cli.binary), path.dirname(nodeBinary()), process.env.PATH ?? ""].join(path.delimiter),
+            PATH: [...this.binDirs, process.env.PATH ?? ""].join(path.delimiter),
             PULUMI_HOME: this.pulumiHome,
             PULUMI_BACKEND_URL: `file://${this.stateDir}`,
             PULUMI_CONFIG_PASSPHRASE: this.passphrase,

@@ -4,6 +4,7 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { writeNodeShim } from "../offline/node-runtime";
 import { transpileTree } from "../transpile";
 import { promisify } from "util";
 
@@ -11,7 +12,6 @@ export type { StandInOptions } from "./run-environment";
 export { standInEnv, standInOptionsFrom } from "./run-environment";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const MINIMUM_NODE_MAJOR = 22;
 
 export interface StandInInstallOptions {
     readonly pulumiBinary: string;
@@ -58,28 +58,10 @@ function transpileProvider(outDir: string): string {
 /** `pulumi plugin install --file` accepts a single executable, so a shell script that runs Node is enough. */
 function writeShim(workDir: string, mainScript: string): string {
     const shim = path.join(workDir, "pulumi-resource-aws");
-    const nodeModules = path.join(REPO_ROOT, "node_modules");
-    fs.writeFileSync(
-        shim,
-        [
-            "#!/bin/sh",
-            "# Stand-in for the Pulumi AWS provider (offline runs only; see tools/stand-in-aws/install.ts).",
-            `NODE_PATH=${shellQuote(nodeModules)} exec ${shellQuote(nodeBinary())} ${shellQuote(mainScript)} "$@"`,
-            "",
-        ].join("\n"),
-        { mode: 0o755 },
-    );
+    writeNodeShim(shim, {
+        comment: "Stand-in for the Pulumi AWS provider (offline runs only; see tools/stand-in-aws/install.ts).",
+        script: mainScript,
+        env: { NODE_PATH: path.join(REPO_ROOT, "node_modules") },
+    });
     return shim;
-}
-
-/** The Node running us when it is recent enough, else the project-local one (the system Node may be older). */
-function nodeBinary(): string {
-    if (Number(process.versions.node.split(".")[0]) >= MINIMUM_NODE_MAJOR) {
-        return process.execPath;
-    }
-    return fs.realpathSync(path.join(REPO_ROOT, "node_modules", ".bin", "node"));
-}
-
-function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -11,7 +11,6 @@
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type * as EngineRunLib from "../../../cli/lib/engine-run";
@@ -31,10 +30,8 @@ export type Operation = EngineRunLib.Operation;
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
 
-/** A promotion, with the exact policy config promote handed to the engine for its preview. */
-export interface Promotion extends PromoteReport {
-    policyConfig: PolicyConfig;
-}
+/** A promotion; `policyConfig` is the exact policy config promote handed to the engine. */
+export type Promotion = PromoteReport;
 
 export interface PromoteCall {
     /** The commit to promote (default: the snapshot). */
@@ -60,12 +57,12 @@ export interface ReleaseSystem {
     /** The stack source that deploys `commit` (default: the snapshot). */
     source(commit?: string): StacksLib.StackSource;
     stack(name: string): Promise<Stack>;
-    /** `promote` as the CLI runs it; the policy config it passed to the preview is recorded. */
+    /** `promote` as the CLI runs it. */
     promote(target: string, version: string, call?: PromoteCall): Promise<Promotion>;
     /** One preview or update of a stack with a pack, bypassing promote (and its preview), recorded as release `identity`. */
     run(target: string, operation: Operation, identity: ReleaseIdentity, policyConfig: PolicyConfig | undefined, options?: { commit?: string; policyPack?: string }): Promise<RunOutcome>;
-    /** A rehearsal step, run by the rehearsal's own `runStep`, with the policy config its preview got. */
-    runStep(step: RehearsalLib.RehearsalStep): Promise<RehearsalLib.StepResult & { policyConfig: PolicyConfig }>;
+    /** A rehearsal step, run by the rehearsal's own `runStep`. */
+    runStep(step: RehearsalLib.RehearsalStep): Promise<RehearsalLib.StepResult>;
     /** The Pulumi CLI against the workspace (e.g. `refresh`, `state delete`); resolves to stdout. */
     pulumi(args: string[]): Promise<string>;
     /** What the backend holds for a stack: every resource's URN, inputs and outputs, and the stack outputs. */
@@ -140,25 +137,9 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
     const snapshot = repository.head;
     const outcomes: RunOutcome[] = [];
     const oncallSecret = `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`;
-    let recorded: PolicyConfig | undefined;
 
-    /** A source deploying `commit` whose stacks note the policy config of their previews. */
-    const sourceFor = (commit: string = snapshot): StacksLib.StackSource => {
-        const backend = new lib.stacks.OfflineBackend(workspace, repository.checkoutAt(commit));
-        const stack = backend.stack.bind(backend);
-        return Object.assign(backend, {
-            async stack(name: string, options?: { create?: boolean }) {
-                const selected = await stack(name, options);
-                const preview = selected.preview.bind(selected);
-                selected.preview = async (opts) => {
-                    const file = opts?.policyPackConfigs?.[0];
-                    recorded = file ? (JSON.parse(fs.readFileSync(file, "utf8")) as PolicyConfig) : undefined;
-                    return preview(opts);
-                };
-                return selected;
-            },
-        });
-    };
+    /** A source deploying `commit`. */
+    const sourceFor = (commit: string = snapshot): StacksLib.StackSource => new lib.stacks.OfflineBackend(workspace, repository.checkoutAt(commit));
     const keep = <T extends RunOutcome | null>(outcome: T): T => {
         if (outcome) {
             outcomes.push(outcome);
@@ -185,14 +166,10 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
         source: sourceFor,
         stack: (name) => sourceFor().stack(name),
         async promote(target, version, call = {}) {
-            recorded = undefined;
             const report = await lib.promote.promote(sourceFor(call.commit), { target, version, ...call });
             keep(report.preview);
             keep(report.update);
-            if (!recorded) {
-                throw new Error(`promote ${target} ran no preview with a policy config`);
-            }
-            return { ...report, policyConfig: recorded };
+            return report;
         },
         async run(target, operation, identity, policyConfig, options = {}) {
             const source = sourceFor(options.commit);
@@ -202,14 +179,10 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
             return keep(await lib.engineRun.runWithPolicies(stack, operation, { policyPack, policyConfig, message: releaseMessage(identity) }));
         },
         async runStep(step) {
-            recorded = undefined;
             const result = await lib.rehearsal.runStep((revision) => sourceFor(commitOf(checkouts[revision])), step);
             keep(result.report.preview);
             keep(result.report.update);
-            if (!recorded) {
-                throw new Error(`rehearsal step ${step.name} ran no preview with a policy config`);
-            }
-            return { ...result, policyConfig: recorded };
+            return result;
         },
         pulumi: (args) => sourceFor().pulumi(args),
         async state(name) {

@@ -11,7 +11,7 @@
 // them, links included; and a link, unlike NODE_PATH, does not leak into the program the host starts.
 import * as fs from "fs";
 import * as path from "path";
-import { nodeBinary } from "../node-runtime";
+import { writeNodeShim } from "../node-runtime";
 import { REPO_ROOT } from "../pulumi-cli";
 import { transpileTree } from "../../transpile";
 
@@ -37,16 +37,11 @@ export function installNodeLanguageHost(options: LanguageHostInstallOptions): La
     // Written under a `.tmp<digits>` name, which the CLI skips, then renamed: the CLI never sees half a plugin.
     const building = `${pluginDirectory}.tmp${process.pid}${Date.now()}`;
     fs.mkdirSync(building, { recursive: true });
-    fs.writeFileSync(
-        path.join(building, LANGUAGE_HOST_EXECUTABLE),
-        [
-            "#!/bin/sh",
-            "# Offline stand-in for Pulumi's Node.js language host (tools/offline/language-host); never put it on PATH.",
-            `exec ${shellQuote(nodeBinary())} ${shellQuote(main)} ${shellQuote(`--host-version=${options.version}`)} "$@"`,
-            "",
-        ].join("\n"),
-        { mode: 0o755 },
-    );
+    writeNodeShim(path.join(building, LANGUAGE_HOST_EXECUTABLE), {
+        comment: "Offline stand-in for Pulumi's Node.js language host (tools/offline/language-host); never put it on PATH.",
+        script: main,
+        args: [`--host-version=${options.version}`],
+    });
     fs.rmSync(pluginDirectory, { recursive: true, force: true });
     fs.renameSync(building, pluginDirectory);
     return { pluginDirectory, executable: path.join(pluginDirectory, LANGUAGE_HOST_EXECUTABLE) };
@@ -59,8 +54,4 @@ function transpileHost(workDir: string): string {
     fs.rmSync(link, { force: true });
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), link, "dir");
     return path.join(workDir, "host", "main.js");
-}
-
-function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
 }
