@@ -66,6 +66,6 @@ describe("the README's offline shell lines, run as written", function () {
         const refused = results.filter((r) => r.line.includes("# refused"));
         assert.equal(refused.length, 1);
         assert.notEqual(refused[0].code, 0, refused[0].output);
-        assert.match(refused[0].output, /staging-prod-parity \(mandatory\)[\s\S]*tags\.release: staging "1\.0\.0", prod "0\.0\.0-local\+g[0-9a-f]{12}"/);
+        assert.match(refused[0].output, /\[mandatory\]\s+staging-prod-parity[\s\S]*tags\.release: staging "1\.0\.0", prod "0\.0\.0-local\+g[0-9a-f]{12}"/);
     });
 });
