@@ -1,18 +1,16 @@
 /**
- * Sections 1 and 2, on the real engine with the stand-in provider, in one offline workspace:
- * staging and prod deployed at the same release (so prod's gate has a staging to pass against),
- * then previews of prod with the pack (promote's own policy config), without it, and of a
- * one-resource inline program, alternated in rotating order so drift hits every variant alike.
+ * Sections 1 and 2, on the real engine with the stand-in provider, in one offline workspace, on the
+ * ordinary CLI path (the CLI's language host runs the program, RunPlugin starts the packs): staging
+ * and prod deployed through `promote` at the same release, then previews of prod with the Atlas
+ * pack as it ships (JavaScript) and promote's policy config, with an empty pack (one no-op stack
+ * policy) as JavaScript and as TypeScript, without a pack, of a one-resource program, and of dev
+ * through the CLI and inline — alternated in rotating order so drift hits every variant alike.
  */
-import * as aws from "@pulumi/aws";
-import { LocalWorkspace, PreviewOptions, PreviewResult, Stack } from "@pulumi/pulumi/automation";
-import { randomBytes } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
-import { compilePolicyPack } from "../../cli/lib/compiled-pack";
-import { runWithPolicies, RunOutcome } from "../../cli/lib/engine-run";
+import { LocalWorkspace, PreviewResult, Stack } from "@pulumi/pulumi/automation";
+import { runWithPolicies } from "../../cli/lib/engine-run";
 import { promote } from "../../cli/lib/promote";
-import { OfflineBackend, StackSource } from "../../cli/lib/stacks";
+import { OfflineBackend } from "../../cli/lib/stacks";
 import { pulumiCommand, REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
@@ -20,23 +18,28 @@ import { ratio, secondsSince, spread, summarize, Summary } from "../lib/stats";
 
 export const BENCH_VERSION = "1.0.0";
 const ONCALL_KEY = "atlas:oncallEndpoint";
+/** The Atlas policies' own cost: a preview with the Atlas pack over one with an empty pack. */
 const POLICY_TARGET = 1.1;
-const PROGRAM_TARGET = 1.5;
+/** The Atlas prod preview over a one-resource program's, on the same path. */
+const PROGRAM_TARGET = 2.0;
+const FIXTURES = path.join("bench", "fixtures");
 
 /**
- * prod+pack: promote's preview (the pack as promote runs it: transpiled to JavaScript); prod: the
- * same preview without a pack; one-resource: a one-resource program; prod+ts-pack: the pack as
- * TypeScript, as a plain `pulumi preview --policy-pack policy-pack` runs it (the engine's
- * policy-pack runner then type-checks it on every start).
+ * prod+pack: prod's preview with the Atlas pack as it ships (policy-pack/bin, JavaScript) and the
+ * policy config promote builds; prod+empty-pack / prod+empty-ts-pack: with a pack of one no-op
+ * policy, as JavaScript and as TypeScript (the engine's per-pack floor, after and before shipping
+ * JavaScript); prod: no pack; one-resource: a one-resource program through the CLI; dev / dev-inline:
+ * `pulumi preview -s dev` through the CLI's language host and through the Automation API's inline
+ * program (program loaded once, in this process).
  */
-export type Variant = "prod+pack" | "prod" | "one-resource" | "prod+ts-pack";
+export type Variant = "prod+pack" | "prod+empty-pack" | "prod+empty-ts-pack" | "prod" | "one-resource" | "dev" | "dev-inline";
 
 export interface EngineFigures {
     pulumiVersion: string;
     /** Seconds per variant. */
     samples: Partial<Record<Variant, number[]>>;
     summaries: Partial<Record<Variant, Summary>>;
-    /** How the measured prod previews with the pack ended (the gate should pass). */
+    /** How the measured prod previews with the Atlas pack ended (the gate should pass). */
     gate: { passed: number; refused: number; mandatoryViolations: string[] };
     setupSeconds: number;
     notes: string[];
@@ -59,75 +62,72 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
     const workspace = await OfflineWorkspace.create();
     try {
         // promote deploys commits: a clean snapshot of the working tree is the release.
-        const repository = ReleaseRepository.snapshot(REPO_ROOT, path.join(workspace.dir, "releases"));
-        const policyPackDir = path.join(repository.dir, "policy-pack");
-        const source = new OfflineBackend(workspace, repository.dir);
+        const repository = ReleaseRepository.snapshot(REPO_ROOT, workspace.releasesDir);
+        const checkout = repository.dir;
+        const source = new OfflineBackend(workspace, checkout);
         await prepareStacks(source);
-        request.log(`engine: deploying staging and prod at ${BENCH_VERSION} (Pulumi ${workspace.cli.version})`);
-        const staging = await promote(source, { target: "staging", version: BENCH_VERSION });
-        if (!staging.succeeded) {
-            throw new Error(`deploying staging failed: ${[...staging.preview.errors, ...(staging.update?.errors ?? [])].join("; ") || staging.preview.violations.map((v) => v.message).join("; ")}`);
+        request.log(`engine: deploying dev, staging and prod at ${BENCH_VERSION} (Pulumi ${workspace.cli.version})`);
+        for (const stack of ["dev", "staging"]) {
+            const deployed = await promote(source, { target: stack, version: BENCH_VERSION });
+            if (!deployed.succeeded) {
+                throw new Error(`deploying ${stack} failed: ${[...deployed.preview.errors, ...(deployed.update?.errors ?? [])].join("; ") || deployed.preview.violations.map((v) => v.message).join("; ")}`);
+            }
         }
         const promoteStarted = process.hrtime.bigint();
         const prodPromote = await promote(source, { target: "prod", version: BENCH_VERSION });
         const stagingRead = { seconds: prodPromote.upstream?.seconds ?? NaN, promoteSeconds: secondsSince(promoteStarted), resources: prodPromote.upstream?.resources ?? 0 };
-        const prod = await source.stack("prod");
         if (!prodPromote.succeeded) {
-            const why = [...new Set(prodPromote.preview.violations.filter((v) => v.level === "mandatory").map((v) => refusal(v.message)))];
-            notes.push(`promote refused prod (${why.join("; ") || prodPromote.preview.errors.join("; ")}); prod was deployed without the pack so the previews have a deployed prod to compare (the pack still evaluates every policy in the measured previews)`);
-            await prod.up({ color: "never" });
+            throw new Error(`promote refused prod: ${prodPromote.preview.violations.filter((v) => v.level === "mandatory").map((v) => refusal(v.message)).join("; ") || prodPromote.preview.errors.join("; ")}`);
         }
-        const policyConfig = await capturePromotePolicyConfig(source, "prod", BENCH_VERSION);
-        const oneResource = request.variants.includes("one-resource") ? await oneResourceStack(workspace) : undefined;
-        const compiledPack = compilePolicyPack(policyPackDir, fs.mkdtempSync(path.join(workspace.dir, "compiled-pack-")));
+        // Every prod preview below runs the release promote deployed (version, commit and digest).
+        source.setRelease(prodPromote.release);
+        const prod = await source.stack("prod");
+        const dev = await source.stack("dev");
+        const devInline = await workspace.stack("dev", inlineProgramOf(checkout));
+        const oneResource = request.variants.includes("one-resource") ? await oneResourceStack(workspace, path.join(checkout, FIXTURES, "one-resource")) : undefined;
+        const packs: Partial<Record<Variant, string>> = {
+            "prod+pack": path.join(checkout, "policy-pack"),
+            "prod+empty-pack": path.join(checkout, FIXTURES, "empty-pack-js"),
+            "prod+empty-ts-pack": path.join(checkout, FIXTURES, "empty-pack-ts"),
+        };
         const setupSeconds = secondsSince(setupStarted);
 
         const gate = { passed: 0, refused: 0, mandatoryViolations: [] as string[] };
         let prodResources = 0;
         const run = async (variant: Variant): Promise<number> => {
             const started = process.hrtime.bigint();
-            if (variant === "prod+pack" || variant === "prod+ts-pack") {
-                const policyPack = variant === "prod+pack" ? compiledPack : policyPackDir;
-                const outcome: RunOutcome = await runWithPolicies(prod, "preview", { policyPack, policyConfig });
+            const policyPack = packs[variant];
+            if (policyPack) {
+                const outcome = await runWithPolicies(prod, "preview", { policyPack, policyConfig: variant === "prod+pack" ? prodPromote.policyConfig : undefined });
                 const seconds = secondsSince(started);
                 if (outcome.errors.length > 0 && outcome.violations.length === 0) {
-                    throw new Error(`prod preview with the pack failed: ${outcome.errors.join("; ")}`);
+                    throw new Error(`prod preview with ${variant} failed: ${outcome.errors.join("; ")}`);
                 }
-                const mandatory = outcome.violations.filter((v) => v.level === "mandatory");
                 if (variant === "prod+pack") {
+                    const mandatory = outcome.violations.filter((v) => v.level === "mandatory");
                     gate[mandatory.length === 0 ? "passed" : "refused"] += 1;
                     gate.mandatoryViolations.push(...mandatory.map((v) => `${v.policy}: ${refusal(v.message)}`));
                 }
                 return seconds;
             }
-            const result = await plainPreview(variant === "prod" ? prod : oneResource!);
-            const seconds = secondsSince(started);
+            const stack = { prod, "one-resource": oneResource, dev, "dev-inline": devInline }[variant as "prod" | "one-resource" | "dev" | "dev-inline"]!;
+            const result = await plainPreview(stack);
             if (variant === "prod") {
                 prodResources = Object.values(result.changeSummary).reduce((sum, n) => sum + (n ?? 0), 0);
             }
-            return seconds;
+            return secondsSince(started);
         };
 
         request.log(`engine: warm-up preview of ${request.variants.join(", ")}`);
-        const variants = [...request.variants];
         for (const variant of request.variants) {
-            try {
-                await run(variant);
-            } catch (error) {
-                if (variant !== "prod+ts-pack") {
-                    throw error;
-                }
-                // The what-if is a diagnosis, not a figure of the issue: drop it rather than the section.
-                variants.splice(variants.indexOf(variant), 1);
-                notes.push(`the preview with the TypeScript pack could not run: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
-            }
+            await run(variant);
         }
         gate.passed = gate.refused = 0;
         gate.mandatoryViolations = [];
         const samples: Partial<Record<Variant, number[]>> = {};
         for (let i = 0; i < request.runs; i++) {
             // Rotate the order each round (A B C, B C A, C A B, ...) so no variant always runs first.
-            const order = variants.map((_, j) => variants[(i + j) % variants.length]);
+            const order = request.variants.map((_, j) => request.variants[(i + j) % request.variants.length]);
             const round: string[] = [];
             for (const variant of order) {
                 const seconds = await run(variant);
@@ -148,7 +148,7 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
             gate,
             setupSeconds,
             notes,
-            policyConfigPolicies: Object.keys(policyConfig).sort(),
+            policyConfigPolicies: Object.keys(prodPromote.policyConfig).sort(),
             prodResources,
             stagingRead,
         };
@@ -158,75 +158,29 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
 }
 
 function plainPreview(stack: Stack): Promise<PreviewResult> {
-    const options: PreviewOptions = { color: "never" };
-    return stack.preview(options);
+    return stack.preview({ color: "never" });
 }
 
-/** Creates staging and prod from the repo's stack files; prod pages on-call, so it needs the secret. */
+/** The checkout's program, loaded into this process (the inline path loads it once). */
+function inlineProgramOf(checkout: string): () => Promise<Record<string, unknown>> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(path.join(checkout, "src", "program")) as { atlasProgram: () => Promise<Record<string, unknown>> }).atlasProgram;
+}
+
+/** Creates the stacks from the checkout's stack files; prod pages on-call, so it needs the secret. */
 async function prepareStacks(source: OfflineBackend): Promise<void> {
-    for (const name of ["staging", "prod"]) {
+    for (const name of ["dev", "staging", "prod"]) {
         const stack = await source.stack(name, { create: true });
         const config = await stack.getAllConfig();
         if (config["atlas:routeAlertsToOncall"]?.value === "true" && !config[ONCALL_KEY]?.value) {
-            await stack.setConfig(ONCALL_KEY, { value: `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`, secret: true });
+            await stack.setConfig(ONCALL_KEY, { value: "https://oncall.invalid/atlas/bench", secret: true });
         }
     }
 }
 
-/**
- * The policy config `promote` builds for a target, taken from promote itself: a preview-only
- * promote runs against a stand-in for the target stack whose preview reads the config file promote
- * wrote and returns without running the engine. So the bench passes exactly what promote passes.
- */
-async function capturePromotePolicyConfig(source: StackSource, target: string, version: string): Promise<Record<string, unknown>> {
-    let captured: Record<string, unknown> | undefined;
-    const intercept = (stack: Stack): Stack =>
-        new Proxy(stack, {
-            get(real, property) {
-                if (property === "preview") {
-                    return async (options?: PreviewOptions): Promise<PreviewResult> => {
-                        const file = options?.policyPackConfigs?.[0];
-                        captured = file ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
-                        return { stdout: "", stderr: "", changeSummary: {} };
-                    };
-                }
-                const value = Reflect.get(real, property, real) as unknown;
-                return typeof value === "function" ? value.bind(real) : value;
-            },
-        });
-    // Everything but stack() is the real source's, whatever members StackSource gains.
-    const capturing = new Proxy(source, {
-        get(real, property) {
-            if (property === "stack") {
-                return async (name: string, options?: { create?: boolean }) => {
-                    const stack = await real.stack(name, options);
-                    return name === target ? intercept(stack) : stack;
-                };
-            }
-            const value = Reflect.get(real, property, real) as unknown;
-            return typeof value === "function" ? value.bind(real) : value;
-        },
-    });
-    await promote(capturing, { target, version, previewOnly: true });
-    if (!captured) {
-        throw new Error("could not capture promote's policy config (promote no longer previews through Stack.preview?)");
-    }
-    return captured;
-}
-
-/** A one-resource program (an SNS topic through an explicit provider) on the same engine and backend, deployed once. */
-async function oneResourceStack(workspace: OfflineWorkspace): Promise<Stack> {
-    const workDir = path.join(workspace.dir, "one-resource");
-    fs.mkdirSync(workDir, { recursive: true });
-    const program = async () => {
-        const provider = new aws.Provider("aws", { region: "eu-west-1", allowedAccountIds: ["333333333333"] });
-        const topic = new aws.sns.Topic("alerts", {}, { provider });
-        return { topicArn: topic.arn };
-    };
-    const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: "prod", projectName: "bench-one-resource", program },
-        { workDir, envVars: workspace.env(), pulumiCommand: await pulumiCommand(workspace.cli) },
-    );
+/** The one-resource fixture program as the CLI runs it (its own project, the same engine and backend), deployed once. */
+async function oneResourceStack(workspace: OfflineWorkspace, projectDir: string): Promise<Stack> {
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: "prod", workDir: projectDir }, { workDir: projectDir, envVars: workspace.env(), pulumiCommand: await pulumiCommand(workspace.cli) });
     await stack.up({ color: "never" });
     return stack;
 }
