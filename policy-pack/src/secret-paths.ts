@@ -12,8 +12,8 @@ interface StructLike {
     toJavaScript(): Record<string, unknown>;
 }
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_SIG, SIG } from "./contract/value-signatures";
+
 
 const secretPaths = new WeakMap<object, Set<string>>();
 

@@ -11,6 +11,7 @@
  */
 import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import "../src/secret-paths";
+import { SECRET_SIG, SIG } from "../src/contract/value-signatures";
 import { unknownCheckingProxy } from "../src/unknowns";
 
 export interface ResourceSpec {
@@ -39,8 +40,7 @@ export interface PolicyRun {
 export const allMessages: string[] = [];
 
 /** The wire form's signatures (@pulumi/pulumi's specialSigKey and friends). */
-export const SIG = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export { SECRET_SIG, SIG };
 export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
 
 /** A value the engine sends marked secret. */

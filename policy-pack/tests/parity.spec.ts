@@ -8,6 +8,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { SECRET as SECRET_MARKER, ASSET, UNKNOWN } from "../src/contract/desired-state/values";
+import { ASSET_SIG, SIG } from "../src/contract/value-signatures";
 import { plannedResources } from "../src/planned-state";
 import { stagingProdParity } from "../src/policies/staging-prod-parity";
 import { stagingProdParityCoverage } from "../src/policies/staging-prod-parity-coverage";
@@ -300,7 +301,7 @@ describe("prod's plan as parity reads it (planned-state.ts)", () => {
         assert.deepStrictEqual(r.inputs.script, { path: ETL_SCRIPT }, "a plain object with a path is not an asset");
         const file = await one({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", provider: PROVIDER, props: { source: prod.find((s) => s.name === "etl-script")!.props!.source } }, [provider]);
         assert.deepStrictEqual(file.inputs.source, { [ASSET]: createHash("sha256").update(fs.readFileSync(ETL_SCRIPT)).digest("hex") });
-        const missing = await one({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", provider: PROVIDER, props: { source: { "4dabf18193072939515e22adb298388d": "c44067f5952c0a294b673a41bacd8c17", path: "/nonexistent/file.py" } } }, [provider]);
+        const missing = await one({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", provider: PROVIDER, props: { source: { [SIG]: ASSET_SIG, path: "/nonexistent/file.py" } } }, [provider]);
         assert.deepStrictEqual(missing.inputs.source, { [ASSET]: "(unreadable file /nonexistent/file.py)" });
     });
 

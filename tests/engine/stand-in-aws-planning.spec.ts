@@ -2,11 +2,11 @@
 // of a preview's counts with its update's.
 import * as assert from "assert";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { SECRET_SIG, SIG } from "../../policy-pack/src/contract/value-signatures";
 import { planMismatches } from "../../tools/stand-in-aws/plan-fidelity";
 import { plannedCreate, plannedUpdate, writtenOutputs } from "../../tools/stand-in-aws/planning";
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const secret = (value: unknown) => ({ [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value });
+const secret = (value: unknown) => ({ [SIG]: SECRET_SIG, value });
 
 describe("stand-in aws planning", () => {
     const computed = {

@@ -21,6 +21,7 @@ import type * as WorkspaceLib from "../../../tools/offline/workspace";
 import type { FileEdits } from "../../../tools/offline/release-repository";
 import { ReleaseRepository } from "../../../tools/offline/release-repository";
 import { RELEASE_ENV, ReleaseIdentity, releaseMessage } from "../../../policy-pack/src/contract/release-identity";
+import { SIG } from "../../../policy-pack/src/contract/value-signatures";
 import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 
 export type RunOutcome = EngineRunLib.RunOutcome;
@@ -205,7 +206,7 @@ function commitOf(checkout: string): string {
 
 /** Secret values are stored encrypted, and re-encrypting the same value gives another ciphertext. */
 function maskCiphertext(_key: string, value: unknown): unknown {
-    return value !== null && typeof value === "object" && SECRET_SIGNATURE in value ? "[secret]" : value;
+    return value !== null && typeof value === "object" && SIG in value ? "[secret]" : value;
 }
 
-const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+

@@ -7,10 +7,9 @@
 import { ComparedResource, isCompared } from "./resources";
 import { assetValue, secretValue } from "./values";
 
-/** Signatures of special values in Pulumi's state format. */
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const ASSET_SIGS = new Set(["c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7"]);
+import { ARCHIVE_SIG, ASSET_SIG, SECRET_SIG, SIG } from "../value-signatures";
+
+const ASSET_SIGS = new Set([ASSET_SIG, ARCHIVE_SIG]);
 
 /** A resource as `pulumi stack export` writes it (the fields parity reads). */
 export interface CheckpointResource {
