@@ -18,7 +18,7 @@ import { policyConfigFor } from "./policy-config";
 import { measureRelease } from "./release-identity";
 import { GateEvidence, readGateEvidence } from "./staging-evidence";
 import { environmentFacts } from "./stack-file-config";
-import { StackSource } from "./stacks";
+import { shortName, StackSource } from "./stacks";
 import { chooseTrustedGate } from "./trusted-gate";
 
 const UPSTREAM_STACK_KEY = "atlas:upstreamStack";
@@ -138,7 +138,7 @@ function refuseGateOverrides(options: PromoteOptions): void {
 }
 
 function environmentOf(target: string): Environment | undefined {
-    const name = target.slice(target.lastIndexOf("/") + 1);
+    const name = shortName(target);
     return isEnvironment(name) ? name : undefined;
 }
 

@@ -155,7 +155,7 @@ export class OfflineBackend implements StackSource {
     }
 }
 
-/** `organization/atlas/staging` → `staging`: the offline backend holds one project. */
-function shortName(name: string): string {
+/** `organization/atlas/staging` → `staging`: the stack's own name, without organization and project. */
+export function shortName(name: string): string {
     return name.slice(name.lastIndexOf("/") + 1);
 }

@@ -14,7 +14,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GateRecord, parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
-import { HistoryEntry } from "../../policy-pack/src/contract/stack-history";
+import { HistoryEntry, isReleaseUpdate } from "../../policy-pack/src/contract/stack-history";
 import { UsageError } from "./args";
 import { readHistory } from "./stack-reading";
 import { StackSource } from "./stacks";
@@ -59,13 +59,8 @@ async function gateRecord(source: StackSource, target: string, candidateCommit: 
 
 /** The commit of the newest successful update `promote` recorded. */
 function newestRelease(entries: readonly HistoryEntry[]): string | undefined {
-    for (const entry of entries) {
-        const recorded = entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message) : undefined;
-        if (recorded) {
-            return recorded.identity.commit;
-        }
-    }
-    return undefined;
+    const release = entries.find(isReleaseUpdate);
+    return release && parseReleaseMessage(release.message)?.identity.commit;
 }
 
 /** `policy-pack/` as it is at the gate's commit (from the first repository that has it), written under `scratchDir`. */

@@ -126,7 +126,7 @@ const CASES: Case[] = [
         message: ["atlas:oncallEndpoint: found a value (hidden, it is a secret); expected an https:// URL."],
     },
     {
-        rule: "a parity key is never a secret (release facts publish it, staging and prod compare it)",
+        rule: "a parity key is never a secret (staging and prod compare it, and parity reports it)",
         stack: "staging", options: { secrets: { "atlas:glueNumberOfWorkers": "10" } },
         message: ["atlas:glueNumberOfWorkers: found a secret value; expected a plain value", "Fix: pulumi config set --stack staging atlas:glueNumberOfWorkers"],
     },

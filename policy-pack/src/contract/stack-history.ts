@@ -86,7 +86,8 @@ export function stateChangesUntilRelease(entries: readonly HistoryEntry[]): { ch
     return { changes, done: false };
 }
 
-function isReleaseUpdate(entry: HistoryEntry): boolean {
+/** A successful update `promote` recorded (its message carries the release identity). */
+export function isReleaseUpdate(entry: HistoryEntry): boolean {
     return entry.kind === "update" && entry.result === "succeeded" && parseReleaseMessage(entry.message) !== undefined;
 }
 
