@@ -43,7 +43,7 @@ export function formatPromoteReport(report: PromoteReport): string {
         }
         lines.push(describeOutcome(outcome));
         for (const violation of outcome.violations) {
-            lines.push(indent(`[${violation.level}] ${violation.policy}: ${violation.message}`, "    "));
+            lines.push(indent(`[${violation.level}] ${violation.policy}: ${asReported(violation)}`, "    "));
         }
         for (const error of outcome.errors) {
             lines.push(indent(`error: ${error}`, "    "));
@@ -72,7 +72,7 @@ export function formatPromoteMarkdown(report: PromoteReport, verdict: string): s
         }
         lines.push(`- ${describeOutcome(outcome)}`);
         for (const violation of outcome.violations) {
-            lines.push(...markdownViolation(violation.level, violation.policy, violation.message));
+            lines.push(...markdownViolation(violation.level, violation.policy, asReported(violation)));
         }
         for (const error of outcome.errors) {
             lines.push(`  - error: ${error.replace(/\n/g, " ")}`);
@@ -91,4 +91,12 @@ function markdownViolation(level: string, policy: string, message: string): stri
     const prose = lines.filter((line) => !/^\s+- /.test(line) && !line.startsWith("To fix:")).join(" ");
     const fix = lines.filter((line) => line.startsWith("To fix:"));
     return [`  - **${level}** \`${policy}\`: ${prose}`, ...items, ...fix.map((line) => `    ${line}`)];
+}
+
+/**
+ * A policy writes "Refused for …" at its default level; when a run lowers it (a pull-request
+ * check), the engine reports it as advisory, and so must the words.
+ */
+function asReported(violation: { level: string; message: string }): string {
+    return violation.level === "mandatory" ? violation.message : violation.message.replace(/\bRefused for (stack "[^"]*"|this stack)/g, "Would refuse $1 (advisory in this run)");
 }
