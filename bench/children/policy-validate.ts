@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { Policy, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ALL_POLICIES } from "../../policy-pack/src/policies";
+import { STACK_POLICIES } from "../../policy-pack/src/policies";
 import { stagingProdParity } from "../../policy-pack/src/policies/staging-prod-parity";
 import { stagingProdParityCoverage } from "../../policy-pack/src/policies/staging-prod-parity-coverage";
 import { stackResources } from "../../policy-pack/tests/helpers";
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 
     started = process.hrtime.bigint();
     const restViolations: string[] = [];
-    for (const policy of ALL_POLICIES.filter((p) => p !== stagingProdParity && p !== stagingProdParityCoverage)) {
+    for (const policy of STACK_POLICIES.filter((p) => p !== stagingProdParity && p !== stagingProdParityCoverage)) {
         restViolations.push(...(await validate(policy, resources, config)).map((v) => `${policy.name}: ${v}`));
     }
     const restSeconds = secondsSince(started);

@@ -268,6 +268,7 @@ export function promotionConfig(template: ProgramTemplate, size: number): Promot
         targetStack: PROD_STACK,
         stagingStack: STAGING_STACK,
         candidate: CANDIDATE,
+        candidateDirectory: REPO_ROOT,
         stagingChanges: [releaseUpdate(CANDIDATE, checkpoint.length)],
         stagingResourceCount: checkpoint.length,
     };

@@ -39,6 +39,12 @@ export interface RunOptions {
     onOutput?: (line: string) => void;
     /** A private directory for the policy-config file (default: a new temporary directory). */
     scratchDir?: string;
+    /**
+     * An update plan: a preview saves the operations it proposes here, an update is held to them
+     * (the engine refuses a step the preview did not plan, e.g. a value the program computes
+     * differently when it is not a preview).
+     */
+    plan?: string;
 }
 
 /** A mandatory violation is a refusal: the engine stops the run. */
@@ -68,6 +74,7 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
         onEvent,
         onOutput: options.onOutput,
         color: "never" as const,
+        plan: options.plan,
     };
     let changes: Record<string, number> = {};
     let failure: string | undefined;

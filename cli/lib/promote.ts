@@ -105,6 +105,8 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
         const run = {
             policyPack: compilePolicyPack(packSource, scratchDir),
+            // The update is held to what the preview (the gate's verdict) planned.
+            plan: path.join(scratchDir, "plan.json"),
             policyConfig: policyConfigFor({ environments: environmentFacts(source.checkout), evidence, overrides: options.policyOverrides }),
             onOutput: options.onOutput,
             message: releaseMessage(release, gate && { source: gate.source, commit: gate.commit }),

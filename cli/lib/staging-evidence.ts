@@ -38,6 +38,7 @@ export async function readGateEvidence(source: StackSource, request: EvidenceReq
             targetStack: request.target,
             stagingStack: request.upstream,
             candidate: request.candidate,
+            candidateDirectory: source.checkout,
             stagingChanges: stateChangesUntilRelease(history).changes,
             stagingResourceCount: checkpoint.length,
         },

@@ -66,6 +66,7 @@ export interface AtlasPolicyPackConfig {
     "prod-release-matches-staging"?: PolicyBlock<ReleaseGateConfig>;
     "staging-prod-parity"?: PolicyBlock<ParityConfig>;
     "staging-prod-parity-coverage"?: PolicyBlock<ParityConfig>;
+    "staging-prod-parity-inputs"?: EnforcementLevel;
     "staging-evidence-verified"?: PolicyBlock<ReleaseGateConfig>;
     "no-developer-access"?: PolicyBlock<DeveloperAccessConfig>;
     "consumer-access-prod-only"?: PolicyBlock<ConsumerAccessConfig>;
@@ -82,11 +83,12 @@ export const RELEASE_GATE_POLICIES = [
     "prod-references-staging",
     "prod-release-matches-staging",
     "staging-prod-parity",
+    "staging-prod-parity-inputs",
     "staging-evidence-verified",
 ] as const satisfies readonly PolicyName[];
 
-/** Policies that read the promotion evidence. */
-export const EVIDENCE_POLICIES = [...RELEASE_GATE_POLICIES, "staging-prod-parity-coverage"] as const satisfies readonly PolicyName[];
+/** Policies that read the promotion evidence (the inputs recorder reads no config). */
+export const EVIDENCE_POLICIES = [...RELEASE_GATE_POLICIES.filter((policy) => policy !== "staging-prod-parity-inputs"), "staging-prod-parity-coverage"] as const satisfies readonly PolicyName[];
 
 /**
  * Policies that receive staging's state (the largest part of the config: every resource staging

@@ -14,6 +14,8 @@ export const ENFORCEMENT_LEVELS = {
     "prod-release-matches-staging": "mandatory",
     "staging-prod-parity": "mandatory",
     "staging-prod-parity-coverage": "advisory",
+    // Never reports; mandatory so that lowering it counts as lowering the gate (see planned-inputs.ts).
+    "staging-prod-parity-inputs": "mandatory",
     "staging-evidence-verified": "mandatory",
     "no-developer-access": "mandatory",
     "consumer-access-prod-only": "mandatory",

@@ -9,6 +9,7 @@
 import { ParityConfig } from "./config";
 import { ParityComparison, compareDesiredState } from "./contract/desired-state/compare";
 import { misshapenValues } from "./contract/desired-state/environment";
+import { INPUTS_RECORDER } from "./planned-inputs";
 import { plannedResources } from "./planned-state";
 import { readPromotion, readStagingState } from "./evidence";
 import { Finding } from "./policy-kit";
@@ -36,10 +37,18 @@ export async function compareWithStaging(view: StackView, config: ParityConfig):
             }],
         };
     }
-    const comparison = compareDesiredState(
-        { environment: environments.staging, resources },
-        { environment: environments.prod, resources: await plannedResources(view.resources) },
-    );
+    const planned = await plannedResources(view.resources, promotion.value.candidateDirectory);
+    const { unrecorded } = planned;
+    if (unrecorded.length > 0) {
+        return {
+            ok: false,
+            findings: [{
+                problem: `the inputs of ${unrecorded.length} of prod's resources were not recorded (is ${INPUTS_RECORDER} disabled?), so what prod sets cannot be told from what its provider computes: ${unrecorded.slice(0, 5).join(", ")}${unrecorded.length > 5 ? ", …" : ""}`,
+                fix: `run the pack with ${INPUTS_RECORDER} enabled (promote does)`,
+            }],
+        };
+    }
+    const comparison = compareDesiredState({ environment: environments.staging, resources }, { environment: environments.prod, resources: planned.resources });
     last = { key: comparisonKey(view, promotion.value.candidate.commit), comparison };
     return { ok: true, comparison };
 }

@@ -8,7 +8,7 @@ import {
 } from "../src/config";
 import { EVIDENCE_FORMAT, parsePromotionEvidence, parseStagingState } from "../src/contract/promotion-evidence";
 import { ENFORCEMENT_LEVELS } from "../src/enforcement";
-import { ALL_POLICIES } from "../src/policies";
+import { ALL_POLICIES, STACK_POLICIES } from "../src/policies";
 import { promotion, stagingResources, stagingState } from "./fixtures";
 
 describe("policy config", () => {
@@ -42,7 +42,7 @@ describe("policy config", () => {
         it("declares `promotion` (and for parity `stagingState`) in the policies' schemas, so the engine passes them on", () => {
             assert.deepStrictEqual(Object.keys(RELEASE_GATE_SCHEMA.properties ?? {}), ["promotion"]);
             assert.deepStrictEqual(Object.keys(PARITY_SCHEMA.properties ?? {}), ["promotion", "stagingState"]);
-            for (const policy of ALL_POLICIES.filter((p) => (RELEASE_GATE_POLICIES as readonly string[]).includes(p.name) || (PARITY_POLICIES as readonly string[]).includes(p.name))) {
+            for (const policy of STACK_POLICIES.filter((p) => (RELEASE_GATE_POLICIES as readonly string[]).includes(p.name) || (PARITY_POLICIES as readonly string[]).includes(p.name))) {
                 assert.ok(policy.configSchema?.properties?.promotion, policy.name);
             }
         });
@@ -61,7 +61,7 @@ describe("policy config", () => {
         });
 
         it("counts `all` for every gate policy that does not set its own level", () => {
-            assert.deepStrictEqual(loweredGatePolicies({ all: "advisory", "prod-references-staging": "mandatory" }), ["prod-release-matches-staging", "staging-prod-parity", "staging-evidence-verified"]);
+            assert.deepStrictEqual(loweredGatePolicies({ all: "advisory", "prod-references-staging": "mandatory" }), ["prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-inputs", "staging-evidence-verified"]);
             assert.deepStrictEqual(loweredGatePolicies({ all: { enforcementLevel: "remediate" } }), [...RELEASE_GATE_POLICIES]);
         });
 

@@ -318,6 +318,9 @@ export function quietRefresh(count = STAGING_RESOURCE_COUNT): HistoryEntry {
     return historyEntry("refresh", "succeeded", { same: count });
 }
 
+/** The checkout promote measured: this repository (file assets of the fixtures resolve against it). */
+export const CANDIDATE_DIRECTORY = path.resolve(__dirname, "..", "..");
+
 /** The evidence `promote` passes: staging's newest state change is a successful release update of the candidate. */
 export function promotion(overrides: Partial<PromotionEvidence> = {}): PromotionEvidence {
     return {
@@ -325,6 +328,7 @@ export function promotion(overrides: Partial<PromotionEvidence> = {}): Promotion
         targetStack: PROD_STACK,
         stagingStack: STAGING_STACK,
         candidate: CANDIDATE,
+        candidateDirectory: CANDIDATE_DIRECTORY,
         stagingChanges: [releaseUpdate()],
         stagingResourceCount: STAGING_RESOURCE_COUNT,
         ...overrides,

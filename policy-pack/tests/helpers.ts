@@ -9,10 +9,11 @@
  * preview. The deserializer is the one policy-pack/src/secret-paths.ts wraps, so the pack notes
  * secret paths exactly as it does on the engine.
  */
-import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import "../src/secret-paths";
 import { SECRET_SIG, SIG } from "../src/contract/value-signatures";
 import { unknownCheckingProxy } from "../src/unknowns";
+import { parityInputsRecorder } from "../src/planned-inputs";
 
 export interface ResourceSpec {
     type: string;
@@ -82,7 +83,17 @@ function deserializedProps(wire: Record<string, unknown>): Record<string, unknow
     return unknownCheckingProxy(deserializer.deserializeProperties({ toJavaScript: () => plain }, false));
 }
 
-export function stackResources(stack: string, specs: ResourceSpec[]): PolicyResource[] {
+/**
+ * The resources a stack policy gets. Like the engine, first runs the resource policies' Analyze on
+ * every custom resource's inputs (the pack's recorder of prod's inputs among them), unless `analyze`
+ * is false (a run where the recorder did not run).
+ */
+export function stackResources(stack: string, specs: ResourceSpec[], options: { analyze?: boolean } = {}): PolicyResource[] {
+    if (options.analyze !== false) {
+        for (const spec of specs.filter((s) => s.provider !== undefined || s.type.startsWith("pulumi:providers:"))) {
+            void (parityInputsRecorder.validateResource as ResourceValidation)({ urn: urnOf(stack, spec), type: spec.type, name: spec.name, props: deserializedProps({ ...spec.props }) } as unknown as ResourceValidationArgs, () => undefined);
+        }
+    }
     const resources = specs.map((spec): PolicyResource => ({
         type: spec.type,
         name: spec.name,

@@ -58,6 +58,20 @@ describe("staging-prod-parity", () => {
         assert.deepStrictEqual(await parityMessages(prod), []);
     });
 
+    it("refuses a setting prod makes that staging leaves to its provider (prod's own inputs, recorded by the resource policy)", async () => {
+        const message = await parityMessage(withResource(prod, "etl", (spec) => ({ ...spec, props: { ...spec.props, executionClass: "FLEX" }, outputs: { ...spec.outputs, executionClass: "FLEX" } })));
+        assert.match(message, /aws:glue\/job:Job "etl" executionClass: staging (\(absent\)|"STANDARD"), prod "FLEX"/);
+    });
+
+    it("refuses a plan whose inputs the recorder did not see (staging-prod-parity-inputs disabled)", async () => {
+        const unseen: ResourceSpec = { type: "aws:sqs/queue:Queue", name: "never-analyzed-queue", provider: PROVIDER, props: { name: "q" } };
+        const resources = stackResources("prod", [...prod, unseen], { analyze: false });
+        const messages: string[] = [];
+        await stagingProdParity.validateStack({ resources, stackTags: new Map(), getConfig: <T>() => PARITY as T, notApplicable: () => assert.fail("not applicable") }, (message) => messages.push(message));
+        assert.equal(messages.length, 1, messages.join("\n"));
+        assert.match(messages[0], /the inputs of 1 of prod's resources were not recorded \(is staging-prod-parity-inputs disabled\?\)[\s\S]*never-analyzed-queue/);
+    });
+
     it("refuses a property that differs only in prod, naming the resource, the path and both values", async () => {
         const message = await parityMessage(withProps(prod, "etl", { numberOfWorkers: 8 }));
         assert.match(message, /^Refused for stack "prod": prod differs from what staging runs in 1 place\(s\) \(environment-specific values set aside\):\n/);
@@ -266,7 +280,7 @@ describe("staging-prod-parity-coverage", () => {
 });
 
 describe("prod's plan as parity reads it (planned-state.ts)", () => {
-    const planned = async (specs: ResourceSpec[]) => plannedResources(stackResources("prod", specs));
+    const planned = async (specs: ResourceSpec[]) => (await plannedResources(stackResources("prod", specs))).resources;
     const one = async (spec: ResourceSpec, others: ResourceSpec[] = []) => (await planned([...others, spec])).find((r) => r.urn.endsWith(`::${spec.name}`))!;
     const provider: ResourceSpec = { type: "pulumi:providers:aws", name: PROVIDER, props: { region: "eu-west-1" } };
 

@@ -9,7 +9,7 @@
 import * as assert from "assert";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { PromotionEvidence } from "../src/contract/promotion-evidence";
-import { ALL_POLICIES } from "../src/policies";
+import { STACK_POLICIES } from "../src/policies";
 import { prodReferencesStaging } from "../src/policies/prod-references-staging";
 import { prodReleaseMatchesStaging } from "../src/policies/prod-release-matches-staging";
 import { stagingEvidenceVerified } from "../src/policies/staging-evidence-verified";
@@ -45,10 +45,10 @@ describe("release gate", () => {
     });
 
     it("is registered in the pack, release gate first", () => {
-        assert.deepStrictEqual(ALL_POLICIES.slice(0, 5).map((p) => p.name), [
+        assert.deepStrictEqual(STACK_POLICIES.slice(0, 5).map((p) => p.name), [
             "prod-references-staging", "prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-coverage", "staging-evidence-verified",
         ]);
-        assert.ok(!ALL_POLICIES.some((p) => p.name === "prod-version-matches-staging"), "the renamed policy is gone");
+        assert.ok(!STACK_POLICIES.some((p) => p.name === "prod-version-matches-staging"), "the renamed policy is gone");
     });
 
     it("is not applicable to dev and staging, even without evidence", async () => {

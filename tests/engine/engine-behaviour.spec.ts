@@ -24,6 +24,7 @@ interface Planned {
     type: string;
     urn: string;
     inputs: Record<string, unknown>;
+    computed?: Record<string, unknown>;
 }
 
 interface Seen {
@@ -50,10 +51,10 @@ describe("engine behaviour the policy pack relies on", function () {
         fs.rmSync(outFile, { force: true });
         const config = { "record-stack": { outFile }, "record-planned": { outFile }, "touches-output": { outFile, touchOutput } };
         const outcome = await runWithPolicies(prod, operation, { policyPack: PROBE_PACK, policyConfig: config });
-        const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { policy: string; seen?: Seen[]; planned?: Planned[] });
+        const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { policy: string; seen?: Seen[]; planned?: Planned[]; unrecorded?: string[] });
         const seen = records.filter((r) => r.policy === "stack").pop()!.seen!;
-        const planned = records.filter((r) => r.policy === "planned").pop()!.planned!;
-        return { outcome, seen, planned, root: seen.find((r) => r.type === "pulumi:pulumi:Stack") };
+        const { planned, unrecorded } = records.filter((r) => r.policy === "planned").pop()!;
+        return { outcome, seen, planned: planned!, unrecorded: unrecorded!, root: seen.find((r) => r.type === "pulumi:pulumi:Stack") };
     }
 
     before(async function () {
@@ -98,6 +99,18 @@ describe("engine behaviour the policy pack relies on", function () {
             assert.deepEqual(object?.inputs.source, { "atlas:asset": hash }, `${operation}: parity sees the file's content hash, as the checkpoint records it`);
         }
         assert.equal(JSON.stringify((await prod.exportStack()).deployment).includes(createHash("sha256").update(fs.readFileSync(SCRIPT)).digest("hex")), true, "the checkpoint records the same hash");
+    });
+
+    it("runs a resource policy on every custom resource's inputs before the stack policies, in the same pack process (parity's inputs)", async () => {
+        for (const operation of ["preview", "update"] as const) {
+            const { planned, unrecorded } = await seenBy(operation);
+            assert.deepEqual(unrecorded, [], `${operation}: every custom resource's inputs were recorded`);
+            const topic = planned.find((r) => r.type === "aws:sns/topic:Topic");
+            assert.deepEqual(Object.keys(topic?.inputs ?? {}).sort(), ["displayName", "name"], `${operation}: the inputs, not the outputs`);
+            if (operation === "update") {
+                assert.ok(topic?.computed && "arn" in topic.computed, "the provider's outputs are computed values");
+            }
+        }
     });
 
     it("reports outputs unknown during preview as unknown, and known after the update", async () => {

@@ -22,6 +22,8 @@ export interface PromotionEvidence {
     stagingStack: string;
     /** The release being deployed, as the tooling measured it from the checkout. */
     candidate: ReleaseIdentity;
+    /** The checkout's directory: the program's, against which its relative file paths (assets) resolve. */
+    candidateDirectory: string;
     /** Staging's state-changing history entries, newest first, up to and including its newest release update. */
     stagingChanges: HistoryEntry[];
     /** The number of resources in staging's state (its checkpoint) now. */
@@ -48,6 +50,9 @@ export function parsePromotionEvidence(value: unknown, what: string): Parsed<Pro
         if (typeof record[field] !== "string" || !/^[^/]+\/[^/]+\/[^/]+$/.test(record[field] as string)) {
             problems.push(`${what}.${field} should be a fully qualified stack name (got ${JSON.stringify(record[field] ?? null)})`);
         }
+    }
+    if (typeof record.candidateDirectory !== "string" || !record.candidateDirectory.startsWith("/")) {
+        problems.push(`${what}.candidateDirectory should be the checkout's absolute path (got ${JSON.stringify(record.candidateDirectory ?? null)})`);
     }
     const candidate = parseReleaseIdentity(record.candidate, `${what}.candidate`);
     const changes = parseHistoryEntries(record.stagingChanges, `${what}.stagingChanges`);

@@ -1,4 +1,5 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { Policy, StackValidationPolicy } from "@pulumi/policy";
+import { parityInputsRecorder } from "../planned-inputs";
 import { consumerAccessProdOnly, noDeveloperAccess } from "./access";
 import { devCostGuardrails } from "./dev-cost-guardrails";
 import { kmsKeyRotation } from "./kms-key-rotation";
@@ -13,7 +14,7 @@ import { stagingProdParity } from "./staging-prod-parity";
 import { stagingProdParityCoverage } from "./staging-prod-parity-coverage";
 
 /** Release gate first, then guardrails; the order violations are listed in. */
-export const ALL_POLICIES: StackValidationPolicy[] = [
+export const STACK_POLICIES: StackValidationPolicy[] = [
     prodReferencesStaging,
     prodReleaseMatchesStaging,
     stagingProdParity,
@@ -28,3 +29,6 @@ export const ALL_POLICIES: StackValidationPolicy[] = [
     noCrossEnvironmentReferences,
     devCostGuardrails,
 ];
+
+/** The pack: the stack policies and the recorder of prod's inputs that staging-prod-parity reads. */
+export const ALL_POLICIES: Policy[] = [...STACK_POLICIES, parityInputsRecorder];

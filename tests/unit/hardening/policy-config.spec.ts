@@ -7,11 +7,11 @@
 import { strict as assert } from "assert";
 import { PARITY_POLICIES, RELEASE_GATE_POLICIES } from "../../../policy-pack/src/config";
 import { ENVIRONMENTS, Environment } from "../../../policy-pack/src/contract/environment-identity";
-import { ALL_POLICIES } from "../../../policy-pack/src/policies";
+import { STACK_POLICIES } from "../../../policy-pack/src/policies";
 import { ENVIRONMENTS_CONFIG, STAGING_RESOURCE_COUNT, blockFor, compliantStack, gateConfig, promotion, releaseUpdate, stagingState } from "../../../policy-pack/tests/fixtures";
 import { runPolicy } from "../../../policy-pack/tests/helpers";
 
-const GATE = ALL_POLICIES.filter((p) => (RELEASE_GATE_POLICIES as readonly string[]).includes(p.name));
+const GATE = STACK_POLICIES.filter((p) => (RELEASE_GATE_POLICIES as readonly string[]).includes(p.name));
 
 /** The config each policy needs to pass a compliant stack: the block promote builds. */
 function soundConfig(name: string): Record<string, unknown> {
@@ -19,7 +19,7 @@ function soundConfig(name: string): Record<string, unknown> {
 }
 
 async function firstLines(name: string, stack: Environment, config: object): Promise<string[]> {
-    const policy = ALL_POLICIES.find((p) => p.name === name)!;
+    const policy = STACK_POLICIES.find((p) => p.name === name)!;
     const run = await runPolicy(policy, stack, compliantStack(stack), config);
     return run.violations.map((v) => v.message.split("\n")[0]);
 }
@@ -29,7 +29,7 @@ const withPromotion = (name: string, value: unknown) => ({ ...soundConfig(name),
 
 describe("policy config: bad blocks are refused", () => {
     describe("unknown keys, in every policy's block, in every environment it applies to", () => {
-        for (const policy of ALL_POLICIES) {
+        for (const policy of STACK_POLICIES) {
             it(policy.name, async () => {
                 let applicable = 0;
                 for (const stack of ENVIRONMENTS) {

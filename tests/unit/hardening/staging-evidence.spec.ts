@@ -13,7 +13,7 @@ import { StackReadError } from "../../../cli/lib/stack-reading";
 import { GateEvidence, readGateEvidence } from "../../../cli/lib/staging-evidence";
 import { EncryptedSecretError } from "../../../policy-pack/src/contract/desired-state/checkpoint";
 import { HistoryEntry } from "../../../policy-pack/src/contract/stack-history";
-import { ALL_POLICIES } from "../../../policy-pack/src/policies";
+import { STACK_POLICIES } from "../../../policy-pack/src/policies";
 import {
     CANDIDATE, NEXT, PROD_STACK, STAGING_STACK, blockFor, compliantStack, historyEntry, quietRefresh, releaseUpdate, stagingCheckpoint, withProps,
 } from "../../../policy-pack/tests/fixtures";
@@ -38,7 +38,7 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
     async function refusals(evidence: GateEvidence, stack: ResourceSpec[] = compliantStack("prod")): Promise<string[]> {
         const config = policyConfigFor({ environments: environmentFacts(project), evidence });
         const messages: string[] = [];
-        for (const policy of ALL_POLICIES) {
+        for (const policy of STACK_POLICIES) {
             const run = await runPolicy(policy, "prod", stack, blockFor(policy.name, config));
             messages.push(...run.violations.filter((v) => v.message.startsWith("Refused")).map((v) => `${policy.name}: ${v.message.split("\n")[0]}`));
         }
