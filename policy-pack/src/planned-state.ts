@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PolicyResource } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
-import { ComparedResource, isCompared } from "./contract/desired-state/resources";
+import { ComparedResource, isCompared, resourceOptions } from "./contract/desired-state/resources";
 import { UNKNOWN_VALUE, assetValue, secretValue } from "./contract/desired-state/values";
 import { recordedInputs } from "./planned-inputs";
 import { pathKey, secretPathsOf } from "./secret-paths";
@@ -47,6 +47,7 @@ export async function plannedResources(resources: readonly PolicyResource[], pro
             dependencies: r.dependencies.map((d) => d.urn),
             propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, deps]) => [key, deps.map((d) => d.urn)])),
             protect: r.opts.protect === true,
+            ...(resourceOptions(r.opts) ? { options: resourceOptions(r.opts) } : {}),
             ...(r.provider ? { provider: r.provider.urn } : {}),
         };
     });

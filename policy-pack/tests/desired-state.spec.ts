@@ -17,7 +17,7 @@ import { SECRET_SIG, SIG } from "./helpers";
 type Stack = "staging" | "prod";
 const ENV = { staging: environmentValuesOf("staging"), prod: environmentValuesOf("prod") };
 const ACCOUNT = { staging: "222222222222", prod: "333333333333" };
-const PREFIX = { staging: "atlas-stg", prod: "atlas-prd" };
+const PREFIX = { staging: "atlas-staging", prod: "atlas-prod" };
 const PROVIDER_URN = (stack: Stack) => `urn:pulumi:${stack}::atlas::pulumi:providers:aws::aws`;
 
 function urn(stack: Stack, type: string, name: string): string {
@@ -190,7 +190,7 @@ describe("desired-state parity: compareDesiredState", () => {
         });
 
         it("never masks a changed setting: a renamed Glue job is reported although its computed ARN changed with it", () => {
-            const result = compare([glueJob("staging")], [glueJob("prod", { name: "atlas-prd-etl-nightly" })]);
+            const result = compare([glueJob("staging")], [glueJob("prod", { name: "atlas-prod-etl-nightly" })]);
             assert.deepStrictEqual(result.differences, [{ resource: 'aws:glue/job:Job "etl"', path: "name", staging: '"<namePrefix>-etl"', prod: '"<namePrefix>-etl-nightly"' }]);
         });
 
@@ -276,7 +276,7 @@ describe("desired-state parity: environment values (environment.ts)", () => {
     const staging = new EnvironmentNormaliser(ENV.staging);
 
     it("replaces text values anywhere in a string, longest first (a principal before the account inside it)", () => {
-        assert.strictEqual(staging.replace("arn:aws:s3:::atlas-stg-raw-222222222222/*"), "arn:aws:s3:::<namePrefix>-raw-<awsAccountId>/*");
+        assert.strictEqual(staging.replace("arn:aws:s3:::atlas-staging-raw-222222222222/*"), "arn:aws:s3:::<namePrefix>-raw-<awsAccountId>/*");
         assert.strictEqual(staging.replace(QA), "<qaPrincipals>");
     });
 
@@ -308,8 +308,8 @@ describe("desired-state parity: environment values (environment.ts)", () => {
     });
 
     it("keeps a string that only looks like JSON, and leaves markers untouched", () => {
-        assert.strictEqual(staging.value("{not json atlas-stg"), "{not json <namePrefix>");
-        const marker = secretValue("atlas-stg");
+        assert.strictEqual(staging.value("{not json atlas-staging"), "{not json <namePrefix>");
+        const marker = secretValue("atlas-staging");
         assert.strictEqual(staging.value(marker), marker);
     });
 });
@@ -476,5 +476,39 @@ describe("environment-specific keys (environment-keys.ts)", () => {
         for (const name of ["developers-role", "qa", "xconsumer-read", "pipeline-role", "oncall"]) {
             assert.ok(!isEnvironmentSpecificRole(name), name);
         }
+    });
+});
+
+describe("desired-state parity: what the red team tried (tests/engine/gate-attacks.spec.ts on the engine)", () => {
+    it("never pairs a computed value that echoes settings (tagsAll): a prod-only token stays a difference wherever it appears", () => {
+        const job = (stack: Stack, conf: string) =>
+            resource(stack, "aws:glue/job:Job", "etl", { name: `${PREFIX[stack]}-etl`, defaultArguments: { "--conf": conf } }, { computed: { tagsAll: { deps: conf }, arn: `arn:aws:glue:eu-west-1:${ACCOUNT[stack]}:job/${PREFIX[stack]}-etl` } });
+        const result = compare([job("staging", "delta-spark-2.31.0")], [job("prod", "delta-spark-2.99.9")]);
+        assert.deepStrictEqual(result.differences.map((d) => d.path), ['defaultArguments["--conf"]']);
+    });
+
+    it("compares a JSON document that repeats a key as text, so the repetition is a difference", () => {
+        const policy = (text: string) => (stack: Stack) => resource(stack, "aws:iam/rolePolicy:RolePolicy", "p", { policy: text });
+        const plain = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
+        const repeated = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}],"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
+        assert.deepStrictEqual(compare([policy(plain)("staging")], [policy(plain)("prod")]).differences, []);
+        assert.deepStrictEqual(compare([policy(plain)("staging")], [policy(repeated)("prod")]).differences.map((d) => d.path), ["policy"]);
+    });
+
+    it("takes a constant that is another environment's name as the same constant in both stacks (`s3://…/staging/`)", () => {
+        const job = (stack: Stack) => resource(stack, "aws:glue/job:Job", "etl", { name: `${PREFIX[stack]}-etl`, scriptLocation: `s3://${PREFIX[stack]}-artifacts/staging/etl.py` });
+        assert.deepStrictEqual(compare([job("staging")], [job("prod")]).differences, []);
+    });
+
+    it("compares the resource options both forms record (ignoreChanges, customTimeouts, additionalSecretOutputs)", () => {
+        const queue = (stack: Stack, options?: ComparedResource["options"]) => resource(stack, "aws:sqs/queue:Queue", "q", { name: `${PREFIX[stack]}-q` }, options ? { options } : {});
+        assert.deepStrictEqual(compare([queue("staging")], [queue("prod", { ignoreChanges: ["policy"] })]).differences.map((d) => [d.path, d.staging, d.prod]), [["(ignoreChanges)", "(absent)", '["policy"]']]);
+        assert.deepStrictEqual(compare([queue("staging", { customTimeouts: { create: 60, update: 0, delete: 0 } })], [queue("prod", { customTimeouts: { create: 60, update: 0, delete: 0 } })]).differences, []);
+    });
+
+    it("does not set aside environment-specific values of the wrong shape: an e-mail with a URL in it, a name prefix without the environment", () => {
+        assert.deepStrictEqual(misshapenValues({ ...ENV.prod, teamAlertEmail: "etl-deps@https://attacker.invalid/evil.whl" }), ['atlas:teamAlertEmail is "etl-deps@https://attacker.invalid/evil.whl", not an e-mail address']);
+        assert.deepStrictEqual(misshapenValues({ ...ENV.prod, namePrefix: "true" }), ['atlas:namePrefix is "true", which does not name the environment "prod"']);
+        assert.deepStrictEqual(misshapenValues(ENV.prod), []);
     });
 });

@@ -28,7 +28,7 @@ import { ResourceSpec, SECRET_SIG, SIG, fileAsset, secret, urnOf } from "./helpe
 export const SECRET = "hunter2-webhook-token";
 export const REGION = "eu-west-1";
 export const ACCOUNTS: Record<Environment, string> = { dev: "111111111111", staging: "222222222222", prod: "333333333333" };
-export const PREFIXES: Record<Environment, string> = { dev: "atlas-dev", staging: "atlas-stg", prod: "atlas-prd" };
+export const PREFIXES: Record<Environment, string> = { dev: "atlas-dev", staging: "atlas-staging", prod: "atlas-prod" };
 export const DEVELOPER = "arn:aws:iam::111111111111:role/atlas-developers";
 export const QA = "arn:aws:iam::222222222222:role/atlas-qa";
 export const CONSUMER = "arn:aws:iam::444444444444:role/analytics-consumers";

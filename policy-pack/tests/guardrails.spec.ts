@@ -185,7 +185,7 @@ describe("environment guardrails", () => {
 
     describe("no-cross-environment-references", () => {
         it("refuses a property that names another environment's account or prefix, without printing it", async () => {
-            const stack = [...compliantStack("prod"), { type: "aws:sqs/queue:Queue", name: "bridge", props: { policy: `arn:aws:sqs:eu-west-1:222222222222:atlas-stg-events?token=${SECRET}` }, provider: PROVIDER }];
+            const stack = [...compliantStack("prod"), { type: "aws:sqs/queue:Queue", name: "bridge", props: { policy: `arn:aws:sqs:eu-west-1:222222222222:atlas-staging-events?token=${SECRET}` }, provider: PROVIDER }];
             assert.deepStrictEqual((await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]), [
                 'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s account.',
                 'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s name prefix.',
@@ -195,7 +195,7 @@ describe("environment guardrails", () => {
         it("passes over values unknown during preview and still finds the known references", async () => {
             const stack = [
                 ...compliantStack("prod"),
-                { type: "aws:sqs/queue:Queue", name: "late", props: { kmsKeyArn: UNKNOWN_STRING, tags: { source: "atlas-stg-feed" } }, provider: PROVIDER },
+                { type: "aws:sqs/queue:Queue", name: "late", props: { kmsKeyArn: UNKNOWN_STRING, tags: { source: "atlas-staging-feed" } }, provider: PROVIDER },
             ];
             assert.deepStrictEqual((await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]), [
                 'Refused for stack "prod": aws:sqs/queue:Queue "late": .tags.source refers to staging\'s name prefix.',

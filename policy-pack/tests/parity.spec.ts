@@ -81,7 +81,7 @@ describe("staging-prod-parity", () => {
 
     it("refuses a changed statement inside a JSON policy document, with the path into the document", async () => {
         const policy = JSON.parse(JSON.parse(JSON.stringify(prod.find((r) => r.name === "raw-policy")!.props!.policy)));
-        policy.Statement[0].Resource.push("arn:aws:s3:::atlas-prd-raw/extra/*");
+        policy.Statement[0].Resource.push("arn:aws:s3:::atlas-prod-raw/extra/*");
         policy.Statement[1].Action = "s3:*";
         const message = await parityMessage(withProps(prod, "raw-policy", { policy: JSON.stringify(policy) }));
         assert.match(message, /in 2 place\(s\)/);
@@ -136,14 +136,14 @@ describe("staging-prod-parity", () => {
 
     it("sets aside the topic's auto-name, but not a topic named in prod (whose ARN then differs in its dependents too)", async () => {
         assert.notStrictEqual(TOPIC_NAMES.staging, TOPIC_NAMES.prod);
-        const named = withResource(prod, "alerts", (r) => ({ ...r, props: { ...r.props, name: "atlas-prd-alerts" }, outputs: { arn: "arn:aws:sns:eu-west-1:333333333333:atlas-prd-alerts" } }));
+        const named = withResource(prod, "alerts", (r) => ({ ...r, props: { ...r.props, name: "atlas-prod-alerts" }, outputs: { arn: "arn:aws:sns:eu-west-1:333333333333:atlas-prod-alerts" } }));
         const message = await parityMessage(named);
         assert.match(message, /"alerts" name: staging "alerts-1a2b3c4", prod "<namePrefix>-alerts"/);
         assert.match(message, /"team-email" topic: staging "arn:aws:sns:<awsRegion>:<awsAccountId>:alerts-1a2b3c4", prod "arn:aws:sns:<awsRegion>:<awsAccountId>:alerts-7f8e9d0"/);
     });
 
     it("reports a renamed Glue job although its computed ARN changed with the name (a setting is never taken for a generated id)", async () => {
-        const renamed = withResource(prod, "etl", (r) => ({ ...r, props: { ...r.props, name: "atlas-prd-etl-nightly" }, outputs: { arn: "arn:aws:glue:eu-west-1:333333333333:job/atlas-prd-etl-nightly" } }));
+        const renamed = withResource(prod, "etl", (r) => ({ ...r, props: { ...r.props, name: "atlas-prod-etl-nightly" }, outputs: { arn: "arn:aws:glue:eu-west-1:333333333333:job/atlas-prod-etl-nightly" } }));
         const message = await parityMessage(renamed);
         assert.match(message, /in 1 place\(s\)/);
         assert.match(message, /"etl" name: staging "<namePrefix>-etl", prod "<namePrefix>-etl-nightly"/);

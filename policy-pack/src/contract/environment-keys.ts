@@ -41,31 +41,59 @@ export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpe
     consumerPrincipals: { appears: "text", shape: PRINCIPAL },
     routeAlertsToOncall: { appears: "absent" },
     oncallEndpoint: { appears: "text", shape: { pattern: /^https:\/\/\S+$/, description: "an https:// URL" } },
-    teamAlertEmail: { appears: "text", shape: { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, description: "an e-mail address" } },
+    teamAlertEmail: { appears: "text", shape: { pattern: /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, description: "an e-mail address" } },
 };
 
 export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = Object.keys(ENVIRONMENT_SPECIFIC_CONFIG);
 
 /**
- * Logical names (roles) of resources whose existence follows an environment-specific key.
- * They may exist in one of staging/prod and not the other. Patterns use `*` as a wildcard.
+ * Resources whose existence follows an environment-specific key: they may exist in one of
+ * staging/prod and not the other — but only where that key calls for them (`when` is set: a
+ * non-empty list, or true) and only of the types the program makes for them. Logical names
+ * (roles) use `*` as a wildcard.
  */
-export const ENVIRONMENT_SPECIFIC_RESOURCE_ROLES: readonly string[] = [
-    "developer-*",
-    "qa-*",
-    "consumer-*",
-    "oncall-*",
+export interface EnvironmentSpecificRole {
+    pattern: string;
+    /** The environment-specific key whose value calls for such resources. */
+    when: string;
+    types: readonly string[];
+}
+
+const ACCESS_ROLE_TYPES = ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"];
+
+export const ENVIRONMENT_SPECIFIC_RESOURCES: readonly EnvironmentSpecificRole[] = [
+    { pattern: "developer-*", when: "developerPrincipals", types: ACCESS_ROLE_TYPES },
+    { pattern: "qa-*", when: "qaPrincipals", types: ACCESS_ROLE_TYPES },
+    { pattern: "consumer-*", when: "consumerPrincipals", types: ACCESS_ROLE_TYPES },
+    { pattern: "oncall-*", when: "routeAlertsToOncall", types: ["aws:sns/topicSubscription:TopicSubscription"] },
 ];
+
+export const ENVIRONMENT_SPECIFIC_RESOURCE_ROLES: readonly string[] = ENVIRONMENT_SPECIFIC_RESOURCES.map((role) => role.pattern);
 
 export function isEnvironmentSpecificKey(key: string): boolean {
     return ENVIRONMENT_SPECIFIC_KEYS.includes(stripNamespace(key));
 }
 
 /** The role patterns, compiled once: parity checks match every resource of a stack against them. */
-const ROLE_PATTERNS: readonly RegExp[] = ENVIRONMENT_SPECIFIC_RESOURCE_ROLES.map(wildcardPattern);
+const ROLE_PATTERNS: readonly { role: EnvironmentSpecificRole; pattern: RegExp }[] = ENVIRONMENT_SPECIFIC_RESOURCES.map((role) => ({ role, pattern: wildcardPattern(role.pattern) }));
 
 export function isEnvironmentSpecificRole(role: string): boolean {
-    return ROLE_PATTERNS.some((pattern) => pattern.test(role));
+    return ROLE_PATTERNS.some(({ pattern }) => pattern.test(role));
+}
+
+/**
+ * Why a resource that exists in one environment only may do so, or undefined when nothing allows
+ * it: its name has an environment-specific role, its type is one that role makes, and the
+ * environment's value of the role's key calls for it.
+ */
+export function environmentSpecificReason(name: string, type: string, values: Readonly<Record<string, unknown>>): string | undefined {
+    const match = ROLE_PATTERNS.find(({ pattern }) => pattern.test(name))?.role;
+    if (!match || !match.types.includes(type)) {
+        return undefined;
+    }
+    const value = values[match.when];
+    const calledFor = Array.isArray(value) ? value.length > 0 : value === true || value === "true";
+    return calledFor ? `${match.pattern} follows atlas:${match.when}` : undefined;
 }
 
 /** `atlas:glueNumberOfWorkers` and `glueNumberOfWorkers` name the same key. */

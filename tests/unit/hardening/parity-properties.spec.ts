@@ -12,7 +12,7 @@ import { compareDesiredState, Difference, ParityComparison } from "../../../poli
 import { EnvironmentValues } from "../../../policy-pack/src/contract/desired-state/environment";
 import { ComparedResource } from "../../../policy-pack/src/contract/desired-state/resources";
 import { UNKNOWN_VALUE, secretValue } from "../../../policy-pack/src/contract/desired-state/values";
-import { isEnvironmentSpecificRole } from "../../../policy-pack/src/contract/environment-keys";
+import { ENVIRONMENT_SPECIFIC_RESOURCES, isEnvironmentSpecificRole } from "../../../policy-pack/src/contract/environment-keys";
 import { environmentValuesOf } from "../../../policy-pack/tests/fixtures";
 
 type Side = "staging" | "prod";
@@ -120,16 +120,24 @@ describe("desired-state parity (property-based, hardening)", () => {
         }));
     });
 
-    it("never counts an environment-specific resource, and always counts any other extra resource", () => {
-        const specific = fc.tuple(fc.constantFrom("developer", "qa", "consumer", "oncall"), logicalName).map(([role, name]) => `${role}-${name}`);
-        fc.assert(fc.property(stackTemplate, specific, logicalName, fc.boolean(), (templates, specificName, otherName, inProd) => {
-            fc.pre(!templates.some((t) => t.name === otherName));
-            assert.ok(isEnvironmentSpecificRole(specificName) && !isEnvironmentSpecificRole(otherName));
-            const extra = (name: string): Template[] => [...templates, { type: "aws:iam/role:Role", name, inputs: { path: "/" } }];
-            const [staging, prod] = inProd ? [templates, extra(specificName)] : [extra(specificName), templates];
-            assert.deepEqual(compare(side(staging, "staging"), side(prod, "prod")).differences, []);
-            const [staging2, prod2] = inProd ? [templates, extra(otherName)] : [extra(otherName), templates];
-            assert.deepEqual(compare(side(staging2, "staging"), side(prod2, "prod")).differences.map((d) => [d.resource, d.path, inProd ? d.prod : d.staging]), [[`aws:iam/role:Role "${otherName}"`, "(resource)", "present"]]);
+    it("counts an extra resource unless its environment calls for it: an environment-specific role, of a type that role makes, whose key is set there", () => {
+        const role = fc.constantFrom(...ENVIRONMENT_SPECIFIC_RESOURCES);
+        const anyType = fc.constantFrom(...new Set([...TYPES, ...ENVIRONMENT_SPECIFIC_RESOURCES.flatMap((r) => r.types)]));
+        fc.assert(fc.property(stackTemplate, role, logicalName, anyType, fc.boolean(), fc.boolean(), (templates, specific, suffix, type, keySet, inProd) => {
+            const name = `${specific.pattern.replace("*", "")}${suffix}`;
+            assert.ok(isEnvironmentSpecificRole(name) && !isEnvironmentSpecificRole(suffix));
+            const where: Side = inProd ? "prod" : "staging";
+            const environments = { ...ENV, [where]: { ...ENV[where], [specific.when]: keySet ? (specific.when === "routeAlertsToOncall" ? "true" : ["arn:aws:iam::123456789012:role/someone"]) : specific.when === "routeAlertsToOncall" ? "false" : [] } };
+            const extra: Template[] = [...templates, { type, name, inputs: { path: "/" } }];
+            const [staging, prod] = inProd ? [templates, extra] : [extra, templates];
+            const differences = compare(side(staging, "staging"), side(prod, "prod"), environments).differences.map((d) => [d.resource, d.path]);
+            const allowed = keySet && specific.types.includes(type);
+            assert.deepEqual(differences, allowed ? [] : [[`${type} "${name}"`, "(resource)"]]);
+            // Any other name is always counted.
+            const other: Template[] = [...templates, { type, name: suffix, inputs: { path: "/" } }];
+            fc.pre(!templates.some((t) => t.name === suffix));
+            const [staging2, prod2] = inProd ? [templates, other] : [other, templates];
+            assert.deepEqual(compare(side(staging2, "staging"), side(prod2, "prod"), environments).differences.map((d) => [d.resource, d.path]), [[`${type} "${suffix}"`, "(resource)"]]);
         }));
     });
 

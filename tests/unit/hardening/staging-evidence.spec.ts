@@ -53,7 +53,7 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
         assert.deepEqual(await refusals(gate), []);
         assert.deepEqual(gate.promotion.stagingChanges, [sound.history![60]], "only the state changes up to the release");
         assert.equal(gate.promotion.stagingResourceCount, sound.checkpoint!.length);
-        assert.deepEqual(gate.stagingState.environments.staging.namePrefix, "atlas-stg", "environment values from the checkout's stack files");
+        assert.deepEqual(gate.stagingState.environments.staging.namePrefix, "atlas-staging", "environment values from the checkout's stack files");
         assert.equal(source.callsOf("history").length, 2, "read until the release, no further");
         assert.equal(source.callsOf("export").length, 2, "exported again with secrets to digest them");
         assert.ok(!JSON.stringify(gate).includes("hunter2"), "no secret in the evidence");

@@ -4,7 +4,7 @@
  * on. Secrets become digests (the export must carry their plain text: `--show-secrets`), assets
  * their content hashes.
  */
-import { ComparedResource, isCompared } from "./resources";
+import { ComparedResource, isCompared, resourceOptions } from "./resources";
 import { assetValue, secretValue } from "./values";
 
 import { ARCHIVE_SIG, ASSET_SIG, SECRET_SIG, SIG } from "../value-signatures";
@@ -24,6 +24,9 @@ export interface CheckpointResource {
     propertyDependencies?: Record<string, string[]>;
     protect?: boolean;
     provider?: string;
+    ignoreChanges?: string[];
+    additionalSecretOutputs?: string[];
+    customTimeouts?: Record<string, number>;
 }
 
 /** Thrown for a secret the export holds only encrypted. */
@@ -53,6 +56,7 @@ export function comparedResourcesOf(resources: readonly CheckpointResource[]): C
             dependencies: [...(r.dependencies ?? [])],
             propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, [...urns]])),
             protect: r.protect === true,
+            ...optionsOf(r),
             ...(r.provider ? { provider: r.provider } : {}),
         };
     });
@@ -81,4 +85,9 @@ function convert(value: unknown, urn: string): unknown {
         return assetValue(typeof record.hash === "string" ? record.hash : "(no hash)");
     }
     return convertMap(record, urn);
+}
+
+function optionsOf(resource: CheckpointResource): { options?: ReturnType<typeof resourceOptions> } {
+    const options = resourceOptions(resource);
+    return options ? { options } : {};
 }

@@ -7,10 +7,10 @@
  * digests). A value unknown during preview is compared by the resources it is computed from;
  * one that cannot be compared at all is listed as such, never passed over.
  */
-import { isEnvironmentSpecificRole } from "../environment-keys";
+import { environmentSpecificReason } from "../environment-keys";
 import { EnvironmentNormaliser, EnvironmentValues } from "./environment";
 import { GeneratedValues, isAutoName, tokensOf } from "./generated";
-import { ComparedResource, labelOf, logicalNameOf } from "./resources";
+import { ComparedResource, ResourceOptions, labelOf, logicalNameOf } from "./resources";
 import { ASSET, JSON_TEXT, SECRET, UNKNOWN, containsUnknown, markerOf, printable } from "./values";
 
 export interface StackSide {
@@ -67,16 +67,19 @@ interface Normalised {
 type Side = "staging" | "prod";
 
 export function compareDesiredState(staging: StackSide, prod: StackSide): ParityComparison {
-    const sides = { staging: normaliseSide(staging), prod: normaliseSide(prod) };
+    const sides = { staging: normaliseSide(staging, prod.environment), prod: normaliseSide(prod, staging.environment) };
     const result: ParityComparison = { differences: [], comparedByDependency: [], uncompared: [], resourcesCompared: 0 };
     const pairs: [Normalised, Normalised][] = [];
     for (const key of [...new Set([...sides.staging.keys(), ...sides.prod.keys()])].sort()) {
         const [s, p] = [sides.staging.get(key), sides.prod.get(key)];
         if (s && p) {
             pairs.push([s, p]);
-        } else if (!isEnvironmentSpecificRole((s ?? p)!.logicalName)) {
+        } else {
             const only = (s ?? p)!;
-            result.differences.push({ resource: labelOf(only.resource), path: "(resource)", staging: s ? "present" : "(absent)", prod: p ? "present" : "(absent)" });
+            // Allowed only where the environment it exists in calls for it (environment-keys.ts).
+            if (!environmentSpecificReason(only.logicalName, only.resource.type, (s ? staging : prod).environment)) {
+                result.differences.push({ resource: labelOf(only.resource), path: "(resource)", staging: s ? "present" : "(absent)", prod: p ? "present" : "(absent)" });
+            }
         }
     }
     const generated = new GeneratedValues();
@@ -90,8 +93,8 @@ export function compareDesiredState(staging: StackSide, prod: StackSide): Parity
     return result;
 }
 
-function normaliseSide(side: StackSide): Map<string, Normalised> {
-    const environment = new EnvironmentNormaliser(side.environment);
+function normaliseSide(side: StackSide, other: EnvironmentValues): Map<string, Normalised> {
+    const environment = new EnvironmentNormaliser(side.environment, other);
     const urn = (value: string) => environment.replace(value);
     const byUrn = new Map<string, Normalised>();
     for (const resource of side.resources) {
@@ -128,11 +131,11 @@ function settingsOf(n: Normalised, except: Record<string, unknown> | undefined):
     return settings;
 }
 
-/** Registers the generated values that staging's computed outputs and auto-names hold against prod's. */
+/** Registers the generated values that staging's computed identifiers and auto-names hold against prod's. */
 function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues): void {
     const stagingComputed = s.resource.computed ?? {};
     const settings = lazily(() => [settingsOf(s, undefined), settingsOf(p, stagingComputed)] as const);
-    for (const key of Object.keys(stagingComputed)) {
+    for (const key of Object.keys(stagingComputed).filter(isIdentifierKey)) {
         const prodValue = p.resource.computed?.[key] !== undefined ? valueOf(p, key, true) : valueOf(p, key);
         if (prodValue !== undefined) {
             generated.pair(valueOf(s, key, true), prodValue, () => settings()[0], () => settings()[1]);
@@ -146,6 +149,15 @@ function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues)
     }
 }
 
+/**
+ * Outputs that identify a resource (`arn`, `id`, `keyId`, `uniqueId`, `versionId`, `etag`): the only
+ * computed values whose tokens may stand for generated ones. Anything else a provider computes —
+ * `tagsAll` above all, which echoes the provider's settings — must never make a setting look generated.
+ */
+function isIdentifierKey(key: string): boolean {
+    return key === "arn" || key === "id" || key === "etag" || /[a-z](Id|Arn)s?$/.test(key);
+}
+
 function lazily<T>(make: () => T): () => T {
     let made: { value: T } | undefined;
     return () => (made ??= { value: make() }).value;
@@ -156,6 +168,12 @@ function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, r
     const differ = (path: string, stagingValue: string, prodValue: string) => result.differences.push({ resource, path, staging: stagingValue, prod: prodValue });
     if (s.resource.protect !== p.resource.protect) {
         differ("(protect)", String(s.resource.protect), String(p.resource.protect));
+    }
+    for (const option of Object.keys({ ...s.resource.options, ...p.resource.options }).sort()) {
+        const [a, b] = [s.resource.options?.[option as keyof ResourceOptions], p.resource.options?.[option as keyof ResourceOptions]];
+        if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
+            differ(`(${option})`, printable(a), printable(b));
+        }
     }
     if (s.provider !== p.provider) {
         differ("(provider)", s.provider ?? "(default)", p.provider ?? "(default)");

@@ -21,11 +21,18 @@ export class EnvironmentNormaliser {
     /** Placeholders of list keys: a list element that is one of them is an environment-specific member. */
     private readonly members = new Set<string>();
 
-    constructor(values: EnvironmentValues) {
+    /**
+     * `values` are this side's; `otherWords` are the other side's values of `word` keys, set aside
+     * here too: the word `staging` in prod's `s3://…/staging/` is a constant both stacks share, and
+     * must compare equal to staging's.
+     */
+    constructor(values: EnvironmentValues, otherWords: EnvironmentValues = {}) {
         const text: string[] = [];
         const words: string[] = [];
         for (const [key, { appears: appearance }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([, k]) => k.appears !== "absent")) {
-            const value = values[key];
+            const own = values[key];
+            const other = appearance === "word" ? otherWords[key] : undefined;
+            const value = typeof own === "string" && typeof other === "string" ? [own, other] : own;
             const list = Array.isArray(value) ? (value as readonly string[]) : typeof value === "string" ? [value] : [];
             for (const item of list.filter((v) => typeof v === "string" && v.length >= MIN_LENGTH[appearance])) {
                 if (this.placeholders.has(item)) {
@@ -33,7 +40,7 @@ export class EnvironmentNormaliser {
                 }
                 this.placeholders.set(item, `<${key}>`);
                 (appearance === "word" ? words : text).push(item);
-                if (Array.isArray(value)) {
+                if (Array.isArray(own)) {
                     this.members.add(`<${key}>`);
                 }
             }
@@ -58,10 +65,14 @@ export class EnvironmentNormaliser {
         return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.value(item)]));
     }
 
-    /** A string; a JSON object or list inside it is parsed and normalised as data. */
+    /**
+     * A string; a JSON object or list inside it is parsed and normalised as data — unless a key
+     * repeats in one of its objects (JSON.parse keeps the last, a reader may keep the first), when it
+     * is compared as text.
+     */
     string(text: string): unknown {
         const trimmed = text.trimStart();
-        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && !hasRepeatedKey(text)) {
             try {
                 return { [JSON_TEXT]: this.value(JSON.parse(text)) };
             } catch {
@@ -79,6 +90,29 @@ export class EnvironmentNormaliser {
     }
 }
 
+/** True when some object of the JSON text names a key twice. */
+export function hasRepeatedKey(text: string): boolean {
+    const keys: Set<string>[] = [];
+    // Strings (keys and values), then the structural characters; a string followed by `:` is a key.
+    const token = /"(?:[^"\\]|\\.)*"\s*:?|[{}]/g;
+    for (const match of text.matchAll(token)) {
+        const found = match[0];
+        if (found === "{") {
+            keys.push(new Set());
+        } else if (found === "}") {
+            keys.pop();
+        } else if (found.endsWith(":")) {
+            const key = found.slice(0, found.lastIndexOf('"') + 1);
+            const current = keys[keys.length - 1];
+            if (current?.has(key)) {
+                return true;
+            }
+            current?.add(key);
+        }
+    }
+    return false;
+}
+
 /** Values that do not have their key's shape (ENVIRONMENT_SPECIFIC_CONFIG): parity must not set them aside. */
 export function misshapenValues(values: EnvironmentValues): string[] {
     const problems: string[] = [];
@@ -88,6 +122,10 @@ export function misshapenValues(values: EnvironmentValues): string[] {
         for (const item of list.filter((v) => shape && v !== "" && !shape.pattern.test(v))) {
             problems.push(`atlas:${key} is ${JSON.stringify(item)}, not ${shape!.description}`);
         }
+    }
+    const [environment, prefix] = [values.environment, values.namePrefix];
+    if (typeof environment === "string" && typeof prefix === "string" && !prefix.split("-").includes(environment)) {
+        problems.push(`atlas:namePrefix is ${JSON.stringify(prefix)}, which does not name the environment ${JSON.stringify(environment)}`);
     }
     return problems;
 }

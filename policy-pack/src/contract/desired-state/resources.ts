@@ -15,8 +15,32 @@ export interface ComparedResource {
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     protect: boolean;
+    /** The resource options a checkpoint and a policy both see, when set (normalised by `resourceOptions`). */
+    options?: ResourceOptions;
     /** The provider reference (`<urn>` or `<urn>::<id>`). */
     provider?: string;
+}
+
+/** Options that change how the engine treats a resource, comparable in a checkpoint and a plan. */
+export interface ResourceOptions {
+    ignoreChanges?: string[];
+    additionalSecretOutputs?: string[];
+    /** Seconds. */
+    customTimeouts?: { create: number; update: number; delete: number };
+}
+
+/** The options worth comparing, with empty ones left out, from either form (checkpoint: `create`; policy: `createSeconds`). */
+export function resourceOptions(raw: { ignoreChanges?: unknown; additionalSecretOutputs?: unknown; customTimeouts?: unknown }): ResourceOptions | undefined {
+    const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value.map(String).sort() : undefined);
+    const timeouts = (raw.customTimeouts ?? {}) as Record<string, unknown>;
+    const seconds = (name: string) => Number(timeouts[name] ?? timeouts[`${name}Seconds`] ?? 0) || 0;
+    const customTimeouts = { create: seconds("create"), update: seconds("update"), delete: seconds("delete") };
+    const options: ResourceOptions = {
+        ...(list(raw.ignoreChanges) ? { ignoreChanges: list(raw.ignoreChanges) } : {}),
+        ...(list(raw.additionalSecretOutputs) ? { additionalSecretOutputs: list(raw.additionalSecretOutputs) } : {}),
+        ...(Object.values(customTimeouts).some((n) => n > 0) ? { customTimeouts } : {}),
+    };
+    return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /** Bookkeeping of the engine, not part of what a stack deploys. */
