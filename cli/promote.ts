@@ -10,7 +10,7 @@ import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
 import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
-import { PINNED_GATE_ENV } from "./lib/trusted-gate";
+import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "./lib/trusted-gate";
 
 const USAGE = `usage: npm run promote -- --stack NAME --version V [options]
 
@@ -18,8 +18,9 @@ Deploys the checkout's commit, as release V, to stack NAME. The checkout must be
 release is the commit (and a digest of its deployment inputs), measured from git. For prod,
 reads which release staging runs (its history) and what it runs (its state), and judges prod
 with a policy pack the candidate cannot change: the pack of the release prod runs now, or the
-one at the commit in ${PINNED_GATE_ENV} (a protected setting of the prod environment).
-Previews with the pack, then updates only when the preview passed.
+one at the commit in ${PINNED_GATE_ENV} (a protected setting of the prod environment). A release
+that changes policy-pack/ is refused for prod unless ${PACK_CHANGE_ENV} (also a protected
+setting) names its pack's git tree. Previews with the pack, then updates only when it passed.
 
 options:
   --stack NAME           the target stack (${STACK_NAMES.join(", ")} or a fully qualified org/project/stack)
@@ -34,12 +35,10 @@ options:
                          instead of the backend you are logged into
   -h, --help             show this help
 
-exit codes: 0 deployed (or preview passed), 1 refused by a policy, 2 bad flags, stack files or a
+exit codes: 0 deployed (or preview passed), 1 refused by a policy or by the gate (an unapproved
+            change to policy-pack/; nothing ran), 2 bad flags, stack files or a
             dirty checkout (nothing ran), 3 failed otherwise (credentials, engine, provider or
             program error; see the message)`;
-
-
-
 
 async function main(): Promise<number> {
     const { values: flags } = parseFlags(

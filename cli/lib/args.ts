@@ -17,6 +17,9 @@ export const EXIT = {
 
 export class UsageError extends Error {}
 
+/** The release tooling refused the release before anything ran (exit 1, as a policy's refusal). */
+export class RefusedError extends Error {}
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export function parseFlags<T extends Options>(argv: string[], options: T, usage: string) {
@@ -43,6 +46,10 @@ export function runMain(name: string, main: () => Promise<number>): void {
             if (error instanceof UsageError) {
                 console.error(`${name}: ${error.message}`);
                 process.exit(EXIT.usage);
+            }
+            if (error instanceof RefusedError) {
+                console.error(`${name}: refused: ${error.message}`);
+                process.exit(EXIT.refused);
             }
             console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
             process.exit(EXIT.failure);

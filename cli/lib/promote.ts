@@ -19,7 +19,7 @@ import { measureRelease } from "./release-identity";
 import { GateEvidence, readGateEvidence } from "./staging-evidence";
 import { environmentFacts } from "./stack-file-config";
 import { shortName, StackSource } from "./stacks";
-import { chooseTrustedGate } from "./trusted-gate";
+import { TrustedGate, chooseTrustedGate } from "./trusted-gate";
 
 const UPSTREAM_STACK_KEY = "atlas:upstreamStack";
 
@@ -61,6 +61,8 @@ export interface PromoteReport {
     /** The pack that judged a gated promotion, and where it came from; null for an ungated one. */
     gate: GateRecord | null;
     upstream: UpstreamSummary | null;
+    /** What the gate would refuse before any run, reported instead because the run's release gate is advisory. */
+    advisories?: string[];
     /** The policy config the pack was given (the gate's evidence included; secrets only as digests). */
     policyConfig: Record<string, unknown>;
     preview: RunOutcome;
@@ -83,7 +85,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         const qualifiedTarget = await source.qualified(options.target);
         let evidence: GateEvidence | undefined;
         let upstream: UpstreamSummary | null = null;
-        let gate: (GateRecord & { packDir: string }) | undefined;
+        let gate: TrustedGate | undefined;
         if (gated) {
             const upstreamEnvironment = UPSTREAM_OF[environment!]!;
             const upstreamName = (await configValue(target, UPSTREAM_STACK_KEY)) ?? upstreamEnvironment;
@@ -100,7 +102,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 resources: evidence.promotion.stagingResourceCount,
                 seconds: evidence.seconds,
             };
-            gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, options.env);
+            gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, { env: options.env, adviseOnPackChange: gateIsAdvisory(options) });
         }
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
         const run = {
@@ -109,10 +111,18 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             plan: path.join(scratchDir, "plan.json"),
             policyConfig: policyConfigFor({ environments: environmentFacts(source.checkout), evidence, overrides: options.policyOverrides }),
             onOutput: options.onOutput,
-            message: releaseMessage(release, gate && { source: gate.source, commit: gate.commit }),
+            message: releaseMessage(release, gate && gateRecordOf(gate)),
             scratchDir,
         };
-        const report = { target: options.target, version: options.version, release, gate: gate ? { source: gate.source, commit: gate.commit } : null, upstream, policyConfig: run.policyConfig };
+        const report = {
+            target: options.target,
+            version: options.version,
+            release,
+            gate: gate ? gateRecordOf(gate) : null,
+            ...(gate?.unapprovedPackChange ? { advisories: [gate.unapprovedPackChange] } : {}),
+            upstream,
+            policyConfig: run.policyConfig,
+        };
         // The engine checks stack policies after an update's resource steps, so the gate's binding
         // verdict is the preview's: the update runs only after a preview with the pack has passed.
         const preview = await runWithPolicies(target, "preview", run);
@@ -137,6 +147,15 @@ function refuseGateOverrides(options: PromoteOptions): void {
     if (lowered.length > 0 && !options.previewOnly) {
         throw new UsageError(`policy config lowers the enforcement of ${lowered.join(", ")} for an update of ${options.target}; release-gate policies stay mandatory whenever an update may follow`);
     }
+}
+
+/** A preview that lowers the release gate (a pull-request check) reports what the gate would refuse rather than refusing. */
+function gateIsAdvisory(options: PromoteOptions): boolean {
+    return options.previewOnly === true && loweredGatePolicies(options.policyOverrides ?? {}).length > 0;
+}
+
+function gateRecordOf(gate: GateRecord): GateRecord {
+    return { source: gate.source, commit: gate.commit, ...(gate.packChange ? { packChange: gate.packChange } : {}) };
 }
 
 function environmentOf(target: string): Environment | undefined {

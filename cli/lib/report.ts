@@ -22,6 +22,12 @@ function preamble(report: PromoteReport): string[] {
     }
     if (report.gate) {
         lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${GATE_SOURCES[report.gate.source]}`);
+        if (report.gate.packChange) {
+            lines.push(`this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the prod environment (ATLAS_PACK_CHANGE_APPROVED)`);
+        }
+    }
+    for (const advisory of report.advisories ?? []) {
+        lines.push(`would refuse (advisory in this run): ${advisory}`);
     }
     return lines;
 }

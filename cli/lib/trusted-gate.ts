@@ -9,31 +9,71 @@
  * - `prod-release`: the pack of the release prod runs now (its newest successful release update),
  *   so a change to the pack governs prod only after it was itself released through staging and prod;
  * - `bootstrap`: prod has never been released, so there is no trusted pack yet: the candidate's own.
+ *
+ * A release whose `policy-pack/` differs from the judging pack's is refused unless the prod
+ * environment's protected setting ATLAS_PACK_CHANGE_APPROVED names that very pack (its git tree):
+ * otherwise release N could relax the pack unnoticed and release N+1 be judged by the relaxed one.
+ * The approval is recorded in the update's message.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GateRecord, parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { HistoryEntry, isReleaseUpdate } from "../../policy-pack/src/contract/stack-history";
-import { UsageError } from "./args";
+import { RefusedError, UsageError } from "./args";
 import { readHistory } from "./stack-reading";
 import { StackSource } from "./stacks";
 
 export const PINNED_GATE_ENV = "ATLAS_GATE_COMMIT";
+export const PACK_CHANGE_ENV = "ATLAS_PACK_CHANGE_APPROVED";
+
+/** The gate refuses the release before anything runs (exit 1, like a policy's refusal). */
+export class GateRefusal extends RefusedError {}
 const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export interface TrustedGate extends GateRecord {
     /** The pack's sources, extracted from git at `commit`. */
     packDir: string;
+    /** Why the gate refuses this release's unapproved change to `policy-pack/`, when only advised (a pull-request check). */
+    unapprovedPackChange?: string;
 }
 
-export async function chooseTrustedGate(source: StackSource, target: string, candidateCommit: string, scratchDir: string, env: NodeJS.ProcessEnv = process.env): Promise<TrustedGate> {
+export interface GateChoice {
+    /** Where the gate's settings are read from (default: this process's environment). */
+    env?: NodeJS.ProcessEnv;
+    /** Report an unapproved pack change instead of refusing (a preview whose release gate is advisory). */
+    adviseOnPackChange?: boolean;
+}
+
+export async function chooseTrustedGate(source: StackSource, target: string, candidateCommit: string, scratchDir: string, choice: GateChoice = {}): Promise<TrustedGate> {
+    const env = choice.env ?? process.env;
     const record = await gateRecord(source, target, candidateCommit, env);
-    const packDir = extractPack(source.repositories, record, scratchDir);
+    const holder = repositoryWith(source.repositories, record);
+    const packDir = extractPack(holder, record, scratchDir);
     if (record.source === "pinned" && (record.commit === candidateCommit || !isAncestor(source.checkout, record.commit, candidateCommit))) {
         throw new UsageError(`${PINNED_GATE_ENV}=${record.commit} is not an earlier commit of the release being promoted (${candidateCommit}); a pinned gate must come from the reviewed history before the candidate`);
     }
-    return { ...record, packDir };
+    const [candidatePack, gatePack] = [packTree(source.checkout, candidateCommit), packTree(holder, record.commit)];
+    if (candidatePack === gatePack) {
+        return { ...record, packDir };
+    }
+    if (env[PACK_CHANGE_ENV] === candidatePack) {
+        return { ...record, packChange: candidatePack, packDir };
+    }
+    const refusal = `this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges prod (commit ${record.commit.slice(0, 12)}, tree ${gatePack}); a change to the gate reaches prod only once approved: after review, set ${PACK_CHANGE_ENV}=${candidatePack} in the prod environment's protected settings and promote again`;
+    if (choice.adviseOnPackChange) {
+        return { ...record, packDir, unapprovedPackChange: refusal };
+    }
+    throw new GateRefusal(refusal);
+}
+
+/** The git tree id of `policy-pack/` at a commit. */
+function packTree(repository: string, commit: string): string {
+    try {
+        return git(repository, "rev-parse", "--verify", "--quiet", `${commit}:policy-pack`).toString().trim();
+    } catch {
+        throw new GateRefusal(`commit ${commit} has no policy-pack/ directory; a release carries the pack that may judge later releases, so restore policy-pack/ and promote again`);
+    }
 }
 
 function isAncestor(checkout: string, ancestor: string, descendant: string): boolean {
@@ -63,9 +103,10 @@ function newestRelease(entries: readonly HistoryEntry[]): string | undefined {
     return release && parseReleaseMessage(release.message)?.identity.commit;
 }
 
-/** `policy-pack/` as it is at the gate's commit (from the first repository that has it), written under `scratchDir`. */
-function extractPack(repositories: readonly string[], gate: GateRecord, scratchDir: string): string {
-    const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+
+/** The first repository that has the gate's commit. */
+function repositoryWith(repositories: readonly string[], gate: GateRecord): string {
     const holder = repositories.find((repository) => {
         try {
             git(repository, "cat-file", "-e", `${gate.commit}^{commit}`);
@@ -79,6 +120,11 @@ function extractPack(repositories: readonly string[], gate: GateRecord, scratchD
             `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : "the release prod runs"}), which ${repositories.join(" and ")} do${repositories.length === 1 ? "es" : ""} not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
         );
     }
+    return holder;
+}
+
+/** `policy-pack/` as it is at the gate's commit, written under `scratchDir`. */
+function extractPack(holder: string, gate: GateRecord, scratchDir: string): string {
     const into = path.join(scratchDir, `gate-${gate.commit.slice(0, 12)}`);
     fs.mkdirSync(into, { recursive: true });
     const archive = git(holder, "archive", "--format=tar", gate.commit, "policy-pack");

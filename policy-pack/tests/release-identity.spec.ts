@@ -25,6 +25,9 @@ describe("release identity", () => {
             for (const source of ["pinned", "prod-release", "bootstrap"] as const) {
                 assert.deepStrictEqual(parseReleaseMessage(releaseMessage(CANDIDATE, { source, commit: NEXT.commit })), { identity: CANDIDATE, gate: { source, commit: NEXT.commit } });
             }
+            const approved: GateRecord = { ...GATE, packChange: "ab".repeat(20) };
+            assert.match(releaseMessage(CANDIDATE, approved), / gate=prod-release:[0-9a-f]{40} pack-change=(ab){20}$/);
+            assert.deepStrictEqual(parseReleaseMessage(releaseMessage(CANDIDATE, approved)), { identity: CANDIDATE, gate: approved });
             const withBuild: ReleaseIdentity = { ...CANDIDATE, version: "2026.11.26+run.7.g0123abcd" };
             assert.deepStrictEqual(parseReleaseMessage(releaseMessage(withBuild))?.identity, withBuild);
         });
@@ -47,6 +50,8 @@ describe("release identity", () => {
             ["an unknown gate source", good.replace("gate=prod-release:", "gate=candidate:")],
             ["a gate commit that is not a commit", good.replace(`:${NEXT.commit}`, ":main")],
             ["fields in another order", `atlas release 1.4.0 digest=${CANDIDATE.digest} commit=${CANDIDATE.commit}`],
+            ["a pack change without a gate", `atlas release 1.4.0 commit=${CANDIDATE.commit} digest=${CANDIDATE.digest} pack-change=${"ab".repeat(20)}`],
+            ["an abbreviated pack change", `${good} pack-change=abababab`],
             ["text after the message", `${good} and more`],
             ["text before the message", `deploy: ${good}`],
         ];

@@ -9,9 +9,11 @@
  * would reach the release workflow.
  */
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PULL_REQUEST_OVERRIDES } from "../../cli/lib/promote";
+import { PACK_CHANGE_ENV } from "../../cli/lib/trusted-gate";
 import { ENFORCEMENT_LEVELS } from "../../policy-pack/src/enforcement";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { PolicyConfig, Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
@@ -148,7 +150,7 @@ describe("release gate on the real engine", function () {
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /aws:glue\/job:Job "etl-job" numberOfWorkers: staging 10, prod 20/);
         });
 
-        it("refuses a commit that relaxes the gate judging it: prod is judged by the pack of the release it runs", async () => {
+        it("refuses a commit that relaxes the gate judging it: a pack change needs prod's approval, and is judged by the pack of the release prod runs", async () => {
             const relaxed = sys().commit(
                 {
                     "policy-pack/src/enforcement.ts": replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"'),
@@ -157,8 +159,19 @@ describe("release gate on the real engine", function () {
                 "relax parity and change prod only",
             );
             await deployStaging("2.1.0", relaxed);
-            const promotion = await sys().promote("prod", "2.1.0", { commit: relaxed });
-            assert.deepEqual(promotion.gate, { source: "prod-release", commit: sys().snapshot });
+            const before = (await historyOf("prod")).length;
+            const relaxedPack = execFileSync("git", ["rev-parse", `${relaxed}:policy-pack`], { cwd: sys().repository.dir, encoding: "utf8" }).trim();
+            await assert.rejects(
+                sys().promote("prod", "2.1.0", { commit: relaxed, env: {} }),
+                (error: Error) => error.constructor.name === "GateRefusal" && error.message.includes(`this release changes policy-pack/ (tree ${relaxedPack})`) && error.message.includes(`${PACK_CHANGE_ENV}=${relaxedPack}`),
+            );
+            assert.equal((await historyOf("prod")).length, before, "nothing ran without the approval");
+            const pullRequest = await sys().promote("prod", "0.0.0-pr.8", { commit: relaxed, env: {}, previewOnly: true, policyOverrides: { ...PULL_REQUEST_OVERRIDES } });
+            assert.match(pullRequest.advisories?.join("\n") ?? "", new RegExp(`this release changes policy-pack/ \\(tree ${relaxedPack}\\)`), "a pull-request check reports the unapproved change");
+
+            // Approved (after review, in the prod environment's settings), the change is still judged by prod's pack.
+            const promotion = await sys().promote("prod", "2.1.0", { commit: relaxed, env: { [PACK_CHANGE_ENV]: relaxedPack } });
+            assert.deepEqual(promotion.gate, { source: "prod-release", commit: sys().snapshot, packChange: relaxedPack });
             assertRefused(promotion, ["staging-prod-parity"], "relaxed gate");
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /maxRetries: staging 1, prod 0/);
 

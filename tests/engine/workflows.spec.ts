@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "../../cli/lib/trusted-gate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -44,13 +45,13 @@ describe("GitHub Actions workflows", function () {
         assert.ok(steps.some((s) => s.run?.includes("npm run --silent promote")), "deploys through promote");
     });
 
-    it("checks out the whole history (the trusted gate is the pack of prod's release) and passes the pinned gate from the environment only", () => {
+    it("checks out the whole history (the trusted gate is the pack of prod's release) and passes the pinned gate and the pack-change approval from the environment only", () => {
         for (const [file, job] of [["deploy-stack.yml", "deploy"], ["pull-request.yml", "preview"]]) {
             const steps = load(file).jobs[job].steps as Array<{ uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }>;
             assert.equal(steps.find((s) => s.uses === "actions/checkout@v4")?.with?.["fetch-depth"], 0, file);
         }
         const promote = (load("deploy-stack.yml").jobs.deploy.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) => s.run?.includes("promote"));
-        assert.equal(promote?.env?.ATLAS_GATE_COMMIT, "${{ vars.ATLAS_GATE_COMMIT }}");
+        assert.deepEqual(promote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}` });
     });
 
     it("uses OIDC roles and no long-lived cloud secrets", () => {

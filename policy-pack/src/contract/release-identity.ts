@@ -28,23 +28,25 @@ export interface GateRecord {
     source: GateSource;
     /** The commit the pack was taken from. */
     commit: string;
+    /** The git tree of the candidate's `policy-pack/`, when it differs from the judging pack's and its change was approved. */
+    packChange?: string;
 }
 
 const GATE_SOURCES: readonly string[] = ["pinned", "prod-release", "bootstrap"] satisfies GateSource[];
 const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const MESSAGE = /^atlas release (\S+) commit=(\S+) digest=(\S+)(?: gate=([a-z-]+):(\S+))?$/;
+const MESSAGE = /^atlas release (\S+) commit=(\S+) digest=(\S+)(?: gate=([a-z-]+):([0-9a-f]+)(?: pack-change=([0-9a-f]{40}|[0-9a-f]{64}))?)?$/;
 
 /** True for a version CI or promote may assign: a semantic version such as 1.4.0 or 2026.11.26+run.7. */
 export function isAssignableVersion(version: string): boolean {
     return SEMVER.test(version);
 }
 
-/** The update message `promote` records: `atlas release <version> commit=<sha> digest=<sha256> gate=<source>:<sha>`. */
+/** The update message `promote` records: `atlas release <version> commit=<sha> digest=<sha256> gate=<source>:<sha> [pack-change=<tree>]`. */
 export function releaseMessage(identity: ReleaseIdentity, gate?: GateRecord): string {
     const base = `atlas release ${identity.version} commit=${identity.commit} digest=${identity.digest}`;
-    return gate ? `${base} gate=${gate.source}:${gate.commit}` : base;
+    return gate ? `${base} gate=${gate.source}:${gate.commit}${gate.packChange ? ` pack-change=${gate.packChange}` : ""}` : base;
 }
 
 /** The identity (and gate) an update message records, or undefined for any other message. */
@@ -53,12 +55,13 @@ export function parseReleaseMessage(message: string | undefined): { identity: Re
     if (!match) {
         return undefined;
     }
-    const [, version, commit, digest, source, gateCommit] = match;
+    const [, version, commit, digest, source, gateCommit, packChange] = match;
     const identity = parseReleaseIdentity({ version, commit, digest }, "message");
     if (!identity.ok || (source !== undefined && (!GATE_SOURCES.includes(source) || !COMMIT.test(gateCommit)))) {
         return undefined;
     }
-    return { identity: identity.value, gate: source === undefined ? undefined : { source: source as GateSource, commit: gateCommit } };
+    const gate = source === undefined ? undefined : { source: source as GateSource, commit: gateCommit, ...(packChange ? { packChange } : {}) };
+    return { identity: identity.value, gate };
 }
 
 /** Reads an identity from untrusted data; every problem is reported. */

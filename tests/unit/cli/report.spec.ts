@@ -54,4 +54,13 @@ describe("promote's reports", () => {
         }
         assert.match(formatPromoteReport(report("mandatory")), /Refused for stack "prod": prod differs/);
     });
+
+    it("say when the release changes the pack: approved, or what the gate would refuse in an advisory run", () => {
+        const tree = "cd".repeat(20);
+        const approved = formatPromoteReport({ ...report("advisory"), gate: { source: "prod-release", commit: COMMIT, packChange: tree } });
+        assert.match(approved, /^this release changes policy-pack\/ \(tree cdcdcdcdcdcd\), approved by the prod environment \(ATLAS_PACK_CHANGE_APPROVED\)$/m);
+        const advised = formatPromoteMarkdown({ ...report("advisory"), advisories: [`this release changes policy-pack/ (tree ${tree})`] }, "preview passed");
+        assert.match(advised, /^- would refuse \(advisory in this run\): this release changes policy-pack\/ \(tree cdcd/m);
+        assert.doesNotMatch(formatPromoteReport(report("advisory")), /policy-pack\/ \(tree/);
+    });
 });

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { UsageError } from "../../../cli/lib/args";
-import { PINNED_GATE_ENV, chooseTrustedGate } from "../../../cli/lib/trusted-gate";
+import { GateRefusal, PACK_CHANGE_ENV, PINNED_GATE_ENV, chooseTrustedGate } from "../../../cli/lib/trusted-gate";
 import { HistoryEntry } from "../../../policy-pack/src/contract/stack-history";
 import { CANDIDATE, PROD_STACK, historyEntry, quietRefresh, releaseUpdate } from "../../../policy-pack/tests/fixtures";
 import { FakeStackSource } from "../support/fake-stack-source";
@@ -20,8 +20,11 @@ const PACK_FILE = "policy-pack/src/policies/gate.ts";
 describe("the trusted gate", () => {
     let repo: ThrowAwayRepo;
     let scratch: string;
-    /** Commits whose pack says "v1", "v2" and "v3" (the candidate's), and one on a side branch from v1. */
-    let [v1, v2, candidate, side] = ["", "", "", ""];
+    /** Commits whose pack says "v1", "v2" and "v3" (the candidate's), one on a side branch from v1, and one after the candidate changing only the program. */
+    let [v1, v2, candidate, side, programOnly] = ["", "", "", "", ""];
+    /** The candidate's pack (its git tree), and the prod environment's approval of it. */
+    let candidatePack = "";
+    let approved: NodeJS.ProcessEnv = {};
 
     before(() => {
         repo = new ThrowAwayRepo();
@@ -36,6 +39,10 @@ describe("the trusted gate", () => {
         side = repo.commit("pack on a side branch");
         repo.git("checkout", "-q", "-");
         assert.equal(repo.git("rev-parse", "HEAD"), candidate);
+        candidatePack = repo.git("rev-parse", `${candidate}:policy-pack`);
+        approved = { [PACK_CHANGE_ENV]: candidatePack };
+        repo.write("index.ts", "export const program = 'changed';\n");
+        programOnly = repo.commit("program only");
     });
     after(() => repo.remove());
     beforeEach(() => {
@@ -54,30 +61,30 @@ describe("the trusted gate", () => {
             released(v2),
             released(v1),
         ]);
-        const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, {});
-        assert.deepEqual([gate.source, gate.commit], ["prod-release", v2]);
+        const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, { env: approved });
+        assert.deepEqual([gate.source, gate.commit, gate.packChange], ["prod-release", v2, candidatePack]);
         assert.equal(packAt(gate.packDir), "export const gate = 'v2';\n");
         assert.ok(gate.packDir.startsWith(scratch), "extracted into the run's scratch directory");
     });
 
     it("finds prod's release behind many refreshes, reading history page by page", async () => {
         const source = prodWith([...Array.from({ length: 70 }, () => quietRefresh()), released(v1)]);
-        const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, {});
+        const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, { env: approved });
         assert.deepEqual([gate.source, gate.commit], ["prod-release", v1]);
         assert.equal(source.callsOf("history").length, 2);
     });
 
     it("is the candidate's own pack only while prod has never been released (bootstrap)", async () => {
         for (const source of [prodWith(undefined), prodWith([]), prodWith([historyEntry("update", "succeeded", { create: 20 }, "pulumi up")])]) {
-            const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, {});
-            assert.deepEqual([gate.source, gate.commit], ["bootstrap", candidate]);
+            const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, { env: {} });
+            assert.deepEqual([gate.source, gate.commit, gate.packChange], ["bootstrap", candidate, undefined]);
             assert.match(packAt(gate.packDir), /v3/);
         }
     });
 
     it("is the pinned commit when ATLAS_GATE_COMMIT is set, without reading prod's history", async () => {
         const source = prodWith([released(v2)]);
-        const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, { [PINNED_GATE_ENV]: v1 });
+        const gate = await chooseTrustedGate(source, PROD_STACK, candidate, scratch, { env: { ...approved, [PINNED_GATE_ENV]: v1 } });
         assert.deepEqual([gate.source, gate.commit], ["pinned", v1]);
         assert.equal(packAt(gate.packDir), "export const gate = 'v1';\n");
         assert.deepEqual(source.calls, []);
@@ -86,7 +93,7 @@ describe("the trusted gate", () => {
     it("refuses a pinned commit that is the candidate itself, or not in the candidate's history (one commit cannot pin its own pack)", async () => {
         for (const pinned of [candidate, side]) {
             await assert.rejects(
-                chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { [PINNED_GATE_ENV]: pinned }),
+                chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env: { [PINNED_GATE_ENV]: pinned } }),
                 (e: Error) => e instanceof UsageError && e.message.startsWith(`${PINNED_GATE_ENV}=${pinned} is not an earlier commit of the release being promoted (${candidate})`),
                 pinned === candidate ? "the candidate" : "a side branch",
             );
@@ -94,14 +101,14 @@ describe("the trusted gate", () => {
     });
 
     it("ignores an empty pinned setting", async () => {
-        const gate = await chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { [PINNED_GATE_ENV]: "" });
+        const gate = await chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env: { ...approved, [PINNED_GATE_ENV]: "" } });
         assert.equal(gate.source, "prod-release");
     });
 
     it("refuses a pinned setting that is not a full commit id", async () => {
         for (const pinned of ["main", v1.slice(0, 12), v1.toUpperCase(), `${v1} `]) {
             await assert.rejects(
-                chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { [PINNED_GATE_ENV]: pinned }),
+                chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env: { [PINNED_GATE_ENV]: pinned } }),
                 (e: Error) => e instanceof UsageError && e.message.startsWith(`${PINNED_GATE_ENV}="${pinned}" is not a full git commit id`),
                 pinned,
             );
@@ -111,12 +118,45 @@ describe("the trusted gate", () => {
     it("refuses a gate commit the checkout does not have, saying to fetch the full history", async () => {
         const unknown = "f".repeat(40);
         await assert.rejects(
-            chooseTrustedGate(prodWith([released(unknown)]), PROD_STACK, candidate, scratch, {}),
+            chooseTrustedGate(prodWith([released(unknown)]), PROD_STACK, candidate, scratch, { env: {} }),
             (e: Error) => e instanceof UsageError && new RegExp(`is at commit ${unknown} \\(the release prod runs\\), which .* does not have; fetch the full history`).test(e.message),
         );
         await assert.rejects(
-            chooseTrustedGate(prodWith([]), PROD_STACK, candidate, scratch, { [PINNED_GATE_ENV]: unknown }),
+            chooseTrustedGate(prodWith([]), PROD_STACK, candidate, scratch, { env: { [PINNED_GATE_ENV]: unknown } }),
             (e: Error) => e instanceof UsageError && new RegExp(`\\(${PINNED_GATE_ENV}\\), which .* does not have`).test(e.message),
         );
+    });
+
+    describe("a release that changes policy-pack/", () => {
+        it("is refused before anything runs unless the target environment approves that very pack", async () => {
+            for (const env of [{}, { [PACK_CHANGE_ENV]: "" }, { [PACK_CHANGE_ENV]: repo.git("rev-parse", `${v2}:policy-pack`) }, { [PACK_CHANGE_ENV]: candidate }]) {
+                await assert.rejects(
+                    chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env }),
+                    (e: Error) =>
+                        e instanceof GateRefusal &&
+                        e.message.startsWith(`this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges prod (commit ${v2.slice(0, 12)}`) &&
+                        e.message.includes(`set ${PACK_CHANGE_ENV}=${candidatePack} in the prod environment's protected settings`),
+                    JSON.stringify(env),
+                );
+            }
+        });
+
+        it("is still judged by the trusted pack once approved, and the approval is recorded", async () => {
+            const gate = await chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env: approved });
+            assert.equal(gate.packChange, candidatePack);
+            assert.equal(packAt(gate.packDir), "export const gate = 'v2';\n", "the approval lets the change through; the old pack still judges this release");
+        });
+
+        it("is reported, not refused, by a preview whose release gate is advisory (a pull-request check)", async () => {
+            const gate = await chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env: {}, adviseOnPackChange: true });
+            assert.equal(gate.packChange, undefined, "not approved");
+            assert.match(gate.unapprovedPackChange ?? "", new RegExp(`^this release changes policy-pack/ \\(tree ${candidatePack}\\)`));
+            assert.equal(packAt(gate.packDir), "export const gate = 'v2';\n");
+        });
+
+        it("needs no approval when only the program changed since the judging release", async () => {
+            const gate = await chooseTrustedGate(prodWith([released(candidate)]), PROD_STACK, programOnly, scratch, { env: {} });
+            assert.deepEqual([gate.source, gate.commit, gate.packChange], ["prod-release", candidate, undefined]);
+        });
     });
 });

