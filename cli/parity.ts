@@ -15,7 +15,8 @@ import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { OfflineWorkspace } from "../tools/offline/workspace";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { readCheckpoint, readHistory } from "./lib/stack-reading";
-import { ENCRYPTED, environmentValues, ParityValue, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
+import { ENCRYPTED, ParityValue, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
+import { deployedEnvironmentValues } from "./lib/staging-evidence";
 import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
 
 const USAGE = `usage: npm run parity -- [options]
@@ -116,7 +117,7 @@ async function compareDeployed(source: StackSource, from: string, to: string): P
         const history = await readHistory(source, name, (entries) => stateChangesUntilRelease(entries).done);
         const running = runningRelease(name, stateChangesUntilRelease(history).changes, `promote --stack ${name}`);
         notes.push(running.runs ? `${name} runs release ${describeIdentity(running.identity)}` : running.problem);
-        sides.push({ environment: environmentValues(REPO_ROOT, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });
+        sides.push({ environment: await deployedEnvironmentValues(source, name, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });
     }
     const comparison = compareDesiredState(sides[0], sides[1]);
     notes.push(`${comparison.resourcesCompared} resources compared property by property (environment-specific values and generated ids set aside)`);

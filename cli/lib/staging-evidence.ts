@@ -7,6 +7,10 @@ import { comparedResourcesOf } from "../../policy-pack/src/contract/desired-stat
 import { EVIDENCE_FORMAT, PromotionEvidence, StagingStateEvidence } from "../../policy-pack/src/contract/promotion-evidence";
 import { ReleaseIdentity } from "../../policy-pack/src/contract/release-identity";
 import { stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
+import { EnvironmentValues } from "../../policy-pack/src/contract/desired-state/environment";
+import { secretValue } from "../../policy-pack/src/contract/desired-state/values";
+import { ENVIRONMENT_SPECIFIC_CONFIG } from "../../policy-pack/src/contract/environment-keys";
+import { UsageError } from "./args";
 import { readCheckpoint, readHistory } from "./stack-reading";
 import { environmentValues } from "./stack-file-config";
 import { StackSource } from "./stacks";
@@ -44,11 +48,43 @@ export async function readGateEvidence(source: StackSource, request: EvidenceReq
         },
         stagingState: {
             environments: {
-                staging: environmentValues(source.checkout, request.environments.upstream),
-                prod: environmentValues(source.checkout, request.environments.target),
+                staging: exists ? await deployedEnvironmentValues(source, request.environments.upstream, request.upstream) : environmentValues(source.checkout, request.environments.upstream),
+                prod: await deployedEnvironmentValues(source, request.environments.target, request.target),
             },
             resources: comparedResourcesOf(checkpoint),
         },
         seconds: (Date.now() - started) / 1000,
     };
+}
+
+/** A stack's values of the environment-specific keys: its stack file's in the checkout, and its secrets' digests. */
+export async function deployedEnvironmentValues(source: StackSource, environment: string, stack: string): Promise<EnvironmentValues> {
+    return { ...environmentValues(source.checkout, environment), ...(await secretEnvironmentValues(source, stack)) };
+}
+
+/**
+ * The environment-specific keys a stack holds as secrets (an on-call endpoint), as digests: parity
+ * sets a secret equal to one aside like any environment-specific value. Decrypted here only, to
+ * digest it and check its shape; the value itself goes nowhere.
+ */
+async function secretEnvironmentValues(source: StackSource, stack: string): Promise<EnvironmentValues> {
+    const config = JSON.parse(await source.pulumi(["config", "--json", "--stack", stack])) as Record<string, { secret?: boolean }>;
+    const values: Record<string, ReturnType<typeof secretValue>> = {};
+    for (const [key, { shape }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([key]) => config[`atlas:${key}`]?.secret === true)) {
+        const plain = await decrypted(source, stack, key);
+        if (shape && !shape.pattern.test(plain)) {
+            throw new UsageError(`${stack}'s secret atlas:${key} is not ${shape.description}; parity sets it aside only in that shape: pulumi config set --stack ${stack} --secret atlas:${key} <value>`);
+        }
+        values[key] = secretValue(plain);
+    }
+    return values;
+}
+
+async function decrypted(source: StackSource, stack: string, key: string): Promise<string> {
+    try {
+        return (await source.pulumi(["config", "get", `atlas:${key}`, "--stack", stack])).replace(/\n$/, "");
+    } catch (error) {
+        const reason = (error instanceof Error ? error.message : String(error)).split("\n").find((line) => line.includes("error")) ?? "";
+        throw new Error(`could not decrypt ${stack}'s secret atlas:${key} to set it aside in parity (${reason.trim()}); give the deploy role kms:Decrypt on ${stack}'s secrets key and promote again`);
+    }
 }

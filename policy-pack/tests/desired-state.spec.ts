@@ -245,6 +245,20 @@ describe("desired-state parity: compareDesiredState", () => {
             assert.deepStrictEqual(compare([resource("staging", "aws:ssm/parameter:Parameter", "p", { value: a })], [resource("prod", "aws:ssm/parameter:Parameter", "p", { value: secretValue("token-one") })]).differences, []);
         });
 
+        it("sets aside each environment's own secret value of an environment-specific key (known by its digest), and only that value", () => {
+            const endpoint = { staging: "https://oncall.invalid/staging-pager", prod: "https://oncall.invalid/prod-pager" };
+            const subscription = (stack: Stack, plain: string) => resource(stack, "aws:sns/topicSubscription:TopicSubscription", "oncall-subscription", { endpoint: secretValue(plain) });
+            const withSecrets = (stack: Stack) => ({ ...ENV[stack], oncallEndpoint: secretValue(endpoint[stack]) });
+            const judged = (stagingEndpoint: string, prodEndpoint: string) =>
+                compareDesiredState({ environment: withSecrets("staging"), resources: [subscription("staging", stagingEndpoint)] }, { environment: withSecrets("prod"), resources: [subscription("prod", prodEndpoint)] });
+            assert.deepStrictEqual(judged(endpoint.staging, endpoint.prod).differences, [], "each pages its own on-call endpoint");
+            const other = judged(endpoint.staging, "https://attacker.invalid/pager").differences;
+            assert.deepStrictEqual(other.map((d) => [d.path, d.staging]), [["endpoint", "[secret <oncallEndpoint>]"]], "prod's value is not prod's endpoint");
+            assert.match(other[0].prod, /^\[secret sha256:/);
+            assert.deepStrictEqual(judged(endpoint.prod, endpoint.prod).differences.map((d) => [d.staging, d.prod]), [[printable(secretValue(endpoint.prod)), "[secret <oncallEndpoint>]"]], "staging paging prod's endpoint is a difference");
+            assert.deepStrictEqual(misshapenValues(withSecrets("prod")), [], "a secret's shape is the tooling's to check");
+        });
+
         it("prints `[not secret]` for the plain side of a secret against a non-secret, whichever side it is on", () => {
             const secretSide = { value: secretValue("hunter2") };
             const plainSide = { value: "hunter2" };

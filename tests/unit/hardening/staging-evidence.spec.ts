@@ -7,11 +7,13 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import { UsageError } from "../../../cli/lib/args";
 import { policyConfigFor } from "../../../cli/lib/policy-config";
 import { environmentFacts } from "../../../cli/lib/stack-file-config";
 import { StackReadError } from "../../../cli/lib/stack-reading";
 import { GateEvidence, readGateEvidence } from "../../../cli/lib/staging-evidence";
 import { EncryptedSecretError } from "../../../policy-pack/src/contract/desired-state/checkpoint";
+import { secretValue } from "../../../policy-pack/src/contract/desired-state/values";
 import { HistoryEntry } from "../../../policy-pack/src/contract/stack-history";
 import { STACK_POLICIES } from "../../../policy-pack/src/policies";
 import {
@@ -59,11 +61,11 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
         assert.ok(!JSON.stringify(gate).includes("hunter2"), "no secret in the evidence");
     });
 
-    it("refuses prod when staging does not exist (reading nothing from the backend)", async () => {
+    it("refuses prod when staging does not exist (reading nothing of staging from the backend)", async () => {
         const { source, evidence } = read(undefined);
         const gate = await evidence;
         assert.deepEqual([gate.promotion.stagingChanges, gate.promotion.stagingResourceCount, gate.stagingState.resources], [[], 0, []]);
-        assert.deepEqual(source.calls, []);
+        assert.deepEqual(source.calls, [["config", "--json", "--stack", PROD_STACK]], "only prod's own config, for its secrets");
         assert.deepEqual(await refusals(gate), [
             'prod-release-matches-staging: Refused for stack "prod": staging has never been updated.',
             'staging-prod-parity: Refused for stack "prod": staging\'s state holds none of prod\'s resources, so there is nothing to compare prod with.',
@@ -110,5 +112,32 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
 
     it("fails when the backend's history is malformed", async () => {
         await assert.rejects(read({ ...sound, history: [{ kind: "update" } as HistoryEntry] }).evidence, StackReadError);
+    });
+
+    describe("environment-specific keys held as secrets (an on-call endpoint)", () => {
+        const PAGERS = { staging: "https://oncall.invalid/staging-pager", prod: "https://oncall.invalid/prod-pager" };
+        const withPagers = (staging: Record<string, string>, prod: Record<string, string>) => {
+            const source = new FakeStackSource(project, { [STAGING_STACK]: { ...sound, secretConfig: staging }, [PROD_STACK]: { secretConfig: prod } });
+            return readGateEvidence(source, REQUEST);
+        };
+
+        it("are passed as digests, each environment its own, and never in plain text", async () => {
+            const gate = await withPagers({ "atlas:oncallEndpoint": PAGERS.staging }, { "atlas:oncallEndpoint": PAGERS.prod });
+            assert.deepEqual(gate.stagingState.environments.staging.oncallEndpoint, secretValue(PAGERS.staging));
+            assert.deepEqual(gate.stagingState.environments.prod.oncallEndpoint, secretValue(PAGERS.prod));
+            assert.ok(!JSON.stringify(gate).includes("pager"), "no secret in the evidence");
+        });
+
+        it("refuse a secret without its key's shape before anything runs, without printing it", async () => {
+            await assert.rejects(
+                withPagers({}, { "atlas:oncallEndpoint": "http://plain.invalid/pager" }),
+                (e: Error) => e instanceof UsageError && e.message.startsWith(`${PROD_STACK}'s secret atlas:oncallEndpoint is not an https:// URL`) && !e.message.includes("plain.invalid"),
+            );
+        });
+
+        it("fail when the secret cannot be decrypted, saying which key and what permission", async () => {
+            const source = new FakeStackSource(project, { [STAGING_STACK]: { ...sound, secretConfig: { "atlas:oncallEndpoint": PAGERS.staging }, cannotDecrypt: true } });
+            await assert.rejects(readGateEvidence(source, REQUEST), /could not decrypt organization\/atlas\/staging's secret atlas:oncallEndpoint .*incorrect passphrase.*kms:Decrypt/);
+        });
     });
 });

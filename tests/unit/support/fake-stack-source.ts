@@ -31,6 +31,8 @@ export interface FakeStack {
     checkpoint?: CheckpointResource[];
     /** Export secrets encrypted even with --show-secrets (a backend that cannot decrypt). */
     cannotDecrypt?: boolean;
+    /** Config values the stack holds as secrets (`atlas:key` → plain text), as `pulumi config get` decrypts them. */
+    secretConfig?: Record<string, string>;
 }
 
 export class FakeStackSource implements StackSource {
@@ -75,7 +77,8 @@ export class FakeStackSource implements StackSource {
     async pulumi(args: string[]): Promise<string> {
         this.calls.push(args);
         const flag = (name: string) => args[args.indexOf(name) + 1];
-        const stack = this.stacks[flag("--stack")];
+        // A stack the fake does not hold has no config of its own (prod's, when only staging is given).
+        const stack = this.stacks[flag("--stack")] ?? (args[0] === "config" ? {} : undefined);
         if (!stack) {
             throw new Error(`error: no stack named '${flag("--stack")}' found`);
         }
@@ -84,6 +87,15 @@ export class FakeStackSource implements StackSource {
             // As the CLI prints them: more fields than the gate reads.
             const entries = (stack.history ?? []).slice((page - 1) * size, page * size).map((entry, i) => ({ version: 1000 - i, ...entry, endTime: entry.startTime, environment: { "exec.kind": "cli" } }));
             return JSON.stringify(entries, null, 4);
+        }
+        if (args[0] === "config" && args[1] === "--json") {
+            return JSON.stringify(Object.fromEntries(Object.keys(stack.secretConfig ?? {}).map((key) => [key, { secret: true }])));
+        }
+        if (args[0] === "config" && args[1] === "get") {
+            if (stack.cannotDecrypt) {
+                throw new Error("Command failed: pulumi config get\nerror: incorrect passphrase");
+            }
+            return `${stack.secretConfig?.[args[2]]}\n`;
         }
         if (args[0] === "stack" && args[1] === "export") {
             const showSecrets = args.includes("--show-secrets") && !stack.cannotDecrypt;

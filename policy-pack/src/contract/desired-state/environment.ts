@@ -6,10 +6,19 @@
  * both read `<namePrefix>-etl`, while `10` and `20` stay what they are.
  */
 import { ENVIRONMENT_SPECIFIC_CONFIG } from "../environment-keys";
-import { JSON_TEXT, markerOf } from "./values";
+import { JSON_TEXT, SECRET, markerOf } from "./values";
 
-/** An environment's value of each environment-specific key, as its stack file sets it. */
-export type EnvironmentValues = Readonly<Record<string, string | readonly string[]>>;
+/**
+ * An environment's value of each environment-specific key, as its stack file sets it; a key the
+ * stack holds as a secret as its digest (`{ "atlas:secret": "sha256:…" }`), so a secret value
+ * equal to it is set aside without the pack ever seeing it.
+ */
+export type EnvironmentValues = Readonly<Record<string, string | readonly string[] | SecretDigest>>;
+export type SecretDigest = { readonly [SECRET]: string };
+
+function isSecretDigest(value: unknown): value is SecretDigest {
+    return markerOf(value) === SECRET;
+}
 
 /** Shorter values could be part of anything (a code, a word); they are left alone. */
 const MIN_LENGTH: Record<string, number> = { text: 4, word: 3 };
@@ -20,6 +29,8 @@ export class EnvironmentNormaliser {
     private readonly placeholders = new Map<string, string>();
     /** Placeholders of list keys: a list element that is one of them is an environment-specific member. */
     private readonly members = new Set<string>();
+    /** Placeholders of keys held as secrets, by the secret's digest. */
+    private readonly secrets = new Map<string, string>();
 
     /**
      * `values` are this side's; `otherWords` are the other side's values of `word` keys, set aside
@@ -31,6 +42,10 @@ export class EnvironmentNormaliser {
         const words: string[] = [];
         for (const [key, { appears: appearance }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([, k]) => k.appears !== "absent")) {
             const own = values[key];
+            if (isSecretDigest(own)) {
+                this.secrets.set(own[SECRET], `<${key}>`);
+                continue;
+            }
             const other = appearance === "word" ? otherWords[key] : undefined;
             const value = typeof own === "string" && typeof other === "string" ? [own, other] : own;
             const list = Array.isArray(value) ? (value as readonly string[]) : typeof value === "string" ? [value] : [];
@@ -55,6 +70,11 @@ export class EnvironmentNormaliser {
     value(value: unknown): unknown {
         if (typeof value === "string") {
             return this.string(value);
+        }
+        if (isSecretDigest(value)) {
+            // Still a secret, now named by its key's placeholder: `[secret <oncallEndpoint>]` in messages.
+            const placeholder = this.secrets.get(value[SECRET]);
+            return placeholder === undefined ? value : { [SECRET]: placeholder };
         }
         if (value === null || typeof value !== "object" || markerOf(value) !== undefined) {
             return value;
@@ -118,7 +138,8 @@ export function misshapenValues(values: EnvironmentValues): string[] {
     const problems: string[] = [];
     for (const [key, { shape }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG)) {
         const value = values[key];
-        const list = Array.isArray(value) ? (value as readonly string[]) : value === undefined ? [] : [value as string];
+        // A secret's shape is checked by the release tooling, which alone sees it.
+        const list = Array.isArray(value) ? (value as readonly string[]) : typeof value === "string" ? [value] : [];
         for (const item of list.filter((v) => shape && v !== "" && !shape.pattern.test(v))) {
             problems.push(`atlas:${key} is ${JSON.stringify(item)}, not ${shape!.description}`);
         }
