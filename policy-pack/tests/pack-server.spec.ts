@@ -50,8 +50,29 @@ describe("the pack served by run-policy-pack", function () {
         await new Promise<void>((resolve, reject) => client.configure(request, (error) => (error ? reject(error) : resolve())));
     }
 
+    const optionsOf = (spec: ResourceSpec) => {
+        const options = new analyzer.AnalyzerResourceOptions();
+        options.setProtect(spec.protect ?? false);
+        return options;
+    };
+
+    const diagnosticsOf = (response: analyzer.AnalyzeResponse): Diagnostic[] =>
+        response.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: LEVELS[d.getEnforcementlevel()], message: d.getMessage() }));
+
+    /** Like the engine: each custom resource's inputs to the resource policies (Analyze), then the stack to the stack policies. */
     async function analyzeStack(stack: string, specs: ResourceSpec[]): Promise<{ diagnostics: Diagnostic[]; notApplicable: string[] }> {
         const byName = new Map(specs.map((s) => [s.name, s]));
+        const resourceDiagnostics: Diagnostic[] = [];
+        for (const spec of specs.filter((s) => s.provider !== undefined || s.type.startsWith("pulumi:providers:"))) {
+            const request = new analyzer.AnalyzeRequest();
+            request.setType(spec.type);
+            request.setName(spec.name);
+            request.setUrn(urnOf(stack, spec));
+            request.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(spec.props))));
+            request.setOptions(optionsOf(spec));
+            const response = await new Promise<analyzer.AnalyzeResponse>((resolve, reject) => client.analyze(request, (error, result) => (error ? reject(error) : resolve(result!))));
+            resourceDiagnostics.push(...diagnosticsOf(response));
+        }
         const request = new analyzer.AnalyzeStackRequest();
         request.setResourcesList(
             specs.map((spec) => {
@@ -60,9 +81,7 @@ describe("the pack served by run-policy-pack", function () {
                 resource.setName(spec.name);
                 resource.setUrn(urnOf(stack, spec));
                 resource.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(engineProps(spec)))));
-                const options = new analyzer.AnalyzerResourceOptions();
-                options.setProtect(spec.protect ?? false);
-                resource.setOptions(options);
+                resource.setOptions(optionsOf(spec));
                 const dependsOn = Object.entries(spec.dependsOn ?? {}).map(([key, names]) => [key, names.map((name) => urnOf(stack, byName.get(name)!))] as const);
                 resource.setDependenciesList([...new Set(dependsOn.flatMap(([, urns]) => urns))]);
                 for (const [key, urns] of dependsOn) {
@@ -83,7 +102,7 @@ describe("the pack served by run-policy-pack", function () {
             }),
         );
         const response = await new Promise<analyzer.AnalyzeResponse>((resolve, reject) => client.analyzeStack(request, (error, result) => (error ? reject(error) : resolve(result!))));
-        const diagnostics = response.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: LEVELS[d.getEnforcementlevel()], message: d.getMessage() }));
+        const diagnostics = [...resourceDiagnostics, ...diagnosticsOf(response)];
         allMessages.push(...diagnostics.map((d) => d.message));
         return { diagnostics, notApplicable: response.getNotApplicableList().map((n) => n.getPolicyName()).sort() };
     }
