@@ -27,7 +27,21 @@ export interface RunOutcome {
     /** Resource operation counts, e.g. { create: 3, same: 40 }. */
     changes: Record<string, number>;
     seconds: number;
+    /** What ran and how it ended, for a person reading a failure (`describeRun`). */
+    trace?: RunTrace;
 }
+
+export interface RunTrace {
+    /** The CLI command the run amounts to. */
+    command: string;
+    /** The CLI's exit code (0: it succeeded). */
+    exitCode: number | null;
+    /** The last lines of the engine's output. */
+    lastLines: string[];
+}
+
+/** How many lines of the engine's output a trace keeps. */
+const TRACE_LINES = 25;
 
 export interface RunOptions {
     policyPack: string;
@@ -56,6 +70,7 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
     const started = Date.now();
     const violations: PolicyViolation[] = [];
     const errors: string[] = [];
+    const output = new LastLines(TRACE_LINES);
     const onEvent = (event: EngineEvent) => {
         const policy = event.policyEvent;
         if (policy) {
@@ -72,12 +87,16 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
         policyPackConfigs: configFile ? [configFile] : undefined,
         message: options.message,
         onEvent,
-        onOutput: options.onOutput,
+        onOutput: (text: string) => {
+            output.add(text);
+            options.onOutput?.(text);
+        },
         color: "never" as const,
         plan: options.plan,
     };
     let changes: Record<string, number> = {};
     let failure: string | undefined;
+    let exitCode: number | null = 0;
     try {
         if (operation === "preview") {
             changes = (await stack.preview(common)).changeSummary as Record<string, number>;
@@ -86,6 +105,8 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
         }
     } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
+        exitCode = (error as { commandResult?: { code?: number } }).commandResult?.code ?? null;
+        output.add(failure.split("\nstderr:").pop() ?? "");
     } finally {
         if (configFile) {
             fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
@@ -107,7 +128,58 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
         errors: unique(errors),
         changes,
         seconds: (Date.now() - started) / 1000,
+        trace: { command: commandOf(stack.name, operation, options, configFile), exitCode, lastLines: output.lines() },
     };
+}
+
+/**
+ * A run for a person reading a failure: the command, its exit code and time, the policy verdicts and errors,
+ * and the last lines of the engine's output; never the whole transcript.
+ */
+export function describeRun(outcome: RunOutcome): string {
+    const lines = [`$ ${outcome.trace?.command ?? `pulumi ${outcome.operation} --stack ${outcome.stack}`}`];
+    lines.push(`exit ${outcome.trace?.exitCode ?? "unknown"} after ${outcome.seconds.toFixed(1)}s: ${outcome.succeeded ? "succeeded" : "failed"}; changes ${JSON.stringify(outcome.changes)}`);
+    for (const v of outcome.violations) {
+        lines.push(`[${v.level}] ${v.policy}: ${v.message}`);
+    }
+    for (const error of outcome.errors) {
+        lines.push(`error: ${error}`);
+    }
+    if (outcome.trace && outcome.trace.lastLines.length > 0) {
+        lines.push(`last ${outcome.trace.lastLines.length} lines of the engine's output:`, ...outcome.trace.lastLines.map((line) => `  | ${line}`));
+    }
+    return lines.join("\n");
+}
+
+/** The CLI command a run amounts to (the Automation API adds its own plumbing flags). */
+function commandOf(stack: string, operation: Operation, options: RunOptions, configFile: string | undefined): string {
+    const words = ["pulumi", operation === "preview" ? "preview" : "up --yes --skip-preview", "--stack", stack, "--policy-pack", options.policyPack];
+    if (configFile) {
+        words.push("--policy-pack-config", configFile);
+    }
+    if (options.plan) {
+        words.push(operation === "preview" ? "--save-plan" : "--plan", options.plan);
+    }
+    return words.join(" ");
+}
+
+/** The last `limit` non-empty lines of a text that arrives in chunks. */
+class LastLines {
+    private kept: string[] = [];
+    private partial = "";
+
+    constructor(private readonly limit: number) {}
+
+    add(text: string): void {
+        const parts = (this.partial + text).split("\n");
+        this.partial = parts.pop() ?? "";
+        this.kept.push(...parts.map((line) => line.trimEnd()).filter((line) => line.trim() !== ""));
+        this.kept = this.kept.slice(-this.limit);
+    }
+
+    lines(): string[] {
+        return [...this.kept, ...(this.partial.trim() ? [this.partial.trimEnd()] : [])].slice(-this.limit);
+    }
 }
 
 function writePolicyConfig(config: Record<string, unknown> | undefined, scratchDir = os.tmpdir()): string | undefined {

@@ -10,6 +10,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
+import { compilePolicyPack } from "../../cli/lib/compiled-pack";
 import { runWithPolicies } from "../../cli/lib/engine-run";
 import { digestOf } from "../../policy-pack/src/contract/canonical";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
@@ -37,6 +38,8 @@ describe("engine behaviour the policy pack relies on", function () {
     let workspace: OfflineWorkspace;
     let prod: Stack;
     let outFile: string;
+    /** The probe pack as JavaScript, as promote hands packs to the engine (a TypeScript pack is type-checked at every start). */
+    let probePack: string;
 
     const stagingProgram = async () => ({ release: { version: "1.0.0" }, token: pulumi.secret(SECRET) });
     const prodProgram = async () => {
@@ -50,7 +53,7 @@ describe("engine behaviour the policy pack relies on", function () {
     async function seenBy(operation: "preview" | "update", touchOutput?: string) {
         fs.rmSync(outFile, { force: true });
         const config = { "record-stack": { outFile }, "record-planned": { outFile }, "touches-output": { outFile, touchOutput } };
-        const outcome = await runWithPolicies(prod, operation, { policyPack: PROBE_PACK, policyConfig: config });
+        const outcome = await runWithPolicies(prod, operation, { policyPack: probePack, policyConfig: config });
         const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { policy: string; seen?: Seen[]; planned?: Planned[]; unrecorded?: string[] });
         const seen = records.filter((r) => r.policy === "stack").pop()!.seen!;
         const { planned, unrecorded } = records.filter((r) => r.policy === "planned").pop()!;
@@ -60,6 +63,7 @@ describe("engine behaviour the policy pack relies on", function () {
     before(async function () {
         workspace = await OfflineWorkspace.create({ projectSource: path.join(FIXTURES, "probe-project") });
         outFile = path.join(workspace.dir, "seen.jsonl");
+        probePack = compilePolicyPack(PROBE_PACK, workspace.dir);
         const staging = await workspace.stack("staging", stagingProgram);
         const up = await staging.up();
         assert.equal(up.summary.result, "succeeded");

@@ -13,7 +13,7 @@
  * - "RESIDUAL": a hole or a wrong refusal the README's trust model names and leaves open; the test
  *   pins today's behaviour, so a change to it (a fix, or a wider hole) is noticed and documented.
  *
- * One workspace is shared by the whole file. Most attacks are grouped into a few commits, each
+ * One workspace is shared by the whole file, a copy of the suite's deployed release. Most attacks are grouped into a few commits, each
  * deployed to staging once and previewed (or promoted) to prod once; every attack lives on its
  * own resource or property, so each test judges its own line of the gate's verdict.
  */
@@ -24,19 +24,8 @@ import * as path from "path";
 import type * as PromoteLib from "../../cli/lib/promote";
 import type * as StacksLib from "../../cli/lib/stacks";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
-import { Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
-
-type Edit = (text: string) => string;
-
-/** Replaces `from` (which must occur) with `to`. */
-const replacing = (from: string | RegExp, to: string): Edit => (text) => {
-    const edited = text.replace(from, to);
-    if (edited === text) {
-        throw new Error(`the edit no longer matches: ${String(from)}`);
-    }
-    return edited;
-};
-const compose = (...edits: Edit[]): Edit => (text) => edits.reduce((t, edit) => edit(t), text);
+import { assertDeployed, compose, Edit, refusal, replacing, show } from "./support/gate-assertions";
+import { inlineBackendOf, Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
 
 /** Program code inserted into `buildPlatform` right after the explicit provider (config, names, provider, version in scope). */
 const PROVIDER_LINE = "    const opts: pulumi.ComponentResourceOptions = { providers: [provider] };\n";
@@ -149,21 +138,9 @@ const NESTED_UPDATE = `
     }
 `;
 
-function summary(outcome: RunOutcome | null | undefined): string {
-    if (!outcome) {
-        return "(no run)";
-    }
-    return JSON.stringify({ succeeded: outcome.succeeded, changes: outcome.changes, violations: outcome.violations.map((v) => `[${v.level}] ${v.policy}: ${v.message.slice(0, 1500)}`), errors: outcome.errors.map((e) => e.slice(0, 400)) }, null, 2);
-}
-
-/** Mandatory messages of one policy (empty when it did not refuse). */
-function refusal(outcome: RunOutcome, policy: string): string {
-    return outcome.violations.filter((v) => v.policy === policy && v.level === "mandatory").map((v) => v.message).join("\n");
-}
-
 /** The gate's parity refusal must name this difference (one line of its list). */
 function assertParityNames(outcome: RunOutcome, line: RegExp, what: string): void {
-    assert.match(refusal(outcome, "staging-prod-parity"), line, `GOT THROUGH: ${what}; staging-prod-parity should have refused it (${line}). The preview:\n${summary(outcome)}`);
+    assert.match(refusal(outcome, "staging-prod-parity"), line, `GOT THROUGH: ${what}; staging-prod-parity should have refused it (${line}). The preview:\n${show(outcome)}`);
 }
 
 /** The gate must not list this (allowed) difference. */
@@ -173,13 +150,9 @@ function assertParityAllows(outcome: RunOutcome, line: RegExp, what: string): vo
     assert.deepEqual(listed, [], `WRONGLY REFUSED: ${what} is a difference the strategy allows, but staging-prod-parity refuses it`);
 }
 
-function assertDeployed(promotion: Promotion, what: string): void {
-    assert.equal(promotion.preview.succeeded, true, `${what} preview: ${summary(promotion.preview)}`);
-    assert.equal(promotion.update?.succeeded, true, `${what} update: ${summary(promotion.update)}`);
-}
-
 describe("attacks on the release gate (red team)", function () {
-    const fixture = withOfflineWorkspace();
+    // staging and prod run 1.0.0 of the snapshot (prod's first deployment is done): the suite's deployed release.
+    const fixture = withOfflineWorkspace({ deployed: true });
     const sys = () => fixture.system;
     const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
@@ -209,12 +182,6 @@ describe("attacks on the release gate (red team)", function () {
         return (name: string) => document.deployment.resources.find((r) => r.urn.endsWith(`::${name}`));
     };
     const history = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack, "--page-size", "10"])) as { kind: string; result: string; message: string }[];
-
-    before(async function () {
-        this.timeout(600_000);
-        assertDeployed(await sys().promote("staging", "1.0.0"), "staging @ 1.0.0");
-        assertDeployed(await sys().promote("prod", "1.0.0"), "prod @ 1.0.0 (first deployment)");
-    });
 
     describe("prod-only differences in one commit (staging deployed from the same commit, prod previewed)", function () {
         let preview: RunOutcome;
@@ -334,7 +301,7 @@ describe("attacks on the release gate (red team)", function () {
             assert.deepEqual(
                 [["pipeline-dashboard", "ignoreChanges"], ["alert-topic", "customTimeouts"]].filter(([name, option]) => !named(name, option)),
                 [],
-                `prod-only resource options not compared. The preview:\n${summary(preview)}`,
+                `prod-only resource options not compared. The preview:\n${show(preview)}`,
             );
             assert.deepEqual(
                 [["etl-job-failure-alarm", "retainOnDelete"], ["state-machine-failure-alarm", "deleteBeforeReplace"], ["data-quality-failure-alarm", "replaceOnChanges"]].filter(([name, option]) => named(name, option)),
@@ -363,7 +330,7 @@ describe("attacks on the release gate (red team)", function () {
             const commit = sys().commit({ "src/program.ts": afterProvider(UNKNOWN_AT_PREVIEW) }, "a timeout computed from a new resource, prod only");
             assertDeployed(await sys().promote("staging", "3.1.0", { commit }), "staging @ 3.1.0");
             const promotion = await sys().promote("prod", "3.1.0", { commit });
-            assert.equal(promotion.preview.succeeded, true, summary(promotion.preview));
+            assert.equal(promotion.preview.succeeded, true, show(promotion.preview));
             assert.match(promotion.preview.violations.map((v) => v.message).join("\n"), /compared by the resources they are computed from/);
             assert.equal(promotion.update?.succeeded, false);
             assert.match(refusal(promotion.update!, "staging-prod-parity"), /"etl-job" timeout: staging 120, prod 240/);
@@ -377,8 +344,8 @@ describe("attacks on the release gate (red team)", function () {
             const commit = sys().commit({ "src/program.ts": afterProvider(BRANCHES_ON_DRY_RUN) }, "maxRetries 0 in prod, outside previews");
             assertDeployed(await sys().promote("staging", "3.2.0", { commit }), "staging @ 3.2.0");
             const promotion = await sys().promote("prod", "3.2.0", { commit });
-            assert.equal(promotion.preview.succeeded, true, summary(promotion.preview));
-            assert.equal(promotion.update?.succeeded, false, summary(promotion.update));
+            assert.equal(promotion.preview.succeeded, true, show(promotion.preview));
+            assert.equal(promotion.update?.succeeded, false, show(promotion.update));
             const [prod, staging] = [await exported("prod"), await exported("staging")];
             assert.equal(prod("etl-job")?.inputs?.maxRetries, staging("etl-job")?.inputs?.maxRetries, "prod keeps staging's maxRetries");
         });
@@ -400,7 +367,8 @@ describe("attacks on the release gate (red team)", function () {
             const checkout = sys().source(commit).checkout;
             const candidatePromote = (await import(path.join(checkout, "cli", "lib", "promote"))) as typeof PromoteLib;
             const candidateStacks = (await import(path.join(checkout, "cli", "lib", "stacks"))) as typeof StacksLib;
-            promotion = await candidatePromote.promote(new candidateStacks.OfflineBackend(sys().workspace, checkout), { target: "prod", version: "4.0.0" });
+            const CandidateBackend = inlineBackendOf(candidateStacks.OfflineBackend);
+            promotion = await candidatePromote.promote(new CandidateBackend(sys().workspace, checkout), { target: "prod", version: "4.0.0" });
         });
 
         it("(precondition) the commit leaves cli/, tools/ and .github/ untouched", () => {
@@ -409,7 +377,7 @@ describe("attacks on the release gate (red team)", function () {
         it("RESIDUAL: a module of src/ (imported by cli/lib/stack-file-config.ts) rewrites staging's evidence inside promote; prod deploys 20 workers, staging runs 10", async () => {
             const [prod, staging] = [await exported("prod"), await exported("staging")];
             assert.deepEqual([staging("etl-job")?.inputs?.numberOfWorkers, prod("etl-job")?.inputs?.numberOfWorkers], [10, 20],
-                `the tooling runs the candidate's code with prod's credentials (README, trust model); if this fails, it no longer does: update the README. Gate ${JSON.stringify(promotion.gate)}:\n${summary(promotion.preview)}`);
+                `the tooling runs the candidate's code with prod's credentials (README, trust model); if this fails, it no longer does: update the README. Gate ${JSON.stringify(promotion.gate)}:\n${show(promotion.preview)}`);
             assert.equal(refusal(promotion.preview, "staging-prod-parity"), "");
         });
     });
@@ -431,7 +399,8 @@ describe("attacks on the release gate (red team)", function () {
             this.timeout(600_000);
             historyBefore = await history("prod");
             commit = sys().commit({ "src/program.ts": compose(doubledWorkersIf("process.env.ATLAS_GATE_ATTACK_NESTED"), afterProvider(NESTED_UPDATE)) }, "a program that deploys prod itself");
-            promotion = await sys().promote("prod", "6.0.0", { commit });
+            // Through the CLI, as in CI: the program inherits the CLI's environment (backend, passphrase, PATH).
+            promotion = await sys().promote("prod", "6.0.0", { commit, programPath: "cli" });
         });
 
         it("(precondition) promote did not update prod: its preview failed with the program's error", () => {

@@ -231,9 +231,18 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
             const mark = crypto.randomUUID();
             const cli = spawn(workspace.cli.binary, ["up", "-s", stack, "--yes"], { cwd: projectDir(), env: shellEnv({ [PROCESS_MARK_ENV]: mark }) });
             let output = "";
-            cli.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-            cli.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-            await waitFor(() => output.includes("waiting on Node"), 120_000, () => `the program never started waiting:\n${output}`);
+            // The program waits until it is stopped once it has said so: its line, not time, starts the next step.
+            await new Promise<void>((resolve, reject) => {
+                const read = (chunk: Buffer) => {
+                    output += chunk.toString();
+                    if (output.includes("waiting on Node")) {
+                        resolve();
+                    }
+                };
+                cli.stdout!.on("data", read);
+                cli.stderr!.on("data", read);
+                cli.once("exit", (code) => reject(new Error(`the update ended (exit ${code}) before the program started waiting:\n${output}`)));
+            });
             return { cli, mark, output: () => output };
         }
 
@@ -254,14 +263,14 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
             cli.kill("SIGINT");
             await new Promise((resolve) => cli.once("exit", resolve));
             assert.match(output(), /update canceled/);
-            await waitFor(() => processesMarked(mark).length === 0, 15_000, () => `left behind:\n${processesMarked(mark).map((p) => `${p.pid} ${p.command}`).join("\n")}`);
+            await allEnded(mark);
         });
 
         it("when the CLI is killed (SIGKILL), the stand-in provider included", async () => {
             const { cli, mark } = await startWaitingUpdate("killed");
             assertRunning(mark, cli);
             cli.kill("SIGKILL");
-            await waitFor(() => processesMarked(mark).length === 0, 15_000, () => `left behind:\n${processesMarked(mark).map((p) => `${p.pid} ${p.command}`).join("\n")}`);
+            await allEnded(mark);
         });
     });
 });
@@ -281,13 +290,18 @@ function processesMarked(mark: string): { pid: number; command: string }[] {
     return found;
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
+/**
+ * Resolves once no process carries the mark. Processes that are not our children give no exit event, so this
+ * looks at /proc until they are gone; the bound only turns a process left behind for good into a failure (the
+ * stand-in and the host notice a dead parent within a second), it orders nothing.
+ */
+async function allEnded(mark: string, boundMs = 120_000): Promise<void> {
+    const deadline = Date.now() + boundMs;
+    while (processesMarked(mark).length > 0) {
         if (Date.now() > deadline) {
-            assert.fail(failure());
+            assert.fail(`left behind:\n${processesMarked(mark).map((p) => `${p.pid} ${p.command}`).join("\n")}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, 100));
     }
 }
 

@@ -209,10 +209,9 @@ describe("stand-in aws provider (real engine)", () => {
         }
     });
 
-    it("starts in well under a second", async () => {
+    it("serves: the installed plugin prints its gRPC port, as the engine expects (its start-up time is in npm run bench)", async () => {
         const plugin = path.join(pulumiHome, "plugins", `resource-aws-v${installedAwsSdkVersion()}`, "pulumi-resource-aws");
-        const elapsed = await millisecondsUntilServing(plugin);
-        assert.ok(elapsed < 1000, `plugin took ${elapsed} ms to serve`);
+        assert.match(await firstLineOf(plugin), /^\d+$/);
     });
 
     it("is installed only in the isolated PULUMI_HOME, never on PATH or in ~/.pulumi", async () => {
@@ -273,15 +272,19 @@ function listing(dir: string): string[] {
     return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 }
 
-/** Time from spawning the plugin until it prints its gRPC port, i.e. is ready for the engine. */
-function millisecondsUntilServing(plugin: string): Promise<number> {
+/** The first line a plugin prints (its gRPC port, when it serves); the plugin is stopped afterwards. */
+function firstLineOf(plugin: string): Promise<string> {
     return new Promise((resolve, reject) => {
-        const started = Date.now();
         const child = spawn(plugin, [], { stdio: ["ignore", "pipe", "inherit"] });
+        let seen = "";
         child.on("error", reject);
-        child.stdout.once("data", () => {
-            resolve(Date.now() - started);
-            child.kill();
+        child.on("exit", (code) => reject(new Error(`the plugin exited (code ${code}) before printing a line: ${seen}`)));
+        child.stdout.on("data", (chunk: Buffer) => {
+            seen += chunk.toString();
+            if (seen.includes("\n")) {
+                resolve(seen.split("\n")[0].trim());
+                child.kill();
+            }
         });
     });
 }

@@ -59,6 +59,14 @@ export class ReleaseRepository {
         return repository;
     }
 
+    /** The repository already at `dir` (made by `snapshot`, or a copy of one). */
+    static open(dir: string): ReleaseRepository {
+        if (!fs.existsSync(path.join(dir, ".git"))) {
+            throw new Error(`${dir} is not a release repository: it has no .git`);
+        }
+        return new ReleaseRepository(dir, fs.readlinkSync(path.join(dir, "node_modules")));
+    }
+
     get head(): string {
         return git(this.dir, "rev-parse", "HEAD").trim();
     }

@@ -6,14 +6,20 @@ export const FAULTS_ENV = "ATLAS_STANDIN_FAIL";
 
 export type Operation = "create" | "update" | "delete";
 
-interface Fault {
-    readonly operation: Operation;
+/** One operation on one resource (type and name may be `*`), as fault and hold specs name it. */
+export interface OperationEntry<Op extends string = Operation> {
+    readonly operation: Op;
     readonly partial: boolean;
     readonly type: string;
     readonly name: string;
 }
 
-const OPERATIONS: Record<string, { operation: Operation; partial: boolean }> = {
+type Fault = OperationEntry;
+
+/** How an entry's op reads: which operation, and whether it reports a partial write. */
+export type OperationTable<Op extends string> = Record<string, { operation: Op; partial: boolean }>;
+
+const OPERATIONS: OperationTable<Operation> = {
     create: { operation: "create", partial: false },
     update: { operation: "update", partial: false },
     delete: { operation: "delete", partial: false },
@@ -23,9 +29,11 @@ const OPERATIONS: Record<string, { operation: Operation; partial: boolean }> = {
 
 /** The fault injected into this operation, if any. A malformed entry throws rather than silently never firing. */
 export function injectedFault(spec: string | undefined, operation: Operation, type: string, name: string): Fault | undefined {
-    return parseFaults(spec ?? "").find(
-        (f) => f.operation === operation && (f.type === "*" || f.type === type) && (f.name === "*" || f.name === name),
-    );
+    return parseFaults(spec ?? "").find((f) => matchesOperation(f, operation, type, name));
+}
+
+export function matchesOperation<Op extends string>(entry: Pick<OperationEntry<Op>, "operation" | "type" | "name">, operation: Op, type: string, name: string): boolean {
+    return entry.operation === operation && (entry.type === "*" || entry.type === type) && (entry.name === "*" || entry.name === name);
 }
 
 export function faultMessage(fault: Fault, type: string, name: string): string {
@@ -33,20 +41,21 @@ export function faultMessage(fault: Fault, type: string, name: string): string {
     return `stand-in aws: injected failure of ${what} for ${type}::${name} (${FAULTS_ENV})`;
 }
 
+/** Reads `<op>:<type>::<logical name>` with an op of `operations`; `variable` names the setting in the error. */
+export function parseOperationEntry<Op extends string>(entry: string, variable: string, operations: OperationTable<Op>): OperationEntry<Op> {
+    const opEnd = entry.indexOf(":");
+    const nameStart = entry.lastIndexOf("::");
+    const op = Object.hasOwn(operations, entry.slice(0, opEnd)) ? operations[entry.slice(0, opEnd)] : undefined;
+    if (opEnd < 0 || nameStart <= opEnd || !op) {
+        throw new Error(`${variable}: cannot read "${entry}"; expected <op>:<type>::<logical name> with op one of ${Object.keys(operations).join(", ")}`);
+    }
+    return { ...op, type: entry.slice(opEnd + 1, nameStart), name: entry.slice(nameStart + 2) };
+}
+
 function parseFaults(spec: string): Fault[] {
     return spec
         .split(",")
         .map((entry) => entry.trim())
         .filter((entry) => entry !== "")
-        .map((entry) => {
-            const opEnd = entry.indexOf(":");
-            const nameStart = entry.lastIndexOf("::");
-            const op = OPERATIONS[entry.slice(0, opEnd)];
-            if (opEnd < 0 || nameStart <= opEnd || !op) {
-                throw new Error(
-                    `${FAULTS_ENV}: cannot read "${entry}"; expected <op>:<type>::<logical name> with op one of ${Object.keys(OPERATIONS).join(", ")}`,
-                );
-            }
-            return { ...op, type: entry.slice(opEnd + 1, nameStart), name: entry.slice(nameStart + 2) };
-        });
+        .map((entry) => parseOperationEntry(entry, FAULTS_ENV, OPERATIONS));
 }

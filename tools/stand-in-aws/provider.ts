@@ -4,6 +4,7 @@
 import * as provider from "@pulumi/pulumi/provider";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { FAULTS_ENV, Operation, faultMessage, injectedFault } from "./faults";
+import { HOLD_ENV, HoldableOperation, holdUntilReleased, requestedHold } from "./holds";
 import { INVOKES, INVOKES_FILE } from "./invokes";
 import { autoName, prefixedUniqueId } from "./naming";
 import { PropertyMap, containsUnknown, plain, plainMap, sameValue } from "./property-values";
@@ -50,6 +51,7 @@ export class StandInAwsProvider implements provider.Provider {
     }
 
     async diff(id: string, urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.DiffResult> {
+        await this.holdIfRequested("diff", urn);
         const behaviour = behaviourOf(resourceType(urn));
         // `olds` are the previous outputs.
         const { computed } = this.computedOutputs(behaviour, news, { id, previous: plainMap(olds) });
@@ -65,7 +67,7 @@ export class StandInAwsProvider implements provider.Provider {
             return { id: "", outs: plannedCreate(inputs, computed) };
         }
         const outputs = writtenOutputs(inputs, computed);
-        this.failIfInjected("create", urn, { id, outputs });
+        await this.beforeWrite("create", urn, { id, outputs });
         return { id, outs: outputs };
     }
 
@@ -80,13 +82,13 @@ export class StandInAwsProvider implements provider.Provider {
             return { outs: plannedUpdate(news, computed, olds) };
         }
         const outputs = writtenOutputs(news, computed);
-        this.failIfInjected("update", urn, { id, outputs });
+        await this.beforeWrite("update", urn, { id, outputs });
         return { outs: outputs };
     }
 
     async delete(_id: string, urn: string): Promise<void> {
         this.settings();
-        this.failIfInjected("delete", urn);
+        await this.beforeWrite("delete", urn);
     }
 
     async invoke(token: string, args: PropertyMap): Promise<provider.InvokeResult> {
@@ -134,7 +136,18 @@ export class StandInAwsProvider implements provider.Provider {
         return { ...this.settings().defaultTags, ...(plain(tags) as PropertyMap | undefined) };
     }
 
-    private failIfInjected(operation: Operation, urn: string, written?: { id: string; outputs: PropertyMap }): void {
+    /** Waits where a test holds this operation (holds.ts). */
+    private async holdIfRequested(operation: HoldableOperation, urn: string): Promise<void> {
+        const [type, name] = [resourceType(urn), logicalName(urn)];
+        const hold = requestedHold(this.env[HOLD_ENV], operation, type, name);
+        if (hold) {
+            await holdUntilReleased(hold, type, name);
+        }
+    }
+
+    /** Test hooks of a write: wait where a test holds it, then fail where a test injects a fault. */
+    private async beforeWrite(operation: Operation, urn: string, written?: { id: string; outputs: PropertyMap }): Promise<void> {
+        await this.holdIfRequested(operation, urn);
         const [type, name] = [resourceType(urn), logicalName(urn)];
         const fault = injectedFault(this.env[FAULTS_ENV], operation, type, name);
         if (!fault) {

@@ -19,6 +19,8 @@ import { atlasProgram } from "../../../src/program";
 import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
+import { HOLD_ENV } from "../../../tools/stand-in-aws/holds";
+import { HeldOperation } from "../support/held-operation";
 import { collect, ProgramBackend, pulumi as pulumiCli, releaseVersionRestorer, removeEmptyCheckpointSidecars, rolesOf, runCommand, stateOf, TS_NODE } from "./harness";
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
@@ -160,18 +162,26 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
         let urnsAfterKill: string[];
 
         it("leaves the stack locked: the next update is refused with a message naming `pulumi cancel`", async () => {
-            const child = spawn(TS_NODE, ["-T", path.join(__dirname, "interrupted-update.ts"), workspace.dir, "dev", "1.0.0"], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-            let killed = false;
-            const result = await collect(child, (stdout) => {
-                // Kill once some resources are written: the lock is held for the whole update.
-                if (!killed && (stdout.match(/ created \(/g) ?? []).length >= 8) {
-                    killed = true;
-                    process.kill(-(child.pid as number), "SIGKILL");
-                }
+            // The stand-in holds the Glue job's create (its role and buckets are written before it) until the kill.
+            const hold = new HeldOperation("create:aws:glue/job:Job::etl-job");
+            const child = spawn(TS_NODE, ["-T", path.join(__dirname, "interrupted-update.ts"), workspace.dir, "dev", "1.0.0"], {
+                detached: true,
+                stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, [HOLD_ENV]: hold.spec },
             });
-            transcript.push(result.stdout, result.stderr);
-            assert.ok(killed, `the update ended before it could be killed:\n${result.stdout}`);
-            assert.doesNotMatch(result.stdout, /interrupted-update: finished/);
+            const running = collect(child);
+            let output = "";
+            child.stdout?.on("data", (data: Buffer) => (output += data.toString()));
+            try {
+                await hold.reached(child, () => output);
+                process.kill(-(child.pid as number), "SIGKILL");
+                const result = await running;
+                transcript.push(result.stdout, result.stderr);
+                assert.equal(result.code, null, `the update was not killed:\n${result.stdout}`);
+                assert.doesNotMatch(result.stdout, /interrupted-update: finished/);
+            } finally {
+                hold.remove();
+            }
 
             // Seen on the real CLI: a kill during the write of a checkpoint's `.attrs` sidecar leaves it
             // empty and the stack unreadable (`failed to load checkpoint: EOF`); the repair is a no-op otherwise.
@@ -226,20 +236,29 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
     describe("two updates of the same stack at once", () => {
         it("one runs, the other is refused by the file backend's lock, and state stays whole", async () => {
             const before = await stateOf(await source.stack("dev"));
-            // The first update runs in another process (as a second CI job would); the second starts
-            // once the first holds the lock, i.e. once the CLI has begun updating.
-            const child = spawn(TS_NODE, ["-T", path.join(__dirname, "interrupted-update.ts"), workspace.dir, "dev", "1.1.0"], { stdio: ["ignore", "pipe", "pipe"] });
-            let started: () => void = () => undefined;
-            const updating = new Promise<void>((resolve) => (started = resolve));
-            const first = collect(child, (stdout) => /^Updating \(dev\)/m.test(stdout) && started());
-            await Promise.race([updating, first]);
-
-            process.env.ATLAS_RELEASE_VERSION = "1.1.0";
-            const second = await (await source.stack("dev")).up({ onOutput }).then(
-                () => "succeeded",
-                (error: Error) => error.message,
-            );
+            // The first update runs in another process (as a second CI job would) and is held inside the Glue
+            // job's diff (asked whether or not anything changed), so it holds the stack's lock while the second tries.
+            const hold = new HeldOperation("diff:aws:glue/job:Job::etl-job");
+            const child = spawn(TS_NODE, ["-T", path.join(__dirname, "interrupted-update.ts"), workspace.dir, "dev", "1.1.0"], {
+                stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, [HOLD_ENV]: hold.spec },
+            });
+            let output = "";
+            child.stdout?.on("data", (data: Buffer) => (output += data.toString()));
+            const first = collect(child);
+            let second: string;
+            try {
+                await hold.reached(child, () => output);
+                process.env.ATLAS_RELEASE_VERSION = "1.1.0";
+                second = await (await source.stack("dev")).up({ onOutput }).then(
+                    () => "succeeded",
+                    (error: Error) => error.message,
+                );
+            } finally {
+                hold.release();
+            }
             const firstResult = await first;
+            hold.remove();
             transcript.push(firstResult.stdout, firstResult.stderr);
 
             assert.equal(firstResult.code, 0, firstResult.stdout + firstResult.stderr);

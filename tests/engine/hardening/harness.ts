@@ -47,14 +47,18 @@ export function rolesOf(urns: string[]): string[] {
         .sort();
 }
 
-/** An offline backend deploying `checkout` whose stacks run `programs[name]` inline (the real program wrapped), else the checkout's through the CLI. */
+/**
+ * An offline backend deploying `checkout` whose stacks run `programs[name]` inline (the real program wrapped),
+ * else the checkout's own program, inline too (the CLI's path is covered by language-host.spec.ts).
+ */
 export class ProgramBackend extends OfflineBackend {
     constructor(workspace: OfflineWorkspace, checkout: string, private readonly programs: Record<string, PulumiFn>) {
         super(workspace, checkout);
     }
 
-    protected inlineProgramFor(stack: string): PulumiFn | undefined {
-        return this.programs[stack];
+    protected inlineProgramFor(stack: string): PulumiFn {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return this.programs[stack] ?? (require(this.checkout) as PulumiFn);
     }
 }
 

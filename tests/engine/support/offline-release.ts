@@ -11,11 +11,14 @@
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type * as EngineRunLib from "../../../cli/lib/engine-run";
 import type * as PromoteLib from "../../../cli/lib/promote";
 import type * as RehearsalLib from "../../../cli/lib/rehearsal";
+import type * as ReportLib from "../../../cli/lib/report";
 import type * as StacksLib from "../../../cli/lib/stacks";
 import type * as WorkspaceLib from "../../../tools/offline/workspace";
 import type { FileEdits } from "../../../tools/offline/release-repository";
@@ -23,6 +26,7 @@ import { ReleaseRepository } from "../../../tools/offline/release-repository";
 import { RELEASE_ENV, ReleaseIdentity, releaseMessage } from "../../../policy-pack/src/contract/release-identity";
 import { SIG } from "../../../policy-pack/src/contract/value-signatures";
 import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
+import { announcedRelease, copyDeployedRelease, DEPLOYED_STACKS, DEPLOYED_VERSION, DeployedRelease } from "./deployed-release";
 
 export type RunOutcome = EngineRunLib.RunOutcome;
 export type PromoteReport = PromoteLib.PromoteReport;
@@ -34,6 +38,14 @@ const ONCALL_KEY = "atlas:oncallEndpoint";
 /** A promotion; `policyConfig` is the exact policy config promote handed to the engine. */
 export type Promotion = PromoteReport;
 
+/**
+ * How a run executes the commit's program: in this process (inline, the default: the same program, without the
+ * ≈3 s the language host and a fresh Node with ts-node cost per run), or through the CLI and the offline language
+ * host as `pulumi up` on a user's machine does (where the path is what a test is about: a program that reads the
+ * CLI's environment, or spawns the CLI). tests/engine/language-host.spec.ts and offline-shell.spec.ts cover that path.
+ */
+export type ProgramPath = "inline" | "cli";
+
 export interface PromoteCall {
     /** The commit to promote (default: the snapshot). */
     commit?: string;
@@ -41,6 +53,8 @@ export interface PromoteCall {
     policyPack?: string;
     policyOverrides?: Record<string, unknown>;
     env?: NodeJS.ProcessEnv;
+    /** Default: inline. */
+    programPath?: ProgramPath;
 }
 
 export interface ReleaseSystem {
@@ -55,8 +69,8 @@ export interface ReleaseSystem {
     readonly snapshot: string;
     /** Commits `edits` on top of `base` (default: the snapshot). */
     commit(edits: FileEdits, message: string, base?: string): string;
-    /** The stack source that deploys `commit` (default: the snapshot). */
-    source(commit?: string): StacksLib.StackSource;
+    /** The stack source that deploys `commit` (default: the snapshot), its program run inline unless `programPath` is "cli". */
+    source(commit?: string, programPath?: ProgramPath): StacksLib.StackSource;
     stack(name: string): Promise<Stack>;
     /** `promote` as the CLI runs it. */
     promote(target: string, version: string, call?: PromoteCall): Promise<Promotion>;
@@ -76,18 +90,28 @@ export interface StackState {
     outputs: Record<string, unknown>;
 }
 
-export function withOfflineWorkspace(): { readonly system: ReleaseSystem } {
+export interface OfflineWorkspaceOptions {
+    /**
+     * Start from a copy of the suite's deployed release (support/deployed-release.ts: staging and prod running
+     * DEPLOYED_VERSION of the snapshot, deployed once per `npm test`) instead of empty stacks.
+     */
+    deployed?: boolean;
+}
+
+export function withOfflineWorkspace(options: OfflineWorkspaceOptions = {}): { readonly system: ReleaseSystem } {
     let system: ReleaseSystem | undefined;
     let repository: ReleaseRepository | undefined;
     let workspace: WorkspaceLib.OfflineWorkspace | undefined;
+    let copy: DeployedRelease | undefined;
     const releaseBefore = Object.fromEntries(Object.values(RELEASE_ENV).map((name) => [name, process.env[name]]));
 
     before(async function () {
         this.timeout(600_000);
-        repository = ReleaseRepository.snapshot(REPO_ROOT);
+        copy = options.deployed ? copyDeployedRelease(await suiteDeployedRelease()) : undefined;
+        repository = copy ? ReleaseRepository.open(copy.repository) : ReleaseRepository.snapshot(REPO_ROOT);
         const lib = await loadTooling(repository.dir);
-        workspace = await lib.workspace.OfflineWorkspace.create({ projectSource: repository.dir });
-        system = await assemble(repository, workspace, lib);
+        workspace = await lib.workspace.OfflineWorkspace.create({ dir: copy?.workspace, projectSource: repository.dir });
+        system = await assemble(repository, workspace, lib, copy?.oncallSecret);
     });
 
     after(() => {
@@ -104,6 +128,9 @@ export function withOfflineWorkspace(): { readonly system: ReleaseSystem } {
         }
         workspace?.remove();
         repository?.remove();
+        if (copy) {
+            fs.rmSync(copy.root, { recursive: true, force: true });
+        }
     });
 
     return {
@@ -122,6 +149,7 @@ interface Tooling {
     promote: typeof PromoteLib;
     engineRun: typeof EngineRunLib;
     rehearsal: typeof RehearsalLib;
+    report: typeof ReportLib;
 }
 
 async function loadTooling(dir: string): Promise<Tooling> {
@@ -131,16 +159,23 @@ async function loadTooling(dir: string): Promise<Tooling> {
         promote: (await import(path.join(dir, "cli", "lib", "promote"))) as typeof PromoteLib,
         engineRun: (await import(path.join(dir, "cli", "lib", "engine-run"))) as typeof EngineRunLib,
         rehearsal: (await import(path.join(dir, "cli", "lib", "rehearsal"))) as typeof RehearsalLib,
+        report: (await import(path.join(dir, "cli", "lib", "report"))) as typeof ReportLib,
     };
 }
 
-async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.OfflineWorkspace, lib: Tooling): Promise<ReleaseSystem> {
+/**
+ * The release system over a repository and a workspace; its stacks are created, and prod (every stack that
+ * routes alerts to on-call) gets `oncallSecret` unless it has one already (a copy of a deployed release).
+ */
+async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.OfflineWorkspace, lib: Tooling, existingOncallSecret?: string): Promise<ReleaseSystem> {
     const snapshot = repository.head;
     const outcomes: RunOutcome[] = [];
-    const oncallSecret = `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`;
+    const oncallSecret = existingOncallSecret ?? `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`;
 
+    const InlineBackend = inlineBackendOf(lib.stacks.OfflineBackend);
     /** A source deploying `commit`. */
-    const sourceFor = (commit: string = snapshot): StacksLib.StackSource => new lib.stacks.OfflineBackend(workspace, repository.checkoutAt(commit));
+    const sourceFor = (commit: string = snapshot, programPath: ProgramPath = "inline"): StacksLib.StackSource =>
+        programPath === "cli" ? new lib.stacks.OfflineBackend(workspace, repository.checkoutAt(commit)) : new InlineBackend(workspace, repository.checkoutAt(commit));
     const keep = <T extends RunOutcome | null>(outcome: T): T => {
         if (outcome) {
             outcomes.push(outcome);
@@ -151,7 +186,7 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
 
     for (const name of lib.workspace.STACK_NAMES) {
         const stack = await sourceFor().stack(name, { create: true });
-        if ((await stack.getAllConfig())["atlas:routeAlertsToOncall"]?.value === "true") {
+        if ((await stack.getAllConfig())["atlas:routeAlertsToOncall"]?.value === "true" && !existingOncallSecret) {
             await stack.setConfig(ONCALL_KEY, { value: oncallSecret, secret: true });
         }
     }
@@ -167,7 +202,7 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
         source: sourceFor,
         stack: (name) => sourceFor().stack(name),
         async promote(target, version, call = {}) {
-            const report = await lib.promote.promote(sourceFor(call.commit), { target, version, ...call });
+            const report = await lib.promote.promote(sourceFor(call.commit, call.programPath), { target, version, ...call });
             keep(report.preview);
             keep(report.update);
             return report;
@@ -196,6 +231,56 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
             const outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([key, value]) => [key, value.value]));
             return { resources: Object.fromEntries(Object.entries(resources).sort(([a], [b]) => a.localeCompare(b))), outputs };
         },
+    };
+}
+
+let ownDeployment: Promise<DeployedRelease> | undefined;
+
+/**
+ * The deployed release the global fixture announced; a run without the fixture (one file run by hand with
+ * mocha) deploys one for this process on first use, removed when the process exits.
+ */
+function suiteDeployedRelease(): Promise<DeployedRelease> {
+    const announced = announcedRelease();
+    if (announced) {
+        return Promise.resolve(announced);
+    }
+    if (!ownDeployment) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-deployed-release-"));
+        process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+        ownDeployment = deployRelease(dir);
+    }
+    return ownDeployment;
+}
+
+/**
+ * Deploys the suite's release into `dir`: a snapshot of this working tree, promoted to every stack of
+ * DEPLOYED_STACKS at DEPLOYED_VERSION (programs inline), as support/deployed-release.ts describes.
+ */
+export async function deployRelease(dir: string): Promise<DeployedRelease> {
+    const repository = ReleaseRepository.snapshot(REPO_ROOT, path.join(dir, "repository"));
+    const lib = await loadTooling(repository.dir);
+    const workspace = await lib.workspace.OfflineWorkspace.create({ dir: path.join(dir, "workspace"), projectSource: repository.dir });
+    const system = await assemble(repository, workspace, lib);
+    for (const target of DEPLOYED_STACKS) {
+        const promotion = await system.promote(target, DEPLOYED_VERSION);
+        if (!promotion.succeeded) {
+            throw new Error(`the suite's deployed release could not be made: ${target} @ ${DEPLOYED_VERSION} did not deploy:\n${lib.report.formatPromoteReport(promotion)}`);
+        }
+    }
+    return { root: dir, repository: repository.dir, workspace: workspace.dir, oncallSecret: system.oncallSecret };
+}
+
+/**
+ * The snapshot's own OfflineBackend, running each checkout's program inline: the checkout's package entry point
+ * (index.ts), loaded from the checkout's directory, so each commit's program is its own module.
+ */
+export function inlineBackendOf(base: typeof StacksLib.OfflineBackend): typeof StacksLib.OfflineBackend {
+    return class InlineProgramBackend extends base {
+        protected inlineProgramFor(): PulumiFn {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            return require(this.checkout) as PulumiFn;
+        }
     };
 }
 
