@@ -24,7 +24,7 @@ Measures, and prints with the targets of issue 6 (met or missed; a missed target
                      pulumi preview -s dev through the host vs inline; program module load
   policy-scaling     staging-prod-parity over synthetic staging/prod pairs of 1,000 and 10,000 resources
                      (time, growth, peak memory, size of the policy config promote passes)
-  tests              wall time of npm run test:unit and npm run test:engine
+  tests              wall time of npm test, each of its phases and each engine file
   rehearsal          wall time of npm run rehearse -- --quiet
 
 options:
@@ -114,7 +114,7 @@ async function main(): Promise<number> {
         record(
             await guarded("tests", "4. Test suite", async () => {
                 const t = process.hrtime.bigint();
-                const figures = await testSuite(1, log);
+                const figures = await testSuite(log);
                 return { id: "tests", title: "4. Test suite (wall time, as the README runs it)", ...figures, seconds: secondsSince(t) };
             }),
         );

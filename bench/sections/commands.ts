@@ -2,7 +2,7 @@
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { runChild, tail } from "../lib/child";
 import { Check, Row } from "../lib/report";
-import { seconds, spread, summarize } from "../lib/stats";
+import { seconds } from "../lib/stats";
 
 export interface CommandFigures {
     rows: Row[];
@@ -12,6 +12,8 @@ export interface CommandFigures {
 }
 
 const UNIT_TARGET_SECONDS = 30;
+/** The whole `npm test` on the 2-core machine (issue 15). */
+const TEST_TARGET_SECONDS = 600;
 
 /** `npm run <script>`, the way the README says to run it. */
 async function npmRun(script: string, args: string[] = []) {
@@ -34,32 +36,31 @@ function failingTests(stdout: string): string[] {
     return titles.slice(0, 10);
 }
 
-export async function testSuite(runs: number, log: (line: string) => void): Promise<CommandFigures> {
-    const rows: Row[] = [];
-    const checks: Check[] = [];
-    const notes: string[] = [];
-    const data: Record<string, unknown> = {};
-    for (const script of ["test:unit", "test:engine"]) {
-        const samples: number[] = [];
-        let outcome = "";
-        for (let i = 0; i < runs; i++) {
-            log(`tests: npm run ${script} (${i + 1}/${runs})`);
-            const result = await npmRun(script);
-            samples.push(result.seconds);
-            outcome = `${result.status === 0 ? "passed" : `exit ${result.status}`}; ${mochaCounts(result.stdout)}`;
-            if (result.status !== 0) {
-                const failing = failingTests(result.stdout);
-                notes.push(`npm run ${script} did not pass (exit ${result.status}); its time still counts. ${failing.length > 0 ? `Failing: ${failing.join(" | ")}` : tail(result.stdout + result.stderr, 3).replace(/\n/g, " / ")}`);
-            }
-        }
-        const summary = summarize(samples);
-        rows.push({ label: `npm run ${script}`, value: `${spread(summary)}; ${outcome}` });
-        data[script] = { ...summary, outcome };
-        if (script === "test:unit") {
-            checks.push({ name: "unit and policy tests", value: seconds(summary.median), target: `< ${UNIT_TARGET_SECONDS} s`, met: summary.median < UNIT_TARGET_SECONDS });
-        }
+/** `npm test` once, as the README runs it: its wall time, each phase's time, and each engine file's time. */
+export async function testSuite(log: (line: string) => void): Promise<CommandFigures> {
+    log("tests: npm test");
+    const result = await runChild("npm", ["test"], { cwd: REPO_ROOT });
+    const rows: Row[] = [{ label: "npm test (wall)", value: `${seconds(result.seconds)}; exit ${result.status}; ${mochaCounts(result.stdout)} (engine phase)` }];
+    const phases = [...result.stdout.matchAll(/^=== (.+): (ok|FAILED \(exit \d+\)) in ([\d.]+)s ===$/gm)].map((m) => ({ phase: m[1], outcome: m[2], seconds: Number(m[3]) }));
+    for (const phase of phases) {
+        rows.push({ label: `  phase: ${phase.phase}`, value: `${seconds(phase.seconds)} (${phase.outcome})` });
     }
-    return { rows, checks, notes, data };
+    const files = [...result.stdout.matchAll(/\[file time\] (\S+): ([\d.]+)s/g)].map((m) => ({ file: m[1], seconds: Number(m[2]) })).sort((a, b) => b.seconds - a.seconds);
+    for (const file of files) {
+        rows.push({ label: `  engine file: ${file.file}`, value: seconds(file.seconds) });
+    }
+    const unit = phases.find((p) => p.phase === "unit and policy tests");
+    const checks: Check[] = [{ name: "npm test from a warm machine", value: seconds(result.seconds), target: `< ${TEST_TARGET_SECONDS} s`, met: result.seconds < TEST_TARGET_SECONDS && result.status === 0 }];
+    if (unit) {
+        checks.push({ name: "unit and policy tests", value: seconds(unit.seconds), target: `< ${UNIT_TARGET_SECONDS} s`, met: unit.seconds < UNIT_TARGET_SECONDS });
+    }
+    const notes: string[] = [];
+    if (result.status !== 0) {
+        const failing = failingTests(result.stdout);
+        notes.push(`npm test did not pass (exit ${result.status}); its time still counts. ${failing.length > 0 ? `Failing: ${failing.join(" | ")}` : tail(result.stdout + result.stderr, 3).replace(/\n/g, " / ")}`);
+    }
+    notes.push("Engine files run two at a time (.mocharc.engine.js jobs: 2); each file's time is its own wall time, so they add up to about twice the phase.");
+    return { rows, checks, notes, data: { seconds: result.seconds, status: result.status, phases, files } };
 }
 
 export async function rehearsal(log: (line: string) => void): Promise<CommandFigures> {

@@ -10,8 +10,8 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
-import { compilePolicyPack } from "../../cli/lib/compiled-pack";
-import { runWithPolicies } from "../../cli/lib/engine-run";
+import { transpileTree } from "../../tools/transpile";
+import { describeRun, runWithPolicies } from "../../cli/lib/engine-run";
 import { digestOf } from "../../policy-pack/src/contract/canonical";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 
@@ -34,6 +34,21 @@ interface Seen {
     props: Record<string, unknown>;
 }
 
+/**
+ * The probe pack as JavaScript under `root`, beside the policy-pack sources it imports (transpiled too, at the same
+ * relative path), resolving packages from the project's install. Returns the pack's directory.
+ */
+function javascriptProbePack(root: string): string {
+    const repo = path.join(__dirname, "..", "..");
+    const pack = path.join(root, path.relative(repo, PROBE_PACK));
+    transpileTree(PROBE_PACK, pack);
+    transpileTree(path.join(repo, "policy-pack", "src"), path.join(root, "policy-pack", "src"));
+    fs.copyFileSync(path.join(PROBE_PACK, "PulumiPolicy.yaml"), path.join(pack, "PulumiPolicy.yaml"));
+    fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify({ name: "atlas-probe-pack", version: "0.0.1", private: true, main: "index.js" }));
+    fs.symlinkSync(path.join(repo, "node_modules"), path.join(root, "node_modules"), "dir");
+    return pack;
+}
+
 describe("engine behaviour the policy pack relies on", function () {
     let workspace: OfflineWorkspace;
     let prod: Stack;
@@ -54,6 +69,7 @@ describe("engine behaviour the policy pack relies on", function () {
         fs.rmSync(outFile, { force: true });
         const config = { "record-stack": { outFile }, "record-planned": { outFile }, "touches-output": { outFile, touchOutput } };
         const outcome = await runWithPolicies(prod, operation, { policyPack: probePack, policyConfig: config });
+        assert.ok(fs.existsSync(outFile), `the probe pack recorded nothing:\n${describeRun(outcome)}`);
         const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { policy: string; seen?: Seen[]; planned?: Planned[]; unrecorded?: string[] });
         const seen = records.filter((r) => r.policy === "stack").pop()!.seen!;
         const { planned, unrecorded } = records.filter((r) => r.policy === "planned").pop()!;
@@ -63,7 +79,7 @@ describe("engine behaviour the policy pack relies on", function () {
     before(async function () {
         workspace = await OfflineWorkspace.create({ projectSource: path.join(FIXTURES, "probe-project") });
         outFile = path.join(workspace.dir, "seen.jsonl");
-        probePack = compilePolicyPack(PROBE_PACK, workspace.dir);
+        probePack = javascriptProbePack(path.join(workspace.dir, "probe"));
         const staging = await workspace.stack("staging", stagingProgram);
         const up = await staging.up();
         assert.equal(up.summary.result, "succeeded");

@@ -1,5 +1,5 @@
 /**
- * A mocha global fixture (.mocharc.engine.json requires it): deploys the suite's release once, in the main mocha
+ * A mocha global fixture (.mocharc.engine.js requires it): deploys the suite's release once, in the main mocha
  * process before any worker starts, and announces it to the workers through their inherited environment. Each
  * describe that starts from it works on a copy of its own (support/deployed-release.ts).
  */
