@@ -10,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { RELEASE_ENV } from "../../policy-pack/src/contract/release-identity";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 
 const README_WORKSPACE = "/tmp/atlas-offline";
@@ -33,7 +34,9 @@ describe("the README's offline shell lines, run as written", function () {
         const lines = readmeLines().map((line) => line.split(README_WORKSPACE).join(workspace));
         // One bash session, so `source` carries over; each line's output and exit code kept apart.
         const script = lines.map((line, i) => `{ ${line}\n} > ${path.join(dir, `out-${i}`)} 2>&1; echo $? > ${path.join(dir, `code-${i}`)}`).join("\n");
-        const run = spawnSync("bash", ["-c", script], { cwd: REPO_ROOT, env: process.env, encoding: "utf8", timeout: 900_000 });
+        // A user's shell: nothing of a release a test process may have assigned (promote sets ATLAS_RELEASE_*).
+        const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !Object.values(RELEASE_ENV).includes(name)));
+        const run = spawnSync("bash", ["-c", script], { cwd: REPO_ROOT, env: shellEnv, encoding: "utf8", timeout: 900_000 });
         assert.equal(run.status, 0, `the session itself failed: ${run.stderr}`);
         lines.forEach((line, i) => {
             results.push({ line, code: Number(fs.readFileSync(path.join(dir, `code-${i}`), "utf8")), output: fs.readFileSync(path.join(dir, `out-${i}`), "utf8") });

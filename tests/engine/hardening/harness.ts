@@ -8,7 +8,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { OfflineBackend } from "../../../cli/lib/stacks";
-import { RELEASE_ENV } from "../../../policy-pack/src/contract/release-identity";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
 import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 
@@ -107,18 +106,7 @@ export function pulumi(workspace: OfflineWorkspace, args: string[]): string {
 }
 
 /** promote and the inline program set ATLAS_RELEASE_* in this process; the returned function puts them back. */
-export function releaseVersionRestorer(): () => void {
-    const saved = Object.values(RELEASE_ENV).map((name) => [name, process.env[name]] as const);
-    return () => {
-        for (const [name, value] of saved) {
-            if (value === undefined) {
-                delete process.env[name];
-            } else {
-                process.env[name] = value;
-            }
-        }
-    };
-}
+export { releaseEnvRestorer as releaseVersionRestorer } from "../support/offline-release";
 
 /**
  * The file backend stores each stack as `<stack>.json` plus a `<stack>.json.attrs` sidecar (and

@@ -103,7 +103,7 @@ export function withOfflineWorkspace(options: OfflineWorkspaceOptions = {}): { r
     let repository: ReleaseRepository | undefined;
     let workspace: WorkspaceLib.OfflineWorkspace | undefined;
     let copy: DeployedRelease | undefined;
-    const releaseBefore = Object.fromEntries(Object.values(RELEASE_ENV).map((name) => [name, process.env[name]]));
+    const restoreReleaseEnv = releaseEnvRestorer();
 
     before(async function () {
         this.timeout(600_000);
@@ -115,13 +115,7 @@ export function withOfflineWorkspace(options: OfflineWorkspaceOptions = {}): { r
     });
 
     after(() => {
-        for (const [name, value] of Object.entries(releaseBefore)) {
-            if (value === undefined) {
-                delete process.env[name];
-            } else {
-                process.env[name] = value;
-            }
-        }
+        restoreReleaseEnv();
         if (process.env.ATLAS_KEEP_ENGINE_WORKSPACE) {
             console.log(`      engine workspace kept at ${workspace?.dir}, release repository at ${repository?.dir}`);
             return;
@@ -234,6 +228,20 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
     };
 }
 
+/** Inline programs read ATLAS_RELEASE_* from this process; the returned function puts the values of now back. */
+export function releaseEnvRestorer(): () => void {
+    const saved = Object.values(RELEASE_ENV).map((name) => [name, process.env[name]] as const);
+    return () => {
+        for (const [name, value] of saved) {
+            if (value === undefined) {
+                delete process.env[name];
+            } else {
+                process.env[name] = value;
+            }
+        }
+    };
+}
+
 let ownDeployment: Promise<DeployedRelease> | undefined;
 
 /**
@@ -258,6 +266,17 @@ function suiteDeployedRelease(): Promise<DeployedRelease> {
  * DEPLOYED_STACKS at DEPLOYED_VERSION (programs inline), as support/deployed-release.ts describes.
  */
 export async function deployRelease(dir: string): Promise<DeployedRelease> {
+    // Inline programs read their release from this process's environment; what the deployment set there must not
+    // reach the processes forked after it (the global fixture runs in the process that starts mocha's workers).
+    const restore = releaseEnvRestorer();
+    try {
+        return await deployReleaseInto(dir);
+    } finally {
+        restore();
+    }
+}
+
+async function deployReleaseInto(dir: string): Promise<DeployedRelease> {
     const repository = ReleaseRepository.snapshot(REPO_ROOT, path.join(dir, "repository"));
     const lib = await loadTooling(repository.dir);
     const workspace = await lib.workspace.OfflineWorkspace.create({ dir: path.join(dir, "workspace"), projectSource: repository.dir });
