@@ -35,7 +35,7 @@ describe("the README's offline shell lines, run as written", function () {
         // One bash session, so `source` carries over; each line's output and exit code kept apart.
         const script = lines.map((line, i) => `{ ${line}\n} > ${path.join(dir, `out-${i}`)} 2>&1; echo $? > ${path.join(dir, `code-${i}`)}`).join("\n");
         // A user's shell: nothing of a release a test process may have assigned (promote sets ATLAS_RELEASE_*).
-        const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !Object.values(RELEASE_ENV).includes(name)));
+        const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(Object.values(RELEASE_ENV) as string[]).includes(name)));
         const run = spawnSync("bash", ["-c", script], { cwd: REPO_ROOT, env: shellEnv, encoding: "utf8", timeout: 900_000 });
         assert.equal(run.status, 0, `the session itself failed: ${run.stderr}`);
         lines.forEach((line, i) => {
