@@ -3,8 +3,12 @@
 // engine tests against the real Pulumi CLI (built on first use). Streams each phase's output,
 // prints each phase's time and one closing line, "N passed, N failed", and exits non-zero when anything failed.
 // `--quick` (npm run test:quick) runs every phase but the engine tests: the inner loop while you work.
+// The engine tests start from one deployed release (tests/engine/support/deployed-release.ts); it is deployed while
+// the phases before them run, which leave a core free most of the time.
 "use strict";
 const { spawn } = require("child_process");
+const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
@@ -21,14 +25,33 @@ const allPhases = [
     { name: "typecheck", command: bin("tsc"), args: ["-p", "tsconfig.json", "--noEmit", "--noCheck", "false"] },
     { name: "lint", command: bin("eslint"), args: ["."] },
     { name: "unit and policy tests", command: bin("mocha"), args: ["--config", ".mocharc.unit.json"], counts: true },
-    { name: "engine tests", command: bin("mocha"), args: ["--config", ".mocharc.engine.js"], counts: true, engine: true },
+    { name: "engine tests", command: bin("mocha"), args: ["--config", ".mocharc.engine.js"], counts: true, engine: true, needsDeployedRelease: true },
 ];
 const phases = allPhases.filter((phase) => !(quick && phase.engine));
 
+/** The variable mocha's global fixture reads (tests/engine/support/deployed-release.ts, DEPLOYED_RELEASE_ENV). */
+const DEPLOYED_RELEASE_ENV = "ATLAS_ENGINE_DEPLOYED_RELEASE";
+
+/** Deploys the engine tests' release in the background; resolves to its manifest (or null) and its output. */
+function deployReleaseInBackground() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-deployed-release-"));
+    const child = spawn(bin("ts-node"), ["-T", path.join("tests", "engine", "support", "suite-release.ts"), dir], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const done = new Promise((resolve) => {
+        child.on("close", (status) => {
+            const lines = output.trim().split("\n");
+            resolve({ dir, status, manifest: status === 0 ? lines[lines.length - 1] : null, output });
+        });
+    });
+    return { dir, done };
+}
+
 /** Runs a phase with its output streamed through, and returns its exit status and stdout. */
-function run(phase) {
+function run(phase, env = process.env) {
     return new Promise((resolve) => {
-        const child = spawn(phase.command, phase.args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(phase.command, phase.args, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
         let stdout = "";
         child.stdout.on("data", (chunk) => {
             stdout += chunk;
@@ -44,10 +67,17 @@ async function main() {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const deployment = phases.some((phase) => phase.needsDeployedRelease) ? deployReleaseInBackground() : null;
     for (const phase of phases) {
         const started = Date.now();
         console.log(`\n=== ${phase.name} ===`);
-        const result = await run(phase);
+        let env = process.env;
+        if (phase.needsDeployedRelease) {
+            const deployed = await deployment.done;
+            process.stdout.write(deployed.status === 0 ? `${deployed.output.split("\n").find((line) => line.includes("deployed the suite's release")) ?? ""} (while the phases above ran)\n` : `the deployed release could not be made (exit ${deployed.status}); the engine tests try again:\n${deployed.output}\n`);
+            env = deployed.manifest ? { ...process.env, [DEPLOYED_RELEASE_ENV]: deployed.manifest } : process.env;
+        }
+        const result = await run(phase, env);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         if (phase.counts) {
             const count = (word) => Number(result.stdout.match(new RegExp(`^\\s*(\\d+) ${word}`, "m"))?.[1] ?? 0);
@@ -62,6 +92,9 @@ async function main() {
         }
         console.log(`=== ${phase.name}: ${result.status === 0 ? "ok" : `FAILED (exit ${result.status})`} in ${seconds}s ===`);
         times.push(`${phase.name} ${seconds}s`);
+    }
+    if (deployment && !process.env.ATLAS_KEEP_ENGINE_WORKSPACE) {
+        fs.rmSync(deployment.dir, { recursive: true, force: true });
     }
     const total = ((Date.now() - suiteStarted) / 1000).toFixed(1);
     console.log(`\nphases: ${times.join(", ")}; total ${total}s${quick ? " (quick: engine tests not run)" : ""}`);

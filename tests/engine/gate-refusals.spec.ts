@@ -15,17 +15,33 @@ import { PACK_CHANGE_ENV } from "../../cli/lib/trusted-gate";
 import { ENFORCEMENT_LEVELS } from "../../policy-pack/src/enforcement";
 import { DEPLOYED_VERSION } from "./support/deployed-release";
 import { assertDeployed, assertRefused, messageOf, replacing, show } from "./support/gate-assertions";
-import { PolicyConfig, withOfflineWorkspace } from "./support/offline-release";
+import { PolicyConfig, ReleaseSystem, withOfflineWorkspace } from "./support/offline-release";
 
 const FIRST = DEPLOYED_VERSION;
 const AHEAD = "1.2.0";
 
-describe("what the release gate refuses, on the real engine", function () {
-    const fixture = withOfflineWorkspace({ deployed: true });
+/** The release system of one copy, with the steps its tests repeat. */
+function releaseHelpers(fixture: { readonly system: ReleaseSystem }) {
     const sys = () => fixture.system;
-    const historyOf = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { kind: string; result: string; message: string }[];
-    /** Promotes `commit` (default: the snapshot) to staging, then asserts it deployed. */
-    const deployStaging = async (version: string, commit?: string) => assertDeployed(await sys().promote("staging", version, { commit }), `staging @ ${version}`);
+    return {
+        sys,
+        historyOf: async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { kind: string; result: string; message: string }[],
+        /** Promotes `commit` (default: the snapshot) to staging, then asserts it deployed. */
+        deployStaging: async (version: string, commit?: string) => assertDeployed(await sys().promote("staging", version, { commit }), `staging @ ${version}`),
+    };
+}
+
+/** No policy message, engine error or engine output line of any run of the copy holds prod's on-call secret. */
+function itKeepsProdsSecret(own: ReturnType<typeof releaseHelpers>, atLeast = 2): void {
+    it("no policy message, engine error or output line of any run above contains prod's on-call secret", () => {
+        assert.ok(own.sys().outcomes.length >= atLeast, `every run was recorded (${own.sys().outcomes.length})`);
+        assert.ok(own.sys().outcomes.some((o) => o.violations.length > 0), "there were messages to check");
+        assert.equal(JSON.stringify(own.sys().outcomes).includes(own.sys().oncallSecret), false);
+    });
+}
+
+describe("what the release gate refuses, on the real engine", function () {
+    const { sys, historyOf, deployStaging } = releaseHelpers(withOfflineWorkspace({ deployed: true }));
 
     /** The policy config of the refused prod preview of the code-only change, for the direct update below. */
     let codeChangePreviewConfig: PolicyConfig | undefined;
@@ -49,51 +65,6 @@ describe("what the release gate refuses, on the real engine", function () {
             assert.match(messageOf(promotion.preview, "prod-release-matches-staging"), /the commit, digest differ/);
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /defaultTags \(JSON\)\.tags\.project: staging "atlas", prod "atlas-platform"/);
             codeChangePreviewConfig = promotion.policyConfig;
-        });
-
-        it("refuses code that branches on the environment, deployed to staging from the same commit: parity by property", async () => {
-            const branching = sys().commit(
-                { "src/program.ts": replacing("numberOfWorkers: config.glueNumberOfWorkers,", 'numberOfWorkers: config.environment === "prod" ? config.glueNumberOfWorkers * 2 : config.glueNumberOfWorkers,') },
-                "more workers in prod only",
-            );
-            await deployStaging("2.0.0", branching);
-            const promotion = await sys().promote("prod", "2.0.0", { commit: branching });
-            assertRefused(promotion, ["staging-prod-parity"], "environment branch");
-            assert.match(messageOf(promotion.preview, "staging-prod-parity"), /aws:glue\/job:Job "etl-job" numberOfWorkers: staging 10, prod 20/);
-        });
-
-        it("refuses a commit that relaxes the gate judging it: a pack change needs prod's approval, and is judged by the pack of the release prod runs", async () => {
-            const relaxed = sys().commit(
-                {
-                    "policy-pack/src/enforcement.ts": replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"'),
-                    "src/program.ts": replacing("maxRetries: config.glueJobMaxRetries,", "maxRetries: config.environment === \"prod\" ? 0 : config.glueJobMaxRetries,"),
-                },
-                "relax parity and change prod only",
-            );
-            await deployStaging("2.1.0", relaxed);
-            const before = (await historyOf("prod")).length;
-            const relaxedPack = execFileSync("git", ["rev-parse", `${relaxed}:policy-pack`], { cwd: sys().repository.dir, encoding: "utf8" }).trim();
-            await assert.rejects(
-                sys().promote("prod", "2.1.0", { commit: relaxed, env: {} }),
-                (error: Error) => error.constructor.name === "GateRefusal" && error.message.includes(`this release changes policy-pack/ (tree ${relaxedPack})`) && error.message.includes(`${PACK_CHANGE_ENV}=${relaxedPack}`),
-            );
-            assert.equal((await historyOf("prod")).length, before, "nothing ran without the approval");
-            const pullRequest = await sys().promote("prod", "0.0.0-pr.8", { commit: relaxed, env: {}, previewOnly: true, policyOverrides: { ...PULL_REQUEST_OVERRIDES } });
-            assert.match(pullRequest.advisories?.join("\n") ?? "", new RegExp(`this release changes policy-pack/ \\(tree ${relaxedPack}\\)`), "a pull-request check reports the unapproved change");
-
-            // Approved (after review, in the prod environment's settings), the change is still judged by prod's pack.
-            const promotion = await sys().promote("prod", "2.1.0", { commit: relaxed, env: { [PACK_CHANGE_ENV]: relaxedPack } });
-            assert.deepEqual(promotion.gate, { source: "prod-release", commit: sys().snapshot, packChange: relaxedPack });
-            assertRefused(promotion, ["staging-prod-parity"], "relaxed gate");
-            assert.match(messageOf(promotion.preview, "staging-prod-parity"), /maxRetries: staging 1, prod 0/);
-
-            // The same preview judged by the candidate's own pack would have let prod through.
-            const ownPack = path.join(sys().source(relaxed).checkout, "policy-pack");
-            const judgedByItself = await sys().run("prod", "preview", promotion.release, promotion.policyConfig, { commit: relaxed, policyPack: ownPack });
-            assert.equal(judgedByItself.succeeded, true, show(judgedByItself));
-            assert.match(messageOf(judgedByItself, "staging-prod-parity", "advisory"), /maxRetries: staging 1, prod 0/);
-            assert.equal(ENFORCEMENT_LEVELS["staging-prod-parity"], "mandatory", "this build's own pack keeps parity mandatory");
-            await deployStaging(FIRST);
         });
 
         it("refuses --policy-pack and lowered gate levels for a prod update before anything runs", async () => {
@@ -137,16 +108,6 @@ describe("what the release gate refuses, on the real engine", function () {
             assertDeployed(await sys().promote("prod", FIRST), "prod after staging was redeployed");
         });
 
-        it("refuses prod when staging's state was edited outside an update (pulumi state delete)", async () => {
-            const dashboard = Object.keys((await sys().state("staging")).resources).find((urn) => urn.endsWith("::pipeline-dashboard"));
-            assert.ok(dashboard);
-            await sys().pulumi(["state", "delete", dashboard, "--stack", "staging", "--yes"]);
-            const promotion = await sys().promote("prod", FIRST);
-            assertRefused(promotion, ["staging-evidence-verified", "staging-prod-parity"], "staging state edited");
-            assert.match(messageOf(promotion.preview, "staging-evidence-verified"), /staging's state holds 74 resources, but its last release update .* left 75: its state was changed outside an update/);
-            await deployStaging(FIRST);
-        });
-
         it("refuses a prod preview run without the tooling's evidence, telling the user to run promote", async () => {
             const outcome = await sys().run("prod", "preview", { version: FIRST, commit: sys().snapshot, digest: `sha256:${"0".repeat(64)}` }, undefined);
             assert.equal(outcome.succeeded, false);
@@ -173,6 +134,77 @@ describe("what the release gate refuses, on the real engine", function () {
         });
     });
 
+    describe("code that branches on the environment (its own copy of the deployed release)", function () {
+        const own = releaseHelpers(withOfflineWorkspace({ deployed: true }));
+
+        it("refuses code that branches on the environment, deployed to staging from the same commit: parity by property", async () => {
+            const branching = own.sys().commit(
+                { "src/program.ts": replacing("numberOfWorkers: config.glueNumberOfWorkers,", 'numberOfWorkers: config.environment === "prod" ? config.glueNumberOfWorkers * 2 : config.glueNumberOfWorkers,') },
+                "more workers in prod only",
+            );
+            await own.deployStaging("2.0.0", branching);
+            const promotion = await own.sys().promote("prod", "2.0.0", { commit: branching });
+            assertRefused(promotion, ["staging-prod-parity"], "environment branch");
+            assert.match(messageOf(promotion.preview, "staging-prod-parity"), /aws:glue\/job:Job "etl-job" numberOfWorkers: staging 10, prod 20/);
+        });
+
+        itKeepsProdsSecret(own);
+    });
+
+    describe("a commit that relaxes the gate (its own copy of the deployed release)", function () {
+        const own = releaseHelpers(withOfflineWorkspace({ deployed: true }));
+
+        it("refuses a commit that relaxes the gate judging it: a pack change needs prod's approval, and is judged by the pack of the release prod runs", async () => {
+            const relaxed = own.sys().commit(
+                {
+                    "policy-pack/src/enforcement.ts": replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"'),
+                    "src/program.ts": replacing("maxRetries: config.glueJobMaxRetries,", "maxRetries: config.environment === \"prod\" ? 0 : config.glueJobMaxRetries,"),
+                },
+                "relax parity and change prod only",
+            );
+            await own.deployStaging("2.1.0", relaxed);
+            const before = (await own.historyOf("prod")).length;
+            const relaxedPack = execFileSync("git", ["rev-parse", `${relaxed}:policy-pack`], { cwd: own.sys().repository.dir, encoding: "utf8" }).trim();
+            await assert.rejects(
+                own.sys().promote("prod", "2.1.0", { commit: relaxed, env: {} }),
+                (error: Error) => error.constructor.name === "GateRefusal" && error.message.includes(`this release changes policy-pack/ (tree ${relaxedPack})`) && error.message.includes(`${PACK_CHANGE_ENV}=${relaxedPack}`),
+            );
+            assert.equal((await own.historyOf("prod")).length, before, "nothing ran without the approval");
+            const pullRequest = await own.sys().promote("prod", "0.0.0-pr.8", { commit: relaxed, env: {}, previewOnly: true, policyOverrides: { ...PULL_REQUEST_OVERRIDES } });
+            assert.match(pullRequest.advisories?.join("\n") ?? "", new RegExp(`this release changes policy-pack/ \\(tree ${relaxedPack}\\)`), "a pull-request check reports the unapproved change");
+
+            // Approved (after review, in the prod environment's settings), the change is still judged by prod's pack.
+            const promotion = await own.sys().promote("prod", "2.1.0", { commit: relaxed, env: { [PACK_CHANGE_ENV]: relaxedPack } });
+            assert.deepEqual(promotion.gate, { source: "prod-release", commit: own.sys().snapshot, packChange: relaxedPack });
+            assertRefused(promotion, ["staging-prod-parity"], "relaxed gate");
+            assert.match(messageOf(promotion.preview, "staging-prod-parity"), /maxRetries: staging 1, prod 0/);
+
+            // The same preview judged by the candidate's own pack would have let prod through.
+            const ownPack = path.join(own.sys().source(relaxed).checkout, "policy-pack");
+            const judgedByItself = await own.sys().run("prod", "preview", promotion.release, promotion.policyConfig, { commit: relaxed, policyPack: ownPack });
+            assert.equal(judgedByItself.succeeded, true, show(judgedByItself));
+            assert.match(messageOf(judgedByItself, "staging-prod-parity", "advisory"), /maxRetries: staging 1, prod 0/);
+            assert.equal(ENFORCEMENT_LEVELS["staging-prod-parity"], "mandatory", "this build's own pack keeps parity mandatory");
+        });
+
+        itKeepsProdsSecret(own);
+    });
+
+    describe("staging's state edited outside an update (its own copy of the deployed release)", function () {
+        const own = releaseHelpers(withOfflineWorkspace({ deployed: true }));
+
+        it("refuses prod when staging's state was edited outside an update (pulumi state delete)", async () => {
+            const dashboard = Object.keys((await own.sys().state("staging")).resources).find((urn) => urn.endsWith("::pipeline-dashboard"));
+            assert.ok(dashboard);
+            await own.sys().pulumi(["state", "delete", dashboard, "--stack", "staging", "--yes"]);
+            const promotion = await own.sys().promote("prod", FIRST);
+            assertRefused(promotion, ["staging-evidence-verified", "staging-prod-parity"], "staging state edited");
+            assert.match(messageOf(promotion.preview, "staging-evidence-verified"), /staging's state holds 74 resources, but its last release update .* left 75: its state was changed outside an update/);
+        });
+
+        itKeepsProdsSecret(own);
+    });
+
     describe("guardrails", function () {
         it("the program refuses developer principals in prod's config before registering anything", async () => {
             const developers = sys().commit({ "Pulumi.prod.yaml": replacing("atlas:consumerPrincipals:", "atlas:developerPrincipals:\n    - arn:aws:iam::111111111111:role/atlas-developers\n  atlas:consumerPrincipals:") }, "developers in prod");
@@ -193,10 +225,6 @@ describe("what the release gate refuses, on the real engine", function () {
     });
 
     describe("secrets", function () {
-        it("no policy message or engine error of any run above contains prod's on-call secret", () => {
-            assert.ok(sys().outcomes.length >= 20, `every run was recorded (${sys().outcomes.length})`);
-            assert.ok(sys().outcomes.some((o) => o.violations.length > 0), "there were messages to check");
-            assert.equal(JSON.stringify(sys().outcomes).includes(sys().oncallSecret), false);
-        });
+        itKeepsProdsSecret({ sys, historyOf, deployStaging }, 15);
     });
 });

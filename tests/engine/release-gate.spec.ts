@@ -60,12 +60,14 @@ describe("release gate on the real engine", function () {
     });
 
     describe("what the strategy allows", function () {
-        it("promotes after eleven refreshes of staging that changed nothing (a nightly drift check)", async () => {
-            for (let i = 0; i < 11; i++) {
+        // Refreshes that changed nothing are skipped however many there are; walking several history pages is a
+        // unit test of the history reader (tests/unit/cli/stack-reading.spec.ts).
+        it("promotes after three refreshes of staging that changed nothing (a nightly drift check)", async () => {
+            for (let i = 0; i < 3; i++) {
                 await sys().pulumi(["refresh", "--stack", "staging", "--yes", "--skip-preview", "--color", "never"]);
             }
             const history = await historyOf("staging");
-            assert.equal(history.slice(0, 11).every((entry) => entry.kind === "refresh"), true, "the newest eleven entries are refreshes");
+            assert.equal(history.slice(0, 3).every((entry) => entry.kind === "refresh"), true, "the newest three entries are refreshes");
             const promotion = await sys().promote("prod", FIRST);
             assertDeployed(promotion, "prod after refreshes");
             assert.deepEqual(promotion.gate, { source: "prod-release", commit: sys().snapshot }, "judged by the pack of the release prod runs");

@@ -33,8 +33,16 @@ export function ensurePulumiCli(): PulumiCli {
     return located;
 }
 
-export async function pulumiCommand(cli: PulumiCli = ensurePulumiCli()): Promise<PulumiCommand> {
-    return PulumiCommand.get({ root: cli.root, skipVersionCheck: true });
+const commands = new Map<string, Promise<PulumiCommand>>();
+
+/** The Automation API's handle on the CLI; made once per process (`PulumiCommand.get` runs `pulumi version` each time). */
+export function pulumiCommand(cli: PulumiCli = ensurePulumiCli()): Promise<PulumiCommand> {
+    let command = commands.get(cli.root);
+    if (!command) {
+        command = PulumiCommand.get({ root: cli.root, skipVersionCheck: true });
+        commands.set(cli.root, command);
+    }
+    return command;
 }
 
 /** The Automation API runs `<root>/bin/pulumi`; link binaries that live elsewhere. */
