@@ -32,7 +32,7 @@ function releaseHelpers(fixture: { readonly system: ReleaseSystem }) {
 }
 
 /** No policy message, engine error or engine output line of any run of the copy holds prod's on-call secret. */
-function itKeepsProdsSecret(own: ReturnType<typeof releaseHelpers>, atLeast = 2): void {
+function itKeepsProdsSecret(own: ReturnType<typeof releaseHelpers>, atLeast = 1): void {
     it("no policy message, engine error or output line of any run above contains prod's on-call secret", () => {
         assert.ok(own.sys().outcomes.length >= atLeast, `every run was recorded (${own.sys().outcomes.length})`);
         assert.ok(own.sys().outcomes.some((o) => o.violations.length > 0), "there were messages to check");
@@ -225,6 +225,6 @@ describe("what the release gate refuses, on the real engine", function () {
     });
 
     describe("secrets", function () {
-        itKeepsProdsSecret({ sys, historyOf, deployStaging }, 15);
+        itKeepsProdsSecret({ sys, historyOf, deployStaging }, 10);
     });
 });
