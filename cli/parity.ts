@@ -9,15 +9,15 @@ import { comparedResourcesOf } from "../policy-pack/src/contract/desired-state/c
 import { compareDesiredState } from "../policy-pack/src/contract/desired-state/compare";
 import { ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract/environment-keys";
 import { describeIdentity } from "../policy-pack/src/contract/release-identity";
-import { runningRelease, stateChangesUntilRelease } from "../policy-pack/src/contract/stack-history";
 import { canonicalJson } from "../policy-pack/src/contract/canonical";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
-import { OfflineWorkspace } from "../tools/offline/workspace";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
-import { readCheckpoint, readHistory } from "./lib/stack-reading";
+import { releaseRunBy } from "./lib/running-release";
+import { readCheckpoint } from "./lib/stack-reading";
 import { ENCRYPTED, ParityValue, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
 import { deployedEnvironmentValues } from "./lib/staging-evidence";
-import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
+import { StackSource, stackSourceFor } from "./lib/stacks";
+import { markdownTable, textTable } from "./lib/tables";
 
 const USAGE = `usage: npm run parity -- [options]
 
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
 
     const sections = [compareStackFiles(from, to)];
     if (flags.deployed) {
-        const source = flags.workspace ? new OfflineBackend(await OfflineWorkspace.create({ dir: flags.workspace })) : new LoggedInBackend();
+        const source = await stackSourceFor(flags.workspace);
         sections.push(await compareDeployed(source, from, to));
     }
     const atParity = sections.every((s) => s.differences.length === 0);
@@ -114,8 +114,7 @@ async function compareDeployed(source: StackSource, from: string, to: string): P
         if (!(await source.exists(name))) {
             throw new UsageError(`stack "${name}" does not exist in ${source.description}`);
         }
-        const history = await readHistory(source, name, (entries) => stateChangesUntilRelease(entries).done);
-        const running = runningRelease(name, stateChangesUntilRelease(history).changes, `promote --stack ${name}`);
+        const running = await releaseRunBy(source, name);
         notes.push(running.runs ? `${name} runs release ${describeIdentity(running.identity)}` : running.problem);
         sides.push({ environment: await deployedEnvironmentValues(source, name, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });
     }
@@ -138,8 +137,7 @@ function render(format: (typeof FORMATS)[number], from: string, to: string, sect
         for (const section of sections) {
             lines.push("", `**${section.title}**: ${section.differences.length === 0 ? "no differences" : `${section.differences.length} difference(s)`}`);
             if (section.differences.length > 0) {
-                lines.push("", `| resource | property | ${from} | ${to} |`, "| --- | --- | --- | --- |");
-                lines.push(...section.differences.map((d) => `| ${cell(d.resource)} | \`${cell(d.path)}\` | ${cell(d.from)} | ${cell(d.to)} |`));
+                lines.push("", ...markdownTable(["resource", "property", from, to], section.differences.map((d) => [d.resource, `\`${d.path}\``, d.from, d.to])));
             }
             lines.push(...section.notes.map((note) => `- ${note}`));
         }
@@ -149,20 +147,11 @@ function render(format: (typeof FORMATS)[number], from: string, to: string, sect
     for (const section of sections) {
         lines.push("", `${section.title}: ${section.differences.length === 0 ? "no differences" : `${section.differences.length} difference(s)`}`);
         if (section.differences.length > 0) {
-            lines.push(table([["RESOURCE", "PROPERTY", from.toUpperCase(), to.toUpperCase()], ...section.differences.map((d) => [d.resource, d.path, d.from, d.to])]));
+            lines.push(textTable([["RESOURCE", "PROPERTY", from.toUpperCase(), to.toUpperCase()], ...section.differences.map((d) => [d.resource, d.path, d.from, d.to])]));
         }
         lines.push(...section.notes.map((note) => `  note: ${note}`));
     }
     return lines.join("\n");
-}
-
-function table(rows: string[][]): string {
-    const widths = rows[0].map((_, i) => Math.min(60, Math.max(...rows.map((r) => r[i].length))));
-    return rows.map((row) => "  " + row.map((value, i) => value.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
-}
-
-function cell(value: string): string {
-    return value.replace(/\|/g, "\\|");
 }
 
 runMain("parity", main);

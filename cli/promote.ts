@@ -5,11 +5,11 @@
  */
 import * as fs from "fs";
 import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
-import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
+import { STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
-import { LoggedInBackend, OfflineBackend, StackSource } from "./lib/stacks";
+import { StackSource, stackSourceFor } from "./lib/stacks";
 import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "./lib/trusted-gate";
 
 const USAGE = `usage: npm run promote -- --stack NAME --version V [options]
@@ -67,9 +67,7 @@ async function main(): Promise<number> {
     if (!isAssignableVersion(flags.version)) {
         throw new UsageError(`--version "${flags.version}" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7`);
     }
-    const source: StackSource = flags.workspace
-        ? new OfflineBackend(await OfflineWorkspace.create({ dir: flags.workspace }))
-        : new LoggedInBackend();
+    const source: StackSource = await stackSourceFor(flags.workspace);
     if (!(await source.exists(flags.stack))) {
         throw new UsageError(`stack "${flags.stack}" does not exist in ${source.description}; create it with \`pulumi stack init ${flags.stack}\``);
     }

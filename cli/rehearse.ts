@@ -15,7 +15,9 @@ import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args"
 import { promote } from "./lib/promote";
 import { uncommittedFiles } from "./lib/release-identity";
 import { formatPromoteReport } from "./lib/report";
-import { checkoutsOf, RehearsalStep, runStep, STEPS } from "./lib/rehearsal";
+import { cloudOf } from "./lib/console-edit";
+import { driftTable } from "./lib/drift";
+import { checkoutsOf, describeStep, RehearsalStep, runStep, StepResult, STEPS } from "./lib/rehearsal";
 import { OfflineBackend } from "./lib/stacks";
 
 const USAGE = `usage: npm run rehearse -- [options]
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
         return EXIT.ok;
     }
     if (flags.list) {
-        STEPS.forEach((step, i) => console.log(`${i + 1}. ${step.name.padEnd(20)} ${step.title} (${step.target} @ ${step.version}, ${step.revision}; expect ${step.expect.outcome})`));
+        STEPS.forEach((step, i) => console.log(`${i + 1}. ${step.name.padEnd(22)} ${step.title} (${describeStep(step)})`));
         return EXIT.ok;
     }
     const steps = selectSteps([...STEPS], flags.step ?? []);
@@ -107,10 +109,12 @@ async function main(): Promise<number> {
         failed = report.succeeded ? 0 : 1;
     } else {
         for (const [index, step] of steps.entries()) {
-            print(`\n[${index + 1}/${steps.length}] ${step.title}: ${step.target} @ ${step.version}, ${step.revision} (expect ${step.expect.outcome})`);
-            const result = await runStep(sourceFor, step, onOutput);
-            lastPolicyConfig.set(step.target, result.report.policyConfig);
-            print(formatPromoteReport(result.report));
+            print(`\n[${index + 1}/${steps.length}] ${step.title}: ${describeStep(step)}`);
+            const result = await runStep({ sourceFor, cloud: cloudOf(workspace.dir) }, step, onOutput);
+            if (result.report) {
+                lastPolicyConfig.set(step.target, result.report.policyConfig);
+            }
+            print(formatStepResult(result));
             print(result.mismatches.length === 0 ? `  ✔ as expected` : `  ✘ unexpected: ${result.mismatches.join("; ")}`);
             failed += result.mismatches.length === 0 ? 0 : 1;
         }
@@ -132,6 +136,19 @@ async function main(): Promise<number> {
         workspace.remove();
     }
     return failed === 0 ? EXIT.ok : EXIT.refused;
+}
+
+function formatStepResult(result: StepResult): string {
+    if (result.report) {
+        return formatPromoteReport(result.report);
+    }
+    if (result.refusal) {
+        return `refused before any run: ${result.refusal}`;
+    }
+    if (result.drift) {
+        return driftTable(result.drift);
+    }
+    return result.note ?? "";
 }
 
 function selectSteps(steps: RehearsalStep[], names: string[]): RehearsalStep[] {

@@ -17,7 +17,7 @@ const REPOSITORY_ROOT = path.join(__dirname, "..");
 export async function atlasProgram(): Promise<Record<string, unknown>> {
     const config = loadAtlasConfig(pulumiConfigSource());
     const release = currentRelease(REPOSITORY_ROOT);
-    const platform = buildPlatform(config, release.version);
+    const platform = buildPlatform(config);
     const facts = assembleReleaseFacts({ project: pulumi.getProject(), stack: pulumi.getStack(), environment: config.environment, release });
     return {
         [RELEASE_OUTPUT]: facts,
@@ -38,13 +38,15 @@ function environmentIdentity(config: AtlasConfig): EnvironmentIdentity {
     };
 }
 
-function buildPlatform(config: AtlasConfig, version: string): Record<string, unknown> {
+function buildPlatform(config: AtlasConfig): Record<string, unknown> {
     const names = new AtlasNames({ accountId: config.awsAccountId, region: config.awsRegion, namePrefix: config.namePrefix });
     const protect = config.protectStatefulResources;
     const provider = new aws.Provider("aws", {
         region: config.awsRegion as aws.Region,
         allowedAccountIds: [config.awsAccountId],
-        defaultTags: { tags: { environment: config.environment, project: PROJECT_TAG, release: version } },
+        // Stable tags only: the release version lives in the stack's outputs, tags and update message, never on a
+        // resource, so a release that changes no code and no config changes no resource (a quiet release).
+        defaultTags: { tags: { environment: config.environment, project: PROJECT_TAG } },
     });
     const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 

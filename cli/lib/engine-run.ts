@@ -27,7 +27,7 @@ export interface RunOutcome {
     /** Resource operation counts, e.g. { create: 3, same: 40 }. */
     changes: Record<string, number>;
     seconds: number;
-    /** What ran and how it ended, for a person reading a failure (`describeRun`). */
+    /** What ran and how it ended, for a person reading a failure (`describeRun`, report.ts). */
     trace?: RunTrace;
 }
 
@@ -135,25 +135,6 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
         seconds: (Date.now() - started) / 1000,
         trace: { command: commandOf(stack.name, operation, options, configFile), exitCode, lastLines: output.lines() },
     };
-}
-
-/**
- * A run for a person reading a failure: the command, its exit code and time, the policy verdicts and errors,
- * and the last lines of the engine's output; never the whole transcript.
- */
-export function describeRun(outcome: RunOutcome): string {
-    const lines = [`$ ${outcome.trace?.command ?? `pulumi ${outcome.operation} --stack ${outcome.stack}`}`];
-    lines.push(`exit ${outcome.trace?.exitCode ?? "unknown"} after ${outcome.seconds.toFixed(1)}s: ${outcome.succeeded ? "succeeded" : "failed"}; changes ${JSON.stringify(outcome.changes)}`);
-    for (const v of outcome.violations) {
-        lines.push(`[${v.level}] ${v.policy}: ${v.message}`);
-    }
-    for (const error of outcome.errors) {
-        lines.push(`error: ${error}`);
-    }
-    if (outcome.trace && outcome.trace.lastLines.length > 0) {
-        lines.push(`last ${outcome.trace.lastLines.length} lines of the engine's output:`, ...outcome.trace.lastLines.map((line) => `  | ${line}`));
-    }
-    return lines.join("\n");
 }
 
 /**

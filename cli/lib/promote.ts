@@ -9,17 +9,19 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { loweredGatePolicies, RELEASE_GATE_POLICIES } from "../../policy-pack/src/config";
 import { Environment, UPSTREAM_OF, isEnvironment } from "../../policy-pack/src/contract/environment-identity";
-import { GateRecord, ReleaseIdentity, releaseMessage } from "../../policy-pack/src/contract/release-identity";
-import { RunningRelease, runningRelease } from "../../policy-pack/src/contract/stack-history";
+import { GateRecord, RELEASE_STACK_TAG, ReleaseIdentity, releaseMessage } from "../../policy-pack/src/contract/release-identity";
+import { HistoryEntry, RunningRelease, runningRelease, stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
 import { UsageError } from "./args";
 import { compilePolicyPack } from "./compiled-pack";
 import { runWithPolicies, RunOutcome } from "./engine-run";
 import { policyConfigFor } from "./policy-config";
+import { readHistory } from "./stack-reading";
 import { measureRelease } from "./release-identity";
+import { detectDrift, DriftReport, reconcileAdvice } from "./drift";
 import { GateEvidence, readGateEvidence } from "./staging-evidence";
 import { environmentFacts } from "./stack-file-config";
 import { shortName, StackSource } from "./stacks";
-import { TrustedGate, chooseTrustedGate } from "./trusted-gate";
+import { GateRefusal, TrustedGate, chooseTrustedGate } from "./trusted-gate";
 
 const UPSTREAM_STACK_KEY = "atlas:upstreamStack";
 
@@ -42,7 +44,15 @@ export interface PromoteOptions {
     onOutput?: (line: string) => void;
     /** Where the pinned gate setting is read from (default: this process's environment). */
     env?: NodeJS.ProcessEnv;
+    /** Called once the preview has passed, before the update starts (progress output; a test's way in between). */
+    onPreviewPassed?: (preview: RunOutcome) => void | Promise<void>;
 }
+
+/**
+ * The AWS profile (a named set of credentials) with read access to the upstream's account, for the drift check of
+ * prod's promotion: the refresh preview of staging reads staging's cloud, which prod's deploy role cannot.
+ */
+export const UPSTREAM_PROFILE_ENV = "ATLAS_UPSTREAM_AWS_PROFILE";
 
 export interface UpstreamSummary {
     stack: string;
@@ -51,6 +61,8 @@ export interface UpstreamSummary {
     resources: number;
     /** Seconds spent reading its history and state. */
     seconds: number;
+    /** Whether its cloud still is what its state says (a refresh preview); absent when it has no state yet. */
+    drift?: { checkedResources: number; drifted: number; seconds: number };
 }
 
 export interface PromoteReport {
@@ -86,6 +98,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         let evidence: GateEvidence | undefined;
         let upstream: UpstreamSummary | null = null;
         let gate: TrustedGate | undefined;
+        const advisories: string[] = [];
         if (gated) {
             const upstreamEnvironment = UPSTREAM_OF[environment!]!;
             const upstreamName = (await configValue(target, UPSTREAM_STACK_KEY)) ?? upstreamEnvironment;
@@ -102,6 +115,17 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 resources: evidence.promotion.stagingResourceCount,
                 seconds: evidence.seconds,
             };
+            if (await source.exists(qualifiedUpstream)) {
+                const drift = await detectDrift(source, qualifiedUpstream, upstreamCredentials(options.env ?? process.env));
+                upstream.drift = { checkedResources: drift.checkedResources, drifted: drift.drifted.length, seconds: drift.seconds };
+                if (drift.drifted.length > 0) {
+                    const refusal = upstreamDriftRefusal(drift, upstreamEnvironment);
+                    if (!gateIsAdvisory(options)) {
+                        throw new GateRefusal(refusal);
+                    }
+                    advisories.push(refusal);
+                }
+            }
             gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, { env: options.env, adviseOnPackChange: gateIsAdvisory(options) });
         }
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
@@ -119,7 +143,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             version: options.version,
             release,
             gate: gate ? gateRecordOf(gate) : null,
-            ...(gate?.unapprovedPackChange ? { advisories: [gate.unapprovedPackChange] } : {}),
+            ...(gate?.unapprovedPackChange || advisories.length > 0 ? { advisories: [...advisories, ...(gate?.unapprovedPackChange ? [gate.unapprovedPackChange] : [])] } : {}),
             upstream,
             policyConfig: run.policyConfig,
         };
@@ -129,11 +153,52 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         if (!preview.succeeded || options.previewOnly) {
             return { ...report, preview, update: null, succeeded: preview.succeeded };
         }
+        await options.onPreviewPassed?.(preview);
+        if (evidence) {
+            await refuseIfUpstreamMoved(source, evidence);
+        }
         const update = await runWithPolicies(target, "update", run);
+        if (update.succeeded) {
+            // Where `pulumi stack ls` and a backend's console show it; never on a resource (a quiet release).
+            await target.setTag(RELEASE_STACK_TAG, release.version);
+        }
         return { ...report, preview, update, succeeded: update.succeeded };
     } finally {
         fs.rmSync(scratchDir, { recursive: true, force: true });
     }
+}
+
+/**
+ * Staging and prod are deployed by different workflow runs that share no lock, so staging may have moved while prod's
+ * preview ran; the engine's own policy run of the update would judge it by the evidence the preview had. Prod's update
+ * goes ahead only when staging's newest state change is still the one the preview was judged against.
+ */
+async function refuseIfUpstreamMoved(source: StackSource, evidence: GateEvidence): Promise<void> {
+    const stack = evidence.promotion.stagingStack;
+    const now = stateChangesUntilRelease(await readHistory(source, stack, (entries) => stateChangesUntilRelease(entries).done)).changes[0];
+    const then = evidence.promotion.stagingChanges[0];
+    const key = (entry: HistoryEntry | undefined) => (entry ? JSON.stringify([entry.kind, entry.result, entry.startTime, entry.message]) : "none");
+    if (key(now) !== key(then)) {
+        throw new GateRefusal(
+            `${stack} changed while prod was being promoted: the preview was judged against its change of ${then?.startTime ?? "(none)"}, and its newest is now ${now ? `${now.kind} ${now.result} at ${now.startTime}` : "(none)"}; nothing was updated. Promote prod again: it is judged against what ${stack} runs now.`,
+        );
+    }
+}
+
+/** The upstream's read profile for its drift check; the job's own key variables (prod's role) would win over it. */
+function upstreamCredentials(env: NodeJS.ProcessEnv): Record<string, string> {
+    const profile = env[UPSTREAM_PROFILE_ENV];
+    return profile ? { AWS_PROFILE: profile, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "" } : {};
+}
+
+/** Staging's cloud is not what staging's state says: prod would be judged against a staging that no longer exists. */
+function upstreamDriftRefusal(drift: DriftReport, upstream: string): string {
+    const listed = drift.drifted.map((r) => (r.change === "deleted" ? `${r.label} deleted outside Pulumi` : `${r.label} ${r.properties.map((p) => `${p.path}: state ${p.recorded}, cloud ${p.cloud}`).join("; ")}`));
+    return [
+        `${upstream} has drifted from its last release: its cloud differs from its state in ${drift.drifted.length} resource(s), so it no longer shows what prod would run:`,
+        ...listed.map((line) => `  - ${line}`),
+        `${reconcileAdvice(upstream)} Then promote prod again.`,
+    ].join("\n");
 }
 
 /** A gated promotion is judged by the trusted pack at full strength; a preview-only check may report the release gate as advisory. */

@@ -19,6 +19,10 @@ function preamble(report: PromoteReport): string[] {
     if (upstream) {
         const running = upstream.running.runs ? `runs ${describeIdentity(upstream.running.identity)}` : `runs no known release: ${upstream.running.problem}`;
         lines.push(`upstream ${upstream.stack} ${running}; ${upstream.resources} resources in its state (read in ${upstream.seconds.toFixed(1)}s)`);
+        if (upstream.drift) {
+            const cloud = upstream.drift.drifted === 0 ? `no drift in ${upstream.drift.checkedResources} resources` : `DRIFT in ${upstream.drift.drifted} of ${upstream.drift.checkedResources} resources`;
+            lines.push(`its cloud: ${cloud} (refresh preview, ${upstream.drift.seconds.toFixed(1)}s)`);
+        }
     }
     if (report.gate) {
         lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${GATE_SOURCES[report.gate.source]}`);
@@ -39,6 +43,21 @@ export function describeOutcome(outcome: RunOutcome): string {
         .join(", ");
     const verdict = outcome.succeeded ? "passed" : refusedByPolicy(outcome) ? "REFUSED by policy" : "FAILED";
     return `${outcome.operation} ${verdict} (${changes || "no changes"}) in ${outcome.seconds.toFixed(1)}s`;
+}
+
+/**
+ * A run for a person reading a failure: the command and its exit code, the outcome, the policy verdicts and errors,
+ * and the last lines of the engine's output; never the whole transcript.
+ */
+export function describeRun(outcome: RunOutcome): string {
+    const trace = outcome.trace;
+    const lines = [`$ ${trace?.command ?? `pulumi ${outcome.operation} --stack ${outcome.stack}`}`, `exit ${trace?.exitCode ?? "unknown"}: ${describeOutcome(outcome)}`];
+    lines.push(...outcome.violations.map((v) => `[${v.level}] ${v.policy}: ${v.message}`));
+    lines.push(...outcome.errors.map((error) => `error: ${error}`));
+    if (trace && trace.lastLines.length > 0) {
+        lines.push(`last ${trace.lastLines.length} lines of the engine's output:`, ...trace.lastLines.map((line) => `  | ${line}`));
+    }
+    return lines.join("\n");
 }
 
 export function formatPromoteReport(report: PromoteReport): string {

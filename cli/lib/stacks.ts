@@ -10,6 +10,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { ReleaseIdentity, releaseEnv } from "../../policy-pack/src/contract/release-identity";
+import { UsageError } from "./args";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 
@@ -22,8 +23,8 @@ export interface StackSource {
     readonly repositories: readonly string[];
     /** The directory holding the Pulumi.yaml and stack files the CLI uses. */
     readonly projectDir: string;
-    /** Selects an existing stack; `create` also creates a missing one. */
-    stack(name: string, options?: { create?: boolean }): Promise<Stack>;
+    /** Selects an existing stack; `create` also creates a missing one; `env` reaches the CLI runs of that stack. */
+    stack(name: string, options?: StackOptions): Promise<Stack>;
     exists(name: string): Promise<boolean>;
     /** The fully qualified name other stacks use to reference this one. */
     qualified(name: string): Promise<string>;
@@ -33,6 +34,12 @@ export interface StackSource {
     pulumi(args: string[]): Promise<string>;
     /** A new private directory for one run's plan and policy config; the caller removes it. */
     scratchDir(): string;
+}
+
+export interface StackOptions {
+    create?: boolean;
+    /** Variables for the CLI (and the plugins it starts) on top of the source's, e.g. AWS_PROFILE for another account. */
+    env?: Record<string, string>;
 }
 
 const run = promisify(execFile);
@@ -53,9 +60,9 @@ export class LoggedInBackend implements StackSource {
         return [this.checkout];
     }
 
-    async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
+    async stack(name: string, options: StackOptions = {}): Promise<Stack> {
         const args = { stackName: name, workDir: this.checkout };
-        const opts = { envVars: { ...this.release } };
+        const opts = { envVars: { ...this.release, ...options.env } };
         return options.create ? LocalWorkspace.createOrSelectStack(args, opts) : LocalWorkspace.selectStack(args, opts);
     }
 
@@ -113,7 +120,7 @@ export class OfflineBackend implements StackSource {
         return `offline workspace ${this.workspace.dir} (local file backend, stand-in AWS provider)`;
     }
 
-    async stack(name: string, options: { create?: boolean } = {}): Promise<Stack> {
+    async stack(name: string, options: StackOptions = {}): Promise<Stack> {
         if (!options.create && !(await this.exists(name))) {
             throw new Error(`stack "${name}" does not exist in ${this.description}`);
         }
@@ -122,7 +129,7 @@ export class OfflineBackend implements StackSource {
         if (inline) {
             Object.assign(process.env, this.release); // an inline program reads its release from this process
         }
-        return this.workspace.stack(shortName(name), inline, this.release);
+        return this.workspace.stack(shortName(name), inline, { ...this.release, ...options.env });
     }
 
     /** A program to run inline in this process instead of the checkout's through the CLI (tests that need in-process control). */
@@ -153,6 +160,20 @@ export class OfflineBackend implements StackSource {
         fs.mkdirSync(scratch, { recursive: true });
         return fs.mkdtempSync(path.join(scratch, "promote-"));
     }
+}
+
+/**
+ * The stacks a command's `--workspace DIR` names: an existing offline workspace (made by `rehearse --workspace`),
+ * never a new, empty one; without the flag, the backend the user is logged into.
+ */
+export async function stackSourceFor(workspaceDir: string | undefined): Promise<StackSource> {
+    if (workspaceDir === undefined) {
+        return new LoggedInBackend();
+    }
+    if (!OfflineWorkspace.existsAt(workspaceDir)) {
+        throw new UsageError(`--workspace ${workspaceDir} is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace ${workspaceDir}`);
+    }
+    return new OfflineBackend(await OfflineWorkspace.create({ dir: workspaceDir }));
 }
 
 /** `organization/atlas/staging` → `staging`: the stack's own name, without organization and project. */

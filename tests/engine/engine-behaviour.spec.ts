@@ -11,7 +11,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
 import { transpileTree } from "../../tools/transpile";
-import { describeRun, runWithPolicies } from "../../cli/lib/engine-run";
+import { runWithPolicies } from "../../cli/lib/engine-run";
+import { describeRun } from "../../cli/lib/report";
 import { digestOf } from "../../policy-pack/src/contract/canonical";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 

@@ -27,7 +27,7 @@ import { parseReleaseMessage } from "../../policy-pack/src/contract/release-iden
 import { assertDeployed, compose, Edit, refusal, replacing, show } from "./support/gate-assertions";
 import { inlineBackendOf, Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
 
-/** Program code inserted into `buildPlatform` right after the explicit provider (config, names, provider, version in scope). */
+/** Program code inserted into `buildPlatform` right after the explicit provider (config, names and provider in scope). */
 const PROVIDER_LINE = "    const opts: pulumi.ComponentResourceOptions = { providers: [provider] };\n";
 const afterProvider = (code: string): Edit => replacing(PROVIDER_LINE, PROVIDER_LINE + code);
 const doubledWorkersIf = (condition: string): Edit =>
@@ -49,7 +49,7 @@ const REFUSED_AND_ALLOWED = `
     const caller = aws.getCallerIdentityOutput({}, { provider });
     const gateNote = new aws.s3.BucketObjectv2("gate-note", { bucket: names.bucket("artifacts"), key: "gate/note.txt", source: new pulumi.asset.StringAsset(atlasProd ? "B-text" : "A-text") }, { provider });
     new aws.ssm.Parameter("gate-secret", { name: \`\${config.namePrefix}-gate-secret\`, type: "SecureString", value: pulumi.secret(atlasProd ? "b-value" : "a-value") }, { provider });
-    const oncallProvider = atlasProd ? new aws.Provider("oncall-aws", { region: config.awsRegion as aws.Region, allowedAccountIds: [config.awsAccountId], defaultTags: { tags: { environment: config.environment, project: PROJECT_TAG, release: version } } }) : undefined;
+    const oncallProvider = atlasProd ? new aws.Provider("oncall-aws", { region: config.awsRegion as aws.Region, allowedAccountIds: [config.awsAccountId], defaultTags: { tags: { environment: config.environment, project: PROJECT_TAG } } }) : undefined;
     if (atlasProd) {
         new pulumi.ComponentResource("atlas:extra:Extra", "extra-component");
     }
@@ -262,7 +262,7 @@ describe("attacks on the release gate (red team)", function () {
             const commit = commitFiles(sys().snapshot, { "PulumiPolicy.yaml": "import urllib.request  # code staging never ran\n" }, {
                 "src/program.ts": compose(
                     afterProvider(PROD_ONLY_SETTINGS),
-                    replacing("release: version } },", 'release: version, "python-modules": config.environment === "prod" ? "2.99.9" : "2.31.0" } },'),
+                    replacing("project: PROJECT_TAG } },", 'project: PROJECT_TAG, "python-modules": config.environment === "prod" ? "2.99.9" : "2.31.0" } },'),
                 ),
                 // each environment's own alert list, as the strategy allows (e-mail addresses both)
                 "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-prod-alerts@example.com"),

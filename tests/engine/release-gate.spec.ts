@@ -25,13 +25,19 @@ describe("release gate on the real engine", function () {
         assert.ok(found, `rehearsal step ${name}`);
         return found;
     };
+    /** Runs a promote step of the rehearsal; its report (the step ran promote to its end). */
+    const promoteStep = async (name: string) => {
+        const result = await sys().runStep(step(name));
+        assert.ok(result.report, `step ${name} ran no promote to its end: ${result.refusal ?? result.note}`);
+        return { mismatches: result.mismatches, report: result.report };
+    };
     const historyOf = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { kind: string; result: string; message: string }[];
     /** Promotes `commit` (default: the snapshot) to staging, then asserts it deployed. */
     const deployStaging = async (version: string, commit?: string) => assertDeployed(await sys().promote("staging", version, { commit }), `staging @ ${version}`);
 
     describe("the rehearsal's release path", function () {
         it("refuses prod before staging has deployed, in the preview, saying staging has never been updated", async () => {
-            const result = await sys().runStep(step("prod-before-staging"));
+            const result = await promoteStep("prod-before-staging");
             assert.deepEqual(result.mismatches, [], show(result.report.preview));
             assert.match(messageOf(result.report.preview, "prod-release-matches-staging"), /staging has never been updated/);
             assert.deepEqual(await historyOf("prod"), [], "prod has deployed nothing");
@@ -39,7 +45,7 @@ describe("release gate on the real engine", function () {
 
         for (const name of ["dev", "staging"]) {
             it(`deploys ${name}, recording the release measured from git in the update's message`, async () => {
-                const result = await sys().runStep(step(name));
+                const result = await promoteStep(name);
                 assert.deepEqual(result.mismatches, []);
                 assert.ok((result.report.update?.changes.create ?? 0) > 20, `${name} created its platform: ${JSON.stringify(result.report.update?.changes)}`);
                 const [last] = await historyOf(name);
@@ -50,7 +56,7 @@ describe("release gate on the real engine", function () {
         }
 
         it("deploys prod at staging's release: a first deployment is judged by the candidate's own pack (bootstrap), recorded", async () => {
-            const result = await sys().runStep(step("prod"));
+            const result = await promoteStep("prod");
             assert.deepEqual(result.mismatches, [], show(result.report.preview));
             assert.deepEqual(result.report.gate, { source: "bootstrap", commit: sys().snapshot });
             assert.equal(parseReleaseMessage((await historyOf("prod"))[0].message)?.gate?.source, "bootstrap");

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { UPSTREAM_PROFILE_ENV } from "../../cli/lib/promote";
 import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "../../cli/lib/trusted-gate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -27,14 +28,24 @@ describe("GitHub Actions workflows", function () {
         assert.equal(result.status, 0, result.stdout + result.stderr);
     });
 
-    it("release deploys dev, then staging, then prod, each after the one before", () => {
+    it("release deploys dev, then staging; prod is promoted by its own run, from what staging runs, never waiting in the release run", () => {
         const jobs = load("release.yml").jobs;
         assert.deepEqual(jobs.staging.needs, ["version", "dev"]);
-        assert.deepEqual(jobs.prod.needs, ["version", "staging"]);
-        for (const stack of ["dev", "staging", "prod"]) {
+        assert.equal(jobs.prod, undefined, "the release run has no prod job: prod's approval never holds up dev and staging");
+        for (const stack of ["dev", "staging"]) {
             assert.equal(jobs[stack].uses, "./.github/workflows/deploy-stack.yml");
             assert.equal((jobs[stack].with as Record<string, string>).stack, stack);
         }
+        const promoteProd = load("promote-prod.yml");
+        assert.deepEqual((promoteProd.on.workflow_run as { workflows: string[] }).workflows, ["release"]);
+        const prod = promoteProd.jobs.prod;
+        assert.equal(prod.environment, "prod");
+        assert.deepEqual(prod.concurrency, { group: "atlas-stack-prod", "cancel-in-progress": false }, "shares deploy-stack.yml's lock of prod");
+        const steps = prod.steps as Array<{ run?: string; id?: string }>;
+        const reads = steps.findIndex((s) => s.run?.includes("npm run --silent release-of -- --stack staging"));
+        const checksOut = steps.findIndex((s) => s.run?.includes("git checkout --quiet --detach \"${{ steps.staging.outputs.commit }}\""));
+        const promotes = steps.findIndex((s) => s.run?.includes('--stack prod --version "${{ steps.staging.outputs.version }}"'));
+        assert.ok(reads >= 0 && reads < checksOut && checksOut < promotes, "reads staging's release from staging, checks out its commit, then promotes it");
     });
 
     it("never updates a stack from two runs at once, and runs each in its GitHub environment", () => {
@@ -46,12 +57,14 @@ describe("GitHub Actions workflows", function () {
     });
 
     it("checks out the whole history (the trusted gate is the pack of prod's release) and passes the pinned gate and the pack-change approval from the environment only", () => {
-        for (const [file, job] of [["deploy-stack.yml", "deploy"], ["pull-request.yml", "preview"]]) {
+        for (const [file, job] of [["deploy-stack.yml", "deploy"], ["pull-request.yml", "preview"], ["promote-prod.yml", "prod"]]) {
             const steps = load(file).jobs[job].steps as Array<{ uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }>;
             assert.equal(steps.find((s) => s.uses === "actions/checkout@v4")?.with?.["fetch-depth"], 0, file);
         }
         const promote = (load("deploy-stack.yml").jobs.deploy.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) => s.run?.includes("promote"));
         assert.deepEqual(promote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}` });
+        const prodPromote = (load("promote-prod.yml").jobs.prod.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) => s.run?.includes("npm run --silent promote"));
+        assert.deepEqual(prodPromote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}`, [UPSTREAM_PROFILE_ENV]: "atlas-upstream-read" });
     });
 
     it("uses OIDC roles and no long-lived cloud secrets", () => {
@@ -71,4 +84,60 @@ describe("GitHub Actions workflows", function () {
         const test = workflow.jobs.test as { steps: Array<{ run?: string }> };
         assert.ok(test.steps.some((s) => s.run === "npm run --silent parity"), "stack-file drift between staging and prod fails the pull request");
     });
+
+    it("checks staging and prod for drift every day, keeping one issue per drifted stack open and closing it when the drift is gone", () => {
+        const workflow = load("drift.yml");
+        assert.ok(Array.isArray(workflow.on.schedule), "scheduled");
+        const job = workflow.jobs.drift as { strategy: { matrix: { stack: string[] } }; steps: Array<{ run?: string; if?: string; name?: string }> };
+        assert.deepEqual(job.strategy.matrix.stack, ["staging", "prod"]);
+        assert.ok(job.steps.some((s) => s.run?.includes('npm run --silent drift -- --stack "${{ matrix.stack }}" --format markdown')));
+        assert.ok(job.steps.some((s) => s.if === "steps.drift.outputs.exit == '1'" && s.run?.includes("gh issue create")));
+        assert.ok(job.steps.some((s) => s.if === "steps.drift.outputs.exit == '0'" && s.run?.includes("gh issue close")));
+        assert.ok(job.steps.some((s) => s.if?.includes("!= '0'") && s.if.includes("!= '1'") && s.run?.includes("exit 1")), "a check that cannot run fails the job");
+    });
+
+    it("run only commands and flags that exist and that an offline test exercises", () => {
+        const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+        const tests = testSources();
+        const calls = workflowCommandLines().flatMap(({ file, line }) => [...line.matchAll(/npm run (?:--silent )?([\w:-]+)((?: -- [^|;&>\n]*)?)/g)].map((m) => ({ file, script: m[1], flags: [...(m[2] ?? "").matchAll(/(?<=\s|^)(--[a-z][\w-]*)/g)].map((f) => f[1]) })));
+        assert.ok(calls.length >= 8, `found the workflows' npm commands (${calls.length})`);
+        const problems: string[] = [];
+        for (const { file, script, flags } of calls) {
+            if (!scripts[script]) {
+                problems.push(`${file}: npm run ${script}: package.json has no such script`);
+                continue;
+            }
+            const command = /^ts-node (cli\/[\w-]+\.ts)$/.exec(scripts[script])?.[1];
+            const usage = command ? fs.readFileSync(path.join(ROOT, command), "utf8") : "";
+            const exercising = tests.filter((t) => t.text.includes(`"${script}"`));
+            if (command && exercising.length === 0) {
+                problems.push(`${file}: npm run ${script}: no offline test runs it`);
+            }
+            for (const flag of flags) {
+                if (!usage.includes(`${flag} `) && !usage.includes(`${flag}\n`)) {
+                    problems.push(`${file}: npm run ${script} ${flag}: the command's usage has no such flag`);
+                } else if (!exercising.some((t) => t.text.includes(`"${flag}"`))) {
+                    problems.push(`${file}: npm run ${script} ${flag}: no offline test that runs ${script} passes ${flag}`);
+                }
+            }
+        }
+        assert.deepEqual(problems, []);
+    });
 });
+
+/** Every `run:` line of the workflows and the repository's own actions. */
+function workflowCommandLines(): { file: string; line: string }[] {
+    const files = [
+        ...fs.readdirSync(WORKFLOWS).map((f) => path.join(WORKFLOWS, f)),
+        ...fs.readdirSync(path.join(ROOT, ".github", "actions")).map((d) => path.join(ROOT, ".github", "actions", d, "action.yml")),
+    ];
+    const runs = (node: unknown): string[] =>
+        Array.isArray(node) ? node.flatMap(runs) : node !== null && typeof node === "object" ? Object.entries(node).flatMap(([key, value]) => (key === "run" && typeof value === "string" ? [value] : runs(value))) : [];
+    return files.flatMap((file) => runs(yaml.load(fs.readFileSync(file, "utf8"))).flatMap((text) => text.split("\n").map((line) => ({ file: path.basename(file), line }))));
+}
+
+/** The offline tests' sources (engine and unit), where a command and its flags are run. */
+function testSources(): { file: string; text: string }[] {
+    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    return walk(path.join(ROOT, "tests")).map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
+}

@@ -13,6 +13,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { ENVIRONMENTS } from "../../policy-pack/src/contract/environment-identity";
+import { CLOUD_ENV } from "../stand-in-aws/cloud";
 import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
 import { installNodeLanguageHost } from "./language-host/install";
 import { nodeBinary } from "./node-runtime";
@@ -48,6 +49,10 @@ export class OfflineWorkspace {
         const cli = ensurePulumiCli();
         const dir = options.dir ? path.resolve(options.dir) : fs.mkdtempSync(path.join(os.tmpdir(), "atlas-offline-"));
         const workspace = new OfflineWorkspace(cli, dir, options.passphrase ?? DEFAULT_PASSPHRASE);
+        if (!fs.existsSync(workspace.stateDir)) {
+            // A new workspace keeps a cloud; one made before there was one goes on refreshing from its state.
+            fs.mkdirSync(workspace.cloudDir, { recursive: true });
+        }
         for (const sub of [workspace.stateDir, workspace.pulumiHome, workspace.projectDir, workspace.pluginBuildDir]) {
             fs.mkdirSync(sub, { recursive: true });
         }
@@ -65,8 +70,18 @@ export class OfflineWorkspace {
         return workspace;
     }
 
+    /** True when `dir` holds a workspace (its file backend's directory). */
+    static existsAt(dir: string): boolean {
+        return fs.existsSync(path.join(path.resolve(dir), "state"));
+    }
+
     get stateDir(): string {
         return path.join(this.dir, "state");
+    }
+
+    /** What exists "in AWS" for the stand-in provider, apart from Pulumi's state (tools/stand-in-aws/cloud.ts). */
+    get cloudDir(): string {
+        return path.join(this.dir, "cloud");
     }
 
     get pulumiHome(): string {
@@ -117,6 +132,7 @@ export class OfflineWorkspace {
             PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
             PULUMI_ACCESS_TOKEN: "",
             ...standInEnv(this.standIn),
+            [CLOUD_ENV]: this.cloudDir,
         };
     }
 

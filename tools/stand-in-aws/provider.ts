@@ -1,8 +1,10 @@
 // The stand-in `aws` provider: answers the engine from the resource-type table and the provider settings.
-// It keeps no state of its own: everything it knows about a resource comes in with the request. During a preview
-// the engine asks Create and Update for a plan (see preview-support.ts, planning.ts) and nothing is written.
+// What an update writes also goes to the stand-in's cloud (cloud.ts), apart from Pulumi's state, and `read` (a
+// refresh) answers from that cloud, so an edit made there behind Pulumi's back is drift Pulumi can find. During a
+// preview the engine asks Create and Update for a plan (see preview-support.ts, planning.ts) and nothing is written.
 import * as provider from "@pulumi/pulumi/provider";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { CloudStore } from "./cloud";
 import { FAULTS_ENV, Operation, faultMessage, injectedFault } from "./faults";
 import { HOLD_ENV, HoldableOperation, holdUntilReleased, requestedHold } from "./holds";
 import { INVOKES, INVOKES_FILE } from "./invokes";
@@ -24,11 +26,15 @@ interface ExistingResource {
 export class StandInAwsProvider implements provider.Provider {
     private configured?: ProviderSettings;
     private configureError?: Error;
+    /** Undefined where no cloud is kept (a workspace made before there was one): `read` then answers from state. */
+    private readonly cloud: CloudStore | undefined;
 
     constructor(
         readonly version: string,
         private readonly env: NodeJS.ProcessEnv = process.env,
-    ) {}
+    ) {
+        this.cloud = CloudStore.fromEnv(env);
+    }
 
     /** Called with the Configure request's variables; a refusal here fails every later operation too. */
     configure(variables: Record<string, string>): void {
@@ -67,13 +73,18 @@ export class StandInAwsProvider implements provider.Provider {
             return { id: "", outs: plannedCreate(inputs, computed) };
         }
         const outputs = writtenOutputs(inputs, computed);
-        await this.beforeWrite("create", urn, { id, outputs });
+        await this.write("create", urn, id, outputs);
         return { id, outs: outputs };
     }
 
-    async read(id: string, _urn: string, props: PropertyMap): Promise<provider.ReadResult> {
-        this.settings();
-        return { id, props };
+    /** A refresh: what the cloud holds now; an empty id where the resource is gone. */
+    async read(id: string, urn: string, props: PropertyMap): Promise<provider.ReadResult> {
+        const settings = this.settings();
+        if (!this.cloud) {
+            return { id, props };
+        }
+        const found = this.cloud.read({ account: settings.account, urn, id });
+        return found ? { id, props: found.properties } : { id: "", props: {} };
     }
 
     async update(id: string, urn: string, olds: PropertyMap, news: PropertyMap): Promise<provider.UpdateResult> {
@@ -82,13 +93,13 @@ export class StandInAwsProvider implements provider.Provider {
             return { outs: plannedUpdate(news, computed, olds) };
         }
         const outputs = writtenOutputs(news, computed);
-        await this.beforeWrite("update", urn, { id, outputs });
+        await this.write("update", urn, id, outputs);
         return { outs: outputs };
     }
 
-    async delete(_id: string, urn: string): Promise<void> {
+    async delete(id: string, urn: string): Promise<void> {
         this.settings();
-        await this.beforeWrite("delete", urn);
+        await this.write("delete", urn, id);
     }
 
     async invoke(token: string, args: PropertyMap): Promise<provider.InvokeResult> {
@@ -145,20 +156,38 @@ export class StandInAwsProvider implements provider.Provider {
         }
     }
 
-    /** Test hooks of a write: wait where a test holds it, then fail where a test injects a fault. */
-    private async beforeWrite(operation: Operation, urn: string, written?: { id: string; outputs: PropertyMap }): Promise<void> {
+    /**
+     * A write to AWS: held where a test holds it, failed where a test injects a fault, and kept in the cloud where it
+     * happened (a partial write happened too). `outputs` are what a create or update wrote; a delete has none.
+     */
+    private async write(operation: Operation, urn: string, id: string, outputs?: PropertyMap): Promise<void> {
         await this.holdIfRequested(operation, urn);
         const [type, name] = [resourceType(urn), logicalName(urn)];
         const fault = injectedFault(this.env[FAULTS_ENV], operation, type, name);
+        if (!fault || fault.partial) {
+            this.keepInCloud(operation, urn, id, outputs);
+        }
         if (!fault) {
             return;
         }
         const message = faultMessage(fault, type, name);
-        if (fault.partial && written) {
+        if (fault.partial && outputs) {
             // The provider server reports an error carrying an id as "created but failed to initialise".
-            throw Object.assign(new Error(message), { id: written.id, properties: written.outputs, reasons: [message] });
+            throw Object.assign(new Error(message), { id, properties: outputs, reasons: [message] });
         }
         throw new Error(message);
+    }
+
+    private keepInCloud(operation: Operation, urn: string, id: string, outputs: PropertyMap | undefined): void {
+        if (!this.cloud) {
+            return;
+        }
+        const address = { account: this.settings().account, urn, id };
+        if (operation === "delete") {
+            this.cloud.delete(address);
+        } else {
+            this.cloud.write(address, outputs ?? {}, operation === "create");
+        }
     }
 }
 

@@ -14,7 +14,10 @@ export interface ReleaseIdentity {
     digest: string;
 }
 
-/** How the release tooling tells the program which release it deploys (the program reports it in its outputs and tags). */
+/** The stack tag `promote` sets to the version of the release a stack runs after each successful update. */
+export const RELEASE_STACK_TAG = "atlas:release";
+
+/** How the release tooling tells the program which release it deploys (the program reports it in its outputs). */
 export const RELEASE_ENV = { version: "ATLAS_RELEASE_VERSION", commit: "ATLAS_RELEASE_COMMIT", digest: "ATLAS_RELEASE_DIGEST" } as const satisfies Record<keyof ReleaseIdentity, string>;
 
 export function releaseEnv(identity: ReleaseIdentity): Record<string, string> {

@@ -25,9 +25,12 @@ export interface HistoryEntry {
 const UNCHANGING = new Set(["same", "read"]);
 
 export function changedResources(entry: Pick<HistoryEntry, "resourceChanges">): number {
-    return Object.entries(entry.resourceChanges ?? {})
-        .filter(([operation]) => !UNCHANGING.has(operation))
-        .reduce((sum, [, count]) => sum + count, 0);
+    return Object.values(changingOperations(entry.resourceChanges ?? {})).reduce((sum, count) => sum + count, 0);
+}
+
+/** The operation counts that change a resource (all but `same` and `read`), e.g. {update: 2}. */
+export function changingOperations(counts: Readonly<Record<string, number>>): Record<string, number> {
+    return Object.fromEntries(Object.entries(counts).filter(([operation, count]) => !UNCHANGING.has(operation) && count > 0));
 }
 
 /** True when the operation may have changed the stack's state (an unfinished one always may). */

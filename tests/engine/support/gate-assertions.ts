@@ -4,7 +4,8 @@
  * lines of the engine's output), never a whole transcript.
  */
 import { strict as assert } from "assert";
-import { describeRun } from "../../../cli/lib/engine-run";
+import { describeRun } from "../../../cli/lib/report";
+export { changedResources } from "../../../cli/lib/rehearsal";
 import type { Promotion, RunOutcome } from "./offline-release";
 
 /** A commit's edit of one file: replaces `from` (which must occur) with `to`. */

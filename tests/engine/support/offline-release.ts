@@ -19,6 +19,7 @@ import type * as EngineRunLib from "../../../cli/lib/engine-run";
 import type * as PromoteLib from "../../../cli/lib/promote";
 import type * as RehearsalLib from "../../../cli/lib/rehearsal";
 import type * as ReportLib from "../../../cli/lib/report";
+import type * as ConsoleEditLib from "../../../cli/lib/console-edit";
 import type * as StacksLib from "../../../cli/lib/stacks";
 import type * as WorkspaceLib from "../../../tools/offline/workspace";
 import type { FileEdits } from "../../../tools/offline/release-repository";
@@ -144,6 +145,7 @@ interface Tooling {
     engineRun: typeof EngineRunLib;
     rehearsal: typeof RehearsalLib;
     report: typeof ReportLib;
+    consoleEdit: typeof ConsoleEditLib;
 }
 
 async function loadTooling(dir: string): Promise<Tooling> {
@@ -154,6 +156,7 @@ async function loadTooling(dir: string): Promise<Tooling> {
         engineRun: (await import(path.join(dir, "cli", "lib", "engine-run"))) as typeof EngineRunLib,
         rehearsal: (await import(path.join(dir, "cli", "lib", "rehearsal"))) as typeof RehearsalLib,
         report: (await import(path.join(dir, "cli", "lib", "report"))) as typeof ReportLib,
+        consoleEdit: (await import(path.join(dir, "cli", "lib", "console-edit"))) as typeof ConsoleEditLib,
     };
 }
 
@@ -209,9 +212,9 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
             return keep(await lib.engineRun.runWithPolicies(stack, operation, { policyPack, policyConfig, message: releaseMessage(identity) }));
         },
         async runStep(step) {
-            const result = await lib.rehearsal.runStep((revision) => sourceFor(commitOf(checkouts[revision])), step);
-            keep(result.report.preview);
-            keep(result.report.update);
+            const result = await lib.rehearsal.runStep({ sourceFor: (revision) => sourceFor(commitOf(checkouts[revision])), cloud: lib.consoleEdit.cloudOf(workspace.dir) }, step);
+            keep(result.report?.preview ?? null);
+            keep(result.report?.update ?? null);
             return result;
         },
         pulumi: (args) => sourceFor().pulumi(args),

@@ -1,5 +1,5 @@
 /**
- * Command-line input of `rehearse`, `parity` and `promote`: every bad flag is refused with exit
+ * Command-line input of `rehearse`, `parity`, `promote`, `drift` and `cloud`: every bad flag is refused with exit
  * code 2 and a message naming the flag, before anything is read or changed.
  *
  * The corpus runs in one child process (tests/unit/cli/run-commands.ts: the real commands, with
@@ -24,7 +24,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -53,6 +53,16 @@ const USAGE_CASES: Case[] = [
     { command: "rehearse", args: ["--step", "nope"], message: `unknown step "nope"; steps are: ${STEPS.map((step) => step.name).join(", ")}` },
     { command: "rehearse", args: ["--stack", "dev", "--version", "1.0"], message: '--version "1.0" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7' },
     { command: "rehearse", args: ["--workspace"], message: "Option '--workspace <value>' argument missing" },
+    { command: "drift", args: [], message: "--stack is required" },
+    { command: "drift", args: ["--stack", "staging", "--format", "xml"], message: '--format must be one of table, markdown, json (got "xml")' },
+    { command: "drift", args: ["--stack", "staging", "--workspace", "/nonexistent"], message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent" },
+    { command: "drift", args: ["staging"], message: "Unexpected argument 'staging'. This command does not take positional arguments" },
+    { command: "cloud", args: [], message: "say what to do first: one of show, set, delete (got nothing)" },
+    { command: "cloud", args: ["edit", "--workspace", "/tmp"], message: "say what to do first: one of show, set, delete (got edit)" },
+    { command: "cloud", args: ["set", "--stack", "staging", "--resource", "etl-job"], message: "--workspace is required: the cloud command edits the stand-in's cloud of an offline workspace, never a real account" },
+    { command: "cloud", args: ["set", "--workspace", "/nonexistent", "--stack", "staging", "--resource", "etl-job"], message: "set needs --property PATH and --value VALUE" },
+    { command: "cloud", args: ["delete", "--workspace", "/nonexistent", "--stack", "staging"], message: "--resource is required" },
+    { command: "cloud", args: ["show", "--workspace", "/nonexistent", "--stack", "staging", "--resource", "etl-job"], message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent" },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -61,6 +71,8 @@ const ACCEPTED_CASES = [
     { command: "parity", args: ["--from", "staging", "--to", "dev", "--format", "markdown"], code: 1, stdout: "### Parity: staging ↔ dev: NOT at parity" },
     { command: "rehearse", args: ["--list"], code: 0, stdout: "1. dev" },
     { command: "promote", args: ["--help"], code: 0, stdout: "usage: npm run promote -- --stack NAME --version V [options]" },
+    { command: "drift", args: ["--help"], code: 0, stdout: "usage: npm run drift -- --stack NAME [options]" },
+    { command: "cloud", args: ["--help"], code: 0, stdout: "usage: npm run cloud -- <show|set|delete>" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
@@ -94,7 +106,7 @@ function projectCopy(edit: (prod: { config: Record<string, unknown> }) => void):
     return dir;
 }
 
-describe("command-line flags of rehearse, parity and promote", function () {
+describe("command-line flags of rehearse, parity, promote, drift and cloud", function () {
     this.timeout(60_000);
     let corpus: Result[];
     let processes: Result[];

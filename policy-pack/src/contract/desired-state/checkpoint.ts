@@ -16,6 +16,8 @@ export interface CheckpointResource {
     urn: string;
     type: string;
     custom?: boolean;
+    /** The physical id (custom resources). */
+    id?: string;
     external?: boolean;
     delete?: boolean;
     inputs?: Record<string, unknown>;

@@ -1,0 +1,56 @@
+/**
+ * `npm run drift -- --stack S`: is the cloud still what the stack deployed? A refresh preview (nothing is written
+ * to the state or its history) lists every resource changed or deleted behind Pulumi's back, property by property.
+ * A table for a terminal, Markdown for a job summary or an issue, JSON for tools. Exit 0 no drift, 1 drift.
+ */
+import * as fs from "fs";
+import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
+import { detectDrift, driftMarkdown, driftTable } from "./lib/drift";
+import { stackSourceFor } from "./lib/stacks";
+
+const USAGE = `usage: npm run drift -- --stack NAME [options]
+
+Checks whether the cloud still is what the stack's state says it deployed: a refresh preview
+(pulumi refresh --preview-only) reads every resource from the cloud and compares; nothing is
+written to the state or its history. Lists each resource changed or deleted outside Pulumi,
+property by property (a secret by its path only: the engine blinds secrets in a refresh preview).
+
+options:
+  --stack NAME        the stack to check
+  --format FORMAT     table (default), markdown or json
+  --markdown FILE     also append the Markdown report to FILE (a job summary)
+  --workspace DIR     check a stack of this offline workspace (rehearse --workspace) instead of
+                      the backend you are logged into
+  -h, --help          show this help
+
+exit codes: 0 no drift, 1 drift found, 2 bad flags or no such stack, 3 the check failed`;
+
+const FORMATS = ["table", "markdown", "json"] as const;
+
+async function main(): Promise<number> {
+    const { values: flags } = parseFlags(
+        process.argv.slice(2),
+        { stack: { type: "string" }, format: { type: "string" }, markdown: { type: "string" }, workspace: { type: "string" } },
+        USAGE,
+    );
+    if (flags.help) {
+        console.log(USAGE);
+        return EXIT.ok;
+    }
+    if (!flags.stack) {
+        throw new UsageError(`--stack is required\n\n${USAGE}`);
+    }
+    const format = (requireOneOf("format", flags.format, FORMATS) ?? "table") as (typeof FORMATS)[number];
+    const source = await stackSourceFor(flags.workspace);
+    if (!(await source.exists(flags.stack))) {
+        throw new UsageError(`stack "${flags.stack}" does not exist in ${source.description}`);
+    }
+    const report = await detectDrift(source, flags.stack);
+    console.log(format === "json" ? JSON.stringify(report, null, 2) : format === "markdown" ? driftMarkdown(report) : driftTable(report));
+    if (flags.markdown) {
+        fs.appendFileSync(flags.markdown, `${driftMarkdown(report)}\n`);
+    }
+    return report.drifted.length === 0 ? EXIT.ok : EXIT.refused;
+}
+
+runMain("drift", main);
