@@ -7,7 +7,7 @@ import * as os from "os";
 import { EXIT, parseFlags, runMain, UsageError } from "../cli/lib/args";
 import { ensurePulumiCli } from "../tools/offline/pulumi-cli";
 import { renderSection, SectionResult } from "./lib/report";
-import { ratio, seconds, secondsSince, spread, Summary } from "./lib/stats";
+import { ratio, seconds, secondsSince, spread, summarize, Summary } from "./lib/stats";
 import { rehearsal, testSuite } from "./sections/commands";
 import { measureEngine, POLICY_TARGET, PROGRAM_TARGET, Variant } from "./sections/engine";
 import { measurePluginStart } from "./sections/plugin-start";
@@ -192,6 +192,8 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
     if (selected.has("policy-overhead")) {
         const [atlas, empty, emptyTs, none] = [s["prod+pack"]!, s["prod+empty-pack"]!, s["prod+empty-ts-pack"]!, s.prod!];
         const overhead = atlas.median / empty.median;
+        const { quiet } = figures.betweenReleases;
+        const quietChanges = [quiet.preview, quiet.update].flatMap((changes) => Object.values(changes)).reduce((sum, n) => sum + n, 0);
         const gate = figures.gate.refused === 0
             ? `passed in all ${figures.gate.passed} measured previews`
             : `refused in ${figures.gate.refused} of ${figures.gate.passed + figures.gate.refused} measured previews: ${figures.gate.mandatoryViolations.join(" | ")}`;
@@ -207,8 +209,13 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
                 { label: "empty pack ÷ no pack (the engine's per-pack floor), JavaScript / TypeScript", value: `${ratio(empty.median / none.median)} / ${ratio(emptyTs.median / none.median)}` },
                 { label: "release gate in the measured previews", value: gate },
                 { label: `promote reading staging for prod's gate (history and checkpoint of ${figures.stagingRead.resources} resources)`, value: `${seconds(figures.stagingRead.seconds)} of prod's ${seconds(figures.stagingRead.promoteSeconds)} promote (preview and update)` },
+                { label: `drift check of prod (refresh preview, ${figures.betweenReleases.driftResources} resources read)`, value: spread(summarize(figures.betweenReleases.driftSeconds)) },
+                { label: "quiet release (staging's commit under a new version): resources changed in preview / update", value: `${describeChanges(figures.betweenReleases.quiet.preview)} / ${describeChanges(figures.betweenReleases.quiet.update)} (promote ${seconds(figures.betweenReleases.quiet.seconds)})` },
             ],
-            checks: [{ name: "Atlas pack ÷ empty pack (prod preview)", value: ratio(overhead), target: `≤ ${POLICY_TARGET.toFixed(2)}`, met: overhead <= POLICY_TARGET }],
+            checks: [
+                { name: "Atlas pack ÷ empty pack (prod preview)", value: ratio(overhead), target: `≤ ${POLICY_TARGET.toFixed(2)}`, met: overhead <= POLICY_TARGET },
+                { name: "resources changed by a quiet release (preview + update)", value: String(quietChanges), target: "0", met: quietChanges === 0 },
+            ],
             notes: [setupNote, ...figures.notes, `policy config passed (as promote builds it) has blocks for: ${figures.policyConfigPolicies.join(", ")}`],
             data: { summaries: { atlas, empty, emptyTs, none }, ratio: overhead, gate: figures.gate, setupSeconds: figures.setupSeconds, stagingRead: figures.stagingRead },
             seconds: engineSeconds,
@@ -244,6 +251,12 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
         });
     }
     return results;
+}
+
+/** "0" for no change, else e.g. "update 3, create 1". */
+function describeChanges(changes: Record<string, number>): string {
+    const entries = Object.entries(changes);
+    return entries.length === 0 ? "0" : entries.map(([kind, count]) => `${kind} ${count}`).join(", ");
 }
 
 /** Ratio of the i-th samples of two variants, measured in the same round. */

@@ -8,7 +8,9 @@
  */
 import * as path from "path";
 import { LocalWorkspace, PreviewResult, Stack } from "@pulumi/pulumi/automation";
+import { detectDrift } from "../../cli/lib/drift";
 import { runWithPolicies } from "../../cli/lib/engine-run";
+import { changedResources } from "../../cli/lib/rehearsal";
 import { promote } from "../../cli/lib/promote";
 import { OfflineBackend } from "../../cli/lib/stacks";
 import { pulumiCommand, REPO_ROOT } from "../../tools/offline/pulumi-cli";
@@ -47,6 +49,8 @@ export interface EngineFigures {
     prodResources: number;
     /** promote's reading of staging for prod's gate: history and checkpoint (seconds, per promote), and prod's whole promote. */
     stagingRead: { seconds: number; promoteSeconds: number; resources: number };
+    /** Operating between releases: a drift check of prod (seconds per check), and a quiet release of staging's commit. */
+    betweenReleases: { driftSeconds: number[]; driftResources: number; quiet: { preview: Record<string, number>; update: Record<string, number>; seconds: number } };
 }
 
 export interface EngineRequest {
@@ -141,6 +145,7 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
             summaries[variant] = summarize(values);
         }
         gate.mandatoryViolations = [...new Set(gate.mandatoryViolations)];
+        const betweenReleases = await measureBetweenReleases(source, request);
         return {
             pulumiVersion: workspace.cli.version,
             samples,
@@ -151,10 +156,32 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
             policyConfigPolicies: Object.keys(prodPromote.policyConfig).sort(),
             prodResources,
             stagingRead,
+            betweenReleases,
         };
     } finally {
         workspace.remove();
     }
+}
+
+/** Drift checks of prod (a refresh preview), then the deployed commit released to staging under a new version. */
+async function measureBetweenReleases(source: OfflineBackend, request: EngineRequest): Promise<EngineFigures["betweenReleases"]> {
+    request.log("engine: drift checks of prod, and a quiet release of staging");
+    const driftSeconds: number[] = [];
+    let driftResources = 0;
+    for (let i = 0; i < Math.max(1, request.runs); i++) {
+        const report = await detectDrift(source, "prod");
+        if (report.drifted.length > 0) {
+            throw new Error(`the bench's prod drifted: ${report.drifted.map((r) => r.label).join(", ")}`);
+        }
+        driftSeconds.push(report.seconds);
+        driftResources = report.checkedResources;
+    }
+    const started = process.hrtime.bigint();
+    const quiet = await promote(source, { target: "staging", version: "1.0.1" });
+    if (!quiet.succeeded || !quiet.update) {
+        throw new Error(`the quiet release of staging failed: ${quiet.preview.errors.join("; ")}`);
+    }
+    return { driftSeconds, driftResources, quiet: { preview: changedResources(quiet.preview), update: changedResources(quiet.update), seconds: secondsSince(started) } };
 }
 
 function plainPreview(stack: Stack): Promise<PreviewResult> {

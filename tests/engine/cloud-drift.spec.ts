@@ -27,7 +27,7 @@ describe("cloud truth between releases (real engine)", function () {
     const command = (name: string, args: string[], env: Record<string, string> = {}) => runCommand(name, [...args, "--workspace", sys().workspace.dir], { root: sys().repository.dir, env });
     const stateIds = async (stack: string) =>
         (JSON.parse(await sys().pulumi(["stack", "export", "--stack", stack])) as { deployment: { resources: { urn: string; id?: string; custom?: boolean; type: string }[] } }).deployment.resources.filter(
-            (r) => r.custom && !r.type.startsWith("pulumi:providers:"),
+            (r) => r.custom && !r.type.startsWith("pulumi:"),
         );
 
     describe("the stand-in's cloud", function () {
@@ -147,6 +147,23 @@ describe("cloud truth between releases (real engine)", function () {
         });
     });
 
+    describe("staging moving while prod is promoted", function () {
+        it("stops prod's update when staging changed after prod's preview: the update never starts; promoting again follows staging", async () => {
+            const moved = "1.0.2";
+            const prodHistory = await historyLength("prod");
+            await assert.rejects(
+                sys().promote("prod", QUIET, { onPreviewPassed: async () => assertDeployed(await sys().promote("staging", moved), `staging @ ${moved}, between prod's preview and update`) }),
+                (error: Error) => {
+                    assert.equal(error.constructor.name, "GateRefusal", error.message);
+                    assert.match(error.message, /^organization\/atlas\/staging changed while prod was being promoted: the preview was judged against its change of .*, and its newest is now update succeeded at .*; nothing was updated/);
+                    return true;
+                },
+            );
+            assert.equal(await historyLength("prod"), prodHistory, "prod's update ran");
+            assertDeployed(await sys().promote("prod", moved), `prod @ ${moved}, the release staging runs now`);
+        });
+    });
+
     describe("a drift check that cannot read the cloud", function () {
         it("fails with exit 3 and the provider's reason, never reporting no drift", async () => {
             const result = await command("drift", ["--stack", "staging"], { [CALLER_ACCOUNT_ENV]: "999999999999" });
@@ -155,8 +172,11 @@ describe("cloud truth between releases (real engine)", function () {
         });
     });
 
-    it("no message or report of any run above holds prod's on-call secret", () => {
-        assert.ok(sys().outcomes.length >= 8, `every run was recorded (${sys().outcomes.length})`);
-        assert.equal(JSON.stringify(sys().outcomes).includes(sys().oncallSecret), false);
+    // In a describe of its own: mocha runs a describe's own tests before its nested describes.
+    describe("afterwards", function () {
+        it("no message or report of any run above holds prod's on-call secret", () => {
+            assert.ok(sys().outcomes.length >= 8, `every run was recorded (${sys().outcomes.length})`);
+            assert.equal(JSON.stringify(sys().outcomes).includes(sys().oncallSecret), false);
+        });
     });
 });

@@ -32,8 +32,33 @@ const SECRETS = [PROD_ONCALL, STAGING_ONCALL, STAGING_TOKEN];
 /** Roles (`type::name`) both staging and prod must have: all but the environment-specific ones. */
 const sharedRoles = (urns: string[]) => rolesOf(urns).filter((role) => !isEnvironmentSpecificRole(role.slice(role.lastIndexOf("::") + 2)));
 
+/**
+ * Releases are quiet (the version touches no resource), so release 1.1.0 of these tests changes the program: the
+ * provider's default tags gain one, and its update has work on every tagged resource before and after the Glue job.
+ */
+const CHANGED_RELEASE = "1.1.0";
+const changedAtRelease = (program: () => Promise<Record<string, unknown>>) => async () => {
+    if (process.env.ATLAS_RELEASE_VERSION === CHANGED_RELEASE) {
+        pulumi.runtime.registerStackTransformation((args) =>
+            args.type === "pulumi:providers:aws"
+                ? {
+                      // @pulumi/aws hands the provider its defaultTags as JSON text.
+                      props: { ...args.props, defaultTags: pulumi.output(args.props.defaultTags as pulumi.Input<string>).apply((text) => retagged(text)) },
+                      opts: args.opts,
+                  }
+                : undefined,
+        );
+    }
+    return program();
+};
+
+function retagged(defaultTagsJson: string): string {
+    const defaults = JSON.parse(defaultTagsJson) as { tags?: Record<string, string> };
+    return JSON.stringify({ ...defaults, tags: { ...defaults.tags, generation: "2" } });
+}
+
 /** Staging runs the real program plus one secret stack output, so secret outputs are in play. */
-const stagingProgram = async () => ({ ...(await atlasProgram()), deployToken: pulumi.secret(STAGING_TOKEN) });
+const stagingProgram = changedAtRelease(async () => ({ ...(await atlasProgram()), deployToken: pulumi.secret(STAGING_TOKEN) }));
 
 const restoreVersion = releaseVersionRestorer();
 
@@ -59,7 +84,7 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
         // promote deploys commits: a clean snapshot of this working tree is the release.
         repository = ReleaseRepository.snapshot(REPO_ROOT);
         workspace = await OfflineWorkspace.create({ projectSource: repository.dir });
-        source = new ProgramBackend(workspace, repository.dir, { staging: stagingProgram });
+        source = new ProgramBackend(workspace, repository.dir, { staging: stagingProgram, prod: changedAtRelease(atlasProgram) });
         for (const name of ["dev", "staging", "prod"]) {
             await source.stack(name, { create: true });
         }
@@ -84,8 +109,8 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
         });
 
         it("fails, keeps staging's `release` output and every resource in state, and records the failure", async () => {
-            // 1.1.0 re-tags every resource (the provider's default tags carry the release), so the update
-            // has work before and after the Glue job whose update fails.
+            // 1.1.0 re-tags every resource (CHANGED_RELEASE), so the update has work before and after the
+            // Glue job whose update fails.
             workspace.setStandIn({ fail: ["update:aws:glue/job:Job::etl-job"] });
             const report = await run("staging", "1.1.0");
             workspace.setStandIn({});

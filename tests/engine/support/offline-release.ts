@@ -56,6 +56,8 @@ export interface PromoteCall {
     env?: NodeJS.ProcessEnv;
     /** Default: inline. */
     programPath?: ProgramPath;
+    /** Runs between a passed preview and the update (to move staging in between). */
+    onPreviewPassed?: () => Promise<void>;
 }
 
 export interface ReleaseSystem {
