@@ -9,6 +9,7 @@ const LONGEST_FIRST = [
     "tests/engine/gate-attacks.spec.ts",
     "tests/engine/gate-refusals.spec.ts",
     "tests/engine/release-gate.spec.ts",
+    "tests/engine/cloud-drift.spec.ts",
     "tests/engine/hardening/faults.spec.ts",
     "tests/engine/offline-shell.spec.ts",
     "tests/engine/language-host.spec.ts",
