@@ -4,12 +4,15 @@
  * (for prod: a pack the candidate cannot change), and updates only when the preview passed.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
 import { STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
+import { measureRelease, uncommittedFiles } from "./lib/release-identity";
 import { StackSource, stackSourceFor } from "./lib/stacks";
+import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "./lib/trusted-gate";
 
 const USAGE = `usage: npm run promote -- --stack NAME --version V [options]
@@ -33,6 +36,10 @@ options:
   --policy-pack DIR      the policy pack for dev or staging (default: ./policy-pack); refused for prod
   --workspace DIR        use the offline workspace in DIR (as made by rehearse --workspace)
                          instead of the backend you are logged into
+  --checkout DIR         deploy the clean git checkout in DIR (the candidate) with this checkout's
+                         tooling: the trusted path for prod, where this checkout must be the judging
+                         commit (the release prod runs, or ${PINNED_GATE_ENV}); nothing of DIR but its
+                         program (run by the engine, in its own process), stack files and git runs
   -h, --help             show this help
 
 exit codes: 0 deployed (or preview passed), 1 refused by a policy or by the gate (an unapproved
@@ -51,6 +58,7 @@ async function main(): Promise<number> {
             markdown: { type: "string" },
             "policy-pack": { type: "string" },
             workspace: { type: "string" },
+            checkout: { type: "string" },
         },
         USAGE,
     );
@@ -67,7 +75,8 @@ async function main(): Promise<number> {
     if (!isAssignableVersion(flags.version)) {
         throw new UsageError(`--version "${flags.version}" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7`);
     }
-    const source: StackSource = await stackSourceFor(flags.workspace);
+    const candidate = flags.checkout === undefined ? undefined : candidateCheckout(flags.checkout);
+    const source: StackSource = await stackSourceFor(flags.workspace, candidate);
     if (!(await source.exists(flags.stack))) {
         throw new UsageError(`stack "${flags.stack}" does not exist in ${source.description}; create it with \`pulumi stack init ${flags.stack}\``);
     }
@@ -79,6 +88,7 @@ async function main(): Promise<number> {
         policyPack: flags["policy-pack"],
         policyOverrides: pullRequestCheck ? PULL_REQUEST_OVERRIDES : undefined,
         onOutput: (chunk) => process.stderr.write(chunk),
+        toolingCommit: candidate === undefined ? undefined : toolingCommit(),
     });
     console.log(`${flags.stack} @ ${flags.version}: ${verdict(report)}`);
     console.log(formatPromoteReport(report));
@@ -91,6 +101,24 @@ async function main(): Promise<number> {
     // Refused by a policy: 1. Failed otherwise (credentials, engine, provider, program): 3.
     const refused = [report.preview, report.update].some((outcome) => outcome && refusedByPolicy(outcome));
     return refused ? EXIT.refused : EXIT.failure;
+}
+
+/** The candidate's checkout, absolute; a directory that is not one is a usage error (nothing ran). */
+function candidateCheckout(dir: string): string {
+    const absolute = path.resolve(dir);
+    if (!fs.existsSync(path.join(absolute, "Pulumi.yaml"))) {
+        throw new UsageError(`--checkout ${dir}: no Pulumi.yaml there; pass the candidate's checkout (a clean git checkout of the release to deploy)`);
+    }
+    return absolute;
+}
+
+/** This tooling's own commit; its checkout must be clean, or the tooling would not be the commit it names. */
+function toolingCommit(): string {
+    const changed = uncommittedFiles(REPO_ROOT);
+    if (changed.length > 0) {
+        throw new UsageError(`the release tooling's checkout ${REPO_ROOT} has uncommitted changes (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}); run promote from a clean checkout of the judging commit`);
+    }
+    return measureRelease(REPO_ROOT, "0.0.0").commit;
 }
 
 function verdict(report: PromoteReport): string {

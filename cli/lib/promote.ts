@@ -46,6 +46,11 @@ export interface PromoteOptions {
     env?: NodeJS.ProcessEnv;
     /** Called once the preview has passed, before the update starts (progress output; a test's way in between). */
     onPreviewPassed?: (preview: RunOutcome) => void | Promise<void>;
+    /**
+     * The commit of the release tooling running this promote, when it promotes another checkout (`--checkout`): for
+     * a gated target it must be the judging commit, so nothing of the candidate builds the gate's evidence.
+     */
+    toolingCommit?: string;
 }
 
 /**
@@ -81,6 +86,14 @@ export interface PromoteReport {
     update: RunOutcome | null;
     /** True when every step that ran succeeded (the update included, unless previewOnly). */
     succeeded: boolean;
+    /** Whose release tooling built a gated promotion's evidence: the judging commit's, or the candidate's own. */
+    tooling?: ToolingRecord;
+}
+
+export interface ToolingRecord {
+    commit: string;
+    /** True when the tooling is the judging commit's (the trusted path), false when it is the candidate's. */
+    trusted: boolean;
 }
 
 export async function promote(source: StackSource, options: PromoteOptions): Promise<PromoteReport> {
@@ -98,6 +111,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         let evidence: GateEvidence | undefined;
         let upstream: UpstreamSummary | null = null;
         let gate: TrustedGate | undefined;
+        let tooling: ToolingRecord | undefined;
         const advisories: string[] = [];
         if (gated) {
             const upstreamEnvironment = UPSTREAM_OF[environment!]!;
@@ -127,6 +141,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 }
             }
             gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, { env: options.env, adviseOnPackChange: gateIsAdvisory(options) });
+            tooling = toolingOf(release.commit, options.toolingCommit, gate);
         }
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
         const run = {
@@ -145,6 +160,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             gate: gate ? gateRecordOf(gate) : null,
             ...(gate?.unapprovedPackChange || advisories.length > 0 ? { advisories: [...advisories, ...(gate?.unapprovedPackChange ? [gate.unapprovedPackChange] : [])] } : {}),
             upstream,
+            ...(tooling ? { tooling } : {}),
             policyConfig: run.policyConfig,
         };
         // The engine checks stack policies after an update's resource steps, so the gate's binding
@@ -184,6 +200,28 @@ async function refuseIfUpstreamMoved(source: StackSource, evidence: GateEvidence
         );
     }
 }
+
+/**
+ * Which tooling built the evidence. Promoting another checkout (`toolingCommit`, `--checkout`) is the trusted path and
+ * must run from the judging commit: tooling of any other commit is refused before the preview, since it could have
+ * shaped the evidence. Promoting its own checkout, the tooling is the candidate's: reported, trusted only when the
+ * candidate is the judging commit (a first deployment).
+ */
+function toolingOf(candidateCommit: string, toolingCommit: string | undefined, gate: GateRecord): ToolingRecord {
+    if (toolingCommit !== undefined && toolingCommit !== gate.commit) {
+        throw new UsageError(
+            `this promote runs from commit ${toolingCommit.slice(0, 12)}, but prod is judged by commit ${gate.commit.slice(0, 12)} (${GATE_ORIGIN[gate.source]}); run promote from a clean checkout of that commit (git worktree add ../gate ${gate.commit} && cd ../gate && npm ci --ignore-scripts) with --checkout <the candidate's checkout>`,
+        );
+    }
+    const commit = toolingCommit ?? candidateCommit;
+    return { commit, trusted: commit === gate.commit };
+}
+
+const GATE_ORIGIN: Record<GateRecord["source"], string> = {
+    pinned: "pinned by ATLAS_GATE_COMMIT",
+    "prod-release": "the release prod runs",
+    bootstrap: "prod's first deployment: the candidate itself",
+};
 
 /** The upstream's read profile for its drift check; the job's own key variables (prod's role) would win over it. */
 function upstreamCredentials(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -30,6 +30,13 @@ function preamble(report: PromoteReport): string[] {
             lines.push(`this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the prod environment (ATLAS_PACK_CHANGE_APPROVED)`);
         }
     }
+    if (report.tooling) {
+        lines.push(
+            report.tooling.trusted
+                ? `evidence built by the release tooling of commit ${report.tooling.commit.slice(0, 12)}, the judging commit`
+                : `evidence built by the candidate's own release tooling (commit ${report.tooling.commit.slice(0, 12)}); the trusted path runs promote from a checkout of the judging commit with --checkout <candidate>`,
+        );
+    }
     for (const advisory of report.advisories ?? []) {
         lines.push(`would refuse (advisory in this run): ${advisory}`);
     }

@@ -164,16 +164,17 @@ export class OfflineBackend implements StackSource {
 
 /**
  * The stacks a command's `--workspace DIR` names: an existing offline workspace (made by `rehearse --workspace`),
- * never a new, empty one; without the flag, the backend the user is logged into.
+ * never a new, empty one; without the flag, the backend the user is logged into. Either deploys `checkout`
+ * (default: this one; `promote --checkout`).
  */
-export async function stackSourceFor(workspaceDir: string | undefined): Promise<StackSource> {
+export async function stackSourceFor(workspaceDir: string | undefined, checkout: string = REPO_ROOT): Promise<StackSource> {
     if (workspaceDir === undefined) {
-        return new LoggedInBackend();
+        return new LoggedInBackend(checkout);
     }
     if (!OfflineWorkspace.existsAt(workspaceDir)) {
         throw new UsageError(`--workspace ${workspaceDir} is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace ${workspaceDir}`);
     }
-    return new OfflineBackend(await OfflineWorkspace.create({ dir: workspaceDir }));
+    return new OfflineBackend(await OfflineWorkspace.create({ dir: workspaceDir }), checkout);
 }
 
 /** `organization/atlas/staging` → `staging`: the stack's own name, without organization and project. */

@@ -25,6 +25,7 @@ import type * as PromoteLib from "../../cli/lib/promote";
 import type * as StacksLib from "../../cli/lib/stacks";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { assertDeployed, compose, Edit, refusal, replacing, show } from "./support/gate-assertions";
+import { CommandResult, runCommand } from "./hardening/harness";
 import { inlineBackendOf, Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
 
 /** Program code inserted into `buildPlatform` right after the explicit provider (config, names and provider in scope). */
@@ -354,6 +355,8 @@ describe("attacks on the release gate (red team)", function () {
     describe("the release tooling runs candidate code", function () {
         let commit: string;
         let promotion: PromoteLib.PromoteReport;
+        let trustedPath: CommandResult;
+        let judging: string;
 
         before(async function () {
             this.timeout(600_000);
@@ -362,6 +365,11 @@ describe("attacks on the release gate (red team)", function () {
                 "src/config/index.ts": (text) => text + FORGE_STAGING_EVIDENCE,
             }, "more workers in prod, and a config module that rewrites the gate's evidence");
             assertDeployed(await sys().promote("staging", "4.0.0", { commit }), "staging @ 4.0.0");
+            // The trusted path, as promote-prod.yml runs it: the tooling of the judging commit (the release prod runs)
+            // promotes the candidate's checkout; the program runs through the CLI, in its own process.
+            const released = await runCommand("release-of", ["--stack", "prod", "--format", "json", "--workspace", sys().workspace.dir], { root: sys().repository.dir });
+            judging = (JSON.parse(released.stdout) as { commit: string }).commit;
+            trustedPath = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir], { root: sys().source(judging).checkout });
             // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
             // which imports the candidate's src/config and policy-pack/src modules.
             const checkout = sys().source(commit).checkout;
@@ -374,7 +382,17 @@ describe("attacks on the release gate (red team)", function () {
         it("(precondition) the commit leaves cli/, tools/ and .github/ untouched", () => {
             assert.equal(git(sys().repository.dir, "diff", "--name-only", sys().snapshot, commit, "--", "cli", "tools", ".github", "scripts"), "");
         });
-        it("RESIDUAL: a module of src/ (imported by cli/lib/stack-file-config.ts) rewrites staging's evidence inside promote; prod deploys 20 workers, staging runs 10", async () => {
+        it("refused on the trusted path: promote of the judging commit with --checkout the candidate runs none of the candidate's modules, and parity names the 20 workers (exit 1)", () => {
+            assert.equal(trustedPath.code, 1, trustedPath.stdout + trustedPath.stderr);
+            assert.match(trustedPath.stdout, new RegExp(`evidence built by the release tooling of commit ${judging.slice(0, 12)}, the judging commit`));
+            assert.match(trustedPath.stdout, /\[mandatory\] staging-prod-parity: [\s\S]*"etl-job" numberOfWorkers: staging 10, prod 20/);
+        });
+        it("refused before any run: --checkout with tooling that is not the judging commit (exit 2)", async () => {
+            const result = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir, "--preview-only"], { root: sys().source(commit).checkout });
+            assert.equal(result.code, 2, result.stdout + result.stderr);
+            assert.match(result.stderr, new RegExp(`this promote runs from commit ${commit.slice(0, 12)}, but prod is judged by commit ${judging.slice(0, 12)} \\(the release prod runs\\); run promote from a clean checkout of that commit`));
+        });
+        it("RESIDUAL (the candidate's own tooling): a module of src/ (imported by cli/lib/stack-file-config.ts) rewrites staging's evidence inside promote; prod deploys 20 workers, staging runs 10", async () => {
             const [prod, staging] = [await exported("prod"), await exported("staging")];
             assert.deepEqual([staging("etl-job")?.inputs?.numberOfWorkers, prod("etl-job")?.inputs?.numberOfWorkers], [10, 20],
                 `the tooling runs the candidate's code with prod's credentials (README, trust model); if this fails, it no longer does: update the README. Gate ${JSON.stringify(promotion.gate)}:\n${show(promotion.preview)}`);
@@ -419,10 +437,11 @@ describe("attacks on the release gate (red team)", function () {
     });
 
     describe("outside the engine: what the prod job executes", function () {
-        it("RESIDUAL (static): the prod job runs `npm ci` and `npm run promote` in the candidate's checkout, so package.json (a deployment input the candidate controls) decides what runs with prod's role", () => {
-            const workflow = fs.readFileSync(path.join(__dirname, "..", "..", ".github", "workflows", "deploy-stack.yml"), "utf8");
-            assert.match(workflow, /npm ci/);
-            assert.match(workflow, /npm run[^\n]*promote/, "if the job no longer runs the candidate's scripts, update the README's trust model");
+        it("RESIDUAL (static): the prod job's workflow file is the default branch's (GitHub runs workflow_run from it), so a merged change to .github/ decides what runs with prod's role; the job itself runs the judging commit's tooling against the candidate's checkout", () => {
+            const workflow = fs.readFileSync(path.join(__dirname, "..", "..", ".github", "workflows", "promote-prod.yml"), "utf8");
+            assert.match(workflow, /workflow_run:/, "if prod's job no longer comes from the default branch, update the README's trust model");
+            assert.match(workflow, /npm ci --ignore-scripts/);
+            assert.match(workflow, /npm run --silent promote -- --stack prod [^\n]*--checkout "\$RUNNER_TEMP\/candidate"/);
         });
     });
 });

@@ -41,11 +41,20 @@ describe("GitHub Actions workflows", function () {
         const prod = promoteProd.jobs.prod;
         assert.equal(prod.environment, "prod");
         assert.deepEqual(prod.concurrency, { group: "atlas-stack-prod", "cancel-in-progress": false }, "shares deploy-stack.yml's lock of prod");
-        const steps = prod.steps as Array<{ run?: string; id?: string }>;
-        const reads = steps.findIndex((s) => s.run?.includes("npm run --silent release-of -- --stack staging"));
-        const checksOut = steps.findIndex((s) => s.run?.includes("git checkout --quiet --detach \"${{ steps.staging.outputs.commit }}\""));
-        const promotes = steps.findIndex((s) => s.run?.includes('--stack prod --version "${{ steps.staging.outputs.version }}"'));
-        assert.ok(reads >= 0 && reads < checksOut && checksOut < promotes, "reads staging's release from staging, checks out its commit, then promotes it");
+        const steps = prod.steps as Array<{ run?: string; id?: string; "working-directory"?: string }>;
+        const reads = steps.findIndex((s) => s.id === "releases" && s.run?.includes("newest_release staging") && s.run.includes("newest_release prod"));
+        const checksOut = steps.findIndex((s) => s.run?.includes('git worktree add --detach "$RUNNER_TEMP/gate" "${{ steps.releases.outputs.judging }}"') && s.run.includes('"${{ steps.releases.outputs.commit }}"'));
+        const promotes = steps.findIndex((s) => s.run?.includes('--stack prod --version "${{ steps.releases.outputs.version }}" --checkout "$RUNNER_TEMP/candidate"'));
+        assert.ok(reads >= 0 && reads < checksOut && checksOut < promotes, "reads staging's release from staging, checks out its commit and the judging commit, then promotes it");
+        assert.equal(steps[promotes]["working-directory"], "${{ runner.temp }}/gate", "the judging commit's tooling promotes the candidate");
+    });
+
+    it("runs none of the candidate's code in prod's job before the judging commit's tooling: no npm script, no install script", () => {
+        const steps = load("promote-prod.yml").jobs.prod.steps as Array<{ run?: string }>;
+        const promotes = steps.findIndex((s) => s.run?.includes("npm run --silent promote"));
+        const before = steps.slice(0, promotes).flatMap((s) => (s.run ?? "").split("\n"));
+        assert.deepEqual(before.filter((line) => /\bnpm (run|test|start|exec)\b|\bnpx\b/.test(line)), [], "an npm script of the default checkout (the newest main) runs with prod's role");
+        assert.deepEqual(before.filter((line) => /\bnpm (ci|install)\b/.test(line) && !line.includes("--ignore-scripts")), [], "an install script runs with prod's role");
     });
 
     it("never updates a stack from two runs at once, and runs each in its GitHub environment", () => {
@@ -100,7 +109,8 @@ describe("GitHub Actions workflows", function () {
         const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
         const tests = testSources();
         const calls = workflowCommandLines().flatMap(({ file, line }) => [...line.matchAll(/npm run (?:--silent )?([\w:-]+)((?: -- [^|;&>\n]*)?)/g)].map((m) => ({ file, script: m[1], flags: [...(m[2] ?? "").matchAll(/(?<=\s|^)(--[a-z][\w-]*)/g)].map((f) => f[1]) })));
-        assert.ok(calls.length >= 7, `found the workflows' npm commands (${calls.length})`);
+        const npmLines = workflowCommandLines().filter(({ line }) => /\bnpm run\b/.test(line) && !line.trimStart().startsWith("#"));
+        assert.ok(calls.length >= npmLines.length && calls.length > 0, `read every npm run line of the workflows (${calls.length} calls on ${npmLines.length} lines)`);
         const problems: string[] = [];
         for (const { file, script, flags } of calls) {
             if (!scripts[script]) {
