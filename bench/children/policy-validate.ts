@@ -13,6 +13,7 @@ import { parseArgs } from "util";
 import { Policy, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { STACK_POLICIES } from "../../policy-pack/src/policies";
 import { stagingProdParity } from "../../policy-pack/src/policies/staging-prod-parity";
+import { stagingProdParityAtStep } from "../../policy-pack/src/policies/staging-prod-parity-at-step";
 import { stagingProdParityCoverage } from "../../policy-pack/src/policies/staging-prod-parity-coverage";
 import { stackResources } from "../../policy-pack/tests/helpers";
 import { secondsSince } from "../lib/stats";
@@ -26,6 +27,9 @@ export interface ValidationResult {
     buildSeconds: number;
     /** staging-prod-parity over the stack. */
     paritySeconds: number;
+    /** staging-prod-parity-at-step: one call per resource, as the engine makes them before each step, summed. */
+    atStepSeconds: number;
+    atStepViolations: string[];
     /** staging-prod-parity-coverage (advisory; the same comparison again). */
     coverageSeconds: number;
     /** Every other policy of the pack. */
@@ -63,6 +67,10 @@ async function main(): Promise<void> {
     const maxRssAfterParityBytes = process.resourceUsage().maxRSS * 1024;
 
     started = process.hrtime.bigint();
+    const atStepViolations = await validate(stagingProdParityAtStep, resources, config);
+    const atStepSeconds = secondsSince(started);
+
+    started = process.hrtime.bigint();
     const coverage = await validate(stagingProdParityCoverage, resources, config);
     const coverageSeconds = secondsSince(started);
 
@@ -80,6 +88,8 @@ async function main(): Promise<void> {
         buildSeconds,
         paritySeconds,
         coverageSeconds,
+        atStepSeconds,
+        atStepViolations: atStepViolations.map((v) => v.slice(0, 600)),
         restSeconds,
         parityViolations: parityViolations.map((v) => v.slice(0, 600)),
         comparedByDependency: Number(/(\d+) value\(s\) are unknown until the update/.exec(coverage[0] ?? "")?.[1] ?? 0),

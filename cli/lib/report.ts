@@ -81,7 +81,27 @@ export function formatPromoteReport(report: PromoteReport): string {
             lines.push(indent(`error: ${error}`, "    "));
         }
     }
+    const stopped = stoppedUpdate(report);
+    if (stopped) {
+        lines.push(stopped);
+    }
     return lines.join("\n");
+}
+
+/**
+ * An update a policy refused part-way (a resource policy stops the update before that resource's step): what had
+ * applied, and how to repair.
+ */
+function stoppedUpdate(report: PromoteReport): string | undefined {
+    const update = report.update;
+    if (!update || update.succeeded || !refusedByPolicy(update)) {
+        return undefined;
+    }
+    const applied = Object.entries(update.changes).filter(([op, count]) => op !== "same" && count > 0).map(([op, count]) => `${count} ${op}`).join(", ");
+    return [
+        `the update stopped at the refused resource, before its step; ${applied ? `applied before it: ${applied}` : "nothing had been applied"}. ${report.target}'s history records the update as failed.`,
+        `To repair: fix the difference and release again through staging, or roll back: promote the release ${report.target} ran before to staging, then to ${report.target} (README, Runbooks).`,
+    ].join("\n");
 }
 
 export function refusedByPolicy(outcome: RunOutcome): boolean {

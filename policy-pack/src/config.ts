@@ -65,6 +65,7 @@ export interface AtlasPolicyPackConfig {
     "prod-references-staging"?: PolicyBlock<ReleaseGateConfig>;
     "prod-release-matches-staging"?: PolicyBlock<ReleaseGateConfig>;
     "staging-prod-parity"?: PolicyBlock<ParityConfig>;
+    "staging-prod-parity-at-step"?: PolicyBlock<ParityConfig>;
     "staging-prod-parity-coverage"?: PolicyBlock<ParityConfig>;
     "staging-prod-parity-inputs"?: EnforcementLevel;
     "staging-evidence-verified"?: PolicyBlock<ReleaseGateConfig>;
@@ -83,6 +84,7 @@ export const RELEASE_GATE_POLICIES = [
     "prod-references-staging",
     "prod-release-matches-staging",
     "staging-prod-parity",
+    "staging-prod-parity-at-step",
     "staging-prod-parity-inputs",
     "staging-evidence-verified",
 ] as const satisfies readonly PolicyName[];
@@ -92,9 +94,10 @@ export const EVIDENCE_POLICIES = [...RELEASE_GATE_POLICIES.filter((policy) => po
 
 /**
  * Policies that receive staging's state (the largest part of the config: every resource staging
- * runs). The coverage note reuses staging-prod-parity's comparison (parity-check.ts).
+ * runs): the whole-stack comparison, and the one before each step. The coverage note reuses
+ * staging-prod-parity's comparison (parity-check.ts).
  */
-export const PARITY_POLICIES = ["staging-prod-parity"] as const satisfies readonly PolicyName[];
+export const PARITY_POLICIES = ["staging-prod-parity", "staging-prod-parity-at-step"] as const satisfies readonly PolicyName[];
 
 /** The config `promote` passes for a prod update: the evidence under every policy that reads it. */
 export function buildPromotionConfig(promotion: PromotionEvidence, stagingState: StagingStateEvidence, extra: AtlasPolicyPackConfig = {}): AtlasPolicyPackConfig {

@@ -13,6 +13,7 @@ export const ENFORCEMENT_LEVELS = {
     "prod-references-staging": "mandatory",
     "prod-release-matches-staging": "mandatory",
     "staging-prod-parity": "mandatory",
+    "staging-prod-parity-at-step": "mandatory",
     "staging-prod-parity-coverage": "advisory",
     // Never reports; mandatory so that lowering it counts as lowering the gate (see planned-inputs.ts).
     "staging-prod-parity-inputs": "mandatory",

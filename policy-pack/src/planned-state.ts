@@ -55,6 +55,15 @@ export async function plannedResources(resources: readonly PolicyResource[], pro
     return { resources: planned, unrecorded };
 }
 
+/** One resource's inputs as its Analyze call passes them, converted as above (step-time parity). */
+export async function plannedInputs(props: Record<string, unknown>, programDirectory: string): Promise<Record<string, unknown>> {
+    const assets: Promise<void>[] = [];
+    const raw = rawProps(props);
+    const inputs = convert(raw, [], secretPathsOf(raw), { assets, programDirectory }) as Record<string, unknown>;
+    await Promise.all(assets);
+    return inputs;
+}
+
 interface Conversion {
     /** Hashes of file assets, filled into their markers when read. */
     assets: Promise<void>[];

@@ -44,7 +44,7 @@ export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidat
         validateStack: async (args, reportViolation) => {
             const read = readStackView(args.resources);
             if (!read.ok) {
-                reportViolation(format("this stack", { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" }, ENFORCEMENT_LEVELS[spec.name]));
+                reportViolation(formatFinding("this stack", { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" }, ENFORCEMENT_LEVELS[spec.name]));
                 return;
             }
             const view = read.view;
@@ -61,7 +61,7 @@ export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidat
                     }]
                     : await runGuarded(() => spec.check(view, config));
             for (const finding of findings) {
-                reportViolation(format(`stack "${view.stack}"`, finding, ENFORCEMENT_LEVELS[spec.name]), finding.resource?.urn);
+                reportViolation(formatFinding(`stack "${view.stack}"`, finding, ENFORCEMENT_LEVELS[spec.name]), finding.resource?.urn);
             }
         },
     };
@@ -84,6 +84,6 @@ async function runGuarded(check: () => Finding[] | Promise<Finding[]>): Promise<
 }
 
 /** A mandatory policy refuses; an advisory one only reports. */
-function format(subject: string, finding: Finding, level: string): string {
+export function formatFinding(subject: string, finding: Finding, level: string): string {
     return `${level === "mandatory" ? "Refused" : "Advice"} for ${subject}: ${finding.problem}.\nTo fix: ${finding.fix}.`;
 }

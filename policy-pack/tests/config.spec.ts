@@ -19,7 +19,7 @@ describe("policy config", () => {
         it("puts `promotion` under every gate policy and the coverage note, and `stagingState` under the parity policies only", () => {
             const config = buildPromotionConfig(evidence, state) as Record<string, Record<string, unknown>>;
             assert.deepStrictEqual(Object.keys(config).sort(), [
-                "prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-coverage",
+                "prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-at-step", "staging-prod-parity-coverage",
             ]);
             for (const policy of Object.keys(config)) {
                 assert.strictEqual(config[policy].promotion, evidence, policy);
@@ -61,7 +61,7 @@ describe("policy config", () => {
         });
 
         it("counts `all` for every gate policy that does not set its own level", () => {
-            assert.deepStrictEqual(loweredGatePolicies({ all: "advisory", "prod-references-staging": "mandatory" }), ["prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-inputs", "staging-evidence-verified"]);
+            assert.deepStrictEqual(loweredGatePolicies({ all: "advisory", "prod-references-staging": "mandatory" }), ["prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-at-step", "staging-prod-parity-inputs", "staging-evidence-verified"]);
             assert.deepStrictEqual(loweredGatePolicies({ all: { enforcementLevel: "remediate" } }), [...RELEASE_GATE_POLICIES]);
         });
 

@@ -9,7 +9,7 @@
  * preview. The deserializer is the one policy-pack/src/secret-paths.ts wraps, so the pack notes
  * secret paths exactly as it does on the engine.
  */
-import { PolicyResource, ResourceValidation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import "../src/secret-paths";
 import { SECRET_SIG, SIG } from "../src/contract/value-signatures";
 import { unknownCheckingProxy } from "../src/unknowns";
@@ -125,6 +125,35 @@ export function stackResources(stack: string, specs: ResourceSpec[], options: { 
         }
     });
     return resources;
+}
+
+/**
+ * A resource policy run as the engine runs it before each step: one Analyze call per custom resource (providers
+ * included), with its own inputs; returns every message it reported.
+ */
+export async function runResourcePolicy(policy: ResourceValidationPolicy, stack: string, specs: ResourceSpec[], config: object = {}): Promise<string[]> {
+    const messages: string[] = [];
+    const byName = new Map(specs.map((spec) => [spec.name, spec]));
+    for (const spec of specs.filter((s) => s.provider !== undefined || s.type.startsWith("pulumi:providers:"))) {
+        const provider = spec.provider ? byName.get(spec.provider) : undefined;
+        const args = {
+            urn: urnOf(stack, spec),
+            type: spec.type,
+            name: spec.name,
+            props: deserializedProps({ ...spec.props }),
+            opts: { protect: spec.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+            ...(provider ? { provider: { type: provider.type, name: provider.name, urn: urnOf(stack, provider), props: {} } } : {}),
+            getConfig: <T extends object>() => config as T,
+            notApplicable: (reason?: string): never => {
+                throw new NotApplicable(reason);
+            },
+        } as unknown as ResourceValidationArgs;
+        await (policy.validateResource as ResourceValidation)(args, (message) => {
+            messages.push(message);
+            allMessages.push(message);
+        });
+    }
+    return messages;
 }
 
 export async function runPolicy(policy: StackValidationPolicy, stack: string, specs: ResourceSpec[], config: object = {}): Promise<PolicyRun> {

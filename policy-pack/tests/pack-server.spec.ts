@@ -120,8 +120,11 @@ describe("the pack served by run-policy-pack", function () {
         await configure(gateConfig());
         const unmarked = withProps(compliantStack("prod"), "webhook-token", { value: "hunter2-webhook-token" });
         const result = await analyzeStack("prod", unmarked);
-        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity:mandatory"]);
-        assert.match(result.diagnostics[0].message, /"webhook-token" value: staging \[secret sha256:[0-9a-f]{12}\], prod \[not secret\]/);
+        // Refused before the resource's step (a resource policy, analyzed first) and by the whole-stack comparison.
+        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity-at-step:mandatory", "staging-prod-parity:mandatory"]);
+        for (const diagnostic of result.diagnostics) {
+            assert.match(diagnostic.message, /"webhook-token" value: staging \[secret sha256:[0-9a-f]{12}\], prod \[not secret\]/);
+        }
     });
 
     it("accepts staging's release output marked secret, which arrives unmasked", async () => {
@@ -133,9 +136,11 @@ describe("the pack served by run-policy-pack", function () {
     it("reports the release-identity gate as advisory when policy config says so, while parity stays mandatory", async () => {
         await configure(gateConfig({ promotion: promotion({ stagingChanges: [releaseUpdate(NEXT)] }) }, { "prod-release-matches-staging": "advisory" }));
         const result = await analyzeStack("prod", withProps(compliantStack("prod"), "etl", { numberOfWorkers: 8 }));
-        assert.deepStrictEqual(summary(result.diagnostics), ["prod-release-matches-staging:advisory", "staging-prod-parity:mandatory"]);
-        assert.match(result.diagnostics[0].message, /^Prod may only deploy the release \(version, commit and digest\) that staging runs now\.\n.*prod would deploy release 1\.4\.0 .* but staging runs 1\.5\.0/);
-        assert.match(result.diagnostics[1].message, /Refused for stack "prod": prod differs from what staging runs in 1 place\(s\)/);
+        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity-at-step:mandatory", "prod-release-matches-staging:advisory", "staging-prod-parity:mandatory"]);
+        assert.match(result.diagnostics[1].message, /^Prod may only deploy the release \(version, commit and digest\) that staging runs now\.\n.*prod would deploy release 1\.4\.0 .* but staging runs 1\.5\.0/);
+        for (const index of [0, 2]) {
+            assert.match(result.diagnostics[index].message, /Refused for stack "prod": prod differs from what staging runs in 1 place\(s\)/);
+        }
     });
 
     it("keeps a mandatory gate mandatory when staging's release output is unknown during preview", async () => {
@@ -149,7 +154,7 @@ describe("the pack served by run-policy-pack", function () {
         await configure({ "no-cross-environment-references": gateConfig()["no-cross-environment-references"] as object });
         const result = await analyzeStack("prod", compliantStack("prod"));
         assert.deepStrictEqual(summary(result.diagnostics), [
-            "prod-references-staging:mandatory", "prod-release-matches-staging:mandatory", "staging-prod-parity:mandatory", "staging-prod-parity:mandatory", "staging-evidence-verified:mandatory",
+            "staging-prod-parity-at-step:mandatory", "prod-references-staging:mandatory", "prod-release-matches-staging:mandatory", "staging-prod-parity:mandatory", "staging-prod-parity:mandatory", "staging-evidence-verified:mandatory",
         ]);
         assert.ok(result.diagnostics.every((d) => d.message.includes("run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`")));
     });
@@ -158,8 +163,10 @@ describe("the pack served by run-policy-pack", function () {
         const other = { ...stagingState(), environments: { ...stagingState().environments, prod: { ...stagingState().environments.prod, consumerPrincipals: [] } } };
         await configure(gateConfig({ stagingState: other }));
         const result = await analyzeStack("prod", compliantStack("prod"));
-        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity:mandatory"]);
-        assert.ok(result.diagnostics[0].message.includes(CONSUMER), "a principal that is not environment-specific is printed");
+        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity-at-step:mandatory", "staging-prod-parity-at-step:mandatory", "staging-prod-parity:mandatory"]);
+        for (const index of [0, 2]) {
+            assert.ok(result.diagnostics[index].message.includes(CONSUMER), `a principal that is not environment-specific is printed:\n${result.diagnostics[index].message}`);
+        }
     });
 
     it("reports the release gate as not applicable to staging", async () => {

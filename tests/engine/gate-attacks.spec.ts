@@ -23,6 +23,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as PromoteLib from "../../cli/lib/promote";
 import type * as StacksLib from "../../cli/lib/stacks";
+import { formatPromoteReport } from "../../cli/lib/report";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { assertDeployed, compose, Edit, refusal, replacing, show } from "./support/gate-assertions";
 import { CommandResult, runCommand } from "./hardening/harness";
@@ -326,18 +327,27 @@ describe("attacks on the release gate (red team)", function () {
     });
 
     describe("what the preview cannot see", function () {
-        it("RESIDUAL: a prod-only value unknown at preview (computed from a resource the update creates) is refused only after the update applied it; prod's history records the update failed", async function () {
+        it("refused before its step: a prod-only value unknown at preview (computed from a resource the update creates) stops prod's update at that resource (staging-prod-parity-at-step); prod's state never holds it, and rolling back through staging repairs prod", async function () {
             this.timeout(600_000);
+            const ranBefore = (await history("prod")).map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity : undefined)).find(Boolean)!;
             const commit = sys().commit({ "src/program.ts": afterProvider(UNKNOWN_AT_PREVIEW) }, "a timeout computed from a new resource, prod only");
             assertDeployed(await sys().promote("staging", "3.1.0", { commit }), "staging @ 3.1.0");
             const promotion = await sys().promote("prod", "3.1.0", { commit });
             assert.equal(promotion.preview.succeeded, true, show(promotion.preview));
             assert.match(promotion.preview.violations.map((v) => v.message).join("\n"), /compared by the resources they are computed from/);
-            assert.equal(promotion.update?.succeeded, false);
-            assert.match(refusal(promotion.update!, "staging-prod-parity"), /"etl-job" timeout: staging 120, prod 240/);
+            assert.equal(promotion.update?.succeeded, false, show(promotion.update));
+            assert.match(refusal(promotion.update!, "staging-prod-parity-at-step"), /found before this resource's step:\n {2}- aws:glue\/job:Job "etl-job" timeout: staging 120, prod 240/);
             const [prod, staging] = [await exported("prod"), await exported("staging")];
-            assert.deepEqual([staging("etl-job")?.inputs?.timeout, prod("etl-job")?.inputs?.timeout], [120, 240], "applied before the update's policies ran");
-            assert.equal((await history("prod"))[0].result, "failed", "the next promote is judged by the release before it");
+            assert.deepEqual([staging("etl-job")?.inputs?.timeout, prod("etl-job")?.inputs?.timeout], [120, 120], "prod's state never held the prod-only value");
+            assert.ok(prod("gate-probe"), "the steps before the refused resource applied (the new parameter)");
+            const report = formatPromoteReport(promotion);
+            assert.match(report, /the update stopped at the refused resource, before its step; applied before it: 1 create\. prod's history records the update as failed\./);
+            assert.match(report, /To repair: .* roll back: promote the release prod ran before to staging, then to prod/);
+            assert.equal((await history("prod"))[0].result, "failed");
+            // The repair the report names: the release prod ran before, through staging, then prod.
+            assertDeployed(await sys().promote("staging", ranBefore.version, { commit: ranBefore.commit }), `staging back at ${ranBefore.version}`);
+            assertDeployed(await sys().promote("prod", ranBefore.version, { commit: ranBefore.commit }), `prod back at ${ranBefore.version}`);
+            assert.equal((await exported("prod"))("gate-probe"), undefined, "the rollback removed what the stopped update created");
         });
 
         it("refused: a program that previews one value and deploys another (isDryRun) fails its update before the step, held to the preview's plan", async function () {
@@ -367,8 +377,9 @@ describe("attacks on the release gate (red team)", function () {
             assertDeployed(await sys().promote("staging", "4.0.0", { commit }), "staging @ 4.0.0");
             // The trusted path, as promote-prod.yml runs it: the tooling of the judging commit (the release prod runs)
             // promotes the candidate's checkout; the program runs through the CLI, in its own process.
-            const released = await runCommand("release-of", ["--stack", "prod", "--format", "json", "--workspace", sys().workspace.dir], { root: sys().repository.dir });
-            judging = (JSON.parse(released.stdout) as { commit: string }).commit;
+            // The judging commit as promote-prod.yml reads it: prod's newest successful release update.
+            judging = (await history("prod")).map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity.commit : undefined)).find(Boolean)!;
+            assert.ok(judging, "prod runs a release");
             trustedPath = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir], { root: sys().source(judging).checkout });
             // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
             // which imports the candidate's src/config and policy-pack/src modules.

@@ -11,6 +11,7 @@ import { providerEnvironmentAndAccount } from "./provider-environment-and-accoun
 import { s3BucketProtections } from "./s3-bucket-protections";
 import { stagingEvidenceVerified } from "./staging-evidence-verified";
 import { stagingProdParity } from "./staging-prod-parity";
+import { stagingProdParityAtStep } from "./staging-prod-parity-at-step";
 import { stagingProdParityCoverage } from "./staging-prod-parity-coverage";
 
 /** Release gate first, then guardrails; the order violations are listed in. */
@@ -30,5 +31,8 @@ export const STACK_POLICIES: StackValidationPolicy[] = [
     devCostGuardrails,
 ];
 
-/** The pack: the stack policies and the recorder of prod's inputs that staging-prod-parity reads. */
-export const ALL_POLICIES: Policy[] = [...STACK_POLICIES, parityInputsRecorder];
+/**
+ * The pack: the stack policies, the recorder of prod's inputs that staging-prod-parity reads, and
+ * parity before each step (the only policies the engine runs before a step: resource policies).
+ */
+export const ALL_POLICIES: Policy[] = [...STACK_POLICIES, parityInputsRecorder, stagingProdParityAtStep];

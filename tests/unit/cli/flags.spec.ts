@@ -46,6 +46,7 @@ const USAGE_CASES: Case[] = [
     { command: "promote", args: ["--stack", "prod", "--version", "1.0.0; rm -rf /"], message: '--version "1.0.0; rm -rf /" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7' },
     { command: "promote", args: ["--stack", "prod", "--version", "1.0.0", "--force"], message: "Unknown option '--force'" },
     { command: "promote", args: ["--stack", "prod", "--version", "1.0.0", "--preview-only=false"], message: "Option '--preview-only' does not take an argument" },
+    { command: "promote", args: ["--stack", "prod", "--version", "1.0.0", "--checkout", "/nonexistent/candidate"], message: "--checkout /nonexistent/candidate: no Pulumi.yaml there; pass the candidate's checkout (a clean git checkout of the release to deploy)" },
     { command: "rehearse", args: ["--stack", "qa", "--version", "1.0.0"], message: '--stack must be one of dev, staging, prod (got "qa")' },
     { command: "rehearse", args: ["--stack", "prod"], message: "--stack and --version go together: --stack prod --version 1.0.0" },
     { command: "rehearse", args: ["--version", "1.0.0"], message: "--stack and --version go together: --stack prod --version 1.0.0" },

@@ -24,12 +24,14 @@ describe("promote's policy config", () => {
         const config = policyConfigFor({ environments: ENVIRONMENTS, evidence }) as Record<string, Record<string, unknown>>;
         assert.deepEqual(Object.keys(config).sort(), [
             "consumer-access-prod-only", "no-cross-environment-references", "no-developer-access",
-            "prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-coverage",
+            "prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-at-step", "staging-prod-parity-coverage",
         ]);
         for (const policy of ["prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity-coverage"]) {
             assert.deepEqual(config[policy], { promotion: evidence.promotion }, policy);
         }
-        assert.deepEqual(config["staging-prod-parity"], { promotion: evidence.promotion, stagingState: evidence.stagingState });
+        for (const policy of ["staging-prod-parity", "staging-prod-parity-at-step"]) {
+            assert.deepEqual(config[policy], { promotion: evidence.promotion, stagingState: evidence.stagingState }, policy);
+        }
     });
 
     it("keeps overrides: levels become blocks beside the fields promote adds, other policies stay as given", () => {

@@ -70,7 +70,7 @@ describe("promote, before any engine run", () => {
         const cases: [Record<string, unknown>, string][] = [
             [{ "prod-release-matches-staging": "advisory" }, "prod-release-matches-staging"],
             [{ "staging-prod-parity": { enforcementLevel: "disabled" } }, "staging-prod-parity"],
-            [{ all: "advisory" }, "prod-references-staging, prod-release-matches-staging, staging-prod-parity, staging-prod-parity-inputs, staging-evidence-verified"],
+            [{ all: "advisory" }, "prod-references-staging, prod-release-matches-staging, staging-prod-parity, staging-prod-parity-at-step, staging-prod-parity-inputs, staging-evidence-verified"],
         ];
         for (const [policyOverrides, named] of cases) {
             const fake = source();

@@ -66,6 +66,9 @@ interface Normalised {
 
 type Side = "staging" | "prod";
 
+/** How strings of each side read once generated values are set aside; `equivalent` may accept what still differs. */
+export type StringSides = Record<Side, (text: string) => string> & { equivalent?: (staging: string, prod: string) => boolean };
+
 export function compareDesiredState(staging: StackSide, prod: StackSide): ParityComparison {
     const sides = { staging: normaliseSide(staging, prod.environment), prod: normaliseSide(prod, staging.environment) };
     const result: ParityComparison = { differences: [], comparedByDependency: [], uncompared: [], resourcesCompared: 0 };
@@ -154,7 +157,7 @@ function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues)
  * computed values whose tokens may stand for generated ones. Anything else a provider computes —
  * `tagsAll` above all, which echoes the provider's settings — must never make a setting look generated.
  */
-function isIdentifierKey(key: string): boolean {
+export function isIdentifierKey(key: string): boolean {
     return key === "arn" || key === "id" || key === "etag" || /[a-z](Id|Arn)s?$/.test(key);
 }
 
@@ -188,7 +191,7 @@ function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, r
         }
         return; // a component's properties are outputs derived from its children, which are compared
     }
-    const strings: Record<Side, (text: string) => string> = { staging: (t) => generated.stagingString(t), prod: (t) => generated.prodString(t) };
+    const strings: StringSides = { staging: (t) => generated.stagingString(t), prod: (t) => generated.prodString(t) };
     const [sr, pr] = [s.resource, p.resource];
     for (const key of [...new Set([...Object.keys(sr.inputs), ...Object.keys(pr.inputs)])].sort()) {
         if (key.startsWith("__")) {
@@ -221,9 +224,10 @@ function compareByDependency(resource: string, key: string, stagingDeps: string[
     }
 }
 
-type Report = (path: string, staging: string, prod: string) => void;
+export type Report = (path: string, staging: string, prod: string) => void;
 
-function compareValues(a: unknown, b: unknown, path: string, strings: Record<Side, (text: string) => string>, report: Report, unknownPaths: string[]): void {
+/** Reports every path where two normalised values differ; a path holding an unknown value goes to `unknownPaths`. */
+export function compareValues(a: unknown, b: unknown, path: string, strings: StringSides, report: Report, unknownPaths: string[]): void {
     if (containsUnknown(a) || containsUnknown(b)) {
         if (markerOf(a) === UNKNOWN || markerOf(b) === UNKNOWN || kindOf(a) !== kindOf(b)) {
             unknownPaths.push(path);
@@ -245,7 +249,7 @@ function compareValues(a: unknown, b: unknown, path: string, strings: Record<Sid
     }
     if (typeof a === "string" && typeof b === "string") {
         const [x, y] = [strings.staging(a), strings.prod(b)];
-        if (x !== y) {
+        if (x !== y && !strings.equivalent?.(x, y)) {
             report(path, printable(x), printable(y));
         }
         return;

@@ -1,0 +1,124 @@
+/**
+ * Parity of one prod resource with what staging runs for it, at the point where the engine can
+ * still stop that resource's step: its Analyze call, before the step, in previews and in updates
+ * (in an update every input is known there). The same normalisation and the same difference
+ * shape as the whole-stack comparison (compare.ts), resource by resource:
+ *
+ * - a resource staging does not run is a difference, unless its environment calls for it;
+ * - protect, the compared options and every input are compared by value (the provider reference and
+ *   dependencies are the stack policy's: an Analyze call need not carry them);
+ * - a value still unknown (a preview) is left to the stack policy, which compares it by the
+ *   resources it is computed from;
+ * - identifiers the cloud generates cannot be paired here (prod's, of a resource the same update
+ *   creates, are known to no policy before the stack policy runs), so a token where staging holds
+ *   one of its own generated identifiers may differ; everything else in that string may not. The
+ *   stack policy then pairs those tokens exactly.
+ */
+import { environmentSpecificReason } from "../environment-keys";
+import { Difference, StringSides, compareValues, isIdentifierKey } from "./compare";
+import { EnvironmentNormaliser, EnvironmentValues } from "./environment";
+import { isAutoName, tokensOf } from "./generated";
+import { ComparedResource, ResourceOptions, labelOf, logicalNameOf } from "./resources";
+import { printable } from "./values";
+
+const TOKEN = /[A-Za-z0-9_.-]+/g;
+/** As generated.ts: shorter differing tokens are settings, not identifiers. */
+const MIN_GENERATED_LENGTH = 6;
+
+/** One prod resource as its Analyze call shows it: its own inputs (converted as planned-state.ts converts them). */
+export type ResourceAtStep = Pick<ComparedResource, "urn" | "type" | "inputs" | "protect" | "options">;
+
+export class StagingReference {
+    private readonly staging: EnvironmentNormaliser;
+    private readonly prod: EnvironmentNormaliser;
+    /** Staging's resources by URN with environment-specific values set aside. */
+    private readonly byUrn = new Map<string, ComparedResource>();
+    /** Tokens of staging's generated identifiers (computed identifier outputs, auto-names), normalised. */
+    private readonly generated = new Set<string>();
+
+    constructor(
+        stagingResources: readonly ComparedResource[],
+        stagingEnvironment: EnvironmentValues,
+        private readonly prodEnvironment: EnvironmentValues,
+    ) {
+        this.staging = new EnvironmentNormaliser(stagingEnvironment, prodEnvironment);
+        this.prod = new EnvironmentNormaliser(prodEnvironment, stagingEnvironment);
+        for (const resource of stagingResources) {
+            this.byUrn.set(this.staging.replace(resource.urn), resource);
+            this.collectGenerated(resource);
+        }
+    }
+
+    /** Where the prod resource differs from staging's counterpart, as staging-prod-parity words it. */
+    compare(prod: ResourceAtStep): Difference[] {
+        const resource = labelOf(prod);
+        const staging = this.byUrn.get(this.prod.replace(prod.urn));
+        if (!staging) {
+            return environmentSpecificReason(logicalNameOf(prod.urn), prod.type, this.prodEnvironment)
+                ? []
+                : [{ resource, path: "(resource)", staging: "(absent)", prod: "present" }];
+        }
+        const differences: Difference[] = [];
+        const differ = (path: string, stagingValue: string, prodValue: string) => differences.push({ resource, path, staging: stagingValue, prod: prodValue });
+        if (staging.protect !== prod.protect) {
+            differ("(protect)", String(staging.protect), String(prod.protect));
+        }
+        for (const option of Object.keys({ ...staging.options, ...prod.options }).sort()) {
+            const [a, b] = [staging.options?.[option as keyof ResourceOptions], prod.options?.[option as keyof ResourceOptions]];
+            if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
+                differ(`(${option})`, printable(a), printable(b));
+            }
+        }
+        if (!staging.custom) {
+            return differences;
+        }
+        const strings: StringSides = { staging: (t) => t, prod: (t) => t, equivalent: (a, b) => this.differOnlyInGeneratedTokens(a, b) };
+        const unknown: string[] = [];
+        for (const key of [...new Set([...Object.keys(staging.inputs), ...Object.keys(prod.inputs)])].sort()) {
+            if (key.startsWith("__")) {
+                continue;
+            }
+            const [sSets, pSets] = [key in staging.inputs, key in prod.inputs];
+            if (!sSets && (!pSets || staging.computed === undefined || !(key in staging.computed))) {
+                if (pSets) {
+                    differ(key, "(not set)", printable(this.prod.value(prod.inputs[key])));
+                }
+                continue;
+            }
+            const stagingValue = this.staging.value(sSets ? staging.inputs[key] : staging.computed![key]);
+            const prodValue = pSets ? this.prod.value(prod.inputs[key]) : undefined;
+            compareValues(stagingValue, prodValue, key, strings, differ, unknown);
+        }
+        return differences;
+    }
+
+    /**
+     * True when two strings have the same shape and every token that differs is, on staging's side,
+     * one of staging's generated identifiers (and on prod's long enough to be one).
+     */
+    private differOnlyInGeneratedTokens(staging: string, prod: string): boolean {
+        if (staging.replace(TOKEN, "") !== prod.replace(TOKEN, "")) {
+            return false;
+        }
+        const [a, b] = [staging.match(TOKEN) ?? [], prod.match(TOKEN) ?? []];
+        return a.length === b.length && a.every((token, i) => token === b[i] || (this.generated.has(token) && b[i].length >= MIN_GENERATED_LENGTH));
+    }
+
+    private collectGenerated(resource: ComparedResource): void {
+        const settings = tokensOf(this.staging.value(resource.inputs));
+        for (const [key, value] of Object.entries(resource.computed ?? {})) {
+            if (isIdentifierKey(key)) {
+                for (const token of tokensOf(this.staging.value(value))) {
+                    if (token.length >= MIN_GENERATED_LENGTH && !settings.has(token)) {
+                        this.generated.add(token);
+                    }
+                }
+            }
+        }
+        for (const value of Object.values(resource.inputs)) {
+            if (isAutoName(value, logicalNameOf(resource.urn))) {
+                this.generated.add(value);
+            }
+        }
+    }
+}

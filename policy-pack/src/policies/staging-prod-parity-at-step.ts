@@ -1,0 +1,87 @@
+/**
+ * Policy 3b: parity where the engine can still stop a step. The engine analyzes each resource with
+ * the resource policies before it generates that resource's step, in previews and in updates, and
+ * a mandatory violation stops the update there (pkg/resource/deploy/step_generator.go); in an
+ * update every input is known at that point. So each prod resource is compared with staging's
+ * checkpoint for it before its step: a prod-only value that was unknown at preview (computed from
+ * a resource the same update creates, or on prod's first deployment) is refused before it is
+ * applied, not after. Same normalisation and message as staging-prod-parity, which still compares
+ * the whole stack (dependencies, one-sided resources, generated identifiers paired exactly).
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { PARITY_SCHEMA, ParityConfig, unknownConfigKeys } from "../config";
+import { StagingReference } from "../contract/desired-state/step-compare";
+import { StagingStateEvidence } from "../contract/promotion-evidence";
+import { isCompared, resourceOptions } from "../contract/desired-state/resources";
+import { ENFORCEMENT_LEVELS } from "../enforcement";
+import { DEPLOY_STAGING_COMMAND, readPromotion, readStagingState } from "../evidence";
+import { listed } from "../parity-check";
+import { plannedInputs } from "../planned-state";
+import { formatFinding } from "../policy-kit";
+import { StackView, readStackView } from "../stack-view";
+
+const NAME = "staging-prod-parity-at-step";
+
+/** Staging's reference, built once per evidence (the engine hands every Analyze call the same config object). */
+const references = new WeakMap<StagingStateEvidence, StagingReference>();
+/** Evidence problems are reported once per run: the stack policies list them in full. */
+let reportedMissingEvidence = false;
+
+export const stagingProdParityAtStep: ResourceValidationPolicy = {
+    name: NAME,
+    description: "Each prod resource must equal what staging runs for it, checked before its step (an update stops there, before applying it).",
+    enforcementLevel: ENFORCEMENT_LEVELS[NAME],
+    configSchema: PARITY_SCHEMA,
+    validateResource: async (args, reportViolation) => {
+        const read = readStackView([{ urn: args.urn, type: args.type } as never]);
+        if (!read.ok) {
+            reportViolation(formatFinding("this stack", { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" }, ENFORCEMENT_LEVELS[NAME]), args.urn);
+            return;
+        }
+        const view: StackView = read.view;
+        if (view.environment !== "prod" || !isCompared(args.type)) {
+            return;
+        }
+        const config = args.getConfig<ParityConfig>();
+        const promotion = readPromotion(view, config);
+        const state = readStagingState(config);
+        const unknownKeys = unknownConfigKeys(config, PARITY_SCHEMA);
+        if (!promotion.ok || !state.ok || unknownKeys.length > 0) {
+            if (!reportedMissingEvidence) {
+                reportedMissingEvidence = true;
+                const findings = unknownKeys.length > 0
+                    ? [{ problem: `policy config for "${NAME}" has unknown key(s) ${unknownKeys.join(", ")}`, fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)" }]
+                    : [...(promotion.ok ? [] : promotion.findings), ...(state.ok ? [] : state.findings)];
+                reportViolation(formatFinding(`stack "${view.stack}"`, { problem: findings.map((f) => f.problem).join("; "), fix: findings[0].fix }, ENFORCEMENT_LEVELS[NAME]), args.urn);
+            }
+            return;
+        }
+        let reference = references.get(config.stagingState!);
+        if (!reference) {
+            const { environments, resources } = state.value;
+            reference = new StagingReference(resources, environments.staging, environments.prod);
+            references.set(config.stagingState!, reference);
+        }
+        const inputs = await plannedInputs(args.props, promotion.value.candidateDirectory);
+        const differences = reference.compare({
+            urn: args.urn,
+            type: args.type,
+            inputs,
+            protect: args.opts.protect === true,
+            ...(resourceOptions(args.opts) ? { options: resourceOptions(args.opts) } : {}),
+        });
+        if (differences.length > 0) {
+            reportViolation(
+                formatFinding(
+                    `stack "${view.stack}"`,
+                    {
+                        problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside), found before this resource's step:\n${listed(differences, (d) => `${d.resource} ${d.path}: staging ${d.staging}, prod ${d.prod}`)}`,
+                        fix: `make the code and Pulumi.prod.yaml produce what staging runs (never branch on the environment's name), or change staging first (${DEPLOY_STAGING_COMMAND}), then promote; an update refused here applied only the steps before this resource`,
+                    },
+                    ENFORCEMENT_LEVELS[NAME],
+                ),
+                args.urn,
+            );
+        }
+    },
+};
