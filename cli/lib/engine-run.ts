@@ -106,7 +106,6 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
             changes = (await stack.preview(common)).changeSummary as Record<string, number>;
         } else {
             await withoutReadBack(stack).up(common);
-            changes = summary;
         }
     } catch (error) {
         failure = error instanceof Error ? error.message : String(error);
@@ -116,6 +115,10 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
         if (configFile) {
             fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
         }
+    }
+    if (operation === "update") {
+        // The engine's summary event, sent whether the update succeeded or stopped part-way (what it applied).
+        changes = summary;
     }
     const refused = hasMandatoryViolation(violations);
     if (failure && errors.length === 0 && !refused) {

@@ -366,6 +366,7 @@ describe("attacks on the release gate (red team)", function () {
         let commit: string;
         let promotion: PromoteLib.PromoteReport;
         let trustedPath: CommandResult;
+        let untrustedTooling: CommandResult;
         let judging: string;
 
         before(async function () {
@@ -381,6 +382,7 @@ describe("attacks on the release gate (red team)", function () {
             judging = (await history("prod")).map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity.commit : undefined)).find(Boolean)!;
             assert.ok(judging, "prod runs a release");
             trustedPath = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir], { root: sys().source(judging).checkout });
+            untrustedTooling = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir, "--preview-only"], { root: sys().source(commit).checkout });
             // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
             // which imports the candidate's src/config and policy-pack/src modules.
             const checkout = sys().source(commit).checkout;
@@ -398,8 +400,8 @@ describe("attacks on the release gate (red team)", function () {
             assert.match(trustedPath.stdout, new RegExp(`evidence built by the release tooling of commit ${judging.slice(0, 12)}, the judging commit`));
             assert.match(trustedPath.stdout, /\[mandatory\] staging-prod-parity: [\s\S]*"etl-job" numberOfWorkers: staging 10, prod 20/);
         });
-        it("refused before any run: --checkout with tooling that is not the judging commit (exit 2)", async () => {
-            const result = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir, "--preview-only"], { root: sys().source(commit).checkout });
+        it("refused before any run: --checkout with tooling that is not the judging commit (exit 2)", () => {
+            const result = untrustedTooling;
             assert.equal(result.code, 2, result.stdout + result.stderr);
             assert.match(result.stderr, new RegExp(`this promote runs from commit ${commit.slice(0, 12)}, but prod is judged by commit ${judging.slice(0, 12)} \\(the release prod runs\\); run promote from a clean checkout of that commit`));
         });

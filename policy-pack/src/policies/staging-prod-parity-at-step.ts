@@ -11,19 +11,49 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { PARITY_SCHEMA, ParityConfig, unknownConfigKeys } from "../config";
 import { StagingReference } from "../contract/desired-state/step-compare";
-import { StagingStateEvidence } from "../contract/promotion-evidence";
 import { isCompared, resourceOptions } from "../contract/desired-state/resources";
 import { ENFORCEMENT_LEVELS } from "../enforcement";
 import { DEPLOY_STAGING_COMMAND, readPromotion, readStagingState } from "../evidence";
 import { listed } from "../parity-check";
 import { plannedInputs } from "../planned-state";
-import { formatFinding } from "../policy-kit";
+import { Finding, formatFinding } from "../policy-kit";
 import { StackView, readStackView } from "../stack-view";
 
 const NAME = "staging-prod-parity-at-step";
 
-/** Staging's reference, built once per evidence (the engine hands every Analyze call the same config object). */
-const references = new WeakMap<StagingStateEvidence, StagingReference>();
+type Evidence = { ok: true; reference: StagingReference; candidateDirectory: string } | { ok: false; findings: Finding[] };
+
+/**
+ * The evidence read and staging's reference built once per run: the engine hands every Analyze call the same
+ * config objects, and parsing staging's state per resource would cost its size once per resource.
+ */
+const evidenceCache = new WeakMap<object, { promotion: unknown; evidence: Evidence }>();
+
+function evidenceFor(view: StackView, config: ParityConfig): Evidence {
+    const key = (config.stagingState ?? config) as object;
+    const cached = evidenceCache.get(key);
+    if (cached && cached.promotion === config.promotion) {
+        return cached.evidence;
+    }
+    const evidence = readEvidence(view, config);
+    evidenceCache.set(key, { promotion: config.promotion, evidence });
+    return evidence;
+}
+
+function readEvidence(view: StackView, config: ParityConfig): Evidence {
+    const unknownKeys = unknownConfigKeys(config, PARITY_SCHEMA);
+    if (unknownKeys.length > 0) {
+        return { ok: false, findings: [{ problem: `policy config for "${NAME}" has unknown key(s) ${unknownKeys.join(", ")}`, fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)" }] };
+    }
+    const promotion = readPromotion(view, config);
+    const state = readStagingState(config);
+    if (!promotion.ok || !state.ok) {
+        return { ok: false, findings: [...(promotion.ok ? [] : promotion.findings), ...(state.ok ? [] : state.findings)] };
+    }
+    const { environments, resources } = state.value;
+    return { ok: true, reference: new StagingReference(resources, environments.staging, environments.prod), candidateDirectory: promotion.value.candidateDirectory };
+}
+
 /** Evidence problems are reported once per run: the stack policies list them in full. */
 let reportedMissingEvidence = false;
 
@@ -43,26 +73,17 @@ export const stagingProdParityAtStep: ResourceValidationPolicy = {
             return;
         }
         const config = args.getConfig<ParityConfig>();
-        const promotion = readPromotion(view, config);
-        const state = readStagingState(config);
-        const unknownKeys = unknownConfigKeys(config, PARITY_SCHEMA);
-        if (!promotion.ok || !state.ok || unknownKeys.length > 0) {
+        const evidence = evidenceFor(view, config);
+        if (!evidence.ok) {
             if (!reportedMissingEvidence) {
                 reportedMissingEvidence = true;
-                const findings = unknownKeys.length > 0
-                    ? [{ problem: `policy config for "${NAME}" has unknown key(s) ${unknownKeys.join(", ")}`, fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)" }]
-                    : [...(promotion.ok ? [] : promotion.findings), ...(state.ok ? [] : state.findings)];
+                const { findings } = evidence;
                 reportViolation(formatFinding(`stack "${view.stack}"`, { problem: findings.map((f) => f.problem).join("; "), fix: findings[0].fix }, ENFORCEMENT_LEVELS[NAME]), args.urn);
             }
             return;
         }
-        let reference = references.get(config.stagingState!);
-        if (!reference) {
-            const { environments, resources } = state.value;
-            reference = new StagingReference(resources, environments.staging, environments.prod);
-            references.set(config.stagingState!, reference);
-        }
-        const inputs = await plannedInputs(args.props, promotion.value.candidateDirectory);
+        const { reference, candidateDirectory } = evidence;
+        const inputs = await plannedInputs(args.props, candidateDirectory);
         const differences = reference.compare({
             urn: args.urn,
             type: args.type,
