@@ -97,7 +97,7 @@ function stoppedUpdate(report: PromoteReport): string | undefined {
     if (!update || update.succeeded || !refusedByPolicy(update)) {
         return undefined;
     }
-    const applied = Object.entries(update.changes).filter(([op, count]) => op !== "same" && count > 0).map(([op, count]) => `${count} ${op}`).join(", ");
+    const applied = Object.entries(update.changes).filter(([op, count]) => op !== "same" && op !== "read" && count > 0).map(([op, count]) => `${count} ${op}`).join(", ");
     return [
         `the update stopped at the refused resource, before its step; ${applied ? `applied before it: ${applied}` : "nothing had been applied"}. ${report.target}'s history records the update as failed.`,
         `To repair: fix the difference and release again through staging, or roll back: promote the release ${report.target} ran before to staging, then to ${report.target} (README, Runbooks).`,

@@ -63,7 +63,7 @@ describe("what the release gate refuses, on the real engine", function () {
 
         it("refuses a code-only change under staging's version: another commit and digest, and the property it changes", async () => {
             const promotion = await sys().promote("prod", FIRST, { commit: codeChange });
-            assertRefused(promotion, ["prod-references-staging", "prod-release-matches-staging", "staging-prod-parity"], "code-only change");
+            assertRefused(promotion, ["prod-references-staging", "prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-at-step"], "code-only change");
             assert.match(messageOf(promotion.preview, "prod-release-matches-staging"), /the commit, digest differ/);
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /defaultTags \(JSON\)\.tags\.project: staging "atlas", prod "atlas-platform"/);
             codeChangePreviewConfig = promotion.policyConfig;
@@ -103,7 +103,7 @@ describe("what the release gate refuses, on the real engine", function () {
             assert.ok(dashboard);
             await sys().pulumi(["destroy", "--stack", "staging", "--target", dashboard, "--yes", "--skip-preview", "--color", "never"]);
             const promotion = await sys().promote("prod", FIRST);
-            assertRefused(promotion, ["prod-release-matches-staging", "staging-prod-parity"], "staging destroyed part-way");
+            assertRefused(promotion, ["prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-at-step"], "staging destroyed part-way");
             assert.match(messageOf(promotion.preview, "prod-release-matches-staging"), /staging no longer runs a known release: its newest change \(destroy succeeded .*: 1 delete\) after release 1\.0\.0 .* removed resources/);
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /aws:cloudwatch\/dashboard:Dashboard "pipeline-dashboard" \(resource\): staging \(absent\), prod present/);
             await deployStaging(FIRST);
@@ -116,19 +116,19 @@ describe("what the release gate refuses, on the real engine", function () {
             assert.match(messageOf(outcome, "staging-evidence-verified"), /carries no evidence from the release tooling[\s\S]*npm run promote -- --stack prod/);
         });
 
-        // On this engine a stack policy is evaluated after the update's resource steps: the refused
-        // update below is recorded as failed, but its changes are already applied. Only the preview
-        // (which promote always runs first) keeps them out; this test pins that.
-        it("refuses an update that skips the preview too, but only after the engine has applied it", async () => {
+        // On this engine a stack policy is evaluated after the update's resource steps, but a resource policy before
+        // each step: staging-prod-parity-at-step stops an update that skips the preview at the first resource that
+        // differs from staging, before its step (the provider, here). This test pins that.
+        it("refuses an update that skips the preview too, before the step of the first resource that differs (staging-prod-parity-at-step)", async () => {
             assert.ok(codeChangePreviewConfig, "the code-only change was refused in preview above");
             const identity = { version: FIRST, commit: codeChange, digest: (codeChangePreviewConfig["staging-prod-parity"] as { promotion: { candidate: { digest: string } } }).promotion.candidate.digest };
             const outcome = await sys().run("prod", "update", identity, codeChangePreviewConfig, { commit: codeChange });
             assert.equal(outcome.succeeded, false, show(outcome));
-            assert.match(messageOf(outcome, "staging-prod-parity"), /tags\.project: staging "atlas", prod "atlas-platform"/);
+            assert.match(messageOf(outcome, "staging-prod-parity-at-step"), /found before this resource's step:\n {2}- pulumi:providers:aws "aws" defaultTags \(JSON\)\.tags\.project: staging "atlas", prod "atlas-platform"/);
             const [last] = await historyOf("prod");
             assert.equal(last.result, "failed", "prod's history records the refused update as failed");
             const provider = Object.entries((await sys().state("prod")).resources).find(([urn]) => urn.endsWith("pulumi:providers:aws::aws"));
-            assert.match(String(provider?.[1]), /atlas-platform/, "engine behaviour: the refused update's provider settings were written");
+            assert.doesNotMatch(String(provider?.[1]), /atlas-platform/, "the refused provider settings were never written");
             // A failed update is not a release: the trusted gate is still the release prod ran before, and promote repairs prod.
             const repaired = await sys().promote("prod", FIRST);
             assert.deepEqual(repaired.gate, { source: "prod-release", commit: sys().snapshot });
@@ -146,7 +146,7 @@ describe("what the release gate refuses, on the real engine", function () {
             );
             await own.deployStaging("2.0.0", branching);
             const promotion = await own.sys().promote("prod", "2.0.0", { commit: branching });
-            assertRefused(promotion, ["staging-prod-parity"], "environment branch");
+            assertRefused(promotion, ["staging-prod-parity", "staging-prod-parity-at-step"], "environment branch");
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /aws:glue\/job:Job "etl-job" numberOfWorkers: staging 10, prod 20/);
         });
 
@@ -178,7 +178,7 @@ describe("what the release gate refuses, on the real engine", function () {
             // Approved (after review, in the prod environment's settings), the change is still judged by prod's pack.
             const promotion = await own.sys().promote("prod", "2.1.0", { commit: relaxed, env: { [PACK_CHANGE_ENV]: relaxedPack } });
             assert.deepEqual(promotion.gate, { source: "prod-release", commit: own.sys().snapshot, packChange: relaxedPack });
-            assertRefused(promotion, ["staging-prod-parity"], "relaxed gate");
+            assertRefused(promotion, ["staging-prod-parity", "staging-prod-parity-at-step"], "relaxed gate");
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /maxRetries: staging 1, prod 0/);
 
             // The same preview judged by the candidate's own pack would have let prod through.
@@ -200,7 +200,7 @@ describe("what the release gate refuses, on the real engine", function () {
             assert.ok(dashboard);
             await own.sys().pulumi(["state", "delete", dashboard, "--stack", "staging", "--yes"]);
             const promotion = await own.sys().promote("prod", FIRST);
-            assertRefused(promotion, ["staging-evidence-verified", "staging-prod-parity"], "staging state edited");
+            assertRefused(promotion, ["staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-at-step"], "staging state edited");
             assert.match(messageOf(promotion.preview, "staging-evidence-verified"), /staging's state holds 74 resources, but its last release update .* left 75: its state was changed outside an update/);
         });
 
