@@ -14,7 +14,7 @@ import { PULL_REQUEST_OVERRIDES } from "../../cli/lib/promote";
 import { PACK_CHANGE_ENV } from "../../cli/lib/trusted-gate";
 import { ENFORCEMENT_LEVELS } from "../../policy-pack/src/enforcement";
 import { DEPLOYED_VERSION } from "./support/deployed-release";
-import { assertDeployed, assertRefused, changedResources, messageOf, replacing, show } from "./support/gate-assertions";
+import { assertDeployed, assertRefused, changedResources, compose, messageOf, replacing, show } from "./support/gate-assertions";
 import { PolicyConfig, ReleaseSystem, withOfflineWorkspace } from "./support/offline-release";
 
 const FIRST = DEPLOYED_VERSION;
@@ -159,7 +159,10 @@ describe("what the release gate refuses, on the real engine", function () {
         it("refuses a commit that relaxes the gate judging it: a pack change needs prod's approval, and is judged by the pack of the release prod runs", async () => {
             const relaxed = own.sys().commit(
                 {
-                    "policy-pack/src/enforcement.ts": replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"'),
+                    "policy-pack/src/enforcement.ts": compose(
+                        replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"'),
+                        replacing('"staging-prod-parity-at-step": "mandatory"', '"staging-prod-parity-at-step": "advisory"'),
+                    ),
                     "src/program.ts": replacing("maxRetries: config.glueJobMaxRetries,", "maxRetries: config.environment === \"prod\" ? 0 : config.glueJobMaxRetries,"),
                 },
                 "relax parity and change prod only",
