@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { detectDrift, driftMarkdown, driftTable } from "./lib/drift";
-import { stackSourceFor } from "./lib/stacks";
+import { requireStack, stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run drift -- --stack NAME [options]
 
@@ -42,9 +42,7 @@ async function main(): Promise<number> {
     }
     const format = (requireOneOf("format", flags.format, FORMATS) ?? "table") as (typeof FORMATS)[number];
     const source = await stackSourceFor(flags.workspace);
-    if (!(await source.exists(flags.stack))) {
-        throw new UsageError(`stack "${flags.stack}" does not exist in ${source.description}`);
-    }
+    await requireStack(source, flags.stack);
     const report = await detectDrift(source, flags.stack);
     console.log(format === "json" ? JSON.stringify(report, null, 2) : format === "markdown" ? driftMarkdown(report) : driftTable(report));
     if (flags.markdown) {

@@ -16,7 +16,7 @@ import { releaseRunBy } from "./lib/running-release";
 import { readCheckpoint } from "./lib/stack-reading";
 import { ENCRYPTED, ParityValue, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
 import { deployedEnvironmentValues } from "./lib/staging-evidence";
-import { StackSource, stackSourceFor } from "./lib/stacks";
+import { requireStack, StackSource, stackSourceFor } from "./lib/stacks";
 import { markdownTable, textTable } from "./lib/tables";
 
 const USAGE = `usage: npm run parity -- [options]
@@ -111,9 +111,7 @@ async function compareDeployed(source: StackSource, from: string, to: string): P
     const notes: string[] = [];
     const sides = [];
     for (const name of [from, to]) {
-        if (!(await source.exists(name))) {
-            throw new UsageError(`stack "${name}" does not exist in ${source.description}`);
-        }
+        await requireStack(source, name);
         const running = await releaseRunBy(source, name);
         notes.push(running.runs ? `${name} runs release ${describeIdentity(running.identity)}` : running.problem);
         sides.push({ environment: await deployedEnvironmentValues(source, name, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });

@@ -11,7 +11,7 @@ import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
 import { measureRelease, uncommittedFiles } from "./lib/release-identity";
-import { StackSource, stackSourceFor } from "./lib/stacks";
+import { requireStack, StackSource, stackSourceFor } from "./lib/stacks";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "./lib/trusted-gate";
 
@@ -77,9 +77,7 @@ async function main(): Promise<number> {
     }
     const candidate = flags.checkout === undefined ? undefined : candidateCheckout(flags.checkout);
     const source: StackSource = await stackSourceFor(flags.workspace, candidate);
-    if (!(await source.exists(flags.stack))) {
-        throw new UsageError(`stack "${flags.stack}" does not exist in ${source.description}; create it with \`pulumi stack init ${flags.stack}\``);
-    }
+    await requireStack(source, flags.stack, `; create it with \`pulumi stack init ${flags.stack}\``);
     const pullRequestCheck = flags["pull-request-check"] === true;
     const report = await promote(source, {
         target: flags.stack,

@@ -5,7 +5,7 @@
  */
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { releaseRunBy } from "./lib/running-release";
-import { stackSourceFor } from "./lib/stacks";
+import { requireStack, stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run release-of -- --stack NAME [options]
 
@@ -34,9 +34,7 @@ async function main(): Promise<number> {
     }
     const format = requireOneOf("format", flags.format, FORMATS) ?? "text";
     const source = await stackSourceFor(flags.workspace);
-    if (!(await source.exists(flags.stack))) {
-        throw new UsageError(`stack "${flags.stack}" does not exist in ${source.description}`);
-    }
+    await requireStack(source, flags.stack);
     const running = await releaseRunBy(source, flags.stack);
     if (!running.runs) {
         console.error(`release-of: ${running.problem}; to fix: ${running.fix}`);

@@ -9,7 +9,7 @@ import { SECRET_SIG, SIG } from "../../policy-pack/src/contract/value-signatures
 import { CloudResource, CloudStore } from "../../tools/stand-in-aws/cloud";
 import { UsageError } from "./args";
 import { readCheckpoint } from "./stack-reading";
-import { StackSource } from "./stacks";
+import { requireStack, StackSource } from "./stacks";
 
 export interface ResourceRef {
     stack: string;
@@ -26,9 +26,7 @@ export function cloudOf(workspaceDir: string): CloudStore {
 
 /** The cloud's copy of a stack's resource. */
 export async function cloudResource(cloud: CloudStore, source: StackSource, ref: ResourceRef): Promise<CloudResource> {
-    if (!(await source.exists(ref.stack))) {
-        throw new UsageError(`stack "${ref.stack}" does not exist in ${source.description}`);
-    }
+    await requireStack(source, ref.stack);
     return findResource(cloud, await readCheckpoint(source, ref.stack), ref);
 }
 

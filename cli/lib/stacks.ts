@@ -177,6 +177,13 @@ export async function stackSourceFor(workspaceDir: string | undefined, checkout:
     return new OfflineBackend(await OfflineWorkspace.create({ dir: workspaceDir }), checkout);
 }
 
+/** Refuses (a usage error: nothing ran) a stack the source does not have; `hint` says how to make one. */
+export async function requireStack(source: StackSource, name: string, hint = ""): Promise<void> {
+    if (!(await source.exists(name))) {
+        throw new UsageError(`stack "${name}" does not exist in ${source.description}${hint}`);
+    }
+}
+
 /** `organization/atlas/staging` → `staging`: the stack's own name, without organization and project. */
 export function shortName(name: string): string {
     return name.slice(name.lastIndexOf("/") + 1);

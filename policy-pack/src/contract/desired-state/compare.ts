@@ -169,15 +169,7 @@ function lazily<T>(make: () => T): () => T {
 function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, result: ParityComparison): void {
     const resource = labelOf(s.resource);
     const differ = (path: string, stagingValue: string, prodValue: string) => result.differences.push({ resource, path, staging: stagingValue, prod: prodValue });
-    if (s.resource.protect !== p.resource.protect) {
-        differ("(protect)", String(s.resource.protect), String(p.resource.protect));
-    }
-    for (const option of Object.keys({ ...s.resource.options, ...p.resource.options }).sort()) {
-        const [a, b] = [s.resource.options?.[option as keyof ResourceOptions], p.resource.options?.[option as keyof ResourceOptions]];
-        if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
-            differ(`(${option})`, printable(a), printable(b));
-        }
-    }
+    compareOptions(s.resource, p.resource, differ);
     if (s.provider !== p.provider) {
         differ("(provider)", s.provider ?? "(default)", p.provider ?? "(default)");
     }
@@ -208,6 +200,19 @@ function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, r
         compareValues(stagingValue, prodValue, key, strings, (path, a, b) => differ(path, a, b), unknownPaths);
         if (unknownPaths.length > 0) {
             compareByDependency(resource, key, s.propertyDependencies[key] ?? [], p.propertyDependencies[key] ?? [], generated, result);
+        }
+    }
+}
+
+/** `protect` and the resource options a checkpoint and a policy both see. */
+export function compareOptions(staging: Pick<ComparedResource, "protect" | "options">, prod: Pick<ComparedResource, "protect" | "options">, differ: Report): void {
+    if (staging.protect !== prod.protect) {
+        differ("(protect)", String(staging.protect), String(prod.protect));
+    }
+    for (const option of Object.keys({ ...staging.options, ...prod.options }).sort()) {
+        const [a, b] = [staging.options?.[option as keyof ResourceOptions], prod.options?.[option as keyof ResourceOptions]];
+        if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
+            differ(`(${option})`, printable(a), printable(b));
         }
     }
 }

@@ -10,9 +10,9 @@
  */
 import { markerOf, JSON_TEXT } from "./values";
 
-const TOKEN = /[A-Za-z0-9_.-]+/g;
+export const TOKEN = /[A-Za-z0-9_.-]+/g;
 /** Shorter differing tokens are more likely settings (a count, a flag) than generated ids. */
-const MIN_GENERATED_LENGTH = 6;
+export const MIN_GENERATED_LENGTH = 6;
 
 export class GeneratedValues {
     private readonly staging = new Map<string, string>();

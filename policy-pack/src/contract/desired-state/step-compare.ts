@@ -15,15 +15,11 @@
  *   stack policy then pairs those tokens exactly.
  */
 import { environmentSpecificReason } from "../environment-keys";
-import { Difference, StringSides, compareValues, isIdentifierKey } from "./compare";
+import { Difference, StringSides, compareOptions, compareValues, isIdentifierKey } from "./compare";
 import { EnvironmentNormaliser, EnvironmentValues } from "./environment";
-import { isAutoName, tokensOf } from "./generated";
-import { ComparedResource, ResourceOptions, labelOf, logicalNameOf } from "./resources";
+import { MIN_GENERATED_LENGTH, TOKEN, isAutoName, tokensOf } from "./generated";
+import { ComparedResource, labelOf, logicalNameOf } from "./resources";
 import { printable } from "./values";
-
-const TOKEN = /[A-Za-z0-9_.-]+/g;
-/** As generated.ts: shorter differing tokens are settings, not identifiers. */
-const MIN_GENERATED_LENGTH = 6;
 
 /** One prod resource as its Analyze call shows it: its own inputs (converted as planned-state.ts converts them). */
 export type ResourceAtStep = Pick<ComparedResource, "urn" | "type" | "inputs" | "protect" | "options">;
@@ -60,15 +56,7 @@ export class StagingReference {
         }
         const differences: Difference[] = [];
         const differ = (path: string, stagingValue: string, prodValue: string) => differences.push({ resource, path, staging: stagingValue, prod: prodValue });
-        if (staging.protect !== prod.protect) {
-            differ("(protect)", String(staging.protect), String(prod.protect));
-        }
-        for (const option of Object.keys({ ...staging.options, ...prod.options }).sort()) {
-            const [a, b] = [staging.options?.[option as keyof ResourceOptions], prod.options?.[option as keyof ResourceOptions]];
-            if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
-                differ(`(${option})`, printable(a), printable(b));
-            }
-        }
+        compareOptions(staging, prod, differ);
         if (!staging.custom) {
             return differences;
         }
