@@ -96,8 +96,8 @@ async function main(): Promise<number> {
     if (report.succeeded) {
         return EXIT.ok;
     }
-    // Refused by a policy: 1. Failed otherwise (credentials, engine, provider, program): 3.
-    const refused = [report.preview, report.update].some((outcome) => outcome && refusedByPolicy(outcome));
+    // Refused by a policy, or by promote's own check of what no policy sees: 1. Failed otherwise (credentials, engine, provider, program): 3.
+    const refused = report.refusedBeforeUpdate !== undefined || report.failedAfterUpdate !== undefined || [report.preview, report.update].some((outcome) => outcome && refusedByPolicy(outcome));
     return refused ? EXIT.refused : EXIT.failure;
 }
 

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { OptionsEntry } from "../../policy-pack/src/contract/desired-state/engine-only-options";
 
 export type Operation = "preview" | "update";
 
@@ -29,6 +30,8 @@ export interface RunOutcome {
     seconds: number;
     /** What ran and how it ended, for a person reading a failure (`describeRun`, report.ts). */
     trace?: RunTrace;
+    /** Each resource's new state as its step announced it (options no policy sees, such as retainOnDelete). */
+    steps?: OptionsEntry[];
 }
 
 export interface RunTrace {
@@ -72,7 +75,12 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
     const errors: string[] = [];
     const output = new LastLines(TRACE_LINES);
     let summary: Record<string, number> = {};
+    const steps: OptionsEntry[] = [];
     const onEvent = (event: EngineEvent) => {
+        const state = event.resourcePreEvent?.metadata.new;
+        if (state) {
+            steps.push({ urn: state.urn, type: state.type, retainOnDelete: state.retainOnDelete });
+        }
         const policy = event.policyEvent;
         if (policy) {
             violations.push({ policy: policy.policyName, level: policy.enforcementLevel, message: policy.message.trim(), urn: policy.resourceUrn });
@@ -137,6 +145,7 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
         changes,
         seconds: (Date.now() - started) / 1000,
         trace: { command: commandOf(stack.name, operation, options, configFile), exitCode, lastLines: output.lines() },
+        steps,
     };
 }
 

@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { loweredGatePolicies, RELEASE_GATE_POLICIES } from "../../policy-pack/src/config";
+import { Difference, describeDifference } from "../../policy-pack/src/contract/desired-state/compare";
+import { compareEngineOnlyOptions, engineOnlyOptionsOf, OptionName, OptionsEntry } from "../../policy-pack/src/contract/desired-state/engine-only-options";
 import { Environment, UPSTREAM_OF, isEnvironment } from "../../policy-pack/src/contract/environment-identity";
 import { GateRecord, RELEASE_STACK_TAG, ReleaseIdentity, releaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { HistoryEntry, RunningRelease, runningRelease, stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
@@ -15,7 +17,7 @@ import { UsageError } from "./args";
 import { compilePolicyPack } from "./compiled-pack";
 import { runWithPolicies, RunOutcome } from "./engine-run";
 import { policyConfigFor } from "./policy-config";
-import { readHistory } from "./stack-reading";
+import { readCheckpoint, readHistory } from "./stack-reading";
 import { measureRelease } from "./release-identity";
 import { detectDrift, DriftReport, reconcileAdvice } from "./drift";
 import { GateEvidence, readGateEvidence } from "./staging-evidence";
@@ -88,6 +90,10 @@ export interface PromoteReport {
     succeeded: boolean;
     /** Whose release tooling built a gated promotion's evidence: the judging commit's, or the candidate's own. */
     tooling?: ToolingRecord;
+    /** Why promote refused to update after the preview: what the preview shows that no policy could see. */
+    refusedBeforeUpdate?: string;
+    /** Why an update that applied is still not the release: what its state shows that no policy could see. */
+    failedAfterUpdate?: string;
 }
 
 export interface ToolingRecord {
@@ -130,7 +136,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 seconds: evidence.seconds,
             };
             if (await source.exists(qualifiedUpstream)) {
-                const drift = await detectDrift(source, qualifiedUpstream, upstreamCredentials(options.env ?? process.env));
+                const drift = await detectDrift(source, qualifiedUpstream, profileCredentials((options.env ?? process.env)[UPSTREAM_PROFILE_ENV]));
                 upstream.drift = { checkedResources: drift.checkedResources, drifted: drift.drifted.length, seconds: drift.seconds };
                 if (drift.drifted.length > 0) {
                     const refusal = upstreamDriftRefusal(drift, upstreamEnvironment);
@@ -153,7 +159,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             message: releaseMessage(release, gate && gateRecordOf(gate)),
             scratchDir,
         };
-        const report = {
+        const report: Omit<PromoteReport, "preview" | "update" | "succeeded"> = {
             target: options.target,
             version: options.version,
             release,
@@ -166,6 +172,14 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         // The engine checks stack policies after an update's resource steps, so the gate's binding
         // verdict is the preview's: the update runs only after a preview with the pack has passed.
         const preview = await runWithPolicies(target, "preview", run);
+        const unseenBefore = evidence ? unseenOptions(evidence, preview.steps ?? [], OPTIONS_IN_PREVIEW) : [];
+        if (unseenBefore.length > 0) {
+            const refusal = unseenOptionsRefusal(unseenBefore);
+            if (!gateIsAdvisory(options)) {
+                return { ...report, preview, update: null, succeeded: false, refusedBeforeUpdate: refusal };
+            }
+            report.advisories = [...(report.advisories ?? []), refusal];
+        }
         if (!preview.succeeded || options.previewOnly) {
             return { ...report, preview, update: null, succeeded: preview.succeeded };
         }
@@ -174,6 +188,10 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             await refuseIfUpstreamMoved(source, evidence);
         }
         const update = await runWithPolicies(target, "update", run);
+        const unseenAfter = evidence && update.succeeded ? unseenOptions(evidence, await readCheckpoint(source, qualifiedTarget), OPTIONS_IN_STATE) : [];
+        if (unseenAfter.length > 0) {
+            return { ...report, preview, update, succeeded: false, failedAfterUpdate: unseenOptionsAfterUpdate(unseenAfter, options.target) };
+        }
         if (update.succeeded) {
             // Where `pulumi stack ls` and a backend's console show it; never on a resource (a quiet release).
             await target.setTag(RELEASE_STACK_TAG, release.version);
@@ -182,6 +200,30 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     } finally {
         fs.rmSync(scratchDir, { recursive: true, force: true });
     }
+}
+
+/** Options no policy sees (engine-only-options.ts): prod's preview steps carry retainOnDelete, only its state replaceOnChanges. */
+const OPTIONS_IN_PREVIEW: readonly OptionName[] = ["retainOnDelete"];
+const OPTIONS_IN_STATE: readonly OptionName[] = ["retainOnDelete", "replaceOnChanges"];
+
+function unseenOptions(evidence: GateEvidence, prod: readonly OptionsEntry[], compared: readonly OptionName[]): Difference[] {
+    return compareEngineOnlyOptions(evidence.stagingOptions, engineOnlyOptionsOf(prod), compared);
+}
+
+function unseenOptionsRefusal(differences: readonly Difference[]): string {
+    return [
+        `prod would run resource options that staging does not, in ${differences.length} place(s) (options the engine never shows a policy, compared by promote with staging's state); nothing was updated:`,
+        ...differences.map((d) => `  - ${describeDifference(d)}`),
+        "To fix: set the same resource options in every environment (never branch on the environment's name), or change staging first, then promote.",
+    ].join("\n");
+}
+
+function unseenOptionsAfterUpdate(differences: readonly Difference[], target: string): string {
+    return [
+        `${target}'s update applied, but its state now records resource options that staging does not run, in ${differences.length} place(s) (replaceOnChanges is recorded only once deployed, never shown to a policy or a preview):`,
+        ...differences.map((d) => `  - ${describeDifference(d)}`),
+        `The release is not recorded as ${target}'s (no ${RELEASE_STACK_TAG} tag). To repair: roll back through staging (promote the release ${target} ran before to staging, then to ${target}), or promote a release whose options staging runs.`,
+    ].join("\n");
 }
 
 /**
@@ -224,8 +266,8 @@ const GATE_ORIGIN: Record<GateRecord["source"], string> = {
 };
 
 /** The upstream's read profile for its drift check; the job's own key variables (prod's role) would win over it. */
-function upstreamCredentials(env: NodeJS.ProcessEnv): Record<string, string> {
-    const profile = env[UPSTREAM_PROFILE_ENV];
+/** The CLI's (and the provider's) credentials: the named profile's, in place of any in the environment; none named: the ambient ones. */
+function profileCredentials(profile: string | undefined): Record<string, string> {
     return profile ? { AWS_PROFILE: profile, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "" } : {};
 }
 

@@ -85,6 +85,12 @@ export function formatPromoteReport(report: PromoteReport): string {
     if (stopped) {
         lines.push(stopped);
     }
+    if (report.refusedBeforeUpdate) {
+        lines.push(`REFUSED before the update: ${report.refusedBeforeUpdate}`);
+    }
+    if (report.failedAfterUpdate) {
+        lines.push(`FAILED after the update: ${report.failedAfterUpdate}`);
+    }
     return lines.join("\n");
 }
 
@@ -129,6 +135,12 @@ export function formatPromoteMarkdown(report: PromoteReport, verdict: string): s
         for (const error of outcome.errors) {
             lines.push(`  - error: ${error.replace(/\n/g, " ")}`);
         }
+    }
+    if (report.refusedBeforeUpdate) {
+        lines.push(...markdownViolation("mandatory", "promote, before the update", report.refusedBeforeUpdate));
+    }
+    if (report.failedAfterUpdate) {
+        lines.push(...markdownViolation("failed", "promote, after the update", report.failedAfterUpdate));
     }
     return lines.join("\n") + "\n";
 }

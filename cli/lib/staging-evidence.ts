@@ -4,6 +4,7 @@
  * checkpoint), and which release is being deployed. Nothing here comes from the program.
  */
 import { comparedResourcesOf } from "../../policy-pack/src/contract/desired-state/checkpoint";
+import { engineOnlyOptionsOf } from "../../policy-pack/src/contract/desired-state/engine-only-options";
 import { EVIDENCE_FORMAT, PromotionEvidence, StagingStateEvidence } from "../../policy-pack/src/contract/promotion-evidence";
 import { ReleaseIdentity } from "../../policy-pack/src/contract/release-identity";
 import { stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
@@ -18,6 +19,8 @@ import { StackSource } from "./stacks";
 export interface GateEvidence {
     promotion: PromotionEvidence;
     stagingState: StagingStateEvidence;
+    /** Staging's resource options no policy sees (engine-only-options.ts), compared by promote itself. */
+    stagingOptions: ReturnType<typeof engineOnlyOptionsOf>;
     /** Seconds spent reading staging's history and state. */
     seconds: number;
 }
@@ -53,6 +56,7 @@ export async function readGateEvidence(source: StackSource, request: EvidenceReq
             },
             resources: comparedResourcesOf(checkpoint),
         },
+        stagingOptions: engineOnlyOptionsOf(checkpoint),
         seconds: (Date.now() - started) / 1000,
     };
 }

@@ -3,6 +3,7 @@
  * property by property, with environment-specific values and generated ids set aside. Pure
  * functions over hand-built resources; the policies that use them are in parity.spec.ts.
  */
+import { compareEngineOnlyOptions, engineOnlyOptionsOf, placeOf } from "../src/contract/desired-state/engine-only-options";
 import * as assert from "assert";
 import { CheckpointResource, EncryptedSecretError, comparedResourcesOf, holdsSecrets } from "../src/contract/desired-state/checkpoint";
 import { ParityComparison, compareDesiredState } from "../src/contract/desired-state/compare";
@@ -68,17 +69,30 @@ function keyAndLogs(stack: Stack, logKey = keyArn(stack)): ComparedResource[] {
 describe("desired-state parity: compareDesiredState", () => {
     it("finds nothing between stacks that differ only in account, prefix, environment, principals, e-mail and generated ids", () => {
         const side = (stack: Stack): ComparedResource[] => [
-            glueJob(stack, { defaultArguments: { "--environment": stack, "--alerts": stack === "staging" ? "atlas-staging-alerts@example.com" : "atlas-alerts@example.com" } }),
-            resource(stack, "aws:s3/bucketPolicy:BucketPolicy", "published-policy", {
-                bucket: `${PREFIX[stack]}-published-${ACCOUNT[stack]}`,
-                policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: stack === "prod" ? [CONSUMER] : [] }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${PREFIX[stack]}-published-${ACCOUNT[stack]}/*` }] }),
+            glueJob(stack, { defaultArguments: { "--environment": stack } }),
+            resource(stack, "aws:sns/topicSubscription:TopicSubscription", "team-email", { protocol: "email", endpoint: stack === "staging" ? "atlas-staging-alerts@example.com" : "atlas-alerts@example.com" }),
+            resource(stack, "aws:iam/role:Role", "reader", {
+                name: `${PREFIX[stack]}-reader`,
+                assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: stack === "prod" ? [CONSUMER] : [] }, Action: "sts:AssumeRole" }] }),
             }),
             resource(stack, "aws:s3/bucketV2:BucketV2", "published", { bucket: `${PREFIX[stack]}-published-${ACCOUNT[stack]}`, tags: { environment: stack, project: "atlas" } }, { protect: true }),
             ...keyAndLogs(stack),
         ];
         const result = compare(side("staging"), side("prod"));
         assert.deepStrictEqual(result.differences, []);
-        assert.deepStrictEqual([result.comparedByDependency, result.uncompared, result.resourcesCompared], [[], [], 5]);
+        assert.deepStrictEqual([result.comparedByDependency, result.uncompared, result.resourcesCompared], [[], [], 6]);
+    });
+
+    it("compares an environment-specific value with property sites as a value anywhere else (an alert e-mail routed into a Glue argument)", () => {
+        const alerts = { staging: "atlas-staging-alerts@example.com", prod: "atlas-alerts@example.com" };
+        const side = (stack: Stack) => [
+            glueJob(stack, { defaultArguments: { "--alerts": alerts[stack as "staging" | "prod"] } }),
+            resource(stack, "aws:iam/rolePolicy:RolePolicy", "reader", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: stack === "prod" ? [CONSUMER] : [] } }] }) }),
+        ];
+        assert.deepStrictEqual(compare(side("staging"), side("prod")).differences.map((d) => `${d.path}: ${d.staging} / ${d.prod}`), [
+            'defaultArguments["--alerts"]: "<namePrefix>-alerts@example.com" / "atlas-alerts@example.com"',
+            'policy (JSON).Statement[0].Principal.AWS: 0 item(s): [] / 1 item(s): ["arn:aws:iam::444444444444:role/analytics-consumers"]',
+        ]);
     });
 
     it("reports a setting that differs, with the resource label, the path and both values", () => {
@@ -291,7 +305,16 @@ describe("desired-state parity: environment values (environment.ts)", () => {
 
     it("replaces text values anywhere in a string, longest first (a principal before the account inside it)", () => {
         assert.strictEqual(staging.replace("arn:aws:s3:::atlas-staging-raw-222222222222/*"), "arn:aws:s3:::<namePrefix>-raw-<awsAccountId>/*");
-        assert.strictEqual(staging.replace(QA), "<qaPrincipals>");
+        assert.strictEqual(staging.value(QA, { type: "aws:iam/role:Role", property: "assumeRolePolicy" }), "<qaPrincipals>");
+    });
+
+    it("sets aside a key with property sites only there (principals in a role's trust, e-mail and on-call endpoint in a subscription's endpoint)", () => {
+        assert.strictEqual(staging.replace(QA), "arn:aws:iam::<awsAccountId>:role/atlas-qa", "outside its sites a principal is a value (its account still set aside)");
+        const email = ENV.staging.teamAlertEmail as string;
+        assert.strictEqual(staging.value(email, { type: "aws:sns/topicSubscription:TopicSubscription", property: "endpoint" }), "<teamAlertEmail>");
+        // the name prefix inside it is still set aside anywhere
+        assert.strictEqual(staging.value(email, { type: "aws:glue/job:Job", property: "defaultArguments" }), "<namePrefix>-alerts@example.com");
+        assert.strictEqual(staging.value(email), "<namePrefix>-alerts@example.com");
     });
 
     it("replaces word values only as whole words", () => {
@@ -314,7 +337,8 @@ describe("desired-state parity: environment values (environment.ts)", () => {
     it("drops list members of list keys (principals) and parses JSON documents inside strings", () => {
         const prod = new EnvironmentNormaliser(ENV.prod);
         const document = JSON.stringify({ Principal: { AWS: [CONSUMER, "arn:aws:iam::999999999999:root"] }, Tag: "prod" });
-        assert.deepStrictEqual(prod.value({ policy: document, list: [CONSUMER], other: 7 }), {
+        const trust = { type: "aws:iam/role:Role", property: "assumeRolePolicy" };
+        assert.deepStrictEqual(prod.value({ policy: document, list: [CONSUMER], other: 7 }, trust), {
             policy: { [JSON_TEXT]: { Principal: { AWS: ["arn:aws:iam::999999999999:root"] }, Tag: "<environment>" } },
             list: [],
             other: 7,
@@ -524,5 +548,32 @@ describe("desired-state parity: what the red team tried (tests/engine/gate-attac
         assert.deepStrictEqual(misshapenValues({ ...ENV.prod, teamAlertEmail: "etl-deps@https://attacker.invalid/evil.whl" }), ['atlas:teamAlertEmail is "etl-deps@https://attacker.invalid/evil.whl", not an e-mail address']);
         assert.deepStrictEqual(misshapenValues({ ...ENV.prod, namePrefix: "true" }), ['atlas:namePrefix is "true", which does not name the environment "prod"']);
         assert.deepStrictEqual(misshapenValues(ENV.prod), []);
+    });
+});
+
+describe("desired-state parity: options no policy sees (engine-only-options.ts)", () => {
+    const entry = (stack: string, name: string, options: { retainOnDelete?: boolean; replaceOnChanges?: string[] } = {}) => ({
+        urn: `urn:pulumi:${stack}::atlas::aws:cloudwatch/metricAlarm:MetricAlarm::${name}`,
+        type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+        ...options,
+    });
+
+    it("compares each resource both stacks run by its place (the URN without the stack), only the options named", () => {
+        const staging = engineOnlyOptionsOf([entry("staging", "a"), entry("staging", "b", { replaceOnChanges: ["x"] })]);
+        const prod = engineOnlyOptionsOf([entry("prod", "a", { retainOnDelete: true, replaceOnChanges: ["*"] }), entry("prod", "b", { replaceOnChanges: ["x"] }), entry("prod", "only-prod", { retainOnDelete: true })]);
+        assert.deepStrictEqual(compareEngineOnlyOptions(staging, prod, ["retainOnDelete"]), [
+            { resource: 'aws:cloudwatch/metricAlarm:MetricAlarm "a"', path: "(retainOnDelete)", staging: "false", prod: "true" },
+        ]);
+        assert.deepStrictEqual(compareEngineOnlyOptions(staging, prod, ["retainOnDelete", "replaceOnChanges"]).map((d) => `${d.resource} ${d.path}`), [
+            'aws:cloudwatch/metricAlarm:MetricAlarm "a" (retainOnDelete)',
+            'aws:cloudwatch/metricAlarm:MetricAlarm "a" (replaceOnChanges)',
+        ]);
+    });
+
+    it("ignores pending deletions and reads, and orders replaceOnChanges", () => {
+        const staging = engineOnlyOptionsOf([entry("staging", "a", { replaceOnChanges: ["y", "x"] }), { ...entry("staging", "gone"), delete: true }]);
+        const prod = engineOnlyOptionsOf([entry("prod", "a", { replaceOnChanges: ["x", "y"] }), { ...entry("prod", "gone", { retainOnDelete: true }), external: true }]);
+        assert.deepStrictEqual(compareEngineOnlyOptions(staging, prod, ["retainOnDelete", "replaceOnChanges"]), []);
+        assert.strictEqual(placeOf("urn:pulumi:prod::atlas::aws:sns/topic:Topic::alerts"), "atlas::aws:sns/topic:Topic::alerts");
     });
 });

@@ -148,7 +148,7 @@ export function platform(environment: Environment): ResourceSpec[] {
         {
             type: "aws:s3/bucketPolicy:BucketPolicy",
             name: "raw-policy",
-            props: { bucket, policy: tlsOnly(bucket, environment === "prod" ? [CONSUMER] : []) },
+            props: { bucket, policy: tlsOnly(bucket, []) },
             ...aws,
             dependsOn: { bucket: ["raw"], policy: ["raw"] },
         },

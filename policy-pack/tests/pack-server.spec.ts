@@ -11,7 +11,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { CONSUMER, NEXT, compliantStack, gateConfig, promotion, releaseFacts, releaseUpdate, stagingState, withProps } from "./fixtures";
+import { NEXT, compliantStack, gateConfig, promotion, releaseFacts, releaseUpdate, stagingState, withProps } from "./fixtures";
 import { ResourceSpec, UNKNOWN_OBJECT, allMessages, engineProps, secret, urnOf } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -163,9 +163,9 @@ describe("the pack served by run-policy-pack", function () {
         const other = { ...stagingState(), environments: { ...stagingState().environments, prod: { ...stagingState().environments.prod, consumerPrincipals: [] } } };
         await configure(gateConfig({ stagingState: other }));
         const result = await analyzeStack("prod", compliantStack("prod"));
-        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity-at-step:mandatory", "staging-prod-parity-at-step:mandatory", "staging-prod-parity:mandatory"]);
-        for (const index of [0, 2]) {
-            assert.ok(result.diagnostics[index].message.includes(CONSUMER), `a principal that is not environment-specific is printed:\n${result.diagnostics[index].message}`);
+        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity-at-step:mandatory", "staging-prod-parity:mandatory"]);
+        for (const diagnostic of result.diagnostics) {
+            assert.match(diagnostic.message, /"consumer-read" \(resource\): staging \(absent\), prod present/, "a consumer role its stack file does not call for");
         }
     });
 

@@ -120,11 +120,11 @@ describe("staging-prod-parity", () => {
         assert.deepStrictEqual(await parityMessages(withProps(prod, "team-email", { endpoint: "someone-else@example.com" }), withStagingState(otherEmail)), []);
     });
 
-    it("sets aside prod's consumer principals inside policy documents, but not another principal", async () => {
+    it("sets aside prod's consumer principals only in a role's trust: granted in a bucket policy, prod's own consumer is a difference", async () => {
         assert.ok(JSON.stringify(prod).includes(CONSUMER));
-        const other = "arn:aws:iam::555555555555:role/someone";
-        const policy = (prod.find((r) => r.name === "raw-policy")!.props!.policy as string).replace(JSON.stringify([CONSUMER]), JSON.stringify([CONSUMER, other]));
-        assert.match(await parityMessage(withProps(prod, "raw-policy", { policy })), /policy \(JSON\)\.Statement\[1\]\.Principal\.AWS: staging 0 item\(s\): \[\], prod 1 item\(s\): \["arn:aws:iam::555555555555:role\/someone"\]/);
+        const policy = (prod.find((r) => r.name === "raw-policy")!.props!.policy as string).replace('"Principal":{"AWS":[]}', JSON.stringify({ Principal: { AWS: [CONSUMER] } }).slice(1, -1));
+        assert.notStrictEqual(policy, prod.find((r) => r.name === "raw-policy")!.props!.policy, "the fixture's bucket policy has an empty principal list to fill");
+        assert.match(await parityMessage(withProps(prod, "raw-policy", { policy })), /policy \(JSON\)\.Statement\[1\]\.Principal\.AWS: staging 0 item\(s\): \[\], prod 1 item\(s\): \["arn:aws:iam::444444444444:role\/analytics-consumers"\]/);
     });
 
     it("sets aside the KMS key id AWS generated, but not a reference to another key", async () => {

@@ -23,6 +23,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as PromoteLib from "../../cli/lib/promote";
 import type * as StacksLib from "../../cli/lib/stacks";
+import { READ_ONLY_PROFILES_ENV } from "../../tools/stand-in-aws/read-only-profiles";
 import { formatPromoteReport } from "../../cli/lib/report";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { assertDeployed, compose, Edit, refusal, replacing, show } from "./support/gate-assertions";
@@ -118,6 +119,16 @@ const BRANCHES_ON_DRY_RUN = transformation(`
         if (t.name === "etl-job" && config.environment === "prod" && !pulumi.runtime.isDryRun()) props.maxRetries = 0;
 `);
 
+// ---- commits "options": resource options the engine never shows a policy ----
+const PROD_ONLY_RETAIN = transformation(`
+        if (t.name === "etl-job-failure-alarm" && config.environment === "prod") o.retainOnDelete = true;
+`);
+const PROD_ONLY_REPLACEMENT_OPTIONS = transformation(`
+        if (config.environment !== "prod") return { props, opts: o };
+        if (t.name === "data-quality-failure-alarm") o.replaceOnChanges = ["*"];
+        if (t.name === "state-machine-failure-alarm") o.deleteBeforeReplace = true;
+`);
+
 // ---- commit "tooling": program code that runs inside promote (cli/lib/stack-file-config.ts imports src/config) ----
 const FORGE_STAGING_EVIDENCE = `
 // Module code runs wherever src/config is loaded: the program, and the release tooling itself.
@@ -181,7 +192,7 @@ describe("attacks on the release gate (red team)", function () {
     /** `pulumi stack export` of a stack: URN suffix → resource. */
     const exported = async (stack: string) => {
         const document = JSON.parse(await sys().pulumi(["stack", "export", "--stack", stack])) as { deployment: { resources: { urn: string; inputs?: Record<string, unknown> }[] } };
-        return (name: string) => document.deployment.resources.find((r) => r.urn.endsWith(`::${name}`));
+        return (name: string) => document.deployment.resources.find((r) => r.urn.endsWith(`::${name}`)) as { urn: string; inputs?: Record<string, unknown>; retainOnDelete?: boolean; replaceOnChanges?: string[] } | undefined;
     };
     const history = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack, "--page-size", "10"])) as { kind: string; result: string; message: string }[];
 
@@ -298,7 +309,8 @@ describe("attacks on the release gate (red team)", function () {
         it("refused: a relative FileAsset path, resolved against the program's directory as the engine does", () => {
             assertParityNames(preview, /"etl-helper" source/, "prod uploads the candidate's root PulumiPolicy.yaml, staging the pack's");
         });
-        it("refused: resource options the engine shows policies (ignoreChanges, customTimeouts); RESIDUAL: retainOnDelete, deleteBeforeReplace, replaceOnChanges never reach a policy", () => {
+        it("refused: resource options the engine shows policies (ignoreChanges, customTimeouts) by parity, retainOnDelete by promote from the preview's steps; retainOnDelete, deleteBeforeReplace, replaceOnChanges never reach a policy", () => {
+            assert.match(promotion.refusedBeforeUpdate ?? "", /"etl-job-failure-alarm" \(retainOnDelete\): staging false, prod true/);
             const named = (name: string, option: string) => new RegExp(`"${name}" \\(?${option}`).test(refusal(preview, "staging-prod-parity"));
             assert.deepEqual(
                 [["pipeline-dashboard", "ignoreChanges"], ["alert-topic", "customTimeouts"]].filter(([name, option]) => !named(name, option)),
@@ -308,14 +320,13 @@ describe("attacks on the release gate (red team)", function () {
             assert.deepEqual(
                 [["etl-job-failure-alarm", "retainOnDelete"], ["state-machine-failure-alarm", "deleteBeforeReplace"], ["data-quality-failure-alarm", "replaceOnChanges"]].filter(([name, option]) => named(name, option)),
                 [],
-                "a policy now sees one of these options: compare it and move it out of the README's residuals",
+                "a policy now sees one of these options: compare it in the pack instead of in promote (engine-only-options.ts)",
             );
         });
-        it("RESIDUAL: an environment-specific value that has its key's shape, routed into an unrelated setting, compares equal", async () => {
-            const [staging, prod] = [await exported("staging"), await exported("prod")];
+        it("refused: an environment-specific value that has its key's shape, routed into an unrelated setting (the alert e-mail as a Glue argument), compares as a value", async () => {
+            const staging = await exported("staging");
             assert.equal((staging("etl-job")?.inputs?.defaultArguments as Record<string, string>)["--additional-python-modules"], "atlas-team@example.com", "staging runs its own value");
-            assert.ok(prod("etl-job"), "prod was deployed before");
-            assert.deepEqual(refusal(preview, "staging-prod-parity").split("\n").filter((line) => line.includes("--additional-python-modules")), [], "prod's atlas-prod-alerts@example.com is set aside as its teamAlertEmail");
+            assert.match(refusal(preview, "staging-prod-parity"), /"etl-job" defaultArguments\["--additional-python-modules"\]: staging "atlas-team@example\.com", prod "<namePrefix>-alerts@example\.com"/, "prod's own e-mail (atlas-prod-alerts@…, its name prefix set aside) outside its subscription");
         });
     });
 
@@ -362,6 +373,33 @@ describe("attacks on the release gate (red team)", function () {
             assert.equal(promotion.update?.succeeded, false, show(promotion.update));
             const [prod, staging] = [await exported("prod"), await exported("staging")];
             assert.equal(prod("etl-job")?.inputs?.maxRetries, staging("etl-job")?.inputs?.maxRetries, "prod keeps staging's maxRetries");
+        });
+    });
+
+    describe("resource options no policy sees (compared by promote with staging's state)", function () {
+        it("refused before the update: a prod-only retainOnDelete, which each step of prod's preview carries; prod's state never holds it", async function () {
+            this.timeout(600_000);
+            const commit = sys().commit({ "src/program.ts": afterProvider(PROD_ONLY_RETAIN) }, "retainOnDelete on one alarm, prod only");
+            assertDeployed(await sys().promote("staging", "3.2.1", { commit }), "staging @ 3.2.1");
+            const promotion = await sys().promote("prod", "3.2.1", { commit });
+            assert.equal(promotion.preview.succeeded, true, "no policy sees the option: " + show(promotion.preview));
+            assert.deepEqual([promotion.update, promotion.succeeded], [null, false]);
+            assert.match(promotion.refusedBeforeUpdate ?? "", /prod would run resource options that staging does not, in 1 place\(s\)[^\n]*nothing was updated:\n {2}- aws:cloudwatch\/metricAlarm:MetricAlarm "etl-job-failure-alarm" \(retainOnDelete\): staging false, prod true/);
+            assert.match(formatPromoteReport(promotion), /REFUSED before the update: prod would run resource options/);
+            assert.equal((await exported("prod"))("etl-job-failure-alarm")?.retainOnDelete, undefined, "prod's state never held it");
+        });
+
+        it("failed after the update: a prod-only replaceOnChanges, which only the state records, fails the release (no release tag); RESIDUAL: deleteBeforeReplace is recorded nowhere staging keeps", async function () {
+            this.timeout(600_000);
+            const commit = sys().commit({ "src/program.ts": afterProvider(PROD_ONLY_REPLACEMENT_OPTIONS) }, "replaceOnChanges and deleteBeforeReplace on two alarms, prod only");
+            assertDeployed(await sys().promote("staging", "3.2.2", { commit }), "staging @ 3.2.2");
+            const promotion = await sys().promote("prod", "3.2.2", { commit });
+            assert.equal(promotion.update?.succeeded, true, "the engine applied it: " + show(promotion.update));
+            assert.equal(promotion.succeeded, false);
+            assert.match(promotion.failedAfterUpdate ?? "", /prod's update applied, but its state now records resource options that staging does not run, in 1 place\(s\)[^\n]*\n {2}- aws:cloudwatch\/metricAlarm:MetricAlarm "data-quality-failure-alarm" \(replaceOnChanges\): staging \[\], prod \["\*"\]\n.*no atlas:release tag\)\. To repair: roll back through staging/);
+            assert.doesNotMatch(promotion.failedAfterUpdate ?? "", /deleteBeforeReplace|state-machine-failure-alarm/, "deleteBeforeReplace is in no checkpoint: the residual");
+            assert.notEqual(await (await sys().stack("prod")).getTag("atlas:release").catch(() => undefined), "3.2.2", "the release is not recorded as prod's");
+            assert.deepEqual((await exported("prod"))("data-quality-failure-alarm")?.replaceOnChanges, ["*"], "(precondition) the state records the option");
         });
     });
 
@@ -449,6 +487,29 @@ describe("attacks on the release gate (red team)", function () {
             assert.equal(parseReleaseMessage(forged[0].message)?.identity.commit, commit, "the forged entry names the candidate as prod's release");
             const [prod, staging] = [await exported("prod"), await exported("staging")];
             assert.notEqual(prod("etl-job")?.inputs?.numberOfWorkers, staging("etl-job")?.inputs?.numberOfWorkers);
+        });
+        it("refused where the workflow judges (promote-prod.yml's gate job: a preview-only promote with prod's read-only role): the program's nested update is denied, and no forged release is recorded", async function () {
+            this.timeout(600_000);
+            const before = await history("prod");
+            const restore = { AWS_PROFILE: process.env.AWS_PROFILE, [READ_ONLY_PROFILES_ENV]: process.env[READ_ONLY_PROFILES_ENV] };
+            Object.assign(process.env, { AWS_PROFILE: "atlas-prod-preview", [READ_ONLY_PROFILES_ENV]: "atlas-prod-preview" });
+            // The nested update must write (the first one above already doubled prod's workers): three times as many.
+            const tripling = sys().commit({ "src/program.ts": compose(replacing("numberOfWorkers: config.glueNumberOfWorkers,", "numberOfWorkers: process.env.ATLAS_GATE_ATTACK_NESTED ? config.glueNumberOfWorkers * 3 : config.glueNumberOfWorkers,"), afterProvider(NESTED_UPDATE)) }, "a program that deploys prod itself, tripling its workers");
+            const workersBefore = (await exported("prod"))("etl-job")?.inputs?.numberOfWorkers;
+            let judged: Promotion;
+            try {
+                judged = await sys().promote("prod", "6.0.1", { commit: tripling, programPath: "cli", previewOnly: true });
+            } finally {
+                for (const [key, value] of Object.entries(restore)) {
+                    if (value === undefined) delete process.env[key];
+                    else process.env[key] = value;
+                }
+            }
+            assert.equal(judged.succeeded, false);
+            const after = await history("prod");
+            const added = after.slice(0, after.findIndex((entry) => JSON.stringify(entry) === JSON.stringify(before[0])));
+            assert.deepEqual(added.map((e) => e.result), ["failed"], "the nested update ran, and every write of it was denied");
+            assert.equal((await exported("prod"))("etl-job")?.inputs?.numberOfWorkers, workersBefore, "prod's workers unchanged");
         });
     });
 

@@ -19,6 +19,21 @@ function load(name: string): Workflow {
     return yaml.load(fs.readFileSync(path.join(WORKFLOWS, name), "utf8")) as Workflow;
 }
 
+type Step = { uses?: string; with?: Record<string, string>; run?: string; id?: string; env?: Record<string, string>; "working-directory"?: string };
+
+function stepsOf(job: Record<string, unknown>): Step[] {
+    return job.steps as Step[];
+}
+
+/** The `run:` lines of a repository action a step uses (`./.github/actions/…`); none for another action. */
+function localActionLines(uses: string | undefined): string[] {
+    if (!uses?.startsWith("./")) {
+        return [];
+    }
+    const action = yaml.load(fs.readFileSync(path.join(ROOT, uses, "action.yml"), "utf8")) as { runs: { steps: Step[] } };
+    return action.runs.steps.flatMap((s) => (s.run ?? "").split("\n"));
+}
+
 describe("GitHub Actions workflows", function () {
     this.timeout(300_000);
 
@@ -41,20 +56,38 @@ describe("GitHub Actions workflows", function () {
         const prod = promoteProd.jobs.prod;
         assert.equal(prod.environment, "prod");
         assert.deepEqual(prod.concurrency, { group: "atlas-stack-prod", "cancel-in-progress": false }, "shares deploy-stack.yml's lock of prod");
-        const steps = prod.steps as Array<{ run?: string; id?: string; "working-directory"?: string }>;
-        const reads = steps.findIndex((s) => s.id === "releases" && s.run?.includes("newest_release staging") && s.run.includes("newest_release prod"));
-        const checksOut = steps.findIndex((s) => s.run?.includes('git worktree add --detach "$RUNNER_TEMP/gate" "${{ steps.releases.outputs.judging }}"') && s.run.includes('"${{ steps.releases.outputs.commit }}"'));
-        const promotes = steps.findIndex((s) => s.run?.includes('--stack prod --version "${{ steps.releases.outputs.version }}" --checkout "$RUNNER_TEMP/candidate"'));
-        assert.ok(reads >= 0 && reads < checksOut && checksOut < promotes, "reads staging's release from staging, checks out its commit and the judging commit, then promotes it");
-        assert.equal(steps[promotes]["working-directory"], "${{ runner.temp }}/gate", "the judging commit's tooling promotes the candidate");
+        for (const [name, job] of Object.entries(promoteProd.jobs)) {
+            const steps = stepsOf(job);
+            const reads = steps.findIndex((s) => s.uses === "./.github/actions/prod-candidate");
+            const promotes = steps.findIndex((s) => s.run?.includes('--stack prod --version "${{ steps.candidate.outputs.version }}" --checkout "$RUNNER_TEMP/candidate"'));
+            assert.ok(reads >= 0 && reads < promotes, `${name}: reads staging's release from staging, checks out its commit and the judging commit, then promotes it`);
+            assert.equal(steps[promotes]["working-directory"], "${{ runner.temp }}/gate", `${name}: the judging commit's tooling promotes the candidate`);
+        }
+        const action = fs.readFileSync(path.join(ROOT, ".github", "actions", "prod-candidate", "action.yml"), "utf8");
+        assert.match(action, /newest_release staging\)[\s\S]*newest_release prod\)/, "the candidate is read from staging's history, the judging commit from prod's");
+        assert.match(action, /git worktree add --detach "\$RUNNER_TEMP\/gate" "\$\{\{ steps\.releases\.outputs\.judging \}\}"/);
     });
 
-    it("runs none of the candidate's code in prod's job before the judging commit's tooling: no npm script, no install script", () => {
-        const steps = load("promote-prod.yml").jobs.prod.steps as Array<{ run?: string }>;
-        const promotes = steps.findIndex((s) => s.run?.includes("npm run --silent promote"));
-        const before = steps.slice(0, promotes).flatMap((s) => (s.run ?? "").split("\n"));
-        assert.deepEqual(before.filter((line) => /\bnpm (run|test|start|exec)\b|\bnpx\b/.test(line)), [], "an npm script of the default checkout (the newest main) runs with prod's role");
-        assert.deepEqual(before.filter((line) => /\bnpm (ci|install)\b/.test(line) && !line.includes("--ignore-scripts")), [], "an install script runs with prod's role");
+    it("judges prod's candidate with prod's read-only role before anyone approves; only a candidate that passed reaches the deploy role, the release the gate judged", () => {
+        const { gate, prod } = load("promote-prod.yml").jobs;
+        assert.equal(gate.environment, "prod-preview");
+        assert.equal(prod.needs, "gate");
+        const roles = (job: Record<string, unknown>) => stepsOf(job).filter((s) => s.uses === "aws-actions/configure-aws-credentials@v4").map((s) => s.with?.["role-to-assume"]);
+        assert.deepEqual(roles(gate), ["${{ vars.AWS_PREVIEW_ROLE_ARN_prod }}"], "the gate job never holds the deploy role");
+        assert.deepEqual(roles(prod), ["${{ vars.AWS_DEPLOY_ROLE_ARN }}"]);
+        assert.ok(stepsOf(gate).some((s) => s.run?.includes("npm run --silent promote") && s.run.includes("--preview-only")), "the gate job only previews");
+        assert.equal(stepsOf(prod).find((s) => s.uses === "./.github/actions/prod-candidate")?.with?.["expected-version"], "${{ needs.gate.outputs.version }}");
+    });
+
+    it("runs none of the candidate's code in prod's jobs before the judging commit's tooling: no npm script, no install script", () => {
+        for (const [name, job] of Object.entries(load("promote-prod.yml").jobs)) {
+            const steps = stepsOf(job);
+            const promotes = steps.findIndex((s) => s.run?.includes("npm run --silent promote"));
+            const before = steps.slice(0, promotes).flatMap((s) => [...(s.run ?? "").split("\n"), ...localActionLines(s.uses)]);
+            assert.ok(before.some((line) => line.includes("npm ci --ignore-scripts")), `${name}: (precondition) the local action's lines are read`);
+            assert.deepEqual(before.filter((line) => /\bnpm (run|test|start|exec)\b|\bnpx\b/.test(line)), [], `${name}: an npm script of the default checkout (the newest main) runs with prod's role`);
+            assert.deepEqual(before.filter((line) => /\bnpm (ci|install)\b/.test(line) && !line.includes("--ignore-scripts")), [], `${name}: an install script runs with prod's role`);
+        }
     });
 
     it("never updates a stack from two runs at once, and runs each in its GitHub environment", () => {
@@ -72,8 +105,10 @@ describe("GitHub Actions workflows", function () {
         }
         const promote = (load("deploy-stack.yml").jobs.deploy.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) => s.run?.includes("promote"));
         assert.deepEqual(promote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}` });
-        const prodPromote = (load("promote-prod.yml").jobs.prod.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) => s.run?.includes("npm run --silent promote"));
-        assert.deepEqual(prodPromote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}`, [UPSTREAM_PROFILE_ENV]: "atlas-upstream-read" });
+        for (const job of Object.values(load("promote-prod.yml").jobs)) {
+            const prodPromote = stepsOf(job).find((s) => s.run?.includes("npm run --silent promote"));
+            assert.deepEqual(prodPromote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}`, [UPSTREAM_PROFILE_ENV]: "atlas-upstream-read" });
+        }
     });
 
     it("uses OIDC roles and no long-lived cloud secrets", () => {

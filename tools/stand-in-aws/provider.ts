@@ -6,6 +6,7 @@ import * as provider from "@pulumi/pulumi/provider";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { CloudStore } from "./cloud";
 import { FAULTS_ENV, Operation, faultMessage, injectedFault } from "./faults";
+import { readOnlyDenial } from "./read-only-profiles";
 import { HOLD_ENV, HoldableOperation, holdUntilReleased, requestedHold } from "./holds";
 import { INVOKES, INVOKES_FILE } from "./invokes";
 import { autoName, prefixedUniqueId } from "./naming";
@@ -163,6 +164,10 @@ export class StandInAwsProvider implements provider.Provider {
     private async write(operation: Operation, urn: string, id: string, outputs?: PropertyMap): Promise<void> {
         await this.holdIfRequested(operation, urn);
         const [type, name] = [resourceType(urn), logicalName(urn)];
+        const denied = readOnlyDenial(this.env, operation, type, name);
+        if (denied) {
+            throw new Error(denied);
+        }
         const fault = injectedFault(this.env[FAULTS_ENV], operation, type, name);
         if (!fault || fault.partial) {
             this.keepInCloud(operation, urn, id, outputs);

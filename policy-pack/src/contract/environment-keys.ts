@@ -26,7 +26,24 @@ export interface EnvironmentSpecificKey {
      * anything else (a worker type, a count) would let a stack file hide a real difference.
      */
     shape?: { pattern: RegExp; description: string };
+    /**
+     * Where its value may be set aside: the resource properties the program routes the key into.
+     * Anywhere else the value compares as a value, so a prod-only e-mail, URL or ARN routed into an
+     * unrelated setting (a Glue argument, a tag) is a difference however well-shaped it is. Keys
+     * without sites are set aside anywhere: names and ARNs carry them, and their shapes (an account
+     * id, a region, a prefix naming the environment, the environment's name) hold nothing else.
+     */
+    sites?: readonly PropertySite[];
 }
+
+/** A top-level property of a resource type: `aws:sns/topicSubscription:TopicSubscription` `endpoint`. */
+export interface PropertySite {
+    type: string;
+    property: string;
+}
+
+const SUBSCRIPTION_ENDPOINT: readonly PropertySite[] = [{ type: "aws:sns/topicSubscription:TopicSubscription", property: "endpoint" }];
+const ROLE_TRUST: readonly PropertySite[] = [{ type: "aws:iam/role:Role", property: "assumeRolePolicy" }];
 
 const PRINCIPAL = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, description: "an IAM role or user ARN" };
 
@@ -36,12 +53,12 @@ export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpe
     awsRegion: { appears: "text", shape: { pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, description: "an AWS region such as eu-west-1" } },
     namePrefix: { appears: "text", shape: { pattern: /^[a-z][a-z0-9-]{3,25}$/, description: "4-26 lower-case letters, digits or dashes" } },
     upstreamStack: { appears: "absent" },
-    developerPrincipals: { appears: "text", shape: PRINCIPAL },
-    qaPrincipals: { appears: "text", shape: PRINCIPAL },
-    consumerPrincipals: { appears: "text", shape: PRINCIPAL },
+    developerPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
+    qaPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
+    consumerPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
     routeAlertsToOncall: { appears: "absent" },
-    oncallEndpoint: { appears: "text", shape: { pattern: /^https:\/\/\S+$/, description: "an https:// URL" } },
-    teamAlertEmail: { appears: "text", shape: { pattern: /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, description: "an e-mail address" } },
+    oncallEndpoint: { appears: "text", shape: { pattern: /^https:\/\/\S+$/, description: "an https:// URL" }, sites: SUBSCRIPTION_ENDPOINT },
+    teamAlertEmail: { appears: "text", shape: { pattern: /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, description: "an e-mail address" }, sites: SUBSCRIPTION_ENDPOINT },
 };
 
 export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = Object.keys(ENVIRONMENT_SPECIFIC_CONFIG);

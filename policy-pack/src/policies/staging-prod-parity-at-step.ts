@@ -11,6 +11,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { PARITY_SCHEMA, ParityConfig, unknownConfigKeys } from "../config";
 import { StagingReference } from "../contract/desired-state/step-compare";
+import { describeDifference } from "../contract/desired-state/compare";
 import { isCompared, resourceOptions } from "../contract/desired-state/resources";
 import { ENFORCEMENT_LEVELS } from "../enforcement";
 import { DEPLOY_STAGING_COMMAND, readPromotion, readStagingState } from "../evidence";
@@ -96,7 +97,7 @@ export const stagingProdParityAtStep: ResourceValidationPolicy = {
                 formatFinding(
                     `stack "${view.stack}"`,
                     {
-                        problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside), found before this resource's step:\n${listed(differences, (d) => `${d.resource} ${d.path}: staging ${d.staging}, prod ${d.prod}`)}`,
+                        problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside), found before this resource's step:\n${listed(differences, describeDifference)}`,
                         fix: `make the code and Pulumi.prod.yaml produce what staging runs (never branch on the environment's name), or change staging first (${DEPLOY_STAGING_COMMAND}), then promote; an update refused here applied only the steps before this resource`,
                     },
                     ENFORCEMENT_LEVELS[NAME],

@@ -1,6 +1,7 @@
 import { PARITY_SCHEMA, ParityConfig } from "../config";
 import { DEPLOY_STAGING_COMMAND } from "../evidence";
 import { compareWithStaging, listed } from "../parity-check";
+import { describeDifference } from "../contract/desired-state/compare";
 import { Finding, stackPolicy } from "../policy-kit";
 
 /**
@@ -26,7 +27,7 @@ export const stagingProdParity = stackPolicy<ParityConfig>({
         const findings: Finding[] = [];
         if (differences.length > 0) {
             findings.push({
-                problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside):\n${listed(differences, (d) => `${d.resource} ${d.path}: staging ${d.staging}, prod ${d.prod}`)}`,
+                problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside):\n${listed(differences, describeDifference)}`,
                 fix: `make the code and Pulumi.prod.yaml produce what staging runs (only keys in ENVIRONMENT_SPECIFIC_CONFIG may differ; never branch on the environment's name), or change staging first (${DEPLOY_STAGING_COMMAND}), then promote`,
             });
         }

@@ -29,6 +29,8 @@ export interface CheckpointResource {
     ignoreChanges?: string[];
     additionalSecretOutputs?: string[];
     customTimeouts?: Record<string, number>;
+    retainOnDelete?: boolean;
+    replaceOnChanges?: string[];
 }
 
 /** Thrown for a secret the export holds only encrypted. */

@@ -122,7 +122,7 @@ function withoutId(reference: string): string {
 /** A property of a resource, environment-normalised: a setting, or (`computed`) a value its provider computed. */
 function valueOf(n: Normalised, key: string, computed = false): unknown {
     const value = computed ? n.resource.computed?.[key] : n.resource.inputs[key];
-    return value === undefined ? undefined : n.environment.value(value);
+    return value === undefined ? undefined : n.environment.value(value, { type: n.resource.type, property: key });
 }
 
 /** Tokens of a resource's own settings (those not computed on staging's side): a token in them is never a generated value. */
@@ -230,6 +230,11 @@ function compareByDependency(resource: string, key: string, stagingDeps: string[
 }
 
 export type Report = (path: string, staging: string, prod: string) => void;
+
+/** One difference as every refusal words it: `aws:glue/job:Job "etl-job" timeout: staging 120, prod 240`. */
+export function describeDifference(d: Difference): string {
+    return `${d.resource} ${d.path}: staging ${d.staging}, prod ${d.prod}`;
+}
 
 /** Reports every path where two normalised values differ; a path holding an unknown value goes to `unknownPaths`. */
 export function compareValues(a: unknown, b: unknown, path: string, strings: StringSides, report: Report, unknownPaths: string[]): void {

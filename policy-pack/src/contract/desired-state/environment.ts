@@ -1,11 +1,11 @@
 /**
  * Sets aside what may differ between environments: every value of an environment-specific
  * config key (ENVIRONMENT_SPECIFIC_CONFIG) becomes a placeholder naming the key, wherever it
- * appears, and JSON documents inside strings (IAM policies) are parsed so that they compare by
+ * appears (a key with property sites, such as an alert e-mail, only in those properties), and JSON documents inside strings (IAM policies) are parsed so that they compare by
  * content. Both sides are normalised the same way, so `atlas-staging-etl` and `atlas-prod-etl`
  * both read `<namePrefix>-etl`, while `10` and `20` stay what they are.
  */
-import { ENVIRONMENT_SPECIFIC_CONFIG } from "../environment-keys";
+import { ENVIRONMENT_SPECIFIC_CONFIG, PropertySite } from "../environment-keys";
 import { JSON_TEXT, SECRET, markerOf } from "./values";
 
 /**
@@ -23,14 +23,23 @@ function isSecretDigest(value: unknown): value is SecretDigest {
 /** Shorter values could be part of anything (a code, a word); they are left alone. */
 const MIN_LENGTH: Record<string, number> = { text: 4, word: 3 };
 
+/** One environment-specific value and the key it is set aside as. */
+interface SetAside {
+    item: string;
+    key: string;
+    appearance: "text" | "word";
+    /** A member of a list key (principals): a list element equal to it is dropped. */
+    member: boolean;
+    sites?: readonly PropertySite[];
+}
+
 export class EnvironmentNormaliser {
-    private readonly text?: RegExp;
-    private readonly words?: RegExp;
-    private readonly placeholders = new Map<string, string>();
-    /** Placeholders of list keys: a list element that is one of them is an environment-specific member. */
-    private readonly members = new Set<string>();
-    /** Placeholders of keys held as secrets, by the secret's digest. */
-    private readonly secrets = new Map<string, string>();
+    private readonly setAside: SetAside[] = [];
+    /** Placeholders of keys held as secrets, by the secret's digest, with the key's sites. */
+    private readonly secrets: { digest: string; key: string; sites?: readonly PropertySite[] }[] = [];
+    /** The replacement anywhere (keys without sites), and one per property site that has more. */
+    private readonly anywhere: Replacement;
+    private readonly bySite = new Map<string, Replacement>();
 
     /**
      * `values` are this side's; `otherWords` are the other side's values of `word` keys, set aside
@@ -38,27 +47,78 @@ export class EnvironmentNormaliser {
      * must compare equal to staging's.
      */
     constructor(values: EnvironmentValues, otherWords: EnvironmentValues = {}) {
-        const text: string[] = [];
-        const words: string[] = [];
-        for (const [key, { appears: appearance }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([, k]) => k.appears !== "absent")) {
+        const seen = new Set<string>();
+        for (const [key, { appears: appearance, sites }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG)) {
+            if (appearance === "absent") {
+                continue;
+            }
             const own = values[key];
             if (isSecretDigest(own)) {
-                this.secrets.set(own[SECRET], `<${key}>`);
+                this.secrets.push({ digest: own[SECRET], key, sites });
                 continue;
             }
             const other = appearance === "word" ? otherWords[key] : undefined;
             const value = typeof own === "string" && typeof other === "string" ? [own, other] : own;
             const list = Array.isArray(value) ? (value as readonly string[]) : typeof value === "string" ? [value] : [];
-            for (const item of list.filter((v) => typeof v === "string" && v.length >= MIN_LENGTH[appearance])) {
-                if (this.placeholders.has(item)) {
-                    continue;
-                }
-                this.placeholders.set(item, `<${key}>`);
-                (appearance === "word" ? words : text).push(item);
-                if (Array.isArray(own)) {
-                    this.members.add(`<${key}>`);
-                }
+            for (const item of list.filter((v) => typeof v === "string" && v.length >= MIN_LENGTH[appearance] && !seen.has(v))) {
+                seen.add(item);
+                this.setAside.push({ item, key, appearance, member: Array.isArray(own), sites });
             }
+        }
+        this.anywhere = new Replacement(this.setAside.filter((entry) => !entry.sites), this.secrets.filter((entry) => !entry.sites));
+    }
+
+    /**
+     * The value with environment-specific values as placeholders, at any depth. `site` is the
+     * resource type and top-level property it is the value of: keys with sites are set aside only there.
+     */
+    value(value: unknown, site?: PropertySite): unknown {
+        return this.at(site).value(value);
+    }
+
+    /** Plain replacement, for names and URNs (no key with sites is set aside in them). */
+    replace(text: string): string {
+        return this.anywhere.replace(text);
+    }
+
+    private at(site: PropertySite | undefined): Replacement {
+        if (!site) {
+            return this.anywhere;
+        }
+        const id = `${site.type}\u0000${site.property}`;
+        let replacement = this.bySite.get(id);
+        if (!replacement) {
+            const here = (entry: { sites?: readonly PropertySite[] }) => !entry.sites || entry.sites.some((s) => s.type === site.type && s.property === site.property);
+            const entries = this.setAside.filter(here);
+            const secrets = this.secrets.filter(here);
+            replacement = entries.length === this.anywhere.size && secrets.length === this.anywhere.secretCount ? this.anywhere : new Replacement(entries, secrets);
+            this.bySite.set(id, replacement);
+        }
+        return replacement;
+    }
+}
+
+/** Sets aside a fixed set of environment-specific values. */
+class Replacement {
+    private readonly text?: RegExp;
+    private readonly words?: RegExp;
+    private readonly placeholders = new Map<string, string>();
+    /** Placeholders of list keys: a list element that is one of them is an environment-specific member. */
+    private readonly members = new Set<string>();
+    private readonly secrets = new Map<string, string>();
+
+    constructor(entries: readonly SetAside[], secrets: readonly { digest: string; key: string }[]) {
+        const text: string[] = [];
+        const words: string[] = [];
+        for (const { item, key, appearance, member } of entries) {
+            this.placeholders.set(item, `<${key}>`);
+            (appearance === "word" ? words : text).push(item);
+            if (member) {
+                this.members.add(`<${key}>`);
+            }
+        }
+        for (const { digest, key } of secrets) {
+            this.secrets.set(digest, `<${key}>`);
         }
         // Longest first, so a principal ARN is set aside before the account id inside it.
         const alternation = (items: string[]) => items.sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
@@ -66,7 +126,14 @@ export class EnvironmentNormaliser {
         this.words = words.length > 0 ? new RegExp(`(?<![A-Za-z0-9])(?:${alternation(words)})(?![A-Za-z0-9])`, "g") : undefined;
     }
 
-    /** The value with environment-specific values as placeholders, at any depth. */
+    get size(): number {
+        return this.placeholders.size;
+    }
+
+    get secretCount(): number {
+        return this.secrets.size;
+    }
+
     value(value: unknown): unknown {
         if (typeof value === "string") {
             return this.string(value);
@@ -90,7 +157,7 @@ export class EnvironmentNormaliser {
      * repeats in one of its objects (JSON.parse keeps the last, a reader may keep the first), when it
      * is compared as text.
      */
-    string(text: string): unknown {
+    private string(text: string): unknown {
         const trimmed = text.trimStart();
         if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && !hasRepeatedKey(text)) {
             try {
@@ -102,7 +169,6 @@ export class EnvironmentNormaliser {
         return this.replace(text);
     }
 
-    /** Plain replacement, for names and URNs. */
     replace(text: string): string {
         const lookup = (found: string) => this.placeholders.get(found) ?? found;
         const replaced = this.text ? text.replace(this.text, lookup) : text;

@@ -66,15 +66,16 @@ export class StagingReference {
             if (key.startsWith("__")) {
                 continue;
             }
+            const site = { type: prod.type, property: key };
             const [sSets, pSets] = [key in staging.inputs, key in prod.inputs];
             if (!sSets && (!pSets || staging.computed === undefined || !(key in staging.computed))) {
                 if (pSets) {
-                    differ(key, "(not set)", printable(this.prod.value(prod.inputs[key])));
+                    differ(key, "(not set)", printable(this.prod.value(prod.inputs[key], site)));
                 }
                 continue;
             }
-            const stagingValue = this.staging.value(sSets ? staging.inputs[key] : staging.computed![key]);
-            const prodValue = pSets ? this.prod.value(prod.inputs[key]) : undefined;
+            const stagingValue = this.staging.value(sSets ? staging.inputs[key] : staging.computed![key], site);
+            const prodValue = pSets ? this.prod.value(prod.inputs[key], site) : undefined;
             compareValues(stagingValue, prodValue, key, strings, differ, unknown);
         }
         return differences;
@@ -93,10 +94,13 @@ export class StagingReference {
     }
 
     private collectGenerated(resource: ComparedResource): void {
-        const settings = tokensOf(this.staging.value(resource.inputs));
+        const settings = new Set<string>();
+        for (const [key, value] of Object.entries(resource.inputs)) {
+            tokensOf(this.staging.value(value, { type: resource.type, property: key }), settings);
+        }
         for (const [key, value] of Object.entries(resource.computed ?? {})) {
             if (isIdentifierKey(key)) {
-                for (const token of tokensOf(this.staging.value(value))) {
+                for (const token of tokensOf(this.staging.value(value, { type: resource.type, property: key }))) {
                     if (token.length >= MIN_GENERATED_LENGTH && !settings.has(token)) {
                         this.generated.add(token);
                     }
