@@ -144,7 +144,8 @@ function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues)
             generated.pair(valueOf(s, key, true), prodValue, () => settings()[0], () => settings()[1]);
         }
     }
-    for (const key of Object.keys(s.resource.inputs)) {
+    // Only strings can be auto-names, and only a string normalises to one: the rest need no normalising here.
+    for (const key of Object.keys(s.resource.inputs).filter((k) => typeof s.resource.inputs[k] === "string" && typeof p.resource.inputs[k] === "string")) {
         const [value, prodValue] = [valueOf(s, key), valueOf(p, key)];
         if (isAutoName(value, s.logicalName) && isAutoName(prodValue, p.logicalName) && value !== prodValue) {
             generated.add(value, prodValue);

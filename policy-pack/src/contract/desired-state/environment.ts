@@ -40,6 +40,8 @@ export class EnvironmentNormaliser {
     /** The replacement anywhere (keys without sites), and one per property site that has more. */
     private readonly anywhere: Replacement;
     private readonly bySite = new Map<string, Replacement>();
+    /** Resource types some key has a site in: for any other type a value is normalised as anywhere (the common, fast case). */
+    private readonly sitedTypes = new Set<string>();
 
     /**
      * `values` are this side's; `otherWords` are the other side's values of `word` keys, set aside
@@ -66,6 +68,9 @@ export class EnvironmentNormaliser {
             }
         }
         this.anywhere = new Replacement(this.setAside.filter((entry) => !entry.sites), this.secrets.filter((entry) => !entry.sites));
+        for (const entry of [...this.setAside, ...this.secrets]) {
+            entry.sites?.forEach((site) => this.sitedTypes.add(site.type));
+        }
     }
 
     /**
@@ -82,7 +87,7 @@ export class EnvironmentNormaliser {
     }
 
     private at(site: PropertySite | undefined): Replacement {
-        if (!site) {
+        if (!site || !this.sitedTypes.has(site.type)) {
             return this.anywhere;
         }
         const id = `${site.type}\u0000${site.property}`;
@@ -106,6 +111,7 @@ class Replacement {
     /** Placeholders of list keys: a list element that is one of them is an environment-specific member. */
     private readonly members = new Set<string>();
     private readonly secrets = new Map<string, string>();
+    private readonly strings = new Map<string, unknown>();
 
     constructor(entries: readonly SetAside[], secrets: readonly { digest: string; key: string }[]) {
         const text: string[] = [];
@@ -158,6 +164,16 @@ class Replacement {
      * is compared as text.
      */
     private string(text: string): unknown {
+        // Stacks repeat their strings (ARNs, names, tag values): each distinct one is normalised once. Results are never mutated.
+        let normalised = this.strings.get(text);
+        if (normalised === undefined && !this.strings.has(text)) {
+            normalised = this.parseOrReplace(text);
+            this.strings.set(text, normalised);
+        }
+        return normalised;
+    }
+
+    private parseOrReplace(text: string): unknown {
         const trimmed = text.trimStart();
         if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && !hasRepeatedKey(text)) {
             try {
