@@ -211,13 +211,17 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
                 { label: `promote reading staging for prod's gate (history and checkpoint of ${figures.stagingRead.resources} resources)`, value: `${seconds(figures.stagingRead.seconds)} of prod's ${seconds(figures.stagingRead.promoteSeconds)} promote (preview and update)` },
                 { label: `drift check of prod (refresh preview, ${figures.betweenReleases.driftResources} resources read)`, value: spread(summarize(figures.betweenReleases.driftSeconds)) },
                 { label: "quiet release (staging's commit under a new version): resources changed in preview / update", value: `${describeChanges(figures.betweenReleases.quiet.preview)} / ${describeChanges(figures.betweenReleases.quiet.update)} (promote ${seconds(figures.betweenReleases.quiet.seconds)})` },
+                {
+                    label: `the gate's whole cost to the person waiting: prod's promote of one change (${describeChanges(figures.gateCost.changed)}) ÷ a plain pulumi up -s prod of the same change`,
+                    value: `${ratio(figures.gateCost.promoteSeconds / figures.gateCost.plainUpSeconds)} (${seconds(figures.gateCost.promoteSeconds)} ÷ ${seconds(figures.gateCost.plainUpSeconds)})`,
+                },
             ],
             checks: [
                 { name: "Atlas pack ÷ empty pack (prod preview)", value: ratio(overhead), target: `≤ ${POLICY_TARGET.toFixed(2)}`, met: overhead <= POLICY_TARGET },
                 { name: "resources changed by a quiet release (preview + update)", value: String(quietChanges), target: "0", met: quietChanges === 0 },
             ],
             notes: [setupNote, ...figures.notes, `policy config passed (as promote builds it) has blocks for: ${figures.policyConfigPolicies.join(", ")}`],
-            data: { summaries: { atlas, empty, emptyTs, none }, ratio: overhead, gate: figures.gate, setupSeconds: figures.setupSeconds, stagingRead: figures.stagingRead },
+            data: { summaries: { atlas, empty, emptyTs, none }, ratio: overhead, gate: figures.gate, setupSeconds: figures.setupSeconds, stagingRead: figures.stagingRead, gateCost: figures.gateCost },
             seconds: engineSeconds,
         });
     }

@@ -51,6 +51,8 @@ export interface EngineFigures {
     stagingRead: { seconds: number; promoteSeconds: number; resources: number };
     /** Operating between releases: a drift check of prod (seconds per check), and a quiet release of staging's commit. */
     betweenReleases: { driftSeconds: number[]; driftResources: number; quiet: { preview: Record<string, number>; update: Record<string, number>; seconds: number } };
+    /** The gate's whole cost to the person waiting: prod's promote of one change over a plain `pulumi up -s prod` of the same change. */
+    gateCost: { promoteSeconds: number; plainUpSeconds: number; changed: Record<string, number> };
 }
 
 export interface EngineRequest {
@@ -146,6 +148,7 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
         }
         gate.mandatoryViolations = [...new Set(gate.mandatoryViolations)];
         const betweenReleases = await measureBetweenReleases(source, request);
+        const gateCost = await measureGateCost(repository, workspace, request);
         return {
             pulumiVersion: workspace.cli.version,
             samples,
@@ -157,6 +160,7 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
             prodResources,
             stagingRead,
             betweenReleases,
+            gateCost,
         };
     } finally {
         workspace.remove();
@@ -182,6 +186,37 @@ async function measureBetweenReleases(source: OfflineBackend, request: EngineReq
         throw new Error(`the quiet release of staging failed: ${quiet.preview.errors.join("; ")}`);
     }
     return { driftSeconds, driftResources, quiet: { preview: changedResources(quiet.preview), update: changedResources(quiet.update), seconds: secondsSince(started) } };
+}
+
+/**
+ * One change (the Glue job's timeout, in both stack files) released to staging, then: prod's promote of it, timed
+ * (drift check, evidence, trusted pack, preview, update); prod back to the release before with a plain update
+ * (untimed); a plain `pulumi up -s prod` of the same change, timed, with no pack, as someone without the gate runs it.
+ */
+async function measureGateCost(repository: ReleaseRepository, workspace: OfflineWorkspace, request: EngineRequest): Promise<EngineFigures["gateCost"]> {
+    request.log("engine: the gate's cost: prod's promote of one change against a plain pulumi up of the same change");
+    const before = repository.head;
+    const timeout = (text: string) => text.replace(/atlas:glueJobTimeoutMinutes: (\d+)/, (_, minutes: string) => `atlas:glueJobTimeoutMinutes: ${Number(minutes) + 1}`);
+    const change = repository.commitEdits(before, { "Pulumi.staging.yaml": timeout, "Pulumi.prod.yaml": timeout }, "bench: a one-property change");
+    const changed = new OfflineBackend(workspace, repository.checkoutAt(change));
+    const staging = await promote(changed, { target: "staging", version: "1.1.0" });
+    if (!staging.succeeded) {
+        throw new Error(`releasing the bench's change to staging failed: ${staging.preview.errors.join("; ")}`);
+    }
+    let started = process.hrtime.bigint();
+    const prod = await promote(changed, { target: "prod", version: "1.1.0" });
+    const promoteSeconds = secondsSince(started);
+    if (!prod.succeeded || !prod.update) {
+        throw new Error(`promoting the bench's change to prod failed: ${[...prod.preview.errors, ...prod.preview.violations.map((v) => v.message)].join("; ")}`);
+    }
+    const previous = new OfflineBackend(workspace, repository.checkoutAt(before));
+    previous.setRelease({ ...prod.release, version: BENCH_VERSION });
+    await (await previous.stack("prod")).up({ color: "never" });
+    changed.setRelease(prod.release);
+    const plain = await changed.stack("prod");
+    started = process.hrtime.bigint();
+    await plain.up({ color: "never" });
+    return { promoteSeconds, plainUpSeconds: secondsSince(started), changed: changedResources(prod.update) };
 }
 
 function plainPreview(stack: Stack): Promise<PreviewResult> {
