@@ -8,7 +8,8 @@ import * as path from "path";
 import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
 import { STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
-import { promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
+import { judgingTooling, runJudgingPromote } from "./lib/judging-tooling";
+import { isGatedTarget, promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
 import { measureRelease, uncommittedFiles } from "./lib/release-identity";
 import { requireStack, StackSource, stackSourceFor } from "./lib/stacks";
@@ -35,7 +36,8 @@ options:
   --markdown FILE        also append a Markdown summary to FILE (PR comments, job summaries)
   --policy-pack DIR      the policy pack for dev or staging (default: ./policy-pack); refused for prod
   --workspace DIR        use the offline workspace in DIR (as made by rehearse --workspace)
-                         instead of the backend you are logged into
+                         instead of the backend you are logged into; for prod without --checkout,
+                         runs the judging commit's promote with --checkout this checkout (as CI does)
   --checkout DIR         deploy the clean git checkout in DIR (the candidate) with this checkout's
                          tooling: the trusted path for prod, where this checkout must be the judging
                          commit (the release prod runs, or ${PINNED_GATE_ENV}); nothing of DIR but its
@@ -78,6 +80,13 @@ async function main(): Promise<number> {
     const candidate = flags.checkout === undefined ? undefined : candidateCheckout(flags.checkout);
     const source: StackSource = await stackSourceFor(flags.workspace, candidate);
     await requireStack(source, flags.stack, `; create it with \`pulumi stack init ${flags.stack}\``);
+    if (flags.workspace !== undefined && candidate === undefined && isGatedTarget(flags.stack)) {
+        // Offline, prod takes the trusted path as in CI: the judging commit's tooling promotes this checkout.
+        const tooling = await judgingTooling(source, flags.stack, measureRelease(REPO_ROOT, flags.version).commit, flags.workspace);
+        if (tooling) {
+            return runJudgingPromote(tooling, process.argv.slice(2), REPO_ROOT);
+        }
+    }
     const pullRequestCheck = flags["pull-request-check"] === true;
     const report = await promote(source, {
         target: flags.stack,

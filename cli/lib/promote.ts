@@ -105,7 +105,7 @@ export interface ToolingRecord {
 export async function promote(source: StackSource, options: PromoteOptions): Promise<PromoteReport> {
     const release = measureRelease(source.checkout, options.version);
     const environment = environmentOf(options.target);
-    const gated = environment !== undefined && UPSTREAM_OF[environment] !== undefined;
+    const gated = isGatedTarget(options.target);
     if (gated) {
         refuseGateOverrides(options);
     }
@@ -301,6 +301,12 @@ function gateIsAdvisory(options: PromoteOptions): boolean {
 
 function gateRecordOf(gate: GateRecord): GateRecord {
     return { source: gate.source, commit: gate.commit, ...(gate.packChange ? { packChange: gate.packChange } : {}) };
+}
+
+/** True for a target promoted from an upstream stack (prod): the gate judges it. */
+export function isGatedTarget(target: string): boolean {
+    const environment = environmentOf(target);
+    return environment !== undefined && UPSTREAM_OF[environment] !== undefined;
 }
 
 function environmentOf(target: string): Environment | undefined {

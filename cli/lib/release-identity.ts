@@ -5,6 +5,8 @@
  */
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import { ReleaseIdentity } from "../../policy-pack/src/contract/release-identity";
 import { UsageError } from "./args";
 
@@ -49,7 +51,13 @@ export function uncommittedFiles(dir: string): string[] {
     return git(dir, "status", "--porcelain=v1", "--untracked-files=all", "--no-renames", "-z")
         .split("\0")
         .filter(Boolean)
-        .map((entry) => entry.slice(3));
+        .map((entry) => entry.slice(3))
+        .filter((file) => !isLinkedDependencies(dir, file));
+}
+
+/** A checkout made by the tooling links the installed `node_modules` (a symlink `.gitignore`'s `node_modules/` does not match): not a change. */
+function isLinkedDependencies(dir: string, file: string): boolean {
+    return file === "node_modules" && fs.lstatSync(path.join(dir, file), { throwIfNoEntry: false })?.isSymbolicLink() === true;
 }
 
 /** `sha256:<hex>` over the mode, blob id and path of every deployment input at `commit`. */

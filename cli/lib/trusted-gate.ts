@@ -85,7 +85,7 @@ function isAncestor(checkout: string, ancestor: string, descendant: string): boo
     }
 }
 
-async function gateRecord(source: StackSource, target: string, candidateCommit: string, env: NodeJS.ProcessEnv): Promise<GateRecord> {
+export async function gateRecord(source: StackSource, target: string, candidateCommit: string, env: NodeJS.ProcessEnv): Promise<GateRecord> {
     const pinned = env[PINNED_GATE_ENV];
     if (pinned) {
         if (!COMMIT.test(pinned)) {
@@ -106,7 +106,7 @@ function newestRelease(entries: readonly HistoryEntry[]): string | undefined {
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
 
 /** The first repository that has the gate's commit. */
-function repositoryWith(repositories: readonly string[], gate: GateRecord): string {
+export function repositoryWith(repositories: readonly string[], gate: GateRecord): string {
     const holder = repositories.find((repository) => {
         try {
             git(repository, "cat-file", "-e", `${gate.commit}^{commit}`);

@@ -408,6 +408,7 @@ describe("attacks on the release gate (red team)", function () {
         let promotion: PromoteLib.PromoteReport;
         let trustedPath: CommandResult;
         let untrustedTooling: CommandResult;
+        let offlineOwnCheckout: CommandResult;
         let judging: string;
 
         before(async function () {
@@ -424,6 +425,8 @@ describe("attacks on the release gate (red team)", function () {
             assert.ok(judging, "prod runs a release");
             trustedPath = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir], { root: sys().source(judging).checkout });
             untrustedTooling = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir, "--preview-only"], { root: sys().source(commit).checkout });
+            // Offline, as a person runs it in the candidate's own checkout: promote --workspace takes the trusted path itself.
+            offlineOwnCheckout = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--workspace", sys().workspace.dir, "--preview-only"], { root: sys().source(commit).checkout });
             // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
             // which imports the candidate's src/config and policy-pack/src modules.
             const checkout = sys().source(commit).checkout;
@@ -440,6 +443,13 @@ describe("attacks on the release gate (red team)", function () {
             assert.equal(trustedPath.code, 1, trustedPath.stdout + trustedPath.stderr);
             assert.match(trustedPath.stdout, new RegExp(`evidence built by the release tooling of commit ${judging.slice(0, 12)}, the judging commit`));
             assert.match(trustedPath.stdout, /\[mandatory\] staging-prod-parity: [\s\S]*"etl-job" numberOfWorkers: staging 10, prod 20/);
+        });
+        it("refused offline too: promote --workspace --stack prod in the candidate's checkout runs the judging commit's promote with --checkout itself (exit 1, parity names the 20 workers)", () => {
+            const result = offlineOwnCheckout;
+            assert.equal(result.code, 1, result.stdout + result.stderr);
+            assert.match(result.stderr, new RegExp(`promote: prod is judged by commit ${judging.slice(0, 12)}; running its release tooling`));
+            assert.match(result.stdout, new RegExp(`evidence built by the release tooling of commit ${judging.slice(0, 12)}, the judging commit`));
+            assert.match(result.stdout, /"etl-job" numberOfWorkers: staging 10, prod 20/);
         });
         it("refused before any run: --checkout with tooling that is not the judging commit (exit 2)", () => {
             const result = untrustedTooling;
