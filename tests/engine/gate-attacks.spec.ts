@@ -326,6 +326,7 @@ describe("attacks on the release gate (red team)", function () {
         it("refused: an environment-specific value that has its key's shape, routed into an unrelated setting (the alert e-mail as a Glue argument), compares as a value", async () => {
             const staging = await exported("staging");
             assert.equal((staging("etl-job")?.inputs?.defaultArguments as Record<string, string>)["--additional-python-modules"], "atlas-team@example.com", "staging runs its own value");
+            assertParityAllows(preview, /"team-email-subscription" endpoint/, "prod's own alert e-mail in its subscription (the key's site)");
             assert.match(refusal(preview, "staging-prod-parity"), /"etl-job" defaultArguments\["--additional-python-modules"\]: staging "atlas-team@example\.com", prod "<namePrefix>-alerts@example\.com"/, "prod's own e-mail (atlas-prod-alerts@…, its name prefix set aside) outside its subscription");
         });
     });
