@@ -526,9 +526,15 @@ describe("attacks on the release gate (red team)", function () {
 
     describe("outside the engine: what the prod job executes", function () {
         it("RESIDUAL (static): the prod job's workflow file is the default branch's (GitHub runs workflow_run from it), so a merged change to .github/ decides what runs with prod's role; the job itself runs the judging commit's tooling against the candidate's checkout", () => {
-            const workflow = fs.readFileSync(path.join(__dirname, "..", "..", ".github", "workflows", "promote-prod.yml"), "utf8");
+            const github = path.join(__dirname, "..", "..", ".github");
+            const workflow = fs.readFileSync(path.join(github, "workflows", "promote-prod.yml"), "utf8");
+            // The prod job installs both checkouts through its local action; that action is part of what runs with prod's role.
+            const candidateAction = fs.readFileSync(path.join(github, "actions", "prod-candidate", "action.yml"), "utf8");
             assert.match(workflow, /workflow_run:/, "if prod's job no longer comes from the default branch, update the README's trust model");
-            assert.match(workflow, /npm ci --ignore-scripts/);
+            assert.match(workflow, /uses: \.\/\.github\/actions\/prod-candidate/);
+            assert.match(candidateAction, /\(cd "\$RUNNER_TEMP\/gate" && npm ci --ignore-scripts\)/);
+            assert.match(candidateAction, /\(cd "\$RUNNER_TEMP\/candidate" && npm ci --ignore-scripts\)/);
+            assert.doesNotMatch(workflow + candidateAction, /npm (ci|install)(?! --ignore-scripts)/, "every install in prod's jobs skips install scripts");
             assert.match(workflow, /npm run --silent promote -- --stack prod [^\n]*--checkout "\$RUNNER_TEMP\/candidate"/);
         });
     });
