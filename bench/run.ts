@@ -94,7 +94,9 @@ async function main(): Promise<number> {
     const started = process.hrtime.bigint();
     const machine = describeMachine();
     print(`# Atlas benchmarks (${new Date().toISOString()})`);
-    print(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.os}; Node ${machine.node}; Pulumi ${machine.pulumi}; load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(" ")}`);
+    print(
+        `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.os}; Node ${machine.node}; Pulumi ${machine.pulumi}; load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(" ")}`,
+    );
     print(`runs per figure: ${runs}; sections: ${[...selected].join(", ")}`);
 
     const results: SectionResult[] = [];
@@ -138,7 +140,9 @@ async function main(): Promise<number> {
         console.log(JSON.stringify({ date: new Date().toISOString(), machine, runs, totalSeconds, sections: results }, null, 2));
     } else {
         print(`\n## Summary`);
-        print(`${checks.length - missed.length} of ${checks.length} targets met${missed.length > 0 ? `; missed: ${missed.map((c) => `${c.name} (${c.value}, wanted ${c.target})`).join("; ")}` : ""}`);
+        print(
+            `${checks.length - missed.length} of ${checks.length} targets met${missed.length > 0 ? `; missed: ${missed.map((c) => `${c.name} (${c.value}, wanted ${c.target})`).join("; ")}` : ""}`,
+        );
         if (failed.length > 0) {
             print(`could not run: ${failed.map((r) => `${r.id} (${r.error})`).join("; ")}`);
         }
@@ -174,7 +178,16 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
     } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
         log(`engine sections could not run: ${message}`);
-        const failed = (id: string, title: string): SectionResult => ({ id, title, rows: [], checks: [], notes: [], data: {}, error: message, seconds: secondsSince(started) });
+        const failed = (id: string, title: string): SectionResult => ({
+            id,
+            title,
+            rows: [],
+            checks: [],
+            notes: [],
+            data: {},
+            error: message,
+            seconds: secondsSince(started),
+        });
         return [
             ...(selected.has("policy-overhead") ? [failed("policy-overhead", "1. Policy-pack overhead")] : []),
             ...(selected.has("program-overhead") ? [failed("program-overhead", "2. Program overhead")] : []),
@@ -194,9 +207,10 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
         const overhead = atlas.median / empty.median;
         const { quiet } = figures.betweenReleases;
         const quietChanges = [quiet.preview, quiet.update].flatMap((changes) => Object.values(changes)).reduce((sum, n) => sum + n, 0);
-        const gate = figures.gate.refused === 0
-            ? `passed in all ${figures.gate.passed} measured previews`
-            : `refused in ${figures.gate.refused} of ${figures.gate.passed + figures.gate.refused} measured previews: ${figures.gate.mandatoryViolations.join(" | ")}`;
+        const gate =
+            figures.gate.refused === 0
+                ? `passed in all ${figures.gate.passed} measured previews`
+                : `refused in ${figures.gate.refused} of ${figures.gate.passed + figures.gate.refused} measured previews: ${figures.gate.mandatoryViolations.join(" | ")}`;
         results.push({
             id: "policy-overhead",
             title: "1. Policy-pack overhead: prod preview with the Atlas pack vs an empty pack vs none",
@@ -205,23 +219,50 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
                 { label: "prod preview with an empty pack (one no-op stack policy), JavaScript", value: spread(empty) },
                 { label: "prod preview with the empty pack as TypeScript (type-checked on every start)", value: spread(emptyTs) },
                 { label: "prod preview without a pack", value: spread(none) },
-                { label: "Atlas pack ÷ empty pack (the Atlas policies' own cost)", value: `${ratio(overhead)} (per round ${perRound("prod+pack", "prod+empty-pack")})` },
-                { label: "empty pack ÷ no pack (the engine's per-pack floor), JavaScript / TypeScript", value: `${ratio(empty.median / none.median)} / ${ratio(emptyTs.median / none.median)}` },
+                {
+                    label: "Atlas pack ÷ empty pack (the Atlas policies' own cost)",
+                    value: `${ratio(overhead)} (per round ${perRound("prod+pack", "prod+empty-pack")})`,
+                },
+                {
+                    label: "empty pack ÷ no pack (the engine's per-pack floor), JavaScript / TypeScript",
+                    value: `${ratio(empty.median / none.median)} / ${ratio(emptyTs.median / none.median)}`,
+                },
                 { label: "release gate in the measured previews", value: gate },
-                { label: `promote reading staging for prod's gate (history and checkpoint of ${figures.stagingRead.resources} resources)`, value: `${seconds(figures.stagingRead.seconds)} of prod's ${seconds(figures.stagingRead.promoteSeconds)} promote (preview and update)` },
-                { label: `drift check of prod (refresh preview, ${figures.betweenReleases.driftResources} resources read)`, value: spread(summarize(figures.betweenReleases.driftSeconds)) },
-                { label: "quiet release (staging's commit under a new version): resources changed in preview / update", value: `${describeChanges(figures.betweenReleases.quiet.preview)} / ${describeChanges(figures.betweenReleases.quiet.update)} (promote ${seconds(figures.betweenReleases.quiet.seconds)})` },
+                {
+                    label: `promote reading staging for prod's gate (history and checkpoint of ${figures.stagingRead.resources} resources)`,
+                    value: `${seconds(figures.stagingRead.seconds)} of prod's ${seconds(figures.stagingRead.promoteSeconds)} promote (preview and update)`,
+                },
+                {
+                    label: `drift check of prod (refresh preview, ${figures.betweenReleases.driftResources} resources read)`,
+                    value: spread(summarize(figures.betweenReleases.driftSeconds)),
+                },
+                {
+                    label: "quiet release (staging's commit under a new version): resources changed in preview / update",
+                    value: `${describeChanges(figures.betweenReleases.quiet.preview)} / ${describeChanges(figures.betweenReleases.quiet.update)} (promote ${seconds(figures.betweenReleases.quiet.seconds)})`,
+                },
                 {
                     label: `the gate's whole cost to the person waiting: prod's promote of one change (${describeChanges(figures.gateCost.changed)}) ÷ a plain pulumi up -s prod of the same change`,
                     value: `${ratio(figures.gateCost.promoteSeconds / figures.gateCost.plainUpSeconds)} (${seconds(figures.gateCost.promoteSeconds)} ÷ ${seconds(figures.gateCost.plainUpSeconds)})`,
                 },
             ],
             checks: [
-                { name: "Atlas pack ÷ empty pack (prod preview)", value: ratio(overhead), target: `≤ ${POLICY_TARGET.toFixed(2)}`, met: overhead <= POLICY_TARGET },
+                {
+                    name: "Atlas pack ÷ empty pack (prod preview)",
+                    value: ratio(overhead),
+                    target: `≤ ${POLICY_TARGET.toFixed(2)}`,
+                    met: overhead <= POLICY_TARGET,
+                },
                 { name: "resources changed by a quiet release (preview + update)", value: String(quietChanges), target: "0", met: quietChanges === 0 },
             ],
             notes: [setupNote, ...figures.notes, `policy config passed (as promote builds it) has blocks for: ${figures.policyConfigPolicies.join(", ")}`],
-            data: { summaries: { atlas, empty, emptyTs, none }, ratio: overhead, gate: figures.gate, setupSeconds: figures.setupSeconds, stagingRead: figures.stagingRead, gateCost: figures.gateCost },
+            data: {
+                summaries: { atlas, empty, emptyTs, none },
+                ratio: overhead,
+                gate: figures.gate,
+                setupSeconds: figures.setupSeconds,
+                stagingRead: figures.stagingRead,
+                gateCost: figures.gateCost,
+            },
             seconds: engineSeconds,
         });
     }

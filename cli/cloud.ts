@@ -39,7 +39,9 @@ async function main(): Promise<number> {
     }
     const action = positionals[0] as Action | undefined;
     if (positionals.length !== 1 || !ACTIONS.includes(action as Action)) {
-        throw new UsageError(`say what to do first: one of ${ACTIONS.join(", ")} (got ${positionals.length === 0 ? "nothing" : positionals.join(" ")})\n\n${USAGE}`);
+        throw new UsageError(
+            `say what to do first: one of ${ACTIONS.join(", ")} (got ${positionals.length === 0 ? "nothing" : positionals.join(" ")})\n\n${USAGE}`,
+        );
     }
     if (!flags.workspace) {
         throw new UsageError("--workspace is required: the cloud command edits the stand-in's cloud of an offline workspace, never a real account");

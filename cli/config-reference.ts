@@ -19,11 +19,7 @@ export function configReferenceTable(): string {
         const secret = spec.secret ? " (secret)" : "";
         return `| \`${qualified(key)}\` | ${spec.type}${secret} | ${presence} | ${escape(expectation(spec))} | ${scope} | ${escape(spec.description)} |`;
     });
-    return [
-        "| key | type | presence | accepts | staging vs prod | what it does |",
-        "| --- | --- | --- | --- | --- | --- |",
-        ...rows,
-    ].join("\n");
+    return ["| key | type | presence | accepts | staging vs prod | what it does |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 function escape(text: string): string {

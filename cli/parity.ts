@@ -135,7 +135,13 @@ function render(format: (typeof FORMATS)[number], from: string, to: string, sect
         for (const section of sections) {
             lines.push("", `**${section.title}**: ${section.differences.length === 0 ? "no differences" : `${section.differences.length} difference(s)`}`);
             if (section.differences.length > 0) {
-                lines.push("", ...markdownTable(["resource", "property", from, to], section.differences.map((d) => [d.resource, `\`${d.path}\``, d.from, d.to])));
+                lines.push(
+                    "",
+                    ...markdownTable(
+                        ["resource", "property", from, to],
+                        section.differences.map((d) => [d.resource, `\`${d.path}\``, d.from, d.to]),
+                    ),
+                );
             }
             lines.push(...section.notes.map((note) => `- ${note}`));
         }
@@ -145,7 +151,12 @@ function render(format: (typeof FORMATS)[number], from: string, to: string, sect
     for (const section of sections) {
         lines.push("", `${section.title}: ${section.differences.length === 0 ? "no differences" : `${section.differences.length} difference(s)`}`);
         if (section.differences.length > 0) {
-            lines.push(textTable([["RESOURCE", "PROPERTY", from.toUpperCase(), to.toUpperCase()], ...section.differences.map((d) => [d.resource, d.path, d.from, d.to])]));
+            lines.push(
+                textTable([
+                    ["RESOURCE", "PROPERTY", from.toUpperCase(), to.toUpperCase()],
+                    ...section.differences.map((d) => [d.resource, d.path, d.from, d.to]),
+                ]),
+            );
         }
         lines.push(...section.notes.map((note) => `  note: ${note}`));
     }

@@ -106,7 +106,10 @@ async function main(): Promise<number> {
         return EXIT.ok;
     }
     // Refused by a policy, or by promote's own check of what no policy sees: 1. Failed otherwise (credentials, engine, provider, program): 3.
-    const refused = report.refusedBeforeUpdate !== undefined || report.failedAfterUpdate !== undefined || [report.preview, report.update].some((outcome) => outcome && refusedByPolicy(outcome));
+    const refused =
+        report.refusedBeforeUpdate !== undefined ||
+        report.failedAfterUpdate !== undefined ||
+        [report.preview, report.update].some((outcome) => outcome && refusedByPolicy(outcome));
     return refused ? EXIT.refused : EXIT.failure;
 }
 
@@ -123,7 +126,9 @@ function candidateCheckout(dir: string): string {
 function toolingCommit(): string {
     const changed = uncommittedFiles(REPO_ROOT);
     if (changed.length > 0) {
-        throw new UsageError(`the release tooling's checkout ${REPO_ROOT} has uncommitted changes (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}); run promote from a clean checkout of the judging commit`);
+        throw new UsageError(
+            `the release tooling's checkout ${REPO_ROOT} has uncommitted changes (${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}); run promote from a clean checkout of the judging commit`,
+        );
     }
     return measureRelease(REPO_ROOT, "0.0.0").commit;
 }

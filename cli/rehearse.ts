@@ -95,7 +95,9 @@ async function main(): Promise<number> {
     const sourceFor = (revision: keyof typeof checkouts) => new OfflineBackend(workspace, checkouts[revision]);
     const oncallSecret = await prepareStacks(sourceFor("snapshot"));
     print(`rehearse: ${sourceFor("snapshot").description}; Pulumi ${workspace.cli.version}`);
-    print(`rehearse: releasing commit ${repository.head.slice(0, 12)}, a snapshot of ${REPO_ROOT}${uncommittedFiles(REPO_ROOT).length > 0 ? " with its uncommitted changes" : ""}`);
+    print(
+        `rehearse: releasing commit ${repository.head.slice(0, 12)}, a snapshot of ${REPO_ROOT}${uncommittedFiles(REPO_ROOT).length > 0 ? " with its uncommitted changes" : ""}`,
+    );
 
     let failed = 0;
     const started = Date.now();
@@ -125,7 +127,9 @@ async function main(): Promise<number> {
         failed += 1;
     }
     const kept = flags.workspace !== undefined || flags.keep === true;
-    print(`\nrehearse: ${failed === 0 ? "every step ended as expected" : `${failed} step(s) did not end as expected`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    print(
+        `\nrehearse: ${failed === 0 ? "every step ended as expected" : `${failed} step(s) did not end as expected`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
     if (kept) {
         for (const [stack, config] of lastPolicyConfig) {
             fs.writeFileSync(path.join(workspace.dir, `policy-config.${stack}.json`), JSON.stringify(config, null, 2), { mode: 0o600 });

@@ -24,7 +24,11 @@ exit codes: 0 it runs a release, 1 it runs no known release, 2 bad flags or no s
 const FORMATS = ["text", "json", "github"] as const;
 
 async function main(): Promise<number> {
-    const { values: flags } = parseFlags(process.argv.slice(2), { stack: { type: "string" }, format: { type: "string" }, workspace: { type: "string" } }, USAGE);
+    const { values: flags } = parseFlags(
+        process.argv.slice(2),
+        { stack: { type: "string" }, format: { type: "string" }, workspace: { type: "string" } },
+        USAGE,
+    );
     if (flags.help) {
         console.log(USAGE);
         return EXIT.ok;
@@ -41,7 +45,13 @@ async function main(): Promise<number> {
         return EXIT.refused;
     }
     const { version, commit, digest } = running.identity;
-    console.log(format === "json" ? JSON.stringify({ stack: flags.stack, version, commit, digest }) : format === "github" ? `version=${version}\ncommit=${commit}` : `${flags.stack} runs ${version} (commit ${commit}, digest ${digest})`);
+    console.log(
+        format === "json"
+            ? JSON.stringify({ stack: flags.stack, version, commit, digest })
+            : format === "github"
+              ? `version=${version}\ncommit=${commit}`
+              : `${flags.stack} runs ${version} (commit ${commit}, digest ${digest})`,
+    );
     return EXIT.ok;
 }
 

@@ -24,6 +24,8 @@ const allPhases = [
     { name: "policy pack build", command: bin("ts-node"), args: [path.join("tools", "build-policy-pack.ts")] },
     { name: "typecheck", command: bin("tsc"), args: ["-p", "tsconfig.json", "--noEmit", "--noCheck", "false"] },
     { name: "lint", command: bin("eslint"), args: ["."] },
+    // .prettierignore says what keeps its hand layout; `npm run format` fixes what this reports.
+    { name: "format check", command: bin("prettier"), args: ["--check", "."] },
     { name: "unit and policy tests", command: bin("mocha"), args: ["--config", ".mocharc.unit.json"], counts: true },
     { name: "engine tests", command: bin("mocha"), args: ["--config", ".mocharc.engine.js"], counts: true, engine: true, needsDeployedRelease: true },
 ];
@@ -35,7 +37,10 @@ const DEPLOYED_RELEASE_ENV = "ATLAS_ENGINE_DEPLOYED_RELEASE";
 /** Deploys the engine tests' release in the background; resolves to its manifest (or null) and its output. */
 function deployReleaseInBackground() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-deployed-release-"));
-    const child = spawn(bin("ts-node"), ["-T", path.join("tests", "engine", "support", "suite-release.ts"), dir], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin("ts-node"), ["-T", path.join("tests", "engine", "support", "suite-release.ts"), dir], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -74,7 +79,11 @@ async function main() {
         let env = process.env;
         if (phase.needsDeployedRelease) {
             const deployed = await deployment.done;
-            process.stdout.write(deployed.status === 0 ? `${deployed.output.split("\n").find((line) => line.includes("deployed the suite's release")) ?? ""} (while the phases above ran)\n` : `the deployed release could not be made (exit ${deployed.status}); the engine tests try again:\n${deployed.output}\n`);
+            process.stdout.write(
+                deployed.status === 0
+                    ? `${deployed.output.split("\n").find((line) => line.includes("deployed the suite's release")) ?? ""} (while the phases above ran)\n`
+                    : `the deployed release could not be made (exit ${deployed.status}); the engine tests try again:\n${deployed.output}\n`,
+            );
             env = deployed.manifest ? { ...process.env, [DEPLOYED_RELEASE_ENV]: deployed.manifest } : process.env;
         }
         const result = await run(phase, env);

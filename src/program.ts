@@ -50,69 +50,93 @@ function buildPlatform(config: AtlasConfig): Record<string, unknown> {
     });
     const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 
-    const storage = new Storage("storage", {
-        names,
-        protect,
-        kmsDeletionWindowDays: config.kmsDeletionWindowDays,
-        versioning: config.bucketVersioning,
-        landingRetentionDays: config.landingRetentionDays,
-        queryResultsRetentionDays: config.queryResultsRetentionDays,
-        noncurrentVersionRetentionDays: config.noncurrentVersionRetentionDays,
-    }, opts);
+    const storage = new Storage(
+        "storage",
+        {
+            names,
+            protect,
+            kmsDeletionWindowDays: config.kmsDeletionWindowDays,
+            versioning: config.bucketVersioning,
+            landingRetentionDays: config.landingRetentionDays,
+            queryResultsRetentionDays: config.queryResultsRetentionDays,
+            noncurrentVersionRetentionDays: config.noncurrentVersionRetentionDays,
+        },
+        opts,
+    );
     const keyArn = storage.keyArn;
-    const access = new Access("access", {
-        names,
-        keyArn,
-        developerPrincipals: config.developerPrincipals,
-        qaPrincipals: config.qaPrincipals,
-        consumerPrincipals: config.consumerPrincipals,
-    }, opts);
+    const access = new Access(
+        "access",
+        {
+            names,
+            keyArn,
+            developerPrincipals: config.developerPrincipals,
+            qaPrincipals: config.qaPrincipals,
+            consumerPrincipals: config.consumerPrincipals,
+        },
+        opts,
+    );
     const pipelineRoleArn = access.pipelineRole.arn;
     const catalog = new Catalog("catalog", { names, protect, keyArn, pipelineRoleArn }, opts);
-    const processing = new Processing("processing", {
-        names,
-        protect,
-        keyArn,
-        artifactsBucketName: storage.buckets.artifacts.bucket,
-        landingDatabaseName: catalog.databases.landing.name,
-        pipelineRoleArn,
-        securityConfigurationName: catalog.securityConfiguration.name,
-        glueVersion: config.glueVersion,
-        workerType: config.glueWorkerType,
-        numberOfWorkers: config.glueNumberOfWorkers,
-        timeoutMinutes: config.glueJobTimeoutMinutes,
-        maxRetries: config.glueJobMaxRetries,
-        logRetentionDays: config.logRetentionDays,
-        minRowCount: config.dataQualityMinRowCount,
-        minCompletenessPercent: config.dataQualityMinCompletenessPercent,
-    }, opts);
-    const orchestration = new Orchestration("orchestration", {
-        names,
-        protect,
-        keyArn,
-        pipelineRoleArn,
-        crawlerName: catalog.crawler.name,
-        jobName: processing.job.name,
-        qualityRulesetName: processing.qualityRuleset.name,
-        landingDatabaseName: catalog.databases.landing.name,
-        schedule: config.pipelineSchedule,
-        logRetentionDays: config.logRetentionDays,
-    }, opts);
-    const query = new Query("query", {
-        names,
-        protect,
-        keyArn,
-        resultsBucketName: storage.buckets["query-results"].bucket,
-        bytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
-    }, opts);
-    const observability = new Observability("observability", {
-        names,
-        keyArn,
-        teamAlertEmail: config.teamAlertEmail,
-        oncallEndpoint: config.routeAlertsToOncall && config.oncallEndpoint ? pulumi.secret(config.oncallEndpoint) : undefined,
-        jobName: processing.job.name,
-        stateMachineArn: orchestration.stateMachine.arn,
-    }, opts);
+    const processing = new Processing(
+        "processing",
+        {
+            names,
+            protect,
+            keyArn,
+            artifactsBucketName: storage.buckets.artifacts.bucket,
+            landingDatabaseName: catalog.databases.landing.name,
+            pipelineRoleArn,
+            securityConfigurationName: catalog.securityConfiguration.name,
+            glueVersion: config.glueVersion,
+            workerType: config.glueWorkerType,
+            numberOfWorkers: config.glueNumberOfWorkers,
+            timeoutMinutes: config.glueJobTimeoutMinutes,
+            maxRetries: config.glueJobMaxRetries,
+            logRetentionDays: config.logRetentionDays,
+            minRowCount: config.dataQualityMinRowCount,
+            minCompletenessPercent: config.dataQualityMinCompletenessPercent,
+        },
+        opts,
+    );
+    const orchestration = new Orchestration(
+        "orchestration",
+        {
+            names,
+            protect,
+            keyArn,
+            pipelineRoleArn,
+            crawlerName: catalog.crawler.name,
+            jobName: processing.job.name,
+            qualityRulesetName: processing.qualityRuleset.name,
+            landingDatabaseName: catalog.databases.landing.name,
+            schedule: config.pipelineSchedule,
+            logRetentionDays: config.logRetentionDays,
+        },
+        opts,
+    );
+    const query = new Query(
+        "query",
+        {
+            names,
+            protect,
+            keyArn,
+            resultsBucketName: storage.buckets["query-results"].bucket,
+            bytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
+        },
+        opts,
+    );
+    const observability = new Observability(
+        "observability",
+        {
+            names,
+            keyArn,
+            teamAlertEmail: config.teamAlertEmail,
+            oncallEndpoint: config.routeAlertsToOncall && config.oncallEndpoint ? pulumi.secret(config.oncallEndpoint) : undefined,
+            jobName: processing.job.name,
+            stateMachineArn: orchestration.stateMachine.arn,
+        },
+        opts,
+    );
 
     return {
         buckets: Object.fromEntries(BUCKET_ROLES.map((role) => [role, storage.buckets[role].bucket])),

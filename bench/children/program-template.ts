@@ -29,13 +29,22 @@ async function wire(value: unknown): Promise<unknown> {
 }
 
 async function resourcesOf(run: ProgramRun): Promise<TemplateResource[]> {
-    return Promise.all(run.resources.map(async (r): Promise<TemplateResource> => {
-        const inputs: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(r.inputs)) {
-            inputs[key] = r.secretInputs.includes(key) ? secret(await wire(value)) : await wire(value);
-        }
-        return { type: r.type, name: r.name, custom: r.custom, inputs: JSON.parse(JSON.stringify(inputs)), provider: r.provider, protect: r.protect === true };
-    }));
+    return Promise.all(
+        run.resources.map(async (r): Promise<TemplateResource> => {
+            const inputs: Record<string, unknown> = {};
+            for (const [key, value] of Object.entries(r.inputs)) {
+                inputs[key] = r.secretInputs.includes(key) ? secret(await wire(value)) : await wire(value);
+            }
+            return {
+                type: r.type,
+                name: r.name,
+                custom: r.custom,
+                inputs: JSON.parse(JSON.stringify(inputs)),
+                provider: r.provider,
+                protect: r.protect === true,
+            };
+        }),
+    );
 }
 
 async function main(): Promise<void> {

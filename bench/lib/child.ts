@@ -25,5 +25,10 @@ export function runChild(command: string, args: string[], options: { cwd: string
 
 /** The last non-empty lines of a child's output, for error messages. */
 export function tail(text: string, lines = 5): string {
-    return text.split("\n").map((l) => l.trimEnd()).filter(Boolean).slice(-lines).join("\n");
+    return text
+        .split("\n")
+        .map((l) => l.trimEnd())
+        .filter(Boolean)
+        .slice(-lines)
+        .join("\n");
 }

@@ -41,11 +41,21 @@ export function renderSection(section: SectionResult): string {
         out.push(`could not run: ${section.error}`);
     }
     if (section.rows.length > 0) {
-        out.push(renderTable(["measurement", "value"], section.rows.map((row) => [row.label, row.value])));
+        out.push(
+            renderTable(
+                ["measurement", "value"],
+                section.rows.map((row) => [row.label, row.value]),
+            ),
+        );
     }
     if (section.checks.length > 0) {
         out.push("");
-        out.push(renderTable(["target", "measured", "wanted", "result"], section.checks.map((c) => [c.name, c.value, c.target, c.met ? "met" : "MISSED"])));
+        out.push(
+            renderTable(
+                ["target", "measured", "wanted", "result"],
+                section.checks.map((c) => [c.name, c.value, c.target, c.met ? "met" : "MISSED"]),
+            ),
+        );
     }
     for (const note of section.notes) {
         out.push(`note: ${note}`);

@@ -94,21 +94,21 @@ interface Compiled {
 
 /** The side's template resources with their references to other resources' ARNs made explicit. */
 function compile(stack: TemplateStack): Compiled[] {
-    const mockArns = stack.resources
-        .map((r, index) => ({ arn: `arn:mock:${r.type}:${r.name}`, index }))
-        .sort((a, b) => b.arn.length - a.arn.length);
+    const mockArns = stack.resources.map((r, index) => ({ arn: `arn:mock:${r.type}:${r.name}`, index })).sort((a, b) => b.arn.length - a.arn.length);
     return stack.resources.map((resource) => {
         const references: Record<string, number[]> = {};
-        const inputs = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => {
-            let text = JSON.stringify(value);
-            for (const { arn, index } of mockArns) {
-                if (text.includes(arn)) {
-                    text = text.split(arn).join(`${REFERENCE_START}${index}»`);
-                    (references[key] ??= []).push(index);
+        const inputs = Object.fromEntries(
+            Object.entries(resource.inputs).map(([key, value]) => {
+                let text = JSON.stringify(value);
+                for (const { arn, index } of mockArns) {
+                    if (text.includes(arn)) {
+                        text = text.split(arn).join(`${REFERENCE_START}${index}»`);
+                        (references[key] ??= []).push(index);
+                    }
                 }
-            }
-            return [key, JSON.parse(text)];
-        }));
+                return [key, JSON.parse(text)];
+            }),
+        );
         if (resource.type === "aws:glue/job:Job") {
             inputs.notificationToken = secret("synthetic-token-equal-in-both-stacks");
         }
@@ -187,7 +187,9 @@ class Replica {
                 outputs.keyId = this.isNew ? UNKNOWN_STRING : this.generated(resource, "uuid");
             }
         }
-        const dependsOn = Object.fromEntries(Object.entries(c.references).map(([key, indexes]) => [key, [...new Set(indexes.map((i) => this.name(this.compiled[i].resource)))]]));
+        const dependsOn = Object.fromEntries(
+            Object.entries(c.references).map(([key, indexes]) => [key, [...new Set(indexes.map((i) => this.name(this.compiled[i].resource)))]]),
+        );
         return {
             type: resource.type,
             name: this.name(resource),
@@ -224,7 +226,10 @@ class Replica {
             const { resource, inputs } = this.compiled[index];
             const [, module, kind] = resource.type.split(":");
             const named = typeof inputs.name === "string" && !inputs.name.includes(REFERENCE_START) ? (this.render(inputs.name) as string) : undefined;
-            const physical = resource.type === "aws:kms/key:Key" ? this.generated(resource, "uuid") : named ?? `${this.name(resource)}-${this.generated(resource, "suffix")}`;
+            const physical =
+                resource.type === "aws:kms/key:Key"
+                    ? this.generated(resource, "uuid")
+                    : (named ?? `${this.name(resource)}-${this.generated(resource, "suffix")}`);
             arn = `arn:aws:${module.split("/")[0]}:${REGION}:${this.account}:${kind.charAt(0).toLowerCase()}${kind.slice(1)}/${physical}`;
             this.arns.set(index, arn);
         }
@@ -240,7 +245,15 @@ class Replica {
 
 /** The Stack resource's outputs: the template's, with release facts of the candidate (prod also carries staging's). */
 function stackOutputs(outputs: Record<string, unknown>, side: Side): Record<string, unknown> {
-    const facts = (environment: Side): ReleaseFacts => ({ format: RELEASE_FORMAT, project: "atlas", stack: environment, environment, version: CANDIDATE.version, commit: CANDIDATE.commit, digest: CANDIDATE.digest });
+    const facts = (environment: Side): ReleaseFacts => ({
+        format: RELEASE_FORMAT,
+        project: "atlas",
+        stack: environment,
+        environment,
+        version: CANDIDATE.version,
+        commit: CANDIDATE.commit,
+        digest: CANDIDATE.digest,
+    });
     const own = { ...outputs, [RELEASE_OUTPUT]: facts(side) };
     return side === "prod" ? { ...own, [UPSTREAM_STACK_OUTPUT]: STAGING_STACK, [UPSTREAM_RELEASE_OUTPUT]: facts("staging") } : own;
 }
@@ -287,7 +300,10 @@ function guardrailConfig(): Record<string, unknown> {
     const developerPrincipals = new Set<string>();
     const consumerPrincipals = new Set<string>();
     for (const file of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))) {
-        const config = ((load(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+        const config = ((load(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<
+            string,
+            unknown
+        >;
         const [environment, awsAccountId, namePrefix] = ["environment", "awsAccountId", "namePrefix"].map((key) => config[`atlas:${key}`]);
         if (typeof environment === "string" && typeof awsAccountId === "string" && typeof namePrefix === "string") {
             environments[environment] = { awsAccountId, namePrefix };

@@ -50,7 +50,11 @@ export interface EngineFigures {
     /** promote's reading of staging for prod's gate: history and checkpoint (seconds, per promote), and prod's whole promote. */
     stagingRead: { seconds: number; promoteSeconds: number; resources: number };
     /** Operating between releases: a drift check of prod (seconds per check), and a quiet release of staging's commit. */
-    betweenReleases: { driftSeconds: number[]; driftResources: number; quiet: { preview: Record<string, number>; update: Record<string, number>; seconds: number } };
+    betweenReleases: {
+        driftSeconds: number[];
+        driftResources: number;
+        quiet: { preview: Record<string, number>; update: Record<string, number>; seconds: number };
+    };
     /** The gate's whole cost to the person waiting: prod's promote of one change over a plain `pulumi up -s prod` of the same change. */
     gateCost: { promoteSeconds: number; plainUpSeconds: number; changed: Record<string, number> };
 }
@@ -76,21 +80,36 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
         for (const stack of ["dev", "staging"]) {
             const deployed = await promote(source, { target: stack, version: BENCH_VERSION });
             if (!deployed.succeeded) {
-                throw new Error(`deploying ${stack} failed: ${[...deployed.preview.errors, ...(deployed.update?.errors ?? [])].join("; ") || deployed.preview.violations.map((v) => v.message).join("; ")}`);
+                throw new Error(
+                    `deploying ${stack} failed: ${[...deployed.preview.errors, ...(deployed.update?.errors ?? [])].join("; ") || deployed.preview.violations.map((v) => v.message).join("; ")}`,
+                );
             }
         }
         const promoteStarted = process.hrtime.bigint();
         const prodPromote = await promote(source, { target: "prod", version: BENCH_VERSION });
-        const stagingRead = { seconds: prodPromote.upstream?.seconds ?? NaN, promoteSeconds: secondsSince(promoteStarted), resources: prodPromote.upstream?.resources ?? 0 };
+        const stagingRead = {
+            seconds: prodPromote.upstream?.seconds ?? NaN,
+            promoteSeconds: secondsSince(promoteStarted),
+            resources: prodPromote.upstream?.resources ?? 0,
+        };
         if (!prodPromote.succeeded) {
-            throw new Error(`promote refused prod: ${prodPromote.preview.violations.filter((v) => v.level === "mandatory").map((v) => refusal(v.message)).join("; ") || prodPromote.preview.errors.join("; ")}`);
+            throw new Error(
+                `promote refused prod: ${
+                    prodPromote.preview.violations
+                        .filter((v) => v.level === "mandatory")
+                        .map((v) => refusal(v.message))
+                        .join("; ") || prodPromote.preview.errors.join("; ")
+                }`,
+            );
         }
         // Every prod preview below runs the release promote deployed (version, commit and digest).
         source.setRelease(prodPromote.release);
         const prod = await source.stack("prod");
         const dev = await source.stack("dev");
         const devInline = await workspace.stack("dev", inlineProgramOf(checkout));
-        const oneResource = request.variants.includes("one-resource") ? await oneResourceStack(workspace, path.join(checkout, FIXTURES, "one-resource")) : undefined;
+        const oneResource = request.variants.includes("one-resource")
+            ? await oneResourceStack(workspace, path.join(checkout, FIXTURES, "one-resource"))
+            : undefined;
         const packs: Partial<Record<Variant, string>> = {
             "prod+pack": path.join(checkout, "policy-pack"),
             "prod+empty-pack": path.join(checkout, FIXTURES, "empty-pack-js"),
@@ -104,7 +123,10 @@ export async function measureEngine(request: EngineRequest): Promise<EngineFigur
             const started = process.hrtime.bigint();
             const policyPack = packs[variant];
             if (policyPack) {
-                const outcome = await runWithPolicies(prod, "preview", { policyPack, policyConfig: variant === "prod+pack" ? prodPromote.policyConfig : undefined });
+                const outcome = await runWithPolicies(prod, "preview", {
+                    policyPack,
+                    policyConfig: variant === "prod+pack" ? prodPromote.policyConfig : undefined,
+                });
                 const seconds = secondsSince(started);
                 if (outcome.errors.length > 0 && outcome.violations.length === 0) {
                     throw new Error(`prod preview with ${variant} failed: ${outcome.errors.join("; ")}`);
@@ -185,7 +207,11 @@ async function measureBetweenReleases(source: OfflineBackend, request: EngineReq
     if (!quiet.succeeded || !quiet.update) {
         throw new Error(`the quiet release of staging failed: ${quiet.preview.errors.join("; ")}`);
     }
-    return { driftSeconds, driftResources, quiet: { preview: changedResources(quiet.preview), update: changedResources(quiet.update), seconds: secondsSince(started) } };
+    return {
+        driftSeconds,
+        driftResources,
+        quiet: { preview: changedResources(quiet.preview), update: changedResources(quiet.update), seconds: secondsSince(started) },
+    };
 }
 
 /**
@@ -196,7 +222,8 @@ async function measureBetweenReleases(source: OfflineBackend, request: EngineReq
 async function measureGateCost(repository: ReleaseRepository, workspace: OfflineWorkspace, request: EngineRequest): Promise<EngineFigures["gateCost"]> {
     request.log("engine: the gate's cost: prod's promote of one change against a plain pulumi up of the same change");
     const before = repository.head;
-    const timeout = (text: string) => text.replace(/atlas:glueJobTimeoutMinutes: (\d+)/, (_, minutes: string) => `atlas:glueJobTimeoutMinutes: ${Number(minutes) + 1}`);
+    const timeout = (text: string) =>
+        text.replace(/atlas:glueJobTimeoutMinutes: (\d+)/, (_, minutes: string) => `atlas:glueJobTimeoutMinutes: ${Number(minutes) + 1}`);
     const change = repository.commitEdits(before, { "Pulumi.staging.yaml": timeout, "Pulumi.prod.yaml": timeout }, "bench: a one-property change");
     const changed = new OfflineBackend(workspace, repository.checkoutAt(change));
     const staging = await promote(changed, { target: "staging", version: "1.1.0" });
@@ -207,7 +234,9 @@ async function measureGateCost(repository: ReleaseRepository, workspace: Offline
     const prod = await promote(changed, { target: "prod", version: "1.1.0" });
     const promoteSeconds = secondsSince(started);
     if (!prod.succeeded || !prod.update) {
-        throw new Error(`promoting the bench's change to prod failed: ${[...prod.preview.errors, ...prod.preview.violations.map((v) => v.message)].join("; ")}`);
+        throw new Error(
+            `promoting the bench's change to prod failed: ${[...prod.preview.errors, ...prod.preview.violations.map((v) => v.message)].join("; ")}`,
+        );
     }
     const previous = new OfflineBackend(workspace, repository.checkoutAt(before));
     previous.setRelease({ ...prod.release, version: BENCH_VERSION });
@@ -242,7 +271,10 @@ async function prepareStacks(source: OfflineBackend): Promise<void> {
 
 /** The one-resource fixture program as the CLI runs it (its own project, the same engine and backend), deployed once. */
 async function oneResourceStack(workspace: OfflineWorkspace, projectDir: string): Promise<Stack> {
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: "prod", workDir: projectDir }, { workDir: projectDir, envVars: workspace.env(), pulumiCommand: await pulumiCommand(workspace.cli) });
+    const stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: "prod", workDir: projectDir },
+        { workDir: projectDir, envVars: workspace.env(), pulumiCommand: await pulumiCommand(workspace.cli) },
+    );
     await stack.up({ color: "never" });
     return stack;
 }

@@ -67,7 +67,9 @@ export async function policyScaling(runs: number, log: (line: string) => void): 
     try {
         const templateFile = path.join(dir, "program-template.json");
         log("policy-scaling: running the program under mocks (staging and prod) for the resource template");
-        const made = await runChild(process.execPath, [...TS_NODE, path.join(__dirname, "..", "children", "program-template.ts"), templateFile], { cwd: REPO_ROOT });
+        const made = await runChild(process.execPath, [...TS_NODE, path.join(__dirname, "..", "children", "program-template.ts"), templateFile], {
+            cwd: REPO_ROOT,
+        });
         if (made.status !== 0) {
             throw new Error(`program-template child failed (exit ${made.status}): ${tail(made.stderr)}`);
         }
@@ -80,13 +82,23 @@ export async function policyScaling(runs: number, log: (line: string) => void): 
             const evidenceSeconds = secondsSince(built);
             const configFile = path.join(dir, `policy-config-${size}.json`);
             fs.writeFileSync(configFile, JSON.stringify(evidence.config));
-            log(`policy-scaling: ${size} resources: policy config of ${megabytes(evidence.bytes.config)} (staging's ${evidence.stagingResources} resources) built in ${seconds(evidenceSeconds)}`);
+            log(
+                `policy-scaling: ${size} resources: policy config of ${megabytes(evidence.bytes.config)} (staging's ${evidence.stagingResources} resources) built in ${seconds(evidenceSeconds)}`,
+            );
 
             const results: ValidationResult[] = [];
             for (let i = 0; i < runs; i++) {
                 const child = await runChild(
                     process.execPath,
-                    [path.join(javascript, "bench", "children", "policy-validate.js"), "--template", templateFile, "--config", configFile, "--size", String(size)],
+                    [
+                        path.join(javascript, "bench", "children", "policy-validate.js"),
+                        "--template",
+                        templateFile,
+                        "--config",
+                        configFile,
+                        "--size",
+                        String(size),
+                    ],
                     { cwd: javascript },
                 );
                 if (child.status !== 0) {
@@ -133,13 +145,22 @@ function scalingSection(figures: SizeFigures[], runs: number, started: bigint): 
     const label = (f: SizeFigures, what: string) => `${f.size.toLocaleString("en")} resources: ${what}`;
     const rows = figures.flatMap((f) => [
         { label: label(f, "staging-prod-parity validation"), value: spread(f.parity) },
-        { label: label(f, "staging-prod-parity-at-step: every resource before its step, summed (per resource)"), value: `${spread(f.atStep)} (${seconds(f.atStep.median / f.size)})` },
+        {
+            label: label(f, "staging-prod-parity-at-step: every resource before its step, summed (per resource)"),
+            value: `${spread(f.atStep)} (${seconds(f.atStep.median / f.size)})`,
+        },
         { label: label(f, "staging-prod-parity-coverage (advisory; the same comparison again)"), value: spread(f.coverage) },
         { label: label(f, "every other policy of the pack"), value: spread(f.rest) },
         { label: label(f, "building the policy arguments (prod's plan)"), value: seconds(f.build.median) },
-        { label: label(f, "peak memory (maxRSS): after parity / whole pack / modules loaded"), value: `${megabytes(f.rssAfterParity.median)} / ${spread(f.maxRss, megabytes)} / ${megabytes(f.baselineRss.median)}` },
+        {
+            label: label(f, "peak memory (maxRSS): after parity / whole pack / modules loaded"),
+            value: `${megabytes(f.rssAfterParity.median)} / ${spread(f.maxRss, megabytes)} / ${megabytes(f.baselineRss.median)}`,
+        },
         { label: label(f, "violations (a consistent pair: 0): parity / rest of the pack"), value: `${f.parityViolations} / ${f.restViolations}` },
-        { label: label(f, "values compared by dependency (unknown in prod's plan)"), value: `${f.comparedByDependency} (${f.newReplicas} of ${f.replicas + 1} replicas new in prod)` },
+        {
+            label: label(f, "values compared by dependency (unknown in prod's plan)"),
+            value: `${f.comparedByDependency} (${f.newReplicas} of ${f.replicas + 1} replicas new in prod)`,
+        },
         {
             label: label(f, "policy config promote passes (JSON)"),
             value: `${megabytes(f.evidenceBytes.config)} (${f.evidenceBytes.config.toLocaleString("en")} bytes; stagingState ${megabytes(f.evidenceBytes.stagingState)} for ${f.stagingResources} resources, under ${PARITY_POLICIES.length} policies; promotion ${f.evidenceBytes.promotion} bytes under ${EVIDENCE_POLICIES.length}); built in ${seconds(f.evidenceSeconds)}`,
@@ -151,7 +172,12 @@ function scalingSection(figures: SizeFigures[], runs: number, started: bigint): 
         title: "3. Policy scaling: property-level parity over synthetic staging/prod pairs",
         rows,
         checks: [
-            { name: "staging-prod-parity, 10k resources", value: seconds(large.parity.median), target: `< ${TIME_TARGET_SECONDS} s`, met: large.parity.median < TIME_TARGET_SECONDS },
+            {
+                name: "staging-prod-parity, 10k resources",
+                value: seconds(large.parity.median),
+                target: `< ${TIME_TARGET_SECONDS} s`,
+                met: large.parity.median < TIME_TARGET_SECONDS,
+            },
             {
                 name: "parity in total, 10k resources (whole stack + before each step)",
                 value: seconds(large.parity.median + large.atStep.median),
@@ -159,7 +185,12 @@ function scalingSection(figures: SizeFigures[], runs: number, started: bigint): 
                 met: large.parity.median + large.atStep.median < TIME_TARGET_SECONDS,
             },
             { name: "growth 10k / 1k", value: ratio(growth), target: `≤ ${GROWTH_TARGET}`, met: growth <= GROWTH_TARGET },
-            { name: "peak memory, 10k resources (whole pack process)", value: megabytes(peak), target: `< ${MEMORY_TARGET_BYTES / 1024 / 1024} MB`, met: peak < MEMORY_TARGET_BYTES },
+            {
+                name: "peak memory, 10k resources (whole pack process)",
+                value: megabytes(peak),
+                target: `< ${MEMORY_TARGET_BYTES / 1024 / 1024} MB`,
+                met: peak < MEMORY_TARGET_BYTES,
+            },
         ],
         notes: [
             `each run is a fresh process (cold, as the engine starts the pack); ${runs} run(s) per size; staging and prod are replicas of what the program registers under mocks in each environment (bench/lib/synthetic-stack.ts): per-environment names, accounts and principals, generated key ids and name suffixes inside ARNs, every tenth replica new in prod (unknown during preview), a secret and a file asset per replica`,

@@ -61,10 +61,14 @@ export function masked(value: unknown): unknown {
 function findResource(cloud: CloudStore, state: readonly CheckpointResource[], ref: ResourceRef): CloudResource {
     const matches = state.filter((r) => r.custom && r.urn.endsWith(`::${ref.resource}`) && (!ref.type || r.type === ref.type));
     if (matches.length === 0) {
-        throw new UsageError(`stack ${ref.stack} has no resource named "${ref.resource}"${ref.type ? ` of type ${ref.type}` : ""}; \`pulumi stack --stack ${ref.stack}\` (after sourcing the workspace's env.sh) lists its resources`);
+        throw new UsageError(
+            `stack ${ref.stack} has no resource named "${ref.resource}"${ref.type ? ` of type ${ref.type}` : ""}; \`pulumi stack --stack ${ref.stack}\` (after sourcing the workspace's env.sh) lists its resources`,
+        );
     }
     if (matches.length > 1) {
-        throw new UsageError(`stack ${ref.stack} has ${matches.length} resources named "${ref.resource}" (${matches.map((r) => r.type).join(", ")}); say which with --type`);
+        throw new UsageError(
+            `stack ${ref.stack} has ${matches.length} resources named "${ref.resource}" (${matches.map((r) => r.type).join(", ")}); say which with --type`,
+        );
     }
     const found = cloud.resourcesOf(matches[0].urn).find((r) => r.id === matches[0].id);
     if (!found) {

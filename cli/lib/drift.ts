@@ -66,7 +66,9 @@ export async function detectDrift(source: StackSource, stackName: string, env: R
             },
         })
         .catch((error: unknown) => {
-            throw new Error(`the refresh preview of ${stackName} failed: ${failures[0] ?? (error instanceof Error ? error.message.split("\n").slice(-3).join(" ") : String(error))}`);
+            throw new Error(
+                `the refresh preview of ${stackName} failed: ${failures[0] ?? (error instanceof Error ? error.message.split("\n").slice(-3).join(" ") : String(error))}`,
+            );
         });
     const read = outputs.filter((m) => m.old?.custom && !m.type.startsWith("pulumi:providers:"));
     return {
@@ -74,7 +76,10 @@ export async function detectDrift(source: StackSource, stackName: string, env: R
         checkedAt: new Date().toISOString(),
         seconds: (Date.now() - started) / 1000,
         checkedResources: read.length,
-        drifted: read.map(driftOf).filter((d): d is DriftedResource => d !== undefined).sort((a, b) => a.label.localeCompare(b.label)),
+        drifted: read
+            .map(driftOf)
+            .filter((d): d is DriftedResource => d !== undefined)
+            .sort((a, b) => a.label.localeCompare(b.label)),
     };
 }
 
@@ -143,7 +148,9 @@ function verdict(report: DriftReport): string {
 /** One row per drifted property (a deleted resource is one row). */
 function rows(report: DriftReport): string[][] {
     return report.drifted.flatMap((r) =>
-        r.change === "deleted" ? [[r.label, "(resource)", "present", "deleted outside Pulumi"]] : r.properties.map((p) => [r.label, p.path, p.recorded, p.cloud]),
+        r.change === "deleted"
+            ? [[r.label, "(resource)", "present", "deleted outside Pulumi"]]
+            : r.properties.map((p) => [r.label, p.path, p.recorded, p.cloud]),
     );
 }
 
@@ -156,9 +163,21 @@ export function driftTable(report: DriftReport): string {
 }
 
 export function driftMarkdown(report: DriftReport): string {
-    const lines = [`### Drift of \`${report.stack}\`: ${verdict(report)}`, "", `Checked ${report.checkedAt} in ${report.seconds.toFixed(1)}s (a refresh preview; nothing was written).`];
+    const lines = [
+        `### Drift of \`${report.stack}\`: ${verdict(report)}`,
+        "",
+        `Checked ${report.checkedAt} in ${report.seconds.toFixed(1)}s (a refresh preview; nothing was written).`,
+    ];
     if (report.drifted.length > 0) {
-        lines.push("", ...markdownTable(["resource", "property", "state says", "cloud has"], rows(report).map(([r, p, s, c]) => [r, `\`${p}\``, s, c])), "", reconcileAdvice(report.stack));
+        lines.push(
+            "",
+            ...markdownTable(
+                ["resource", "property", "state says", "cloud has"],
+                rows(report).map(([r, p, s, c]) => [r, `\`${p}\``, s, c]),
+            ),
+            "",
+            reconcileAdvice(report.stack),
+        );
     }
     return lines.join("\n");
 }

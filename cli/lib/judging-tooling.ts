@@ -20,7 +20,13 @@ export interface JudgingTooling {
 }
 
 /** The judging commit's tooling, when it is not this checkout's commit (undefined: this tooling judges, e.g. a first deployment). */
-export async function judgingTooling(source: StackSource, target: string, candidateCommit: string, scratchRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<JudgingTooling | undefined> {
+export async function judgingTooling(
+    source: StackSource,
+    target: string,
+    candidateCommit: string,
+    scratchRoot: string,
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<JudgingTooling | undefined> {
     const record = await gateRecord(source, target, candidateCommit, env);
     if (record.commit === candidateCommit) {
         return undefined;
@@ -39,7 +45,9 @@ export async function judgingTooling(source: StackSource, target: string, candid
 
 /** Runs the judging commit's promote with these arguments and `--checkout <candidate>`; its exit code. */
 export function runJudgingPromote(tooling: JudgingTooling, args: readonly string[], candidate: string): number {
-    console.error(`promote: prod is judged by commit ${tooling.commit.slice(0, 12)}; running its release tooling (${tooling.dir}) with --checkout ${candidate}`);
+    console.error(
+        `promote: prod is judged by commit ${tooling.commit.slice(0, 12)}; running its release tooling (${tooling.dir}) with --checkout ${candidate}`,
+    );
     const tsNode = path.join(REPO_ROOT, "node_modules", ".bin", "ts-node");
     const result = spawnSync(tsNode, [path.join(tooling.dir, "cli", "promote.ts"), ...args, "--checkout", candidate], { cwd: tooling.dir, stdio: "inherit" });
     return result.status ?? 3;

@@ -146,7 +146,10 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                     advisories.push(refusal);
                 }
             }
-            gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, { env: options.env, adviseOnPackChange: gateIsAdvisory(options) });
+            gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, {
+                env: options.env,
+                adviseOnPackChange: gateIsAdvisory(options),
+            });
             tooling = toolingOf(release.commit, options.toolingCommit, gate);
         }
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
@@ -164,7 +167,9 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             version: options.version,
             release,
             gate: gate ? gateRecordOf(gate) : null,
-            ...(gate?.unapprovedPackChange || advisories.length > 0 ? { advisories: [...advisories, ...(gate?.unapprovedPackChange ? [gate.unapprovedPackChange] : [])] } : {}),
+            ...(gate?.unapprovedPackChange || advisories.length > 0
+                ? { advisories: [...advisories, ...(gate?.unapprovedPackChange ? [gate.unapprovedPackChange] : [])] }
+                : {}),
             upstream,
             ...(tooling ? { tooling } : {}),
             policyConfig: run.policyConfig,
@@ -273,7 +278,11 @@ function profileCredentials(profile: string | undefined): Record<string, string>
 
 /** Staging's cloud is not what staging's state says: prod would be judged against a staging that no longer exists. */
 function upstreamDriftRefusal(drift: DriftReport, upstream: string): string {
-    const listed = drift.drifted.map((r) => (r.change === "deleted" ? `${r.label} deleted outside Pulumi` : `${r.label} ${r.properties.map((p) => `${p.path}: state ${p.recorded}, cloud ${p.cloud}`).join("; ")}`));
+    const listed = drift.drifted.map((r) =>
+        r.change === "deleted"
+            ? `${r.label} deleted outside Pulumi`
+            : `${r.label} ${r.properties.map((p) => `${p.path}: state ${p.recorded}, cloud ${p.cloud}`).join("; ")}`,
+    );
     return [
         `${upstream} has drifted from its last release: its cloud differs from its state in ${drift.drifted.length} resource(s), so it no longer shows what prod would run:`,
         ...listed.map((line) => `  - ${line}`),
@@ -290,7 +299,9 @@ function refuseGateOverrides(options: PromoteOptions): void {
     }
     const lowered = loweredGatePolicies(options.policyOverrides ?? {});
     if (lowered.length > 0 && !options.previewOnly) {
-        throw new UsageError(`policy config lowers the enforcement of ${lowered.join(", ")} for an update of ${options.target}; release-gate policies stay mandatory whenever an update may follow`);
+        throw new UsageError(
+            `policy config lowers the enforcement of ${lowered.join(", ")} for an update of ${options.target}; release-gate policies stay mandatory whenever an update may follow`,
+        );
     }
 }
 

@@ -36,7 +36,10 @@ export const REVISIONS: Record<Exclude<Revision, "snapshot">, { message: string;
     },
     "prod-drift": {
         message: `prod's ${DRIFT_KEY} drifts from staging's`,
-        edits: { "Pulumi.prod.yaml": (text) => text.replace(new RegExp(`^(\\s*atlas:${DRIFT_KEY}:\\s*)(\\d+)\\s*$`, "m"), (_, key: string, value: string) => `${key}${Number(value) + 1}`) },
+        edits: {
+            "Pulumi.prod.yaml": (text) =>
+                text.replace(new RegExp(`^(\\s*atlas:${DRIFT_KEY}:\\s*)(\\d+)\\s*$`, "m"), (_, key: string, value: string) => `${key}${Number(value) + 1}`),
+        },
     },
 };
 
@@ -80,7 +83,15 @@ export type RehearsalStep = PromoteStep | ConsoleEditStep | DriftStep | RefreshS
 
 const DEPLOYED: Expectation = { outcome: "deployed" };
 const QUIET: Expectation = { outcome: "deployed", quiet: true };
-const promoteStep = (name: string, title: string, target: string, version: string, revision: Revision, expect: Expectation): PromoteStep => ({ kind: "promote", name, title, target, version, revision, expect });
+const promoteStep = (name: string, title: string, target: string, version: string, revision: Revision, expect: Expectation): PromoteStep => ({
+    kind: "promote",
+    name,
+    title,
+    target,
+    version,
+    revision,
+    expect,
+});
 
 /** The version of the release that repeats the commit staging and prod run: nothing changes. */
 export const QUIET_VERSION = "1.3.0";
@@ -91,27 +102,56 @@ export const PROD_EDIT = { resource: "pipeline-dashboard" } as const;
 
 export const STEPS: readonly RehearsalStep[] = [
     promoteStep("dev", "deploy dev", "dev", FIRST_VERSION, "snapshot", DEPLOYED),
-    promoteStep("prod-before-staging", "try prod before staging has the release", "prod", FIRST_VERSION, "snapshot", { outcome: "refused", mentions: ["staging has never been updated"] }),
+    promoteStep("prod-before-staging", "try prod before staging has the release", "prod", FIRST_VERSION, "snapshot", {
+        outcome: "refused",
+        mentions: ["staging has never been updated"],
+    }),
     promoteStep("staging", "deploy staging", "staging", FIRST_VERSION, "snapshot", DEPLOYED),
     promoteStep("prod", "deploy prod after staging (first deployment: the candidate's pack judges)", "prod", FIRST_VERSION, "snapshot", DEPLOYED),
     promoteStep("staging-next", "deploy the next release to staging", "staging", SECOND_VERSION, "snapshot", DEPLOYED),
     promoteStep("prod-next", "deploy the next release to prod (judged by the pack prod runs)", "prod", SECOND_VERSION, "snapshot", DEPLOYED),
-    promoteStep("prod-ahead", "try prod at a release staging never had", "prod", AHEAD_VERSION, "snapshot", { outcome: "refused", mentions: [SECOND_VERSION, AHEAD_VERSION] }),
-    promoteStep("prod-code-only", "try a code-only change in prod under staging's version", "prod", SECOND_VERSION, "code-change", { outcome: "refused", mentions: ["commit", CHANGED_PROJECT_TAG] }),
-    promoteStep("prod-drift", "try prod with config that drifts from staging", "prod", SECOND_VERSION, "prod-drift", { outcome: "refused", mentions: ["numberOfWorkers"] }),
+    promoteStep("prod-ahead", "try prod at a release staging never had", "prod", AHEAD_VERSION, "snapshot", {
+        outcome: "refused",
+        mentions: [SECOND_VERSION, AHEAD_VERSION],
+    }),
+    promoteStep("prod-code-only", "try a code-only change in prod under staging's version", "prod", SECOND_VERSION, "code-change", {
+        outcome: "refused",
+        mentions: ["commit", CHANGED_PROJECT_TAG],
+    }),
+    promoteStep("prod-drift", "try prod with config that drifts from staging", "prod", SECOND_VERSION, "prod-drift", {
+        outcome: "refused",
+        mentions: ["numberOfWorkers"],
+    }),
     promoteStep("staging-change", "deploy the code change to staging", "staging", AHEAD_VERSION, "code-change", DEPLOYED),
     promoteStep("prod-change", "deploy the code change to prod, after staging", "prod", AHEAD_VERSION, "code-change", DEPLOYED),
     promoteStep("staging-rollback", "roll staging back to the previous release", "staging", SECOND_VERSION, "snapshot", DEPLOYED),
     promoteStep("prod-rollback", "roll prod back through staging", "prod", SECOND_VERSION, "snapshot", DEPLOYED),
     promoteStep("staging-quiet", "release the same commit to staging under a new version: nothing changes", "staging", QUIET_VERSION, "snapshot", QUIET),
-    { kind: "console-edit", name: "staging-console-edit", title: `change ${STAGING_EDIT.resource}'s ${STAGING_EDIT.property} in staging's console, behind Pulumi's back`, target: "staging", resource: STAGING_EDIT.resource, change: { property: STAGING_EDIT.property, value: STAGING_EDIT.value } },
+    {
+        kind: "console-edit",
+        name: "staging-console-edit",
+        title: `change ${STAGING_EDIT.resource}'s ${STAGING_EDIT.property} in staging's console, behind Pulumi's back`,
+        target: "staging",
+        resource: STAGING_EDIT.resource,
+        change: { property: STAGING_EDIT.property, value: STAGING_EDIT.value },
+    },
     { kind: "drift", name: "staging-drift", title: "find the console edit: drift check of staging", target: "staging", expectDrifted: [STAGING_EDIT.resource] },
-    promoteStep("prod-staging-drifted", "try prod while staging's cloud has drifted from its release", "prod", QUIET_VERSION, "snapshot", { outcome: "refused", mentions: ["drifted", STAGING_EDIT.resource] }),
+    promoteStep("prod-staging-drifted", "try prod while staging's cloud has drifted from its release", "prod", QUIET_VERSION, "snapshot", {
+        outcome: "refused",
+        mentions: ["drifted", STAGING_EDIT.resource],
+    }),
     { kind: "refresh", name: "staging-refresh", title: "record staging's drift (pulumi refresh)", target: "staging" },
     promoteStep("staging-reconcile", "put staging's cloud back: promote the release staging runs again", "staging", QUIET_VERSION, "snapshot", DEPLOYED),
     { kind: "drift", name: "staging-reconciled", title: "drift check of staging: none left", target: "staging", expectDrifted: [] },
     promoteStep("prod-quiet", "deploy the quiet release to prod: nothing changes", "prod", QUIET_VERSION, "snapshot", QUIET),
-    { kind: "console-edit", name: "prod-console-edit", title: `delete ${PROD_EDIT.resource} in prod's console, behind Pulumi's back`, target: "prod", resource: PROD_EDIT.resource, change: "delete" },
+    {
+        kind: "console-edit",
+        name: "prod-console-edit",
+        title: `delete ${PROD_EDIT.resource} in prod's console, behind Pulumi's back`,
+        target: "prod",
+        resource: PROD_EDIT.resource,
+        change: "delete",
+    },
     { kind: "drift", name: "prod-drift-found", title: "find the deletion: drift check of prod", target: "prod", expectDrifted: [PROD_EDIT.resource] },
     { kind: "refresh", name: "prod-refresh", title: "record prod's drift (pulumi refresh)", target: "prod" },
     promoteStep("prod-repair", "repair prod: promote the release prod runs again", "prod", QUIET_VERSION, "snapshot", DEPLOYED),
@@ -179,14 +219,22 @@ export async function runStep(context: RehearsalContext, step: RehearsalStep, on
         }
         case "console-edit": {
             const ref = { stack: step.target, resource: step.resource };
-            const urn = step.change === "delete" ? await deleteInCloud(context.cloud, snapshot, ref) : await editInCloud(context.cloud, snapshot, ref, step.change.property, step.change.value);
-            return { step, note: `${urn}: ${step.change === "delete" ? "deleted" : `${step.change.property} set to ${JSON.stringify(step.change.value)}`} in the cloud; Pulumi's state unchanged`, mismatches: [] };
+            const urn =
+                step.change === "delete"
+                    ? await deleteInCloud(context.cloud, snapshot, ref)
+                    : await editInCloud(context.cloud, snapshot, ref, step.change.property, step.change.value);
+            return {
+                step,
+                note: `${urn}: ${step.change === "delete" ? "deleted" : `${step.change.property} set to ${JSON.stringify(step.change.value)}`} in the cloud; Pulumi's state unchanged`,
+                mismatches: [],
+            };
         }
         case "drift": {
             const drift = await detectDrift(snapshot, step.target);
             const found = drift.drifted.map((r) => logicalNameOf(r.urn)).sort();
             const expected = [...step.expectDrifted].sort();
-            const mismatches = JSON.stringify(found) === JSON.stringify(expected) ? [] : [`expected drift in [${expected.join(", ")}], found it in [${found.join(", ")}]`];
+            const mismatches =
+                JSON.stringify(found) === JSON.stringify(expected) ? [] : [`expected drift in [${expected.join(", ")}], found it in [${found.join(", ")}]`];
             return { step, drift, mismatches };
         }
         case "refresh": {
@@ -204,14 +252,20 @@ function promoteMismatches(expect: Expectation, report: PromoteReport | undefine
         // What people review is the preview: it must say what the update then did.
         const planned = planMismatches(report.preview.changes, report.update.changes).map((line) => `the preview did not plan what the update did (${line})`);
         const noisy = expect.quiet ? [report.preview, report.update].filter((run) => Object.keys(changedResources(run)).length > 0) : [];
-        return [...planned, ...noisy.map((run) => `expected a quiet release, but its ${run.operation} changes resources: ${JSON.stringify(changedResources(run))}`)];
+        return [
+            ...planned,
+            ...noisy.map((run) => `expected a quiet release, but its ${run.operation} changes resources: ${JSON.stringify(changedResources(run))}`),
+        ];
     }
     const problems: string[] = [];
     if (report?.update) {
         problems.push("expected the release to be refused, but an update ran");
     }
     if (!refusal && !(report && refusedByPolicy(report.preview))) {
-        problems.push("expected a refusal (a mandatory policy, or the gate before any run), but there was none" + (report?.preview.errors.length ? " (the run failed otherwise)" : ""));
+        problems.push(
+            "expected a refusal (a mandatory policy, or the gate before any run), but there was none" +
+                (report?.preview.errors.length ? " (the run failed otherwise)" : ""),
+        );
     }
     const messages = [refusal ?? "", ...(report?.preview.violations.map((v) => v.message) ?? [])].join("\n");
     for (const word of expect.mentions) {

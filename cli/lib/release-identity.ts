@@ -36,7 +36,10 @@ export class DirtyCheckoutError extends UsageError {}
 export function measureRelease(dir: string, version: string): ReleaseIdentity {
     const changed = uncommittedFiles(dir);
     if (changed.length > 0) {
-        const shown = changed.slice(0, 20).map((file) => `  ${file}`).join("\n");
+        const shown = changed
+            .slice(0, 20)
+            .map((file) => `  ${file}`)
+            .join("\n");
         throw new DirtyCheckoutError(
             `${dir} has uncommitted changes, so the release would not be the commit it names:\n${shown}${changed.length > 20 ? `\n  … and ${changed.length - 20} more` : ""}\ncommit them (or stash them) and run promote again; nothing was deployed`,
         );
@@ -74,6 +77,8 @@ function git(dir: string, ...args: string[]): string {
         return execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
     } catch (error) {
         const stderr = (error as { stderr?: string }).stderr?.trim();
-        throw new UsageError(`git ${args[0]} failed in ${dir}: ${stderr || (error as Error).message}; promote deploys a git commit, so run it in a git checkout`);
+        throw new UsageError(
+            `git ${args[0]} failed in ${dir}: ${stderr || (error as Error).message}; promote deploys a git commit, so run it in a git checkout`,
+        );
     }
 }

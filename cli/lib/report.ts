@@ -20,14 +20,19 @@ function preamble(report: PromoteReport): string[] {
         const running = upstream.running.runs ? `runs ${describeIdentity(upstream.running.identity)}` : `runs no known release: ${upstream.running.problem}`;
         lines.push(`upstream ${upstream.stack} ${running}; ${upstream.resources} resources in its state (read in ${upstream.seconds.toFixed(1)}s)`);
         if (upstream.drift) {
-            const cloud = upstream.drift.drifted === 0 ? `no drift in ${upstream.drift.checkedResources} resources` : `DRIFT in ${upstream.drift.drifted} of ${upstream.drift.checkedResources} resources`;
+            const cloud =
+                upstream.drift.drifted === 0
+                    ? `no drift in ${upstream.drift.checkedResources} resources`
+                    : `DRIFT in ${upstream.drift.drifted} of ${upstream.drift.checkedResources} resources`;
             lines.push(`its cloud: ${cloud} (refresh preview, ${upstream.drift.seconds.toFixed(1)}s)`);
         }
     }
     if (report.gate) {
         lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${GATE_SOURCES[report.gate.source]}`);
         if (report.gate.packChange) {
-            lines.push(`this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the prod environment (ATLAS_PACK_CHANGE_APPROVED)`);
+            lines.push(
+                `this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the prod environment (ATLAS_PACK_CHANGE_APPROVED)`,
+            );
         }
     }
     if (report.tooling) {
@@ -58,7 +63,10 @@ export function describeOutcome(outcome: RunOutcome): string {
  */
 export function describeRun(outcome: RunOutcome): string {
     const trace = outcome.trace;
-    const lines = [`$ ${trace?.command ?? `pulumi ${outcome.operation} --stack ${outcome.stack}`}`, `exit ${trace?.exitCode ?? "unknown"}: ${describeOutcome(outcome)}`];
+    const lines = [
+        `$ ${trace?.command ?? `pulumi ${outcome.operation} --stack ${outcome.stack}`}`,
+        `exit ${trace?.exitCode ?? "unknown"}: ${describeOutcome(outcome)}`,
+    ];
     lines.push(...outcome.violations.map((v) => `[${v.level}] ${v.policy}: ${v.message}`));
     lines.push(...outcome.errors.map((error) => `error: ${error}`));
     if (trace && trace.lastLines.length > 0) {
@@ -103,7 +111,10 @@ function stoppedUpdate(report: PromoteReport): string | undefined {
     if (!update || update.succeeded || !refusedByPolicy(update)) {
         return undefined;
     }
-    const applied = Object.entries(update.changes).filter(([op, count]) => op !== "same" && op !== "read" && count > 0).map(([op, count]) => `${count} ${op}`).join(", ");
+    const applied = Object.entries(update.changes)
+        .filter(([op, count]) => op !== "same" && op !== "read" && count > 0)
+        .map(([op, count]) => `${count} ${op}`)
+        .join(", ");
     return [
         `the update stopped at the refused resource, before its step; ${applied ? `applied before it: ${applied}` : "nothing had been applied"}. ${report.target}'s history records the update as failed.`,
         `To repair: fix the difference and release again through staging, or roll back: promote the release ${report.target} ran before to staging, then to ${report.target} (README, Runbooks).`,
@@ -162,5 +173,7 @@ function markdownViolation(level: string, policy: string, message: string): stri
  * check), the engine reports it as advisory, and so must the words.
  */
 function asReported(violation: { level: string; message: string }): string {
-    return violation.level === "mandatory" ? violation.message : violation.message.replace(/\bRefused for (stack "[^"]*"|this stack)/g, "Would refuse $1 (advisory in this run)");
+    return violation.level === "mandatory"
+        ? violation.message
+        : violation.message.replace(/\bRefused for (stack "[^"]*"|this stack)/g, "Would refuse $1 (advisory in this run)");
 }

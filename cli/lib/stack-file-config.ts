@@ -31,7 +31,9 @@ export function stackFilePath(projectDir: string, stack: string): string {
 function stackFileConfig(projectDir: string, stack: string): Record<string, unknown> {
     const file = stackFilePath(projectDir, stack);
     if (!fs.existsSync(file)) {
-        throw new StackFileError(`no stack file ${path.relative(process.cwd(), file) || file} for stack "${stack}"; create the stack with \`pulumi stack init ${stack}\``);
+        throw new StackFileError(
+            `no stack file ${path.relative(process.cwd(), file) || file} for stack "${stack}"; create the stack with \`pulumi stack init ${stack}\``,
+        );
     }
     try {
         const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
@@ -57,7 +59,9 @@ export function parityConfigFromStackFile(projectDir: string, stack: string): Re
         } else {
             const parsed = parseValue(CONFIG_KEYS[key], typeof raw === "string" ? raw : JSON.stringify(raw));
             if (!parsed.ok) {
-                throw new StackFileError(`${file}: ${qualified(key)} is ${parsed.found}, which the program rejects; run \`pulumi preview -s ${stack}\` for the full message`);
+                throw new StackFileError(
+                    `${file}: ${qualified(key)} is ${parsed.found}, which the program rejects; run \`pulumi preview -s ${stack}\` for the full message`,
+                );
             }
             parity[key] = parsed.value as ParityValue;
         }

@@ -172,7 +172,9 @@ export async function stackSourceFor(workspaceDir: string | undefined, checkout:
         return new LoggedInBackend(checkout);
     }
     if (!OfflineWorkspace.existsAt(workspaceDir)) {
-        throw new UsageError(`--workspace ${workspaceDir} is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace ${workspaceDir}`);
+        throw new UsageError(
+            `--workspace ${workspaceDir} is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace ${workspaceDir}`,
+        );
     }
     return new OfflineBackend(await OfflineWorkspace.create({ dir: workspaceDir }), checkout);
 }

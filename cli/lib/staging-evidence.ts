@@ -51,7 +51,9 @@ export async function readGateEvidence(source: StackSource, request: EvidenceReq
         },
         stagingState: {
             environments: {
-                staging: exists ? await deployedEnvironmentValues(source, request.environments.upstream, request.upstream) : environmentValues(source.checkout, request.environments.upstream),
+                staging: exists
+                    ? await deployedEnvironmentValues(source, request.environments.upstream, request.upstream)
+                    : environmentValues(source.checkout, request.environments.upstream),
                 prod: await deployedEnvironmentValues(source, request.environments.target, request.target),
             },
             resources: comparedResourcesOf(checkpoint),
@@ -77,7 +79,9 @@ async function secretEnvironmentValues(source: StackSource, stack: string): Prom
     for (const [key, { shape }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([key]) => config[`atlas:${key}`]?.secret === true)) {
         const plain = await decrypted(source, stack, key);
         if (shape && !shape.pattern.test(plain)) {
-            throw new UsageError(`${stack}'s secret atlas:${key} is not ${shape.description}; parity sets it aside only in that shape: pulumi config set --stack ${stack} --secret atlas:${key} <value>`);
+            throw new UsageError(
+                `${stack}'s secret atlas:${key} is not ${shape.description}; parity sets it aside only in that shape: pulumi config set --stack ${stack} --secret atlas:${key} <value>`,
+            );
         }
         values[key] = secretValue(plain);
     }
@@ -89,6 +93,8 @@ async function decrypted(source: StackSource, stack: string, key: string): Promi
         return (await source.pulumi(["config", "get", `atlas:${key}`, "--stack", stack])).replace(/\n$/, "");
     } catch (error) {
         const reason = (error instanceof Error ? error.message : String(error)).split("\n").find((line) => line.includes("error")) ?? "";
-        throw new Error(`could not decrypt ${stack}'s secret atlas:${key} to set it aside in parity (${reason.trim()}); give the deploy role kms:Decrypt on ${stack}'s secrets key and promote again`);
+        throw new Error(
+            `could not decrypt ${stack}'s secret atlas:${key} to set it aside in parity (${reason.trim()}); give the deploy role kms:Decrypt on ${stack}'s secrets key and promote again`,
+        );
     }
 }

@@ -45,13 +45,21 @@ export interface GateChoice {
     adviseOnPackChange?: boolean;
 }
 
-export async function chooseTrustedGate(source: StackSource, target: string, candidateCommit: string, scratchDir: string, choice: GateChoice = {}): Promise<TrustedGate> {
+export async function chooseTrustedGate(
+    source: StackSource,
+    target: string,
+    candidateCommit: string,
+    scratchDir: string,
+    choice: GateChoice = {},
+): Promise<TrustedGate> {
     const env = choice.env ?? process.env;
     const record = await gateRecord(source, target, candidateCommit, env);
     const holder = repositoryWith(source.repositories, record);
     const packDir = extractPack(holder, record, scratchDir);
     if (record.source === "pinned" && (record.commit === candidateCommit || !isAncestor(source.checkout, record.commit, candidateCommit))) {
-        throw new UsageError(`${PINNED_GATE_ENV}=${record.commit} is not an earlier commit of the release being promoted (${candidateCommit}); a pinned gate must come from the reviewed history before the candidate`);
+        throw new UsageError(
+            `${PINNED_GATE_ENV}=${record.commit} is not an earlier commit of the release being promoted (${candidateCommit}); a pinned gate must come from the reviewed history before the candidate`,
+        );
     }
     const [candidatePack, gatePack] = [packTree(source.checkout, candidateCommit), packTree(holder, record.commit)];
     if (candidatePack === gatePack) {
@@ -72,7 +80,9 @@ function packTree(repository: string, commit: string): string {
     try {
         return git(repository, "rev-parse", "--verify", "--quiet", `${commit}:policy-pack`).toString().trim();
     } catch {
-        throw new GateRefusal(`commit ${commit} has no policy-pack/ directory; a release carries the pack that may judge later releases, so restore policy-pack/ and promote again`);
+        throw new GateRefusal(
+            `commit ${commit} has no policy-pack/ directory; a release carries the pack that may judge later releases, so restore policy-pack/ and promote again`,
+        );
     }
 }
 
@@ -89,11 +99,15 @@ export async function gateRecord(source: StackSource, target: string, candidateC
     const pinned = env[PINNED_GATE_ENV];
     if (pinned) {
         if (!COMMIT.test(pinned)) {
-            throw new UsageError(`${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge prod, or unset it`);
+            throw new UsageError(
+                `${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge prod, or unset it`,
+            );
         }
         return { source: "pinned", commit: pinned };
     }
-    const prodRelease = (await source.exists(target)) ? newestRelease(await readHistory(source, target, (entries) => newestRelease(entries) !== undefined)) : undefined;
+    const prodRelease = (await source.exists(target))
+        ? newestRelease(await readHistory(source, target, (entries) => newestRelease(entries) !== undefined))
+        : undefined;
     return prodRelease ? { source: "prod-release", commit: prodRelease } : { source: "bootstrap", commit: candidateCommit };
 }
 

@@ -61,7 +61,7 @@ type PolicyBlock<T> = EnforcementLevel | (T & { enforcementLevel?: EnforcementLe
 
 /** The whole `--policy-pack-config` document. */
 export interface AtlasPolicyPackConfig {
-    "all"?: PolicyBlock<object>;
+    all?: PolicyBlock<object>;
     "prod-references-staging"?: PolicyBlock<ReleaseGateConfig>;
     "prod-release-matches-staging"?: PolicyBlock<ReleaseGateConfig>;
     "staging-prod-parity"?: PolicyBlock<ParityConfig>;
@@ -90,7 +90,10 @@ export const RELEASE_GATE_POLICIES = [
 ] as const satisfies readonly PolicyName[];
 
 /** Policies that read the promotion evidence (the inputs recorder reads no config). */
-export const EVIDENCE_POLICIES = [...RELEASE_GATE_POLICIES.filter((policy) => policy !== "staging-prod-parity-inputs"), "staging-prod-parity-coverage"] as const satisfies readonly PolicyName[];
+export const EVIDENCE_POLICIES = [
+    ...RELEASE_GATE_POLICIES.filter((policy) => policy !== "staging-prod-parity-inputs"),
+    "staging-prod-parity-coverage",
+] as const satisfies readonly PolicyName[];
 
 /**
  * Policies that receive staging's state (the largest part of the config: every resource staging
@@ -100,7 +103,11 @@ export const EVIDENCE_POLICIES = [...RELEASE_GATE_POLICIES.filter((policy) => po
 export const PARITY_POLICIES = ["staging-prod-parity", "staging-prod-parity-at-step"] as const satisfies readonly PolicyName[];
 
 /** The config `promote` passes for a prod update: the evidence under every policy that reads it. */
-export function buildPromotionConfig(promotion: PromotionEvidence, stagingState: StagingStateEvidence, extra: AtlasPolicyPackConfig = {}): AtlasPolicyPackConfig {
+export function buildPromotionConfig(
+    promotion: PromotionEvidence,
+    stagingState: StagingStateEvidence,
+    extra: AtlasPolicyPackConfig = {},
+): AtlasPolicyPackConfig {
     const withPromotion = EVIDENCE_POLICIES.reduce((config, policy) => withPolicyFields(config, policy, { promotion }), extra);
     return PARITY_POLICIES.reduce((config, policy) => withPolicyFields(config, policy, { stagingState }), withPromotion);
 }
@@ -170,5 +177,7 @@ export const DEV_COST_SCHEMA: PolicyConfigSchema = {
 /** Top-level keys of a policy's config block that its schema does not declare. */
 export function unknownConfigKeys(config: object, schema: PolicyConfigSchema | undefined): string[] {
     const known = Object.keys(schema?.properties ?? {});
-    return Object.keys(config).filter((key) => !known.includes(key)).sort();
+    return Object.keys(config)
+        .filter((key) => !known.includes(key))
+        .sort();
 }

@@ -19,10 +19,13 @@ export function readPromotion(view: StackView, config: ReleaseGateConfig): Read<
     if (config.promotion === undefined) {
         return {
             ok: false,
-            findings: [{
-                problem: "this prod update carries no evidence from the release tooling (policy config `promotion`): which release staging runs, and which release this is, are unknown",
-                fix: `run \`${PROMOTE_COMMAND}\` instead of \`pulumi up\``,
-            }],
+            findings: [
+                {
+                    problem:
+                        "this prod update carries no evidence from the release tooling (policy config `promotion`): which release staging runs, and which release this is, are unknown",
+                    fix: `run \`${PROMOTE_COMMAND}\` instead of \`pulumi up\``,
+                },
+            ],
         };
     }
     const parsed = parsePromotionEvidence(config.promotion, "policy config `promotion`");
@@ -30,14 +33,30 @@ export function readPromotion(view: StackView, config: ReleaseGateConfig): Read<
         return { ok: false, findings: unreadable(parsed.problems, FIX_TOOLING) };
     }
     if (!namesStack(parsed.value.targetStack, view)) {
-        return { ok: false, findings: [{ problem: `policy config \`promotion\` is for stack "${parsed.value.targetStack}", not for this stack (${view.project}/${view.stack})`, fix: FIX_TOOLING }] };
+        return {
+            ok: false,
+            findings: [
+                {
+                    problem: `policy config \`promotion\` is for stack "${parsed.value.targetStack}", not for this stack (${view.project}/${view.stack})`,
+                    fix: FIX_TOOLING,
+                },
+            ],
+        };
     }
     return { ok: true, value: parsed.value };
 }
 
 export function readStagingState(config: ParityConfig): Read<StagingStateEvidence> {
     if (config.stagingState === undefined) {
-        return { ok: false, findings: [{ problem: "this prod update carries no record of what staging runs (policy config `stagingState`), so prod cannot be compared with it", fix: `run \`${PROMOTE_COMMAND}\` instead of \`pulumi up\`` }] };
+        return {
+            ok: false,
+            findings: [
+                {
+                    problem: "this prod update carries no record of what staging runs (policy config `stagingState`), so prod cannot be compared with it",
+                    fix: `run \`${PROMOTE_COMMAND}\` instead of \`pulumi up\``,
+                },
+            ],
+        };
     }
     const parsed = parseStagingState(config.stagingState, "policy config `stagingState`");
     return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, findings: unreadable(parsed.problems, FIX_TOOLING) };
@@ -47,5 +66,10 @@ export function readStagingState(config: ParityConfig): Read<StagingStateEvidenc
 export function checkStagingStack(view: StackView, promotion: PromotionEvidence): Finding[] {
     return namesStack(promotion.stagingStack, { project: view.project, stack: "staging" })
         ? []
-        : [{ problem: `the release tooling read "${promotion.stagingStack}", not this project's staging stack (<organization>/${view.project}/staging)`, fix: "set atlas:upstreamStack in Pulumi.prod.yaml to this project's staging stack" }];
+        : [
+              {
+                  problem: `the release tooling read "${promotion.stagingStack}", not this project's staging stack (<organization>/${view.project}/staging)`,
+                  fix: "set atlas:upstreamStack in Pulumi.prod.yaml to this project's staging stack",
+              },
+          ];
 }

@@ -12,7 +12,12 @@ export function readIdentity(view: StackView): { ok: true; value: EnvironmentIde
     if (parsed.value.environment !== view.environment) {
         return {
             ok: false,
-            findings: [{ problem: `\`${ENVIRONMENT_IDENTITY_OUTPUT}\` says environment ${parsed.value.environment}, but this is the ${view.environment} stack`, fix: `set atlas:environment to ${view.environment} in Pulumi.${view.stack}.yaml` }],
+            findings: [
+                {
+                    problem: `\`${ENVIRONMENT_IDENTITY_OUTPUT}\` says environment ${parsed.value.environment}, but this is the ${view.environment} stack`,
+                    fix: `set atlas:environment to ${view.environment} in Pulumi.${view.stack}.yaml`,
+                },
+            ],
         };
     }
     return parsed;

@@ -31,10 +31,12 @@ export async function compareWithStaging(view: StackView, config: ParityConfig):
     if (misshapen.length > 0) {
         return {
             ok: false,
-            findings: [{
-                problem: `parity sets environment-specific values aside, and these do not look like what their keys hold, so they could hide a real difference: ${misshapen.join("; ")}`,
-                fix: "correct them in the stack files (see the README's config reference)",
-            }],
+            findings: [
+                {
+                    problem: `parity sets environment-specific values aside, and these do not look like what their keys hold, so they could hide a real difference: ${misshapen.join("; ")}`,
+                    fix: "correct them in the stack files (see the README's config reference)",
+                },
+            ],
         };
     }
     const planned = await plannedResources(view.resources, promotion.value.candidateDirectory);
@@ -42,10 +44,12 @@ export async function compareWithStaging(view: StackView, config: ParityConfig):
     if (unrecorded.length > 0) {
         return {
             ok: false,
-            findings: [{
-                problem: `the inputs of ${unrecorded.length} of prod's resources were not recorded (is ${INPUTS_RECORDER} disabled?), so what prod sets cannot be told from what its provider computes: ${unrecorded.slice(0, 5).join(", ")}${unrecorded.length > 5 ? ", …" : ""}`,
-                fix: `run the pack with ${INPUTS_RECORDER} enabled (promote does)`,
-            }],
+            findings: [
+                {
+                    problem: `the inputs of ${unrecorded.length} of prod's resources were not recorded (is ${INPUTS_RECORDER} disabled?), so what prod sets cannot be told from what its provider computes: ${unrecorded.slice(0, 5).join(", ")}${unrecorded.length > 5 ? ", …" : ""}`,
+                    fix: `run the pack with ${INPUTS_RECORDER} enabled (promote does)`,
+                },
+            ],
         };
     }
     const comparison = compareDesiredState({ environment: environments.staging, resources }, { environment: environments.prod, resources: planned.resources });

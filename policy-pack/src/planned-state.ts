@@ -28,29 +28,31 @@ export async function plannedResources(resources: readonly PolicyResource[], pro
     const assets: Promise<void>[] = [];
     const unrecorded: string[] = [];
     const convertAll = (props: Record<string, unknown>) => convert(props, [], secretPathsOf(props), { assets, programDirectory }) as Record<string, unknown>;
-    const planned = resources.filter((r) => isCompared(r.type)).map((r): ComparedResource => {
-        // Custom resources (providers included) have a provider; components do not.
-        const custom = r.provider !== undefined || r.type.startsWith("pulumi:providers:");
-        const outputs = convertAll(rawProps(r.props));
-        const recorded = recordedInputs(r.urn);
-        if (custom && !recorded) {
-            unrecorded.push(r.urn);
-        }
-        const inputs = recorded ? convertAll(recorded) : outputs;
-        return {
-            urn: r.urn,
-            type: r.type,
-            custom,
-            inputs,
-            // With the inputs known, the rest of the outputs is what the provider computed.
-            ...(recorded ? { computed: Object.fromEntries(Object.entries(outputs).filter(([key]) => !(key in inputs))) } : {}),
-            dependencies: r.dependencies.map((d) => d.urn),
-            propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, deps]) => [key, deps.map((d) => d.urn)])),
-            protect: r.opts.protect === true,
-            ...(resourceOptions(r.opts) ? { options: resourceOptions(r.opts) } : {}),
-            ...(r.provider ? { provider: r.provider.urn } : {}),
-        };
-    });
+    const planned = resources
+        .filter((r) => isCompared(r.type))
+        .map((r): ComparedResource => {
+            // Custom resources (providers included) have a provider; components do not.
+            const custom = r.provider !== undefined || r.type.startsWith("pulumi:providers:");
+            const outputs = convertAll(rawProps(r.props));
+            const recorded = recordedInputs(r.urn);
+            if (custom && !recorded) {
+                unrecorded.push(r.urn);
+            }
+            const inputs = recorded ? convertAll(recorded) : outputs;
+            return {
+                urn: r.urn,
+                type: r.type,
+                custom,
+                inputs,
+                // With the inputs known, the rest of the outputs is what the provider computed.
+                ...(recorded ? { computed: Object.fromEntries(Object.entries(outputs).filter(([key]) => !(key in inputs))) } : {}),
+                dependencies: r.dependencies.map((d) => d.urn),
+                propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, deps]) => [key, deps.map((d) => d.urn)])),
+                protect: r.opts.protect === true,
+                ...(resourceOptions(r.opts) ? { options: resourceOptions(r.opts) } : {}),
+                ...(r.provider ? { provider: r.provider.urn } : {}),
+            };
+        });
     await Promise.all(assets);
     return { resources: planned, unrecorded };
 }

@@ -44,7 +44,13 @@ export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidat
         validateStack: async (args, reportViolation) => {
             const read = readStackView(args.resources);
             if (!read.ok) {
-                reportViolation(formatFinding("this stack", { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" }, ENFORCEMENT_LEVELS[spec.name]));
+                reportViolation(
+                    formatFinding(
+                        "this stack",
+                        { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" },
+                        ENFORCEMENT_LEVELS[spec.name],
+                    ),
+                );
                 return;
             }
             const view = read.view;
@@ -55,10 +61,12 @@ export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidat
             const unknownKeys = unknownConfigKeys(config, spec.configSchema);
             const findings: Finding[] =
                 unknownKeys.length > 0
-                    ? [{
-                        problem: `policy config for "${spec.name}" has unknown key(s) ${unknownKeys.join(", ")}`,
-                        fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)",
-                    }]
+                    ? [
+                          {
+                              problem: `policy config for "${spec.name}" has unknown key(s) ${unknownKeys.join(", ")}`,
+                              fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)",
+                          },
+                      ]
                     : await runGuarded(() => spec.check(view, config));
             for (const finding of findings) {
                 reportViolation(formatFinding(`stack "${view.stack}"`, finding, ENFORCEMENT_LEVELS[spec.name]), finding.resource?.urn);
@@ -72,14 +80,21 @@ async function runGuarded(check: () => Finding[] | Promise<Finding[]>): Promise<
         return await check();
     } catch (error) {
         if (isUnknownValueError(error)) {
-            return [{
-                problem: `the value at .${error.props.join(".")} is unknown during preview (it is only known once the update runs), so it cannot be checked`,
-                fix: "deploy what it depends on first (for staging facts: update staging), or make the program compute it from config known at preview (e.g. names, not generated ARNs)",
-            }];
+            return [
+                {
+                    problem: `the value at .${error.props.join(".")} is unknown during preview (it is only known once the update runs), so it cannot be checked`,
+                    fix: "deploy what it depends on first (for staging facts: update staging), or make the program compute it from config known at preview (e.g. names, not generated ARNs)",
+                },
+            ];
         }
         // The message of an arbitrary error may quote the data it choked on, which can be a secret.
         const kind = error instanceof Error ? error.name : typeof error;
-        return [{ problem: `the policy could not evaluate the stack (internal ${kind}), so it refuses`, fix: "report this to the policy-pack owners with the CI log" }];
+        return [
+            {
+                problem: `the policy could not evaluate the stack (internal ${kind}), so it refuses`,
+                fix: "report this to the policy-pack owners with the CI log",
+            },
+        ];
     }
 }
 

@@ -14,7 +14,6 @@ interface StructLike {
 
 import { SECRET_SIG, SIG } from "./contract/value-signatures";
 
-
 const secretPaths = new WeakMap<object, Set<string>>();
 
 const original = deserialize.deserializeProperties;

@@ -17,7 +17,11 @@ const runtime = policy as unknown as {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy") as Record<string, string>;
-const SENTINELS = new Set(Object.entries(proxy).filter(([name]) => /^unknown[A-Za-z]+Value$/.test(name)).map(([, value]) => value));
+const SENTINELS = new Set(
+    Object.entries(proxy)
+        .filter(([name]) => /^unknown[A-Za-z]+Value$/.test(name))
+        .map(([, value]) => value),
+);
 
 export function isUnknownValueError(error: unknown): error is UnknownValueErrorShape {
     return error instanceof runtime.UnknownValueError;

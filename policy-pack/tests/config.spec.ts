@@ -4,7 +4,14 @@
  */
 import * as assert from "assert";
 import {
-    PARITY_POLICIES, PARITY_SCHEMA, RELEASE_GATE_POLICIES, RELEASE_GATE_SCHEMA, buildPromotionConfig, loweredGatePolicies, unknownConfigKeys, withPolicyFields,
+    PARITY_POLICIES,
+    PARITY_SCHEMA,
+    RELEASE_GATE_POLICIES,
+    RELEASE_GATE_SCHEMA,
+    buildPromotionConfig,
+    loweredGatePolicies,
+    unknownConfigKeys,
+    withPolicyFields,
 } from "../src/config";
 import { EVIDENCE_FORMAT, parsePromotionEvidence, parseStagingState } from "../src/contract/promotion-evidence";
 import { ENFORCEMENT_LEVELS } from "../src/enforcement";
@@ -19,7 +26,12 @@ describe("policy config", () => {
         it("puts `promotion` under every gate policy and the coverage note, and `stagingState` under the parity policies only", () => {
             const config = buildPromotionConfig(evidence, state) as Record<string, Record<string, unknown>>;
             assert.deepStrictEqual(Object.keys(config).sort(), [
-                "prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-at-step", "staging-prod-parity-coverage",
+                "prod-references-staging",
+                "prod-release-matches-staging",
+                "staging-evidence-verified",
+                "staging-prod-parity",
+                "staging-prod-parity-at-step",
+                "staging-prod-parity-coverage",
             ]);
             for (const policy of Object.keys(config)) {
                 assert.strictEqual(config[policy].promotion, evidence, policy);
@@ -42,7 +54,9 @@ describe("policy config", () => {
         it("declares `promotion` (and for parity `stagingState`) in the policies' schemas, so the engine passes them on", () => {
             assert.deepStrictEqual(Object.keys(RELEASE_GATE_SCHEMA.properties ?? {}), ["promotion"]);
             assert.deepStrictEqual(Object.keys(PARITY_SCHEMA.properties ?? {}), ["promotion", "stagingState"]);
-            for (const policy of STACK_POLICIES.filter((p) => (RELEASE_GATE_POLICIES as readonly string[]).includes(p.name) || (PARITY_POLICIES as readonly string[]).includes(p.name))) {
+            for (const policy of STACK_POLICIES.filter(
+                (p) => (RELEASE_GATE_POLICIES as readonly string[]).includes(p.name) || (PARITY_POLICIES as readonly string[]).includes(p.name),
+            )) {
                 assert.ok(policy.configSchema?.properties?.promotion, policy.name);
             }
         });
@@ -57,16 +71,33 @@ describe("policy config", () => {
 
     describe("loweredGatePolicies", () => {
         it("lists the gate policies a config sets below mandatory, as a bare level or in a block", () => {
-            assert.deepStrictEqual(loweredGatePolicies({ "prod-release-matches-staging": "advisory", "staging-prod-parity": { enforcementLevel: "disabled" } }), ["prod-release-matches-staging", "staging-prod-parity"]);
+            assert.deepStrictEqual(
+                loweredGatePolicies({ "prod-release-matches-staging": "advisory", "staging-prod-parity": { enforcementLevel: "disabled" } }),
+                ["prod-release-matches-staging", "staging-prod-parity"],
+            );
         });
 
         it("counts `all` for every gate policy that does not set its own level", () => {
-            assert.deepStrictEqual(loweredGatePolicies({ all: "advisory", "prod-references-staging": "mandatory" }), ["prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-at-step", "staging-prod-parity-inputs", "staging-evidence-verified"]);
+            assert.deepStrictEqual(loweredGatePolicies({ all: "advisory", "prod-references-staging": "mandatory" }), [
+                "prod-release-matches-staging",
+                "staging-prod-parity",
+                "staging-prod-parity-at-step",
+                "staging-prod-parity-inputs",
+                "staging-evidence-verified",
+            ]);
             assert.deepStrictEqual(loweredGatePolicies({ all: { enforcementLevel: "remediate" } }), [...RELEASE_GATE_POLICIES]);
         });
 
         it("lists nothing for mandatory levels, levels of other policies, or blocks without a level", () => {
-            assert.deepStrictEqual(loweredGatePolicies({ all: "mandatory", "dev-cost-guardrails": "disabled", "staging-prod-parity-coverage": "disabled", "staging-prod-parity": { promotion: {} } }), []);
+            assert.deepStrictEqual(
+                loweredGatePolicies({
+                    all: "mandatory",
+                    "dev-cost-guardrails": "disabled",
+                    "staging-prod-parity-coverage": "disabled",
+                    "staging-prod-parity": { promotion: {} },
+                }),
+                [],
+            );
             assert.deepStrictEqual(loweredGatePolicies({}), []);
         });
     });
@@ -80,7 +111,13 @@ describe("policy config", () => {
         for (const policy of RELEASE_GATE_POLICIES) {
             assert.strictEqual(ENFORCEMENT_LEVELS[policy], "mandatory", policy);
         }
-        assert.deepStrictEqual(Object.entries(ENFORCEMENT_LEVELS).filter(([, level]) => level !== "mandatory").map(([name]) => name).sort(), ["dev-cost-guardrails", "staging-prod-parity-coverage"]);
+        assert.deepStrictEqual(
+            Object.entries(ENFORCEMENT_LEVELS)
+                .filter(([, level]) => level !== "mandatory")
+                .map(([name]) => name)
+                .sort(),
+            ["dev-cost-guardrails", "staging-prod-parity-coverage"],
+        );
         for (const policy of ALL_POLICIES) {
             assert.strictEqual(policy.enforcementLevel, ENFORCEMENT_LEVELS[policy.name as keyof typeof ENFORCEMENT_LEVELS], policy.name);
         }

@@ -32,7 +32,11 @@ export const PREFIXES: Record<Environment, string> = { dev: "atlas-dev", staging
 export const DEVELOPER = "arn:aws:iam::111111111111:role/atlas-developers";
 export const QA = "arn:aws:iam::222222222222:role/atlas-qa";
 export const CONSUMER = "arn:aws:iam::444444444444:role/analytics-consumers";
-export const TEAM_EMAILS: Record<Environment, string> = { dev: "atlas-dev@example.com", staging: "atlas-staging-alerts@example.com", prod: "atlas-alerts@example.com" };
+export const TEAM_EMAILS: Record<Environment, string> = {
+    dev: "atlas-dev@example.com",
+    staging: "atlas-staging-alerts@example.com",
+    prod: "atlas-alerts@example.com",
+};
 export const PROVIDER = "atlas-aws";
 /** The KMS key id AWS generated in each environment. */
 export const KEY_IDS: Record<Environment, string> = {
@@ -98,7 +102,14 @@ export const tlsOnly = (bucket: string, readers: string[] = []) =>
     JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-            { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            {
+                Sid: "TlsOnly",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
             { Sid: "Readers", Effect: "Allow", Principal: { AWS: readers }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${bucket}/published/*` },
         ],
     });
@@ -129,8 +140,22 @@ export function platform(environment: Environment): ResourceSpec[] {
             props: { region: REGION, defaultTags: JSON.stringify({ tags: { environment, project: "atlas" } }), allowedAccountIds: JSON.stringify([account]) },
         },
         { type: "atlas:storage:Storage", name: "storage", props: { keyArn, bucketName: bucket } },
-        { type: "aws:kms/key:Key", name: "data-key", props: { enableKeyRotation: true, deletionWindowInDays: 30, description: `${prefix} data key` }, outputs: { arn: keyArn, keyId: KEY_IDS[environment] }, protect, ...aws },
-        { type: "aws:s3/bucketV2:BucketV2", name: "raw", props: { bucket, tags: { environment, zone: "raw" } }, outputs: { arn: `arn:aws:s3:::${bucket}`, id: bucket }, protect, ...aws },
+        {
+            type: "aws:kms/key:Key",
+            name: "data-key",
+            props: { enableKeyRotation: true, deletionWindowInDays: 30, description: `${prefix} data key` },
+            outputs: { arn: keyArn, keyId: KEY_IDS[environment] },
+            protect,
+            ...aws,
+        },
+        {
+            type: "aws:s3/bucketV2:BucketV2",
+            name: "raw",
+            props: { bucket, tags: { environment, zone: "raw" } },
+            outputs: { arn: `arn:aws:s3:::${bucket}`, id: bucket },
+            protect,
+            ...aws,
+        },
         {
             type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             name: "raw-encryption",
@@ -152,8 +177,20 @@ export function platform(environment: Environment): ResourceSpec[] {
             ...aws,
             dependsOn: { bucket: ["raw"], policy: ["raw"] },
         },
-        { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "etl-script", props: { bucket, key: "scripts/atlas_etl.py", source: fileAsset(ETL_SCRIPT) }, ...aws, dependsOn: { bucket: ["raw"] } },
-        { type: "aws:iam/role:Role", name: "glue-role", props: { name: `${prefix}-glue`, assumeRolePolicy: serviceTrust("glue.amazonaws.com") }, outputs: { arn: roleArn }, ...aws },
+        {
+            type: "aws:s3/bucketObjectv2:BucketObjectv2",
+            name: "etl-script",
+            props: { bucket, key: "scripts/atlas_etl.py", source: fileAsset(ETL_SCRIPT) },
+            ...aws,
+            dependsOn: { bucket: ["raw"] },
+        },
+        {
+            type: "aws:iam/role:Role",
+            name: "glue-role",
+            props: { name: `${prefix}-glue`, assumeRolePolicy: serviceTrust("glue.amazonaws.com") },
+            outputs: { arn: roleArn },
+            ...aws,
+        },
         {
             type: "aws:glue/job:Job",
             name: "etl",
@@ -169,7 +206,12 @@ export function platform(environment: Environment): ResourceSpec[] {
             ...aws,
             dependsOn: { roleArn: ["glue-role"], command: ["raw"], defaultArguments: ["alerts"] },
         },
-        { type: "aws:athena/workgroup:Workgroup", name: "queries", props: { name: `${prefix}-queries`, configuration: { bytesScannedCutoffPerQuery: 1024 ** 3 } }, ...aws },
+        {
+            type: "aws:athena/workgroup:Workgroup",
+            name: "queries",
+            props: { name: `${prefix}-queries`, configuration: { bytesScannedCutoffPerQuery: 1024 ** 3 } },
+            ...aws,
+        },
         {
             type: "aws:cloudwatch/logGroup:LogGroup",
             name: "etl-logs",
@@ -177,7 +219,14 @@ export function platform(environment: Environment): ResourceSpec[] {
             ...aws,
             dependsOn: { kmsKeyId: ["data-key"] },
         },
-        { type: "aws:sns/topic:Topic", name: "alerts", props: { name: TOPIC_NAMES[environment], kmsMasterKeyId: keyArn }, outputs: { arn: topicArn }, ...aws, dependsOn: { kmsMasterKeyId: ["data-key"] } },
+        {
+            type: "aws:sns/topic:Topic",
+            name: "alerts",
+            props: { name: TOPIC_NAMES[environment], kmsMasterKeyId: keyArn },
+            outputs: { arn: topicArn },
+            ...aws,
+            dependsOn: { kmsMasterKeyId: ["data-key"] },
+        },
         {
             type: "aws:sns/topicSubscription:TopicSubscription",
             name: "team-email",
@@ -194,17 +243,37 @@ export function platform(environment: Environment): ResourceSpec[] {
         },
     ];
     if (environment === "staging") {
-        specs.push({ type: "aws:iam/role:Role", name: "qa-read", props: { name: `${prefix}-qa`, assumeRolePolicy: trustPolicy(QA) }, outputs: { arn: `arn:aws:iam::${account}:role/${prefix}-qa` }, ...aws });
+        specs.push({
+            type: "aws:iam/role:Role",
+            name: "qa-read",
+            props: { name: `${prefix}-qa`, assumeRolePolicy: trustPolicy(QA) },
+            outputs: { arn: `arn:aws:iam::${account}:role/${prefix}-qa` },
+            ...aws,
+        });
     }
     if (environment === "prod") {
-        specs.push({ type: "aws:iam/role:Role", name: "consumer-read", props: { name: `${prefix}-consumer`, assumeRolePolicy: trustPolicy(CONSUMER) }, outputs: { arn: `arn:aws:iam::${account}:role/${prefix}-consumer` }, ...aws });
+        specs.push({
+            type: "aws:iam/role:Role",
+            name: "consumer-read",
+            props: { name: `${prefix}-consumer`, assumeRolePolicy: trustPolicy(CONSUMER) },
+            outputs: { arn: `arn:aws:iam::${account}:role/${prefix}-consumer` },
+            ...aws,
+        });
     }
     return specs;
 }
 
 /** What a stack's program says it deployed (its `release` output). */
 export function releaseFacts(environment: Environment, identity: ReleaseIdentity = CANDIDATE): ReleaseFacts {
-    return { format: RELEASE_FORMAT, project: "atlas", stack: environment, environment, version: identity.version, commit: identity.commit, digest: identity.digest };
+    return {
+        format: RELEASE_FORMAT,
+        project: "atlas",
+        stack: environment,
+        environment,
+        version: identity.version,
+        commit: identity.commit,
+        digest: identity.digest,
+    };
 }
 
 export function stackResource(environment: Environment, outputs: Record<string, unknown>): ResourceSpec {
@@ -242,7 +311,9 @@ export function checkpointOf(stack: Environment, specs: ResourceSpec[]): Checkpo
     return specs.map((spec): CheckpointResource => {
         const urn = urnOf(stack, spec);
         const inputs = exported(spec.props ?? {}) as Record<string, unknown>;
-        const dependsOn = Object.fromEntries(Object.entries(spec.dependsOn ?? {}).map(([key, names]) => [key, names.map((name) => urnOf(stack, byName.get(name)!))]));
+        const dependsOn = Object.fromEntries(
+            Object.entries(spec.dependsOn ?? {}).map(([key, names]) => [key, names.map((name) => urnOf(stack, byName.get(name)!))]),
+        );
         return {
             urn,
             type: spec.type,
@@ -337,7 +408,11 @@ export function promotion(overrides: Partial<PromotionEvidence> = {}): Promotion
 
 /** The whole policy config `promote` builds for a prod update (plus the guardrails' environments). */
 export function gateConfig(evidence: { promotion?: unknown; stagingState?: unknown } = {}, extra: AtlasPolicyPackConfig = {}): AtlasPolicyPackConfig {
-    const config = buildPromotionConfig((evidence.promotion ?? promotion()) as PromotionEvidence, (evidence.stagingState ?? stagingState()) as StagingStateEvidence, extra);
+    const config = buildPromotionConfig(
+        (evidence.promotion ?? promotion()) as PromotionEvidence,
+        (evidence.stagingState ?? stagingState()) as StagingStateEvidence,
+        extra,
+    );
     return { ...config, "no-cross-environment-references": ENVIRONMENTS_CONFIG };
 }
 

@@ -38,7 +38,8 @@ describe("environment guardrails", () => {
     });
 
     it("are not applicable outside their environments", async () => {
-        const notApplicable = async (policy: StackValidationPolicy, stack: Environment) => (await runPolicy(policy, stack, compliantStack(stack))).notApplicable;
+        const notApplicable = async (policy: StackValidationPolicy, stack: Environment) =>
+            (await runPolicy(policy, stack, compliantStack(stack))).notApplicable;
         assert.strictEqual(await notApplicable(noDeveloperAccess, "dev"), 'applies to staging and prod only; stack "dev" is dev');
         assert.strictEqual(await notApplicable(consumerAccessProdOnly, "prod"), 'applies to dev and staging only; stack "prod" is prod');
         assert.strictEqual(await notApplicable(prodStatefulProtected, "staging"), 'applies to prod only; stack "staging" is staging');
@@ -50,42 +51,65 @@ describe("environment guardrails", () => {
             const stack = addRole(compliantStack("staging"), "debug-role", DEVELOPER);
             assert.deepStrictEqual(await messagesOf(noDeveloperAccess, "staging", stack), []);
             const run = await runPolicy(noDeveloperAccess, "staging", stack, { developerPrincipals: [DEVELOPER] });
-            assert.deepStrictEqual(run.violations, [{
-                message: `Refused for stack "staging": the trust policy of aws:iam/role:Role "debug-role" allows developer principal ${DEVELOPER} in staging.\nTo fix: remove the grant; developers use dev.`,
-                urn: urnOf("staging", { type: "aws:iam/role:Role", name: "debug-role" }),
-            }]);
+            assert.deepStrictEqual(run.violations, [
+                {
+                    message: `Refused for stack "staging": the trust policy of aws:iam/role:Role "debug-role" allows developer principal ${DEVELOPER} in staging.\nTo fix: remove the grant; developers use dev.`,
+                    urn: urnOf("staging", { type: "aws:iam/role:Role", name: "debug-role" }),
+                },
+            ]);
             const fromStack = compliantStack("staging", { environmentIdentity: identityOf("staging", { developerPrincipals: [DEVELOPER] }) });
             assert.strictEqual((await messagesOf(noDeveloperAccess, "staging", addRole(fromStack, "debug-role", DEVELOPER))).length, 1);
         });
 
         it("refuses a grant to everyone and developer-* resources", async () => {
-            const stack = [...addRole(compliantStack("prod"), "open-role", "*"), { type: "aws:iam/role:Role", name: "developer-sandbox", props: { assumeRolePolicy: trustPolicy("arn:aws:iam::333333333333:root") }, provider: PROVIDER }];
-            assert.deepStrictEqual((await messagesOf(noDeveloperAccess, "prod", stack)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "prod": aws:iam/role:Role "developer-sandbox" is a developer resource in prod.',
-                'Refused for stack "prod": the trust policy of aws:iam/role:Role "open-role" allows everyone (so every developer) in prod.',
-            ]);
+            const stack = [
+                ...addRole(compliantStack("prod"), "open-role", "*"),
+                {
+                    type: "aws:iam/role:Role",
+                    name: "developer-sandbox",
+                    props: { assumeRolePolicy: trustPolicy("arn:aws:iam::333333333333:root") },
+                    provider: PROVIDER,
+                },
+            ];
+            assert.deepStrictEqual(
+                (await messagesOf(noDeveloperAccess, "prod", stack)).map((m) => m.split("\n")[0]),
+                [
+                    'Refused for stack "prod": aws:iam/role:Role "developer-sandbox" is a developer resource in prod.',
+                    'Refused for stack "prod": the trust policy of aws:iam/role:Role "open-role" allows everyone (so every developer) in prod.',
+                ],
+            );
         });
 
         it("refuses a policy document it cannot read, without quoting it", async () => {
-            const stack = [...compliantStack("prod"), { type: "aws:iam/role:Role", name: "broken", props: { assumeRolePolicy: `{"Statement": ${SECRET}` }, provider: PROVIDER }];
-            assert.deepStrictEqual((await messagesOf(noDeveloperAccess, "prod", stack)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "prod": the trust policy of aws:iam/role:Role "broken" is not valid JSON, so who it grants cannot be checked.',
-            ]);
+            const stack = [
+                ...compliantStack("prod"),
+                { type: "aws:iam/role:Role", name: "broken", props: { assumeRolePolicy: `{"Statement": ${SECRET}` }, provider: PROVIDER },
+            ];
+            assert.deepStrictEqual(
+                (await messagesOf(noDeveloperAccess, "prod", stack)).map((m) => m.split("\n")[0]),
+                ['Refused for stack "prod": the trust policy of aws:iam/role:Role "broken" is not valid JSON, so who it grants cannot be checked.'],
+            );
         });
 
         it("refuses a missing environmentIdentity (fail closed)", async () => {
             assert.deepStrictEqual(await messagesOf(noDeveloperAccess, "prod", compliantStack("prod", { environmentIdentity: undefined })), [
-                "Refused for stack \"prod\": prod's `environmentIdentity` output is missing.\nTo fix: export `environmentIdentity` {environment, awsAccountId, namePrefix, developerPrincipals, consumerPrincipals} from the program.",
+                'Refused for stack "prod": prod\'s `environmentIdentity` output is missing.\nTo fix: export `environmentIdentity` {environment, awsAccountId, namePrefix, developerPrincipals, consumerPrincipals} from the program.',
             ]);
         });
 
         it("refuses an environmentIdentity of another environment", async () => {
             const [message] = await messagesOf(noDeveloperAccess, "prod", compliantStack("prod", { environmentIdentity: identityOf("dev") }));
-            assert.strictEqual(message, 'Refused for stack "prod": `environmentIdentity` says environment dev, but this is the prod stack.\nTo fix: set atlas:environment to prod in Pulumi.prod.yaml.');
+            assert.strictEqual(
+                message,
+                'Refused for stack "prod": `environmentIdentity` says environment dev, but this is the prod stack.\nTo fix: set atlas:environment to prod in Pulumi.prod.yaml.',
+            );
         });
 
         it("refuses a trust policy unknown during preview", async () => {
-            const stack = [...compliantStack("prod"), { type: "aws:iam/role:Role", name: "late", props: { assumeRolePolicy: UNKNOWN_STRING }, provider: PROVIDER }];
+            const stack = [
+                ...compliantStack("prod"),
+                { type: "aws:iam/role:Role", name: "late", props: { assumeRolePolicy: UNKNOWN_STRING }, provider: PROVIDER },
+            ];
             const [message] = await messagesOf(noDeveloperAccess, "prod", stack);
             assert.match(message, /the value at \.assumeRolePolicy is unknown during preview \(it is only known once the update runs\)/);
         });
@@ -94,53 +118,79 @@ describe("environment guardrails", () => {
     describe("consumer-access-prod-only", () => {
         it("refuses consumer grants and consumer-* resources in staging", async () => {
             const stack = addRole(compliantStack("staging"), "consumer-read", CONSUMER);
-            assert.deepStrictEqual((await messagesOf(consumerAccessProdOnly, "staging", stack, { consumerPrincipals: [CONSUMER] })).map((m) => m.split("\n")[0]), [
-                'Refused for stack "staging": aws:iam/role:Role "consumer-read" is a consumer resource in staging.',
-                `Refused for stack "staging": the trust policy of aws:iam/role:Role "consumer-read" allows consumer principal ${CONSUMER} in staging.`,
-            ]);
+            assert.deepStrictEqual(
+                (await messagesOf(consumerAccessProdOnly, "staging", stack, { consumerPrincipals: [CONSUMER] })).map((m) => m.split("\n")[0]),
+                [
+                    'Refused for stack "staging": aws:iam/role:Role "consumer-read" is a consumer resource in staging.',
+                    `Refused for stack "staging": the trust policy of aws:iam/role:Role "consumer-read" allows consumer principal ${CONSUMER} in staging.`,
+                ],
+            );
         });
     });
 
     describe("s3-bucket-protections", () => {
         it("refuses a bucket without aws:kms encryption, full public access block and TLS-only policy", async () => {
-            let stack = withResource(compliantStack("dev"), "raw-encryption", (r) => ({ ...r, props: { ...r.props, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] } }));
-            stack = withResource(stack, "raw-public-access", (r) => ({ ...r, props: { ...r.props, blockPublicPolicy: false, restrictPublicBuckets: undefined } }));
+            let stack = withResource(compliantStack("dev"), "raw-encryption", (r) => ({
+                ...r,
+                props: { ...r.props, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            }));
+            stack = withResource(stack, "raw-public-access", (r) => ({
+                ...r,
+                props: { ...r.props, blockPublicPolicy: false, restrictPublicBuckets: undefined },
+            }));
             stack = withResource(stack, "raw-policy", (r) => ({ ...r, props: { ...r.props, policy: JSON.stringify({ Statement: [] }) } }));
-            assert.deepStrictEqual((await messagesOf(s3BucketProtections, "dev", stack)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no default encryption with aws:kms (found: AES256).',
-                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" does not block public access: blockPublicPolicy, restrictPublicBuckets not true.',
-                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no bucket policy statement denying requests without TLS.',
-            ]);
+            assert.deepStrictEqual(
+                (await messagesOf(s3BucketProtections, "dev", stack)).map((m) => m.split("\n")[0]),
+                [
+                    'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no default encryption with aws:kms (found: AES256).',
+                    'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" does not block public access: blockPublicPolicy, restrictPublicBuckets not true.',
+                    'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no bucket policy statement denying requests without TLS.',
+                ],
+            );
         });
 
         it("refuses a bucket with no companions at all", async () => {
             const stack = compliantStack("dev").filter((r) => !["raw-encryption", "raw-public-access", "raw-policy"].includes(r.name));
-            assert.deepStrictEqual((await messagesOf(s3BucketProtections, "dev", stack)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no default encryption with aws:kms (found: none).',
-                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" does not block public access: no BucketPublicAccessBlock.',
-                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no bucket policy statement denying requests without TLS.',
-            ]);
+            assert.deepStrictEqual(
+                (await messagesOf(s3BucketProtections, "dev", stack)).map((m) => m.split("\n")[0]),
+                [
+                    'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no default encryption with aws:kms (found: none).',
+                    'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" does not block public access: no BucketPublicAccessBlock.',
+                    'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "raw" has no bucket policy statement denying requests without TLS.',
+                ],
+            );
         });
 
         it("matches companions by dependency when the bucket name is unknown during preview", async () => {
-            const stack = compliantStack("dev").map((r) => (["raw-encryption", "raw-public-access", "raw-policy"].includes(r.name) ? { ...r, props: { ...r.props, bucket: UNKNOWN_STRING } } : r));
+            const stack = compliantStack("dev").map((r) =>
+                ["raw-encryption", "raw-public-access", "raw-policy"].includes(r.name) ? { ...r, props: { ...r.props, bucket: UNKNOWN_STRING } } : r,
+            );
             assert.deepStrictEqual(await messagesOf(s3BucketProtections, "dev", stack), []);
         });
 
         it("tells two new buckets' companions apart without reading their unknown names", async () => {
-            const second = (name: string) => ({ ...compliantStack("dev").find((r) => r.name === name)!, name: `curated${name.slice(3)}`, dependsOn: { bucket: ["curated"] } });
+            const second = (name: string) => ({
+                ...compliantStack("dev").find((r) => r.name === name)!,
+                name: `curated${name.slice(3)}`,
+                dependsOn: { bucket: ["curated"] },
+            });
             const stack = [
                 ...compliantStack("dev").map((r) => (r.dependsOn ? { ...r, props: { ...r.props, bucket: UNKNOWN_STRING } } : r)),
                 { type: "aws:s3/bucketV2:BucketV2", name: "curated", props: { bucket: UNKNOWN_STRING }, provider: PROVIDER },
                 ...["raw-encryption", "raw-public-access"].map(second).map((r) => ({ ...r, props: { ...r.props, bucket: UNKNOWN_STRING } })),
             ];
-            assert.deepStrictEqual((await messagesOf(s3BucketProtections, "dev", stack)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "dev": aws:s3/bucketV2:BucketV2 "curated" has no bucket policy statement denying requests without TLS.',
-            ]);
+            assert.deepStrictEqual(
+                (await messagesOf(s3BucketProtections, "dev", stack)).map((m) => m.split("\n")[0]),
+                ['Refused for stack "dev": aws:s3/bucketV2:BucketV2 "curated" has no bucket policy statement denying requests without TLS.'],
+            );
         });
 
         it("falls back to the resource's dependencies when its bucket property has none recorded", async () => {
-            const stack = withResource(compliantStack("dev"), "raw-policy", (r) => ({ ...r, props: { ...r.props, bucket: UNKNOWN_STRING }, dependsOn: { policy: ["raw"] } }));
+            const stack = withResource(compliantStack("dev"), "raw-policy", (r) => ({
+                ...r,
+                props: { ...r.props, bucket: UNKNOWN_STRING },
+                dependsOn: { policy: ["raw"] },
+            }));
             assert.deepStrictEqual(await messagesOf(s3BucketProtections, "dev", stack), []);
         });
     });
@@ -161,11 +211,17 @@ describe("environment guardrails", () => {
 
     describe("provider-environment-and-account", () => {
         it("refuses a provider with another environment's tag and account", async () => {
-            const stack = withResource(compliantStack("prod"), PROVIDER, (r) => ({ ...r, props: { defaultTags: JSON.stringify({ tags: { environment: "staging" } }), allowedAccountIds: JSON.stringify(["222222222222"]) } }));
-            assert.deepStrictEqual((await messagesOf(providerEnvironmentAndAccount, "prod", stack)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "prod": provider "atlas-aws" (used by aws:kms/key:Key "data-key" and maybe others) tags resources with environment "staging", not prod.',
-                'Refused for stack "prod": provider "atlas-aws" (used by aws:kms/key:Key "data-key" and maybe others) has allowedAccountIds ["222222222222"], not exactly ["333333333333"] (this stack\'s account).',
-            ]);
+            const stack = withResource(compliantStack("prod"), PROVIDER, (r) => ({
+                ...r,
+                props: { defaultTags: JSON.stringify({ tags: { environment: "staging" } }), allowedAccountIds: JSON.stringify(["222222222222"]) },
+            }));
+            assert.deepStrictEqual(
+                (await messagesOf(providerEnvironmentAndAccount, "prod", stack)).map((m) => m.split("\n")[0]),
+                [
+                    'Refused for stack "prod": provider "atlas-aws" (used by aws:kms/key:Key "data-key" and maybe others) tags resources with environment "staging", not prod.',
+                    'Refused for stack "prod": provider "atlas-aws" (used by aws:kms/key:Key "data-key" and maybe others) has allowedAccountIds ["222222222222"], not exactly ["333333333333"] (this stack\'s account).',
+                ],
+            );
         });
 
         it("refuses resources on the default provider and without a provider", async () => {
@@ -175,21 +231,35 @@ describe("environment guardrails", () => {
                 { type: "aws:sqs/queue:Queue", name: "stray", provider: "default_7_48_0" },
                 { type: "aws:sqs/queue:Queue", name: "orphan" },
             ];
-            assert.deepStrictEqual((await messagesOf(providerEnvironmentAndAccount, "dev", stack)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "dev": aws:sqs/queue:Queue "orphan" has no provider.',
-                'Refused for stack "dev": provider "default_7_48_0" (used by aws:sqs/queue:Queue "stray" and maybe others) tags resources with environment (none), not dev.',
-                'Refused for stack "dev": provider "default_7_48_0" (used by aws:sqs/queue:Queue "stray" and maybe others) has allowedAccountIds (none), not exactly ["111111111111"] (this stack\'s account).',
-            ]);
+            assert.deepStrictEqual(
+                (await messagesOf(providerEnvironmentAndAccount, "dev", stack)).map((m) => m.split("\n")[0]),
+                [
+                    'Refused for stack "dev": aws:sqs/queue:Queue "orphan" has no provider.',
+                    'Refused for stack "dev": provider "default_7_48_0" (used by aws:sqs/queue:Queue "stray" and maybe others) tags resources with environment (none), not dev.',
+                    'Refused for stack "dev": provider "default_7_48_0" (used by aws:sqs/queue:Queue "stray" and maybe others) has allowedAccountIds (none), not exactly ["111111111111"] (this stack\'s account).',
+                ],
+            );
         });
     });
 
     describe("no-cross-environment-references", () => {
         it("refuses a property that names another environment's account or prefix, without printing it", async () => {
-            const stack = [...compliantStack("prod"), { type: "aws:sqs/queue:Queue", name: "bridge", props: { policy: `arn:aws:sqs:eu-west-1:222222222222:atlas-staging-events?token=${SECRET}` }, provider: PROVIDER }];
-            assert.deepStrictEqual((await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s account.',
-                'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s name prefix.',
-            ]);
+            const stack = [
+                ...compliantStack("prod"),
+                {
+                    type: "aws:sqs/queue:Queue",
+                    name: "bridge",
+                    props: { policy: `arn:aws:sqs:eu-west-1:222222222222:atlas-staging-events?token=${SECRET}` },
+                    provider: PROVIDER,
+                },
+            ];
+            assert.deepStrictEqual(
+                (await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]),
+                [
+                    'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s account.',
+                    'Refused for stack "prod": aws:sqs/queue:Queue "bridge": .policy refers to staging\'s name prefix.',
+                ],
+            );
         });
 
         it("passes over values unknown during preview and still finds the known references", async () => {
@@ -197,9 +267,10 @@ describe("environment guardrails", () => {
                 ...compliantStack("prod"),
                 { type: "aws:sqs/queue:Queue", name: "late", props: { kmsKeyArn: UNKNOWN_STRING, tags: { source: "atlas-staging-feed" } }, provider: PROVIDER },
             ];
-            assert.deepStrictEqual((await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]), [
-                'Refused for stack "prod": aws:sqs/queue:Queue "late": .tags.source refers to staging\'s name prefix.',
-            ]);
+            assert.deepStrictEqual(
+                (await messagesOf(noCrossEnvironmentReferences, "prod", stack, ENVIRONMENTS_CONFIG)).map((m) => m.split("\n")[0]),
+                ['Refused for stack "prod": aws:sqs/queue:Queue "late": .tags.source refers to staging\'s name prefix.'],
+            );
         });
 
         it("refuses to run without the environments' identities (fail closed)", async () => {
@@ -218,12 +289,15 @@ describe("environment guardrails", () => {
         let stack = withResource(compliantStack("dev"), "etl", (r) => ({ ...r, props: { numberOfWorkers: 50, workerType: "G.8X" } }));
         stack = withResource(stack, "queries", (r) => ({ ...r, props: { configuration: {} } }));
         stack = withResource(stack, "etl-logs", (r) => ({ ...r, props: { retentionInDays: 0 } }));
-        assert.deepStrictEqual((await messagesOf(devCostGuardrails, "dev", stack)).map((m) => m.split("\n")[0]), [
-            'Advice for stack "dev": aws:glue/job:Job "etl": numberOfWorkers is 50, above the dev cap 10.',
-            'Advice for stack "dev": aws:glue/job:Job "etl": workerType "G.8X" is not one of G.1X, G.2X.',
-            'Advice for stack "dev": aws:athena/workgroup:Workgroup "queries": configuration.bytesScannedCutoffPerQuery is unset (unbounded), above the dev cap 10737418240.',
-            'Advice for stack "dev": aws:cloudwatch/logGroup:LogGroup "etl-logs": retentionInDays is unset (unbounded), above the dev cap 30.',
-        ]);
+        assert.deepStrictEqual(
+            (await messagesOf(devCostGuardrails, "dev", stack)).map((m) => m.split("\n")[0]),
+            [
+                'Advice for stack "dev": aws:glue/job:Job "etl": numberOfWorkers is 50, above the dev cap 10.',
+                'Advice for stack "dev": aws:glue/job:Job "etl": workerType "G.8X" is not one of G.1X, G.2X.',
+                'Advice for stack "dev": aws:athena/workgroup:Workgroup "queries": configuration.bytesScannedCutoffPerQuery is unset (unbounded), above the dev cap 10737418240.',
+                'Advice for stack "dev": aws:cloudwatch/logGroup:LogGroup "etl-logs": retentionInDays is unset (unbounded), above the dev cap 30.',
+            ],
+        );
         const relaxed = { maxGlueWorkers: 64, allowedGlueWorkerTypes: ["G.8X"], maxAthenaBytesScannedCutoffPerQuery: 1, maxLogRetentionDays: 1 };
         assert.strictEqual((await messagesOf(devCostGuardrails, "dev", stack, relaxed)).length, 2);
     });

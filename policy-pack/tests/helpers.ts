@@ -9,7 +9,14 @@
  * preview. The deserializer is the one policy-pack/src/secret-paths.ts wraps, so the pack notes
  * secret paths exactly as it does on the engine.
  */
-import { PolicyResource, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import {
+    PolicyResource,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import "../src/secret-paths";
 import { SECRET_SIG, SIG } from "../src/contract/value-signatures";
 import { unknownCheckingProxy } from "../src/unknowns";
@@ -60,7 +67,9 @@ export function stringAsset(text: string): Record<string, unknown> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const deserializer = require("@pulumi/policy/deserialize") as { deserializeProperties(struct: { toJavaScript(): object }, proxySecrets: boolean): Record<string, unknown> };
+const deserializer = require("@pulumi/policy/deserialize") as {
+    deserializeProperties(struct: { toJavaScript(): object }, proxySecrets: boolean): Record<string, unknown>;
+};
 
 /** The props the engine passes for a resource: its inputs and, once known, the provider's outputs. */
 export function engineProps(spec: Pick<ResourceSpec, "props" | "outputs">): Record<string, unknown> {
@@ -91,7 +100,10 @@ function deserializedProps(wire: Record<string, unknown>): Record<string, unknow
 export function stackResources(stack: string, specs: ResourceSpec[], options: { analyze?: boolean } = {}): PolicyResource[] {
     if (options.analyze !== false) {
         for (const spec of specs.filter((s) => s.provider !== undefined || s.type.startsWith("pulumi:providers:"))) {
-            void (parityInputsRecorder.validateResource as ResourceValidation)({ urn: urnOf(stack, spec), type: spec.type, name: spec.name, props: deserializedProps({ ...spec.props }) } as unknown as ResourceValidationArgs, () => undefined);
+            void (parityInputsRecorder.validateResource as ResourceValidation)(
+                { urn: urnOf(stack, spec), type: spec.type, name: spec.name, props: deserializedProps({ ...spec.props }) } as unknown as ResourceValidationArgs,
+                () => undefined,
+            );
         }
     }
     const resources = specs.map((spec): PolicyResource => ({
@@ -99,7 +111,13 @@ export function stackResources(stack: string, specs: ResourceSpec[], options: { 
         name: spec.name,
         urn: urnOf(stack, spec),
         props: deserializedProps(engineProps(spec)),
-        opts: { protect: spec.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+        opts: {
+            protect: spec.protect ?? false,
+            ignoreChanges: [],
+            aliases: [],
+            additionalSecretOutputs: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        },
         dependencies: [],
         propertyDependencies: {},
         isType: () => false,
@@ -141,7 +159,13 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, stack:
             type: spec.type,
             name: spec.name,
             props: deserializedProps({ ...spec.props }),
-            opts: { protect: spec.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+            opts: {
+                protect: spec.protect ?? false,
+                ignoreChanges: [],
+                aliases: [],
+                additionalSecretOutputs: [],
+                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            },
             ...(provider ? { provider: { type: provider.type, name: provider.name, urn: urnOf(stack, provider), props: {} } } : {}),
             getConfig: <T extends object>() => config as T,
             notApplicable: (reason?: string): never => {

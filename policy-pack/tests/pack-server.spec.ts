@@ -25,7 +25,10 @@ describe("the pack served by run-policy-pack", function () {
     let client: AnalyzerClient;
 
     before(async () => {
-        server = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", path.join(ROOT, "policy-pack")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+        server = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", path.join(ROOT, "policy-pack")], {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "inherit"],
+        });
         const port = await new Promise<string>((resolve, reject) => {
             server.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
             server.once("exit", (code) => reject(new Error(`run-policy-pack exited with ${code}`)));
@@ -70,7 +73,9 @@ describe("the pack served by run-policy-pack", function () {
             request.setUrn(urnOf(stack, spec));
             request.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(spec.props))));
             request.setOptions(optionsOf(spec));
-            const response = await new Promise<analyzer.AnalyzeResponse>((resolve, reject) => client.analyze(request, (error, result) => (error ? reject(error) : resolve(result!))));
+            const response = await new Promise<analyzer.AnalyzeResponse>((resolve, reject) =>
+                client.analyze(request, (error, result) => (error ? reject(error) : resolve(result!))),
+            );
             resourceDiagnostics.push(...diagnosticsOf(response));
         }
         const request = new analyzer.AnalyzeStackRequest();
@@ -82,7 +87,9 @@ describe("the pack served by run-policy-pack", function () {
                 resource.setUrn(urnOf(stack, spec));
                 resource.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(engineProps(spec)))));
                 resource.setOptions(optionsOf(spec));
-                const dependsOn = Object.entries(spec.dependsOn ?? {}).map(([key, names]) => [key, names.map((name) => urnOf(stack, byName.get(name)!))] as const);
+                const dependsOn = Object.entries(spec.dependsOn ?? {}).map(
+                    ([key, names]) => [key, names.map((name) => urnOf(stack, byName.get(name)!))] as const,
+                );
                 resource.setDependenciesList([...new Set(dependsOn.flatMap(([, urns]) => urns))]);
                 for (const [key, urns] of dependsOn) {
                     const dependencies = new analyzer.AnalyzerPropertyDependencies();
@@ -101,10 +108,18 @@ describe("the pack served by run-policy-pack", function () {
                 return resource;
             }),
         );
-        const response = await new Promise<analyzer.AnalyzeResponse>((resolve, reject) => client.analyzeStack(request, (error, result) => (error ? reject(error) : resolve(result!))));
+        const response = await new Promise<analyzer.AnalyzeResponse>((resolve, reject) =>
+            client.analyzeStack(request, (error, result) => (error ? reject(error) : resolve(result!))),
+        );
         const diagnostics = [...resourceDiagnostics, ...diagnosticsOf(response)];
         allMessages.push(...diagnostics.map((d) => d.message));
-        return { diagnostics, notApplicable: response.getNotApplicableList().map((n) => n.getPolicyName()).sort() };
+        return {
+            diagnostics,
+            notApplicable: response
+                .getNotApplicableList()
+                .map((n) => n.getPolicyName())
+                .sort(),
+        };
     }
 
     const summary = (diagnostics: Diagnostic[]) => diagnostics.map(({ policy, level }) => `${policy}:${level}`);
@@ -136,8 +151,15 @@ describe("the pack served by run-policy-pack", function () {
     it("reports the release-identity gate as advisory when policy config says so, while parity stays mandatory", async () => {
         await configure(gateConfig({ promotion: promotion({ stagingChanges: [releaseUpdate(NEXT)] }) }, { "prod-release-matches-staging": "advisory" }));
         const result = await analyzeStack("prod", withProps(compliantStack("prod"), "etl", { numberOfWorkers: 8 }));
-        assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity-at-step:mandatory", "prod-release-matches-staging:advisory", "staging-prod-parity:mandatory"]);
-        assert.match(result.diagnostics[1].message, /^Prod may only deploy the release \(version, commit and digest\) that staging runs now\.\n.*prod would deploy release 1\.4\.0 .* but staging runs 1\.5\.0/);
+        assert.deepStrictEqual(summary(result.diagnostics), [
+            "staging-prod-parity-at-step:mandatory",
+            "prod-release-matches-staging:advisory",
+            "staging-prod-parity:mandatory",
+        ]);
+        assert.match(
+            result.diagnostics[1].message,
+            /^Prod may only deploy the release \(version, commit and digest\) that staging runs now\.\n.*prod would deploy release 1\.4\.0 .* but staging runs 1\.5\.0/,
+        );
         for (const index of [0, 2]) {
             assert.match(result.diagnostics[index].message, /Refused for stack "prod": prod differs from what staging runs in 1 place\(s\)/);
         }
@@ -154,18 +176,30 @@ describe("the pack served by run-policy-pack", function () {
         await configure({ "no-cross-environment-references": gateConfig()["no-cross-environment-references"] as object });
         const result = await analyzeStack("prod", compliantStack("prod"));
         assert.deepStrictEqual(summary(result.diagnostics), [
-            "staging-prod-parity-at-step:mandatory", "prod-references-staging:mandatory", "prod-release-matches-staging:mandatory", "staging-prod-parity:mandatory", "staging-prod-parity:mandatory", "staging-evidence-verified:mandatory",
+            "staging-prod-parity-at-step:mandatory",
+            "prod-references-staging:mandatory",
+            "prod-release-matches-staging:mandatory",
+            "staging-prod-parity:mandatory",
+            "staging-prod-parity:mandatory",
+            "staging-evidence-verified:mandatory",
         ]);
         assert.ok(result.diagnostics.every((d) => d.message.includes("run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`")));
     });
 
     it("refuses a changed consumer list only where it is not prod's own (the stack file's values are set aside)", async () => {
-        const other = { ...stagingState(), environments: { ...stagingState().environments, prod: { ...stagingState().environments.prod, consumerPrincipals: [] } } };
+        const other = {
+            ...stagingState(),
+            environments: { ...stagingState().environments, prod: { ...stagingState().environments.prod, consumerPrincipals: [] } },
+        };
         await configure(gateConfig({ stagingState: other }));
         const result = await analyzeStack("prod", compliantStack("prod"));
         assert.deepStrictEqual(summary(result.diagnostics), ["staging-prod-parity-at-step:mandatory", "staging-prod-parity:mandatory"]);
         for (const diagnostic of result.diagnostics) {
-            assert.match(diagnostic.message, /"consumer-read" \(resource\): staging \(absent\), prod present/, "a consumer role its stack file does not call for");
+            assert.match(
+                diagnostic.message,
+                /"consumer-read" \(resource\): staging \(absent\), prod present/,
+                "a consumer role its stack file does not call for",
+            );
         }
     });
 
@@ -174,7 +208,13 @@ describe("the pack served by run-policy-pack", function () {
         const result = await analyzeStack("staging", compliantStack("staging"));
         assert.deepStrictEqual(result.diagnostics, []);
         assert.deepStrictEqual(result.notApplicable, [
-            "dev-cost-guardrails", "prod-references-staging", "prod-release-matches-staging", "prod-stateful-protected", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-coverage",
+            "dev-cost-guardrails",
+            "prod-references-staging",
+            "prod-release-matches-staging",
+            "prod-stateful-protected",
+            "staging-evidence-verified",
+            "staging-prod-parity",
+            "staging-prod-parity-coverage",
         ]);
     });
 });

@@ -10,7 +10,8 @@ import { ResourceSpec, UNKNOWN_STRING, runResourcePolicy } from "./helpers";
 
 const prod = compliantStack("prod");
 const AT_STEP = blockFor(stagingProdParityAtStep.name);
-const messages = (stack: ResourceSpec[], environment: "dev" | "staging" | "prod" = "prod", config: object = AT_STEP) => runResourcePolicy(stagingProdParityAtStep, environment, stack, config);
+const messages = (stack: ResourceSpec[], environment: "dev" | "staging" | "prod" = "prod", config: object = AT_STEP) =>
+    runResourcePolicy(stagingProdParityAtStep, environment, stack, config);
 
 describe("staging-prod-parity-at-step", () => {
     it("passes every resource of prod's compliant plan: environment-specific values, account ids and generated identifiers set aside", async () => {
@@ -20,7 +21,10 @@ describe("staging-prod-parity-at-step", () => {
     it("refuses a prod-only setting at its resource, in staging-prod-parity's words", async () => {
         const found = await messages(withProps(prod, "etl", { numberOfWorkers: 8 }));
         assert.equal(found.length, 1, found.join("\n"));
-        assert.match(found[0], /^Refused for stack "prod": prod differs from what staging runs in 1 place\(s\) \(environment-specific values set aside\), found before this resource's step:\n {2}- aws:glue\/job:Job "etl" numberOfWorkers: staging 4, prod 8\.\n/);
+        assert.match(
+            found[0],
+            /^Refused for stack "prod": prod differs from what staging runs in 1 place\(s\) \(environment-specific values set aside\), found before this resource's step:\n {2}- aws:glue\/job:Job "etl" numberOfWorkers: staging 4, prod 8\.\n/,
+        );
         assert.match(found[0], /To fix: .*an update refused here applied only the steps before this resource/);
     });
 
@@ -47,6 +51,9 @@ describe("staging-prod-parity-at-step", () => {
     it("refuses once, naming the missing evidence, when prod is updated without promote's policy config", async () => {
         const found = await messages(prod, "prod", {});
         assert.equal(found.length, 1, found.join("\n"));
-        assert.match(found[0], /carries no evidence from the release tooling[\s\S]*To fix: run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`/);
+        assert.match(
+            found[0],
+            /carries no evidence from the release tooling[\s\S]*To fix: run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`/,
+        );
     });
 });

@@ -13,8 +13,22 @@ import { plannedResources } from "../src/planned-state";
 import { stagingProdParity } from "../src/policies/staging-prod-parity";
 import { stagingProdParityCoverage } from "../src/policies/staging-prod-parity-coverage";
 import {
-    CONSUMER, ETL_SCRIPT, KEY_IDS, PREFIXES, PROVIDER, SECRET, TOPIC_NAMES, blockFor, compliantStack, environmentValuesOf, gateConfig, keyArnOf, stagingResources,
-    stagingState, withProps, withResource,
+    CONSUMER,
+    ETL_SCRIPT,
+    KEY_IDS,
+    PREFIXES,
+    PROVIDER,
+    SECRET,
+    TOPIC_NAMES,
+    blockFor,
+    compliantStack,
+    environmentValuesOf,
+    gateConfig,
+    keyArnOf,
+    stagingResources,
+    stagingState,
+    withProps,
+    withResource,
 } from "./fixtures";
 import { ResourceSpec, UNKNOWN_OBJECT, UNKNOWN_STRING, messagesOf, onlyMessage, secret, stackResources, stringAsset } from "./helpers";
 
@@ -33,7 +47,11 @@ const withStagingState = (state: unknown) => blockFor(stagingProdParity.name, ga
  * preview, and so is every input computed from it; the rest (names from config, auto-names) is known.
  */
 function firstDeployment(stack: ResourceSpec[]): ResourceSpec[] {
-    const computed = new Set(stack.flatMap((spec) => Object.values(spec.outputs ?? {}).filter((v): v is string => typeof v === "string" && !Object.values(spec.props ?? {}).includes(v))));
+    const computed = new Set(
+        stack.flatMap((spec) =>
+            Object.values(spec.outputs ?? {}).filter((v): v is string => typeof v === "string" && !Object.values(spec.props ?? {}).includes(v)),
+        ),
+    );
     const unknownIfComputed = (value: unknown): unknown => {
         if (typeof value === "string") {
             return [...computed].some((c) => value.includes(c)) ? UNKNOWN_STRING : value;
@@ -59,7 +77,13 @@ describe("staging-prod-parity", () => {
     });
 
     it("refuses a setting prod makes that staging leaves to its provider (prod's own inputs, recorded by the resource policy)", async () => {
-        const message = await parityMessage(withResource(prod, "etl", (spec) => ({ ...spec, props: { ...spec.props, executionClass: "FLEX" }, outputs: { ...spec.outputs, executionClass: "FLEX" } })));
+        const message = await parityMessage(
+            withResource(prod, "etl", (spec) => ({
+                ...spec,
+                props: { ...spec.props, executionClass: "FLEX" },
+                outputs: { ...spec.outputs, executionClass: "FLEX" },
+            })),
+        );
         assert.match(message, /aws:glue\/job:Job "etl" executionClass: staging (\(absent\)|"STANDARD"), prod "FLEX"/);
     });
 
@@ -67,9 +91,15 @@ describe("staging-prod-parity", () => {
         const unseen: ResourceSpec = { type: "aws:sqs/queue:Queue", name: "never-analyzed-queue", provider: PROVIDER, props: { name: "q" } };
         const resources = stackResources("prod", [...prod, unseen], { analyze: false });
         const messages: string[] = [];
-        await stagingProdParity.validateStack({ resources, stackTags: new Map(), getConfig: <T>() => PARITY as T, notApplicable: () => assert.fail("not applicable") }, (message) => messages.push(message));
+        await stagingProdParity.validateStack(
+            { resources, stackTags: new Map(), getConfig: <T>() => PARITY as T, notApplicable: () => assert.fail("not applicable") },
+            (message) => messages.push(message),
+        );
         assert.equal(messages.length, 1, messages.join("\n"));
-        assert.match(messages[0], /the inputs of 1 of prod's resources were not recorded \(is staging-prod-parity-inputs disabled\?\)[\s\S]*never-analyzed-queue/);
+        assert.match(
+            messages[0],
+            /the inputs of 1 of prod's resources were not recorded \(is staging-prod-parity-inputs disabled\?\)[\s\S]*never-analyzed-queue/,
+        );
     });
 
     it("refuses a property that differs only in prod, naming the resource, the path and both values", async () => {
@@ -85,7 +115,10 @@ describe("staging-prod-parity", () => {
         policy.Statement[1].Action = "s3:*";
         const message = await parityMessage(withProps(prod, "raw-policy", { policy: JSON.stringify(policy) }));
         assert.match(message, /in 2 place\(s\)/);
-        assert.match(message, /- aws:s3\/bucketPolicy:BucketPolicy "raw-policy" policy \(JSON\)\.Statement\[0\]\.Resource: staging 2 item\(s\): .*, prod 3 item\(s\): /);
+        assert.match(
+            message,
+            /- aws:s3\/bucketPolicy:BucketPolicy "raw-policy" policy \(JSON\)\.Statement\[0\]\.Resource: staging 2 item\(s\): .*, prod 3 item\(s\): /,
+        );
         assert.match(message, /- aws:s3\/bucketPolicy:BucketPolicy "raw-policy" policy \(JSON\)\.Statement\[1\]\.Action: staging "s3:GetObject", prod "s3:\*"/);
     });
 
@@ -105,45 +138,86 @@ describe("staging-prod-parity", () => {
     it("refuses a resource only prod has, and one only staging has", async () => {
         const extra: ResourceSpec = { type: "aws:sqs/queue:Queue", name: "extra", props: { name: `${PREFIXES.prod}-extra` }, provider: PROVIDER };
         assert.match(await parityMessage([...prod, extra]), /- aws:sqs\/queue:Queue "extra" \(resource\): staging \(absent\), prod present\./);
-        assert.match(await parityMessage(prod.filter((r) => r.name !== "queries")), /- aws:athena\/workgroup:Workgroup "queries" \(resource\): staging present, prod \(absent\)\./);
+        assert.match(
+            await parityMessage(prod.filter((r) => r.name !== "queries")),
+            /- aws:athena\/workgroup:Workgroup "queries" \(resource\): staging present, prod \(absent\)\./,
+        );
     });
 
     it("allows the environment-specific resources: staging's qa-* and prod's consumer-* and oncall-*", async () => {
-        const oncall: ResourceSpec = { type: "aws:sns/topicSubscription:TopicSubscription", name: "oncall-pager", props: { protocol: "https", endpoint: secret("https://pager.example.com/x") }, provider: PROVIDER };
+        const oncall: ResourceSpec = {
+            type: "aws:sns/topicSubscription:TopicSubscription",
+            name: "oncall-pager",
+            props: { protocol: "https", endpoint: secret("https://pager.example.com/x") },
+            provider: PROVIDER,
+        };
         assert.deepStrictEqual(await parityMessages([...prod, oncall]), []);
-        assert.ok(prod.some((r) => r.name === "consumer-read"), "prod has its consumer role");
+        assert.ok(
+            prod.some((r) => r.name === "consumer-read"),
+            "prod has its consumer role",
+        );
     });
 
     it("sets aside the environment-specific values and nothing else: a team e-mail not in the stack file differs", async () => {
-        assert.match(await parityMessage(withProps(prod, "team-email", { endpoint: "someone-else@example.com" })), /"team-email" endpoint: staging "<teamAlertEmail>", prod "someone-else@example\.com"/);
-        const otherEmail = { ...stagingState(), environments: { staging: environmentValuesOf("staging"), prod: { ...environmentValuesOf("prod"), teamAlertEmail: "someone-else@example.com" } } };
+        assert.match(
+            await parityMessage(withProps(prod, "team-email", { endpoint: "someone-else@example.com" })),
+            /"team-email" endpoint: staging "<teamAlertEmail>", prod "someone-else@example\.com"/,
+        );
+        const otherEmail = {
+            ...stagingState(),
+            environments: { staging: environmentValuesOf("staging"), prod: { ...environmentValuesOf("prod"), teamAlertEmail: "someone-else@example.com" } },
+        };
         assert.deepStrictEqual(await parityMessages(withProps(prod, "team-email", { endpoint: "someone-else@example.com" }), withStagingState(otherEmail)), []);
     });
 
     it("sets aside prod's consumer principals only in a role's trust: granted in a bucket policy, prod's own consumer is a difference", async () => {
         assert.ok(JSON.stringify(prod).includes(CONSUMER));
-        const policy = (prod.find((r) => r.name === "raw-policy")!.props!.policy as string).replace('"Principal":{"AWS":[]}', JSON.stringify({ Principal: { AWS: [CONSUMER] } }).slice(1, -1));
-        assert.notStrictEqual(policy, prod.find((r) => r.name === "raw-policy")!.props!.policy, "the fixture's bucket policy has an empty principal list to fill");
-        assert.match(await parityMessage(withProps(prod, "raw-policy", { policy })), /policy \(JSON\)\.Statement\[1\]\.Principal\.AWS: staging 0 item\(s\): \[\], prod 1 item\(s\): \["arn:aws:iam::444444444444:role\/analytics-consumers"\]/);
+        const policy = (prod.find((r) => r.name === "raw-policy")!.props!.policy as string).replace(
+            '"Principal":{"AWS":[]}',
+            JSON.stringify({ Principal: { AWS: [CONSUMER] } }).slice(1, -1),
+        );
+        assert.notStrictEqual(
+            policy,
+            prod.find((r) => r.name === "raw-policy")!.props!.policy,
+            "the fixture's bucket policy has an empty principal list to fill",
+        );
+        assert.match(
+            await parityMessage(withProps(prod, "raw-policy", { policy })),
+            /policy \(JSON\)\.Statement\[1\]\.Principal\.AWS: staging 0 item\(s\): \[\], prod 1 item\(s\): \["arn:aws:iam::444444444444:role\/analytics-consumers"\]/,
+        );
     });
 
     it("sets aside the KMS key id AWS generated, but not a reference to another key", async () => {
         assert.notStrictEqual(KEY_IDS.staging, KEY_IDS.prod);
         const otherKey = keyArnOf("prod").replace(KEY_IDS.prod, "ffffffff-0000-4000-8000-000000000000");
         const message = await parityMessage(withProps(prod, "etl-logs", { kmsKeyId: otherKey }));
-        assert.match(message, /"etl-logs" kmsKeyId: staging "arn:aws:kms:<awsRegion>:<awsAccountId>:key\/<generated-1>", prod "arn:aws:kms:<awsRegion>:<awsAccountId>:key\/ffffffff-0000-4000-8000-000000000000"/);
+        assert.match(
+            message,
+            /"etl-logs" kmsKeyId: staging "arn:aws:kms:<awsRegion>:<awsAccountId>:key\/<generated-1>", prod "arn:aws:kms:<awsRegion>:<awsAccountId>:key\/ffffffff-0000-4000-8000-000000000000"/,
+        );
     });
 
     it("sets aside the topic's auto-name, but not a topic named in prod (whose ARN then differs in its dependents too)", async () => {
         assert.notStrictEqual(TOPIC_NAMES.staging, TOPIC_NAMES.prod);
-        const named = withResource(prod, "alerts", (r) => ({ ...r, props: { ...r.props, name: "atlas-prod-alerts" }, outputs: { arn: "arn:aws:sns:eu-west-1:333333333333:atlas-prod-alerts" } }));
+        const named = withResource(prod, "alerts", (r) => ({
+            ...r,
+            props: { ...r.props, name: "atlas-prod-alerts" },
+            outputs: { arn: "arn:aws:sns:eu-west-1:333333333333:atlas-prod-alerts" },
+        }));
         const message = await parityMessage(named);
         assert.match(message, /"alerts" name: staging "alerts-1a2b3c4", prod "<namePrefix>-alerts"/);
-        assert.match(message, /"team-email" topic: staging "arn:aws:sns:<awsRegion>:<awsAccountId>:alerts-1a2b3c4", prod "arn:aws:sns:<awsRegion>:<awsAccountId>:alerts-7f8e9d0"/);
+        assert.match(
+            message,
+            /"team-email" topic: staging "arn:aws:sns:<awsRegion>:<awsAccountId>:alerts-1a2b3c4", prod "arn:aws:sns:<awsRegion>:<awsAccountId>:alerts-7f8e9d0"/,
+        );
     });
 
     it("reports a renamed Glue job although its computed ARN changed with the name (a setting is never taken for a generated id)", async () => {
-        const renamed = withResource(prod, "etl", (r) => ({ ...r, props: { ...r.props, name: "atlas-prod-etl-nightly" }, outputs: { arn: "arn:aws:glue:eu-west-1:333333333333:job/atlas-prod-etl-nightly" } }));
+        const renamed = withResource(prod, "etl", (r) => ({
+            ...r,
+            props: { ...r.props, name: "atlas-prod-etl-nightly" },
+            outputs: { arn: "arn:aws:glue:eu-west-1:333333333333:job/atlas-prod-etl-nightly" },
+        }));
         const message = await parityMessage(renamed);
         assert.match(message, /in 1 place\(s\)/);
         assert.match(message, /"etl" name: staging "<namePrefix>-etl", prod "<namePrefix>-etl-nightly"/);
@@ -162,7 +236,12 @@ describe("staging-prod-parity", () => {
     it("compares file assets by content hash", async () => {
         const message = await parityMessage(withProps(prod, "etl-script", { source: stringAsset("print('changed')") }));
         const hash = createHash("sha256").update(fs.readFileSync(ETL_SCRIPT)).digest("hex");
-        assert.match(message, new RegExp(`"etl-script" source: staging \\[file content ${hash.slice(0, 12)}\\], prod \\[file content ${createHash("sha256").update("print('changed')").digest("hex").slice(0, 12)}\\]`));
+        assert.match(
+            message,
+            new RegExp(
+                `"etl-script" source: staging \\[file content ${hash.slice(0, 12)}\\], prod \\[file content ${createHash("sha256").update("print('changed')").digest("hex").slice(0, 12)}\\]`,
+            ),
+        );
     });
 
     it("compares components only by existence and kind", async () => {
@@ -173,8 +252,14 @@ describe("staging-prod-parity", () => {
 
     it("refuses a changed provider or dependency", async () => {
         const otherProvider: ResourceSpec = { type: "pulumi:providers:aws", name: "aws-other", props: { region: "eu-west-1" } };
-        assert.match(await parityMessages([...withResource(prod, "queries", (r) => ({ ...r, provider: "aws-other" })), otherProvider]).then((m) => m.join("\n")), /"queries" \(provider\): staging urn:pulumi:<environment>::atlas::pulumi:providers:aws::atlas-aws, prod urn:pulumi:<environment>::atlas::pulumi:providers:aws::aws-other/);
-        assert.match(await parityMessage(withResource(prod, "queries", (r) => ({ ...r, dependsOn: { name: ["raw"] } }))), /"queries" \(dependencies\): staging \(no others\), prod "raw"/);
+        assert.match(
+            await parityMessages([...withResource(prod, "queries", (r) => ({ ...r, provider: "aws-other" })), otherProvider]).then((m) => m.join("\n")),
+            /"queries" \(provider\): staging urn:pulumi:<environment>::atlas::pulumi:providers:aws::atlas-aws, prod urn:pulumi:<environment>::atlas::pulumi:providers:aws::aws-other/,
+        );
+        assert.match(
+            await parityMessage(withResource(prod, "queries", (r) => ({ ...r, dependsOn: { name: ["raw"] } }))),
+            /"queries" \(dependencies\): staging \(no others\), prod "raw"/,
+        );
     });
 
     describe("values unknown during preview", () => {
@@ -183,14 +268,21 @@ describe("staging-prod-parity", () => {
         });
 
         it("refuses an unknown value computed from other resources than staging's", async () => {
-            const stack = withResource(prod, "etl-logs", (r) => ({ ...r, props: { ...r.props, kmsKeyId: UNKNOWN_STRING }, dependsOn: { kmsKeyId: ["glue-role"] } }));
+            const stack = withResource(prod, "etl-logs", (r) => ({
+                ...r,
+                props: { ...r.props, kmsKeyId: UNKNOWN_STRING },
+                dependsOn: { kmsKeyId: ["glue-role"] },
+            }));
             const message = await parityMessage(stack);
             assert.match(message, /"etl-logs" kmsKeyId \(computed from\): staging "data-key", prod "glue-role"/);
         });
 
         it("refuses an unknown value computed from no resource, as uncompared", async () => {
             const message = await parityMessage(withProps(prod, "queries", { description: UNKNOWN_STRING }));
-            assert.match(message, /^Refused for stack "prod": 1 value\(s\) of prod could not be compared with staging's:\n {2}- aws:athena\/workgroup:Workgroup "queries" description: it is unknown until the update and computed from no resource of the stack\./);
+            assert.match(
+                message,
+                /^Refused for stack "prod": 1 value\(s\) of prod could not be compared with staging's:\n {2}- aws:athena\/workgroup:Workgroup "queries" description: it is unknown until the update and computed from no resource of the stack\./,
+            );
         });
 
         it("compares an unknown nested value by the dependencies of its top-level property", async () => {
@@ -205,7 +297,10 @@ describe("staging-prod-parity", () => {
         it("refuses a missing stagingState, saying to run promote", async () => {
             const { stagingState: _state, ...promotionOnly } = PARITY as Record<string, unknown>;
             const message = await parityMessage(prod, promotionOnly);
-            assert.match(message, /carries no record of what staging runs \(policy config `stagingState`\), so prod cannot be compared with it\.\nTo fix: run `npm run promote/);
+            assert.match(
+                message,
+                /carries no record of what staging runs \(policy config `stagingState`\), so prod cannot be compared with it\.\nTo fix: run `npm run promote/,
+            );
         });
 
         it("refuses a malformed stagingState, naming what is wrong", async () => {
@@ -216,22 +311,36 @@ describe("staging-prod-parity", () => {
         });
 
         it("refuses a staging state that holds none of prod's resources", async () => {
-            assert.match(await parityMessage(prod, withStagingState(stagingState([]))), /staging's state holds none of prod's resources, so there is nothing to compare prod with/);
+            assert.match(
+                await parityMessage(prod, withStagingState(stagingState([]))),
+                /staging's state holds none of prod's resources, so there is nothing to compare prod with/,
+            );
         });
 
         it("refuses environment-specific values that do not look like their key's (they could hide a real difference)", async () => {
             const state = stagingState();
             const hiding = { ...state, environments: { staging: state.environments.staging, prod: { ...state.environments.prod, teamAlertEmail: "G.1X" } } };
             const message = await parityMessage(withProps(prod, "etl", { workerType: "G.2X" }), withStagingState(hiding));
-            assert.match(message, /these do not look like what their keys hold, so they could hide a real difference: prod: atlas:teamAlertEmail is "G\.1X", not an e-mail address/);
+            assert.match(
+                message,
+                /these do not look like what their keys hold, so they could hide a real difference: prod: atlas:teamAlertEmail is "G\.1X", not an e-mail address/,
+            );
         });
 
         it("refuses unknown keys in its block", async () => {
-            assert.match(await parityMessage(prod, { ...PARITY, stagingstate: {} }), /policy config for "staging-prod-parity" has unknown key\(s\) stagingstate/);
+            assert.match(
+                await parityMessage(prod, { ...PARITY, stagingstate: {} }),
+                /policy config for "staging-prod-parity" has unknown key\(s\) stagingstate/,
+            );
         });
 
         it("lists at most 40 differences, then counts the rest", async () => {
-            const extras = Array.from({ length: 45 }, (_, i): ResourceSpec => ({ type: "aws:sqs/queue:Queue", name: `extra-${String(i).padStart(2, "0")}`, props: {}, provider: PROVIDER }));
+            const extras = Array.from({ length: 45 }, (_, i): ResourceSpec => ({
+                type: "aws:sqs/queue:Queue",
+                name: `extra-${String(i).padStart(2, "0")}`,
+                props: {},
+                provider: PROVIDER,
+            }));
             const message = await parityMessage([...prod, ...extras]);
             assert.match(message, /in 45 place\(s\)/);
             assert.strictEqual(message.split("\n").filter((l) => l.startsWith("  - aws:sqs")).length, 40);
@@ -258,7 +367,10 @@ describe("staging-prod-parity-coverage", () => {
     it("advises (never refuses) which values were compared by the resources they are computed from", async () => {
         const [message, ...rest] = await coverageAfterParity(firstDeployment(prod));
         assert.deepStrictEqual(rest, []);
-        assert.match(message, /^Advice for stack "prod": \d+ value\(s\) are unknown until the update and were compared by the resources they are computed from:\n/);
+        assert.match(
+            message,
+            /^Advice for stack "prod": \d+ value\(s\) are unknown until the update and were compared by the resources they are computed from:\n/,
+        );
         assert.match(message, /- aws:cloudwatch\/logGroup:LogGroup "etl-logs" kmsKeyId ← data-key/);
         assert.match(message, /- aws:glue\/job:Job "etl" roleArn ← glue-role/);
         assert.match(message, /To fix: nothing; the update's own policy run compares them by value\.$/);
@@ -266,7 +378,10 @@ describe("staging-prod-parity-coverage", () => {
 
     it("says nothing about resources parity has not compared (another plan than parity's last)", async () => {
         await parityMessages(prod);
-        assert.deepStrictEqual(await messagesOf(stagingProdParityCoverage, "prod", firstDeployment(withProps(prod, "etl", { numberOfWorkers: 8 })), COVERAGE), []);
+        assert.deepStrictEqual(
+            await messagesOf(stagingProdParityCoverage, "prod", firstDeployment(withProps(prod, "etl", { numberOfWorkers: 8 })), COVERAGE),
+            [],
+        );
     });
 
     it("compares by itself when given staging's state", async () => {
@@ -285,18 +400,44 @@ describe("prod's plan as parity reads it (planned-state.ts)", () => {
     const provider: ResourceSpec = { type: "pulumi:providers:aws", name: PROVIDER, props: { region: "eu-west-1" } };
 
     it("tells custom resources (with a provider, or providers themselves) from components", async () => {
-        const resources = await planned([provider, { type: "atlas:storage:Storage", name: "storage" }, { type: "aws:sqs/queue:Queue", name: "q", provider: PROVIDER }]);
-        assert.deepStrictEqual(resources.map((r) => [r.type, r.custom]), [["pulumi:providers:aws", true], ["atlas:storage:Storage", false], ["aws:sqs/queue:Queue", true]]);
+        const resources = await planned([
+            provider,
+            { type: "atlas:storage:Storage", name: "storage" },
+            { type: "aws:sqs/queue:Queue", name: "q", provider: PROVIDER },
+        ]);
+        assert.deepStrictEqual(
+            resources.map((r) => [r.type, r.custom]),
+            [
+                ["pulumi:providers:aws", true],
+                ["atlas:storage:Storage", false],
+                ["aws:sqs/queue:Queue", true],
+            ],
+        );
         assert.strictEqual(resources[2].provider, "urn:pulumi:prod::atlas::pulumi:providers:aws::atlas-aws");
     });
 
     it("leaves out the engine's bookkeeping: the Stack and stack references", async () => {
-        const resources = await planned([{ type: "pulumi:pulumi:Stack", name: "atlas-prod" }, { type: "pulumi:pulumi:StackReference", name: "upstream-stack", props: { name: "organization/atlas/staging" } }, provider]);
-        assert.deepStrictEqual(resources.map((r) => r.type), ["pulumi:providers:aws"]);
+        const resources = await planned([
+            { type: "pulumi:pulumi:Stack", name: "atlas-prod" },
+            { type: "pulumi:pulumi:StackReference", name: "upstream-stack", props: { name: "organization/atlas/staging" } },
+            provider,
+        ]);
+        assert.deepStrictEqual(
+            resources.map((r) => r.type),
+            ["pulumi:providers:aws"],
+        );
     });
 
     it("turns values the engine marked secret into digests, at any depth, and leaves other values plain", async () => {
-        const r = await one({ type: "aws:sqs/queue:Queue", name: "q", provider: PROVIDER, props: { token: secret(SECRET), nested: { list: ["plain", secret(SECRET)] }, plain: SECRET } }, [provider]);
+        const r = await one(
+            {
+                type: "aws:sqs/queue:Queue",
+                name: "q",
+                provider: PROVIDER,
+                props: { token: secret(SECRET), nested: { list: ["plain", secret(SECRET)] }, plain: SECRET },
+            },
+            [provider],
+        );
         const digest = (r.inputs.token as Record<string, string>)[SECRET_MARKER];
         assert.match(digest, /^sha256:[0-9a-f]{64}$/);
         assert.deepStrictEqual(r.inputs.nested, { list: ["plain", { [SECRET_MARKER]: digest }] });
@@ -305,17 +446,49 @@ describe("prod's plan as parity reads it (planned-state.ts)", () => {
     });
 
     it("turns the engine's unknown sentinels into markers, at any depth, reading past the unknown-checking proxy", async () => {
-        const r = await one({ type: "aws:sqs/queue:Queue", name: "q", provider: PROVIDER, props: { arn: UNKNOWN_STRING, policy: UNKNOWN_OBJECT, tags: { owner: UNKNOWN_STRING, team: "data" } } }, [provider]);
+        const r = await one(
+            {
+                type: "aws:sqs/queue:Queue",
+                name: "q",
+                provider: PROVIDER,
+                props: { arn: UNKNOWN_STRING, policy: UNKNOWN_OBJECT, tags: { owner: UNKNOWN_STRING, team: "data" } },
+            },
+            [provider],
+        );
         assert.deepStrictEqual(r.inputs, { arn: { [UNKNOWN]: true }, policy: { [UNKNOWN]: true }, tags: { owner: { [UNKNOWN]: true }, team: "data" } });
     });
 
     it("hashes file and text assets as the checkpoint records them", async () => {
-        const r = await one({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", provider: PROVIDER, props: { source: stringAsset("hello"), script: { path: ETL_SCRIPT } } }, [provider]);
+        const r = await one(
+            {
+                type: "aws:s3/bucketObjectv2:BucketObjectv2",
+                name: "o",
+                provider: PROVIDER,
+                props: { source: stringAsset("hello"), script: { path: ETL_SCRIPT } },
+            },
+            [provider],
+        );
         assert.deepStrictEqual(r.inputs.source, { [ASSET]: createHash("sha256").update("hello").digest("hex") });
         assert.deepStrictEqual(r.inputs.script, { path: ETL_SCRIPT }, "a plain object with a path is not an asset");
-        const file = await one({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", provider: PROVIDER, props: { source: prod.find((s) => s.name === "etl-script")!.props!.source } }, [provider]);
+        const file = await one(
+            {
+                type: "aws:s3/bucketObjectv2:BucketObjectv2",
+                name: "o",
+                provider: PROVIDER,
+                props: { source: prod.find((s) => s.name === "etl-script")!.props!.source },
+            },
+            [provider],
+        );
         assert.deepStrictEqual(file.inputs.source, { [ASSET]: createHash("sha256").update(fs.readFileSync(ETL_SCRIPT)).digest("hex") });
-        const missing = await one({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "o", provider: PROVIDER, props: { source: { [SIG]: ASSET_SIG, path: "/nonexistent/file.py" } } }, [provider]);
+        const missing = await one(
+            {
+                type: "aws:s3/bucketObjectv2:BucketObjectv2",
+                name: "o",
+                provider: PROVIDER,
+                props: { source: { [SIG]: ASSET_SIG, path: "/nonexistent/file.py" } },
+            },
+            [provider],
+        );
         assert.deepStrictEqual(missing.inputs.source, { [ASSET]: "(unreadable file /nonexistent/file.py)" });
     });
 

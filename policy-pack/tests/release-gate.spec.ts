@@ -16,8 +16,19 @@ import { stagingEvidenceVerified } from "../src/policies/staging-evidence-verifi
 import { stagingProdParity } from "../src/policies/staging-prod-parity";
 import { stagingProdParityCoverage } from "../src/policies/staging-prod-parity-coverage";
 import {
-    CANDIDATE, NEXT, PROD_STACK, STAGING_RESOURCE_COUNT, STAGING_STACK, blockFor, compliantStack, gateConfig, historyEntry, promotion, quietRefresh,
-    releaseFacts, releaseUpdate,
+    CANDIDATE,
+    NEXT,
+    PROD_STACK,
+    STAGING_RESOURCE_COUNT,
+    STAGING_STACK,
+    blockFor,
+    compliantStack,
+    gateConfig,
+    historyEntry,
+    promotion,
+    quietRefresh,
+    releaseFacts,
+    releaseUpdate,
 } from "./fixtures";
 import { UNKNOWN_OBJECT, messagesOf, onlyMessage, runPolicy } from "./helpers";
 
@@ -45,9 +56,10 @@ describe("release gate", () => {
     });
 
     it("is registered in the pack, release gate first", () => {
-        assert.deepStrictEqual(STACK_POLICIES.slice(0, 5).map((p) => p.name), [
-            "prod-references-staging", "prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-coverage", "staging-evidence-verified",
-        ]);
+        assert.deepStrictEqual(
+            STACK_POLICIES.slice(0, 5).map((p) => p.name),
+            ["prod-references-staging", "prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-coverage", "staging-evidence-verified"],
+        );
         assert.ok(!STACK_POLICIES.some((p) => p.name === "prod-version-matches-staging"), "the renamed policy is gone");
     });
 
@@ -77,7 +89,11 @@ describe("release gate", () => {
         it("is required: a prod update without it (plain `pulumi up`) is refused by every gate policy, telling the user to run promote", async () => {
             for (const policy of GATE_POLICIES) {
                 const [message] = await messagesOf(policy, "prod", prod, {});
-                assert.match(message, /^Refused for stack "prod": this prod update carries no evidence from the release tooling \(policy config `promotion`\)/, policy.name);
+                assert.match(
+                    message,
+                    /^Refused for stack "prod": this prod update carries no evidence from the release tooling \(policy config `promotion`\)/,
+                    policy.name,
+                );
                 assert.match(message, /To fix: run `npm run promote -- --stack prod --version <release>` instead of `pulumi up`\.$/, policy.name);
             }
         });
@@ -94,13 +110,27 @@ describe("release gate", () => {
         });
 
         it("refuses malformed evidence, naming every bad field", async () => {
-            const malformed = { ...promotion(), targetStack: "prod", candidate: { ...CANDIDATE, commit: "abc123" }, stagingChanges: [{ kind: "update" }], stagingResourceCount: -1 };
+            const malformed = {
+                ...promotion(),
+                targetStack: "prod",
+                candidate: { ...CANDIDATE, commit: "abc123" },
+                stagingChanges: [{ kind: "update" }],
+                stagingResourceCount: -1,
+            };
             for (const policy of GATE_POLICIES) {
                 const messages = await messagesOf(policy, "prod", prod, withPromotion(policy, malformed));
-                const fields = [/\.targetStack should be a fully qualified stack name \(got "prod"\)/, /\.candidate\.commit should be a full git commit id \(got "abc123"\)/, /\.stagingChanges\[0\] should be \{kind, result, message/, /\.stagingResourceCount should be a count \(got -1\)/];
+                const fields = [
+                    /\.targetStack should be a fully qualified stack name \(got "prod"\)/,
+                    /\.candidate\.commit should be a full git commit id \(got "abc123"\)/,
+                    /\.stagingChanges\[0\] should be \{kind, result, message/,
+                    /\.stagingResourceCount should be a count \(got -1\)/,
+                ];
                 assert.strictEqual(messages.length, fields.length, `${policy.name}: ${messages.join("\n")}`);
                 fields.forEach((field, i) => assert.match(messages[i], field, policy.name));
-                assert.ok(messages.every((m) => m.includes("do not write this policy config by hand")), policy.name);
+                assert.ok(
+                    messages.every((m) => m.includes("do not write this policy config by hand")),
+                    policy.name,
+                );
             }
         });
 
@@ -140,7 +170,10 @@ describe("release gate", () => {
 
         it("refuses a missing upstreamRelease (staging never deployed), saying to deploy staging first", async () => {
             const [message] = await judge({ upstreamRelease: undefined });
-            assert.match(message, /prod's `upstreamRelease` output \(staging's `release` as its StackReference read it\) is missing\.\nTo fix: deploy the release to staging first/);
+            assert.match(
+                message,
+                /prod's `upstreamRelease` output \(staging's `release` as its StackReference read it\) is missing\.\nTo fix: deploy the release to staging first/,
+            );
         });
 
         it("refuses an upstreamRelease of the older format", async () => {
@@ -150,12 +183,18 @@ describe("release gate", () => {
 
         it("refuses a malformed upstreamRelease, naming every bad field", async () => {
             const messages = await judge({ upstreamRelease: { ...releaseFacts("staging"), version: 3, commit: 7 } });
-            assert.deepStrictEqual(messages.map((m) => m.match(/field "(\w+)"/)?.[1]), ["version", "commit"]);
+            assert.deepStrictEqual(
+                messages.map((m) => m.match(/field "(\w+)"/)?.[1]),
+                ["version", "commit"],
+            );
         });
 
         it("refuses an upstreamRelease that describes another environment or project", async () => {
             assert.match((await judge({ upstreamRelease: releaseFacts("dev") }))[0], /`upstreamRelease` describes atlas\/dev, not atlas\/staging/);
-            assert.match((await judge({ upstreamRelease: { ...releaseFacts("staging"), project: "other" } }))[0], /describes other\/staging, not atlas\/staging/);
+            assert.match(
+                (await judge({ upstreamRelease: { ...releaseFacts("staging"), project: "other" } }))[0],
+                /describes other\/staging, not atlas\/staging/,
+            );
         });
 
         it("refuses a reference that reads staging at another commit than the one deployed", async () => {
@@ -178,7 +217,10 @@ describe("release gate", () => {
         const judge = (evidence: Partial<PromotionEvidence>) => judged(prodReleaseMatchesStaging, evidence);
 
         it("passes when quiet refreshes were filtered out and the release update is staging's newest state change", async () => {
-            assert.deepStrictEqual(await judge({ stagingChanges: [releaseUpdate(), historyEntry("update", "succeeded", { create: 3 }, "atlas release 1.3.0")] }), []);
+            assert.deepStrictEqual(
+                await judge({ stagingChanges: [releaseUpdate(), historyEntry("update", "succeeded", { create: 3 }, "atlas release 1.3.0")] }),
+                [],
+            );
         });
 
         it("refuses when staging has never been updated", async () => {
@@ -188,12 +230,37 @@ describe("release gate", () => {
 
         const after = (entry: ReturnType<typeof historyEntry>) => [entry, releaseUpdate()];
         const LATER_CHANGES: [string, ReturnType<typeof historyEntry>, RegExp][] = [
-            ["a destroy", historyEntry("destroy", "succeeded", { delete: 17 }), /its newest change \(destroy succeeded at [^)]*: 17 delete\) after release 1\.4\.0 \(commit 0123456789ab, digest sha256:5e5e5e5e5e5e\) removed resources/],
-            ["an update that failed part-way", historyEntry("update", "failed", { update: 2, same: 15 }, "atlas release 1.5.0 commit=89abcdef0123456789abcdef0123456789abcdef digest=sha256:7a7a"), /\(update failed at [^)]*: 2 update, message "atlas release 1\.5\.0[^"]*"\) after release 1\.4\.0 .* failed part-way, so its resources are a mix of releases/],
-            ["an update still running", historyEntry("update", "in-progress", {}), /\(update in-progress at [^)]*\) after release 1\.4\.0 .* has not finished, so its state is unknown/],
-            ["a refresh that found drift", historyEntry("refresh", "succeeded", { update: 1, same: 16 }), /\(refresh succeeded at [^)]*: 1 update\) .* found drift and rewrote its state/],
+            [
+                "a destroy",
+                historyEntry("destroy", "succeeded", { delete: 17 }),
+                /its newest change \(destroy succeeded at [^)]*: 17 delete\) after release 1\.4\.0 \(commit 0123456789ab, digest sha256:5e5e5e5e5e5e\) removed resources/,
+            ],
+            [
+                "an update that failed part-way",
+                historyEntry(
+                    "update",
+                    "failed",
+                    { update: 2, same: 15 },
+                    "atlas release 1.5.0 commit=89abcdef0123456789abcdef0123456789abcdef digest=sha256:7a7a",
+                ),
+                /\(update failed at [^)]*: 2 update, message "atlas release 1\.5\.0[^"]*"\) after release 1\.4\.0 .* failed part-way, so its resources are a mix of releases/,
+            ],
+            [
+                "an update still running",
+                historyEntry("update", "in-progress", {}),
+                /\(update in-progress at [^)]*\) after release 1\.4\.0 .* has not finished, so its state is unknown/,
+            ],
+            [
+                "a refresh that found drift",
+                historyEntry("refresh", "succeeded", { update: 1, same: 16 }),
+                /\(refresh succeeded at [^)]*: 1 update\) .* found drift and rewrote its state/,
+            ],
             ["an import", historyEntry("import", "succeeded", { import: 1 }), /\(import succeeded at [^)]*: 1 import\) .* imported resources/],
-            ["an update not made by promote", historyEntry("update", "succeeded", { update: 1 }, "manual fix"), /message "manual fix"\) .* was not made by `promote`/],
+            [
+                "an update not made by promote",
+                historyEntry("update", "succeeded", { update: 1 }, "manual fix"),
+                /message "manual fix"\) .* was not made by `promote`/,
+            ],
         ];
         for (const [what, entry, expected] of LATER_CHANGES) {
             it(`refuses when staging's newest state change after the release is ${what}`, async () => {
@@ -219,20 +286,31 @@ describe("release gate", () => {
             ];
             for (const [change, fields] of cases) {
                 const [message] = await judge({ candidate: { ...CANDIDATE, ...change } });
-                assert.match(message, /^Refused for stack "prod": prod would deploy release .* but staging runs 1\.4\.0 \(commit 0123456789ab, digest sha256:5e5e5e5e5e5e\)/);
+                assert.match(
+                    message,
+                    /^Refused for stack "prod": prod would deploy release .* but staging runs 1\.4\.0 \(commit 0123456789ab, digest sha256:5e5e5e5e5e5e\)/,
+                );
                 assert.ok(message.includes(`: ${fields}.`), `${fields}: ${message}`);
             }
         });
 
         it("says how to fix a mismatch: deploy the candidate to staging, or promote staging's release", async () => {
             const [message] = await judge({ stagingChanges: [releaseUpdate(NEXT)] });
-            assert.match(message, /To fix: deploy this commit to staging first \(npm run promote -- --stack staging --version 1\.4\.0, from commit 0123456789ab\), or promote the release staging runs \(version 1\.5\.0 from commit 89abcdef0123\)\.$/);
+            assert.match(
+                message,
+                /To fix: deploy this commit to staging first \(npm run promote -- --stack staging --version 1\.4\.0, from commit 0123456789ab\), or promote the release staging runs \(version 1\.5\.0 from commit 89abcdef0123\)\.$/,
+            );
         });
 
         it("judges by the tooling's evidence, not by what prod's program says about itself", async () => {
             const claims = compliantStack("prod", { release: releaseFacts("prod", NEXT), upstreamRelease: releaseFacts("staging", CANDIDATE) });
             assert.deepStrictEqual(await messagesOf(prodReleaseMatchesStaging, "prod", claims, blockFor(prodReleaseMatchesStaging.name)), []);
-            const [message] = await messagesOf(prodReleaseMatchesStaging, "prod", compliantStack("prod"), withPromotion(prodReleaseMatchesStaging, promotion({ stagingChanges: [releaseUpdate(NEXT)] })));
+            const [message] = await messagesOf(
+                prodReleaseMatchesStaging,
+                "prod",
+                compliantStack("prod"),
+                withPromotion(prodReleaseMatchesStaging, promotion({ stagingChanges: [releaseUpdate(NEXT)] })),
+            );
             assert.match(message, /but staging runs 1\.5\.0/);
         });
 
@@ -255,7 +333,12 @@ describe("release gate", () => {
         it("refuses a staging state that holds fewer or more resources than its last release update left", async () => {
             for (const count of [STAGING_RESOURCE_COUNT - 1, STAGING_RESOURCE_COUNT + 2]) {
                 const [message] = await judge({ stagingResourceCount: count });
-                assert.match(message, new RegExp(`staging's state holds ${count} resources, but its last release update \\([^)]+\\) left ${STAGING_RESOURCE_COUNT}: its state was changed outside an update`));
+                assert.match(
+                    message,
+                    new RegExp(
+                        `staging's state holds ${count} resources, but its last release update \\([^)]+\\) left ${STAGING_RESOURCE_COUNT}: its state was changed outside an update`,
+                    ),
+                );
             }
         });
 
@@ -266,7 +349,10 @@ describe("release gate", () => {
         });
 
         it("leaves a staging that runs no known release to prod-release-matches-staging (no count to check against)", async () => {
-            assert.deepStrictEqual(await judge({ stagingChanges: [historyEntry("destroy", "succeeded", { delete: 17 }), releaseUpdate()], stagingResourceCount: 0 }), []);
+            assert.deepStrictEqual(
+                await judge({ stagingChanges: [historyEntry("destroy", "succeeded", { delete: 17 }), releaseUpdate()], stagingResourceCount: 0 }),
+                [],
+            );
         });
 
         it("passes for the compliant evidence, whose staging stack is this project's", async () => {

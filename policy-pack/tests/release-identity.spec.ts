@@ -4,7 +4,16 @@
  */
 import * as assert from "assert";
 import {
-    GateRecord, RELEASE_ENV, ReleaseIdentity, describeIdentity, identityDifferences, isAssignableVersion, parseReleaseIdentity, parseReleaseMessage, releaseEnv, releaseMessage,
+    GateRecord,
+    RELEASE_ENV,
+    ReleaseIdentity,
+    describeIdentity,
+    identityDifferences,
+    isAssignableVersion,
+    parseReleaseIdentity,
+    parseReleaseMessage,
+    releaseEnv,
+    releaseMessage,
 } from "../src/contract/release-identity";
 import { CANDIDATE, NEXT } from "./fixtures";
 
@@ -23,7 +32,10 @@ describe("release identity", () => {
         it("round-trips, with and without the gate, for every gate source", () => {
             assert.deepStrictEqual(parseReleaseMessage(releaseMessage(CANDIDATE)), { identity: CANDIDATE, gate: undefined });
             for (const source of ["pinned", "prod-release", "bootstrap"] as const) {
-                assert.deepStrictEqual(parseReleaseMessage(releaseMessage(CANDIDATE, { source, commit: NEXT.commit })), { identity: CANDIDATE, gate: { source, commit: NEXT.commit } });
+                assert.deepStrictEqual(parseReleaseMessage(releaseMessage(CANDIDATE, { source, commit: NEXT.commit })), {
+                    identity: CANDIDATE,
+                    gate: { source, commit: NEXT.commit },
+                });
             }
             const approved: GateRecord = { ...GATE, packChange: "ab".repeat(20) };
             assert.match(releaseMessage(CANDIDATE, approved), / gate=prod-release:[0-9a-f]{40} pack-change=(ab){20}$/);
@@ -102,7 +114,11 @@ describe("release identity", () => {
 
     it("hands the identity to the program through the ATLAS_RELEASE_* variables", () => {
         assert.deepStrictEqual(RELEASE_ENV, { version: "ATLAS_RELEASE_VERSION", commit: "ATLAS_RELEASE_COMMIT", digest: "ATLAS_RELEASE_DIGEST" });
-        assert.deepStrictEqual(releaseEnv(CANDIDATE), { ATLAS_RELEASE_VERSION: "1.4.0", ATLAS_RELEASE_COMMIT: CANDIDATE.commit, ATLAS_RELEASE_DIGEST: CANDIDATE.digest });
+        assert.deepStrictEqual(releaseEnv(CANDIDATE), {
+            ATLAS_RELEASE_VERSION: "1.4.0",
+            ATLAS_RELEASE_COMMIT: CANDIDATE.commit,
+            ATLAS_RELEASE_DIGEST: CANDIDATE.digest,
+        });
     });
 
     it("assigns only semantic versions", () => {

@@ -6,6 +6,10 @@ import { allMessages } from "./helpers";
 after("no policy message carries a secret value", () => {
     assert.ok(allMessages.length > 40, `expected the suite to produce messages, got ${allMessages.length}`);
     for (const secret of [SECRET, "plain-text-secret-value", "another-secret-value"]) {
-        assert.deepStrictEqual(allMessages.filter((m) => m.includes(secret)), [], secret);
+        assert.deepStrictEqual(
+            allMessages.filter((m) => m.includes(secret)),
+            [],
+            secret,
+        );
     }
 });

@@ -4,7 +4,15 @@
  * Entries are newest first, as `pulumi stack history` lists them.
  */
 import * as assert from "assert";
-import { HistoryEntry, changedResources, isStateChange, parseHistoryEntries, resourcesAfter, runningRelease, stateChangesUntilRelease } from "../src/contract/stack-history";
+import {
+    HistoryEntry,
+    changedResources,
+    isStateChange,
+    parseHistoryEntries,
+    resourcesAfter,
+    runningRelease,
+    stateChangesUntilRelease,
+} from "../src/contract/stack-history";
 import { CANDIDATE, NEXT, historyEntry, quietRefresh, releaseUpdate } from "./fixtures";
 
 const FIX = "promote --stack staging";
@@ -55,7 +63,10 @@ describe("stack history", () => {
 
         it("skips updates that failed before any step", () => {
             const failedEarly = historyEntry("update", "failed", {}, "atlas release 1.5.0");
-            assert.deepStrictEqual(stateChangesUntilRelease([failedEarly, releaseUpdate()]).changes.map((e) => e.kind + e.result), ["updatesucceeded"]);
+            assert.deepStrictEqual(
+                stateChangesUntilRelease([failedEarly, releaseUpdate()]).changes.map((e) => e.kind + e.result),
+                ["updatesucceeded"],
+            );
         });
 
         it("does not stop at a failed release update, nor at a successful update without a release message", () => {
@@ -87,13 +98,29 @@ describe("stack history", () => {
         });
 
         const cases: [string, HistoryEntry, RegExp][] = [
-            ["a destroy", historyEntry("destroy", "succeeded", { delete: 17 }), /\(destroy succeeded at .*: 17 delete\) after release 1\.4\.0 .* removed resources$/],
-            ["a failed update", historyEntry("update", "failed", { create: 1 }), /\(update failed at .*: 1 create\) after release 1\.4\.0 .* failed part-way, so its resources are a mix of releases$/],
+            [
+                "a destroy",
+                historyEntry("destroy", "succeeded", { delete: 17 }),
+                /\(destroy succeeded at .*: 17 delete\) after release 1\.4\.0 .* removed resources$/,
+            ],
+            [
+                "a failed update",
+                historyEntry("update", "failed", { create: 1 }),
+                /\(update failed at .*: 1 create\) after release 1\.4\.0 .* failed part-way, so its resources are a mix of releases$/,
+            ],
             ["a failed destroy", historyEntry("destroy", "failed", { delete: 3 }), /failed part-way/],
             ["an unfinished update", historyEntry("update", "in-progress", {}), /has not finished, so its state is unknown$/],
-            ["a refresh that found drift", historyEntry("refresh", "succeeded", { update: 2, same: 15 }), /\(refresh succeeded at .*: 2 update\) .* found drift and rewrote its state$/],
+            [
+                "a refresh that found drift",
+                historyEntry("refresh", "succeeded", { update: 2, same: 15 }),
+                /\(refresh succeeded at .*: 2 update\) .* found drift and rewrote its state$/,
+            ],
             ["an import", historyEntry("import", "succeeded", { import: 2 }), /imported resources$/],
-            ["an update not made by promote", historyEntry("update", "succeeded", { update: 1 }, "hotfix"), /message "hotfix"\) .* was not made by `promote`, so which code it ran is not recorded$/],
+            [
+                "an update not made by promote",
+                historyEntry("update", "succeeded", { update: 1 }, "hotfix"),
+                /message "hotfix"\) .* was not made by `promote`, so which code it ran is not recorded$/,
+            ],
             ["another kind of operation", historyEntry("rename", "succeeded", { update: 1 }), /is a rename that changed its state$/],
         ];
         for (const [what, entry, expected] of cases) {
@@ -119,9 +146,21 @@ describe("stack history", () => {
         });
 
         it("names every malformed entry", () => {
-            const parsed = parseHistoryEntries([releaseUpdate(), { kind: "update" }, { ...releaseUpdate(), resourceChanges: { create: "3" } }, { ...releaseUpdate(), resourceChanges: { create: -1 } }, null], "changes");
+            const parsed = parseHistoryEntries(
+                [
+                    releaseUpdate(),
+                    { kind: "update" },
+                    { ...releaseUpdate(), resourceChanges: { create: "3" } },
+                    { ...releaseUpdate(), resourceChanges: { create: -1 } },
+                    null,
+                ],
+                "changes",
+            );
             assert.ok(!parsed.ok);
-            assert.deepStrictEqual(parsed.problems.map((p) => p.split(" ")[0]), ["changes[1]", "changes[2]", "changes[3]", "changes[4]"]);
+            assert.deepStrictEqual(
+                parsed.problems.map((p) => p.split(" ")[0]),
+                ["changes[1]", "changes[2]", "changes[3]", "changes[4]"],
+            );
             assert.match(parsed.problems[0], /should be \{kind, result, message, startTime, resourceChanges: \{operation: count\}\}/);
         });
 

@@ -1,8 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ATHENA_QUERY, GLUE_CATALOG_READ, KMS_ENCRYPT_DECRYPT, S3_LIST, S3_READ, S3_WRITE,
-    Statement, principalTrust, roleWithPolicy, serviceTrust,
+    ATHENA_QUERY,
+    GLUE_CATALOG_READ,
+    KMS_ENCRYPT_DECRYPT,
+    S3_LIST,
+    S3_READ,
+    S3_WRITE,
+    Statement,
+    principalTrust,
+    roleWithPolicy,
+    serviceTrust,
 } from "./iam";
 import { AtlasNames, BUCKET_ROLES, BucketRole, DATA_ZONES, DataZone } from "./names";
 
@@ -117,11 +125,13 @@ function bucketStatements(names: AtlasNames, buckets: readonly BucketRole[], obj
 }
 
 function catalogReadStatements(names: AtlasNames, zones: readonly DataZone[]): Statement[] {
-    return [{
-        Effect: "Allow",
-        Action: GLUE_CATALOG_READ,
-        Resource: [names.glueCatalogArn, ...zones.flatMap((zone) => [names.databaseArn(zone), names.tablesArn(zone)])],
-    }];
+    return [
+        {
+            Effect: "Allow",
+            Action: GLUE_CATALOG_READ,
+            Resource: [names.glueCatalogArn, ...zones.flatMap((zone) => [names.databaseArn(zone), names.tablesArn(zone)])],
+        },
+    ];
 }
 
 function athenaStatement(names: AtlasNames): Statement {

@@ -36,12 +36,30 @@ export const S3_READ = ["s3:GetObject", "s3:GetObjectVersion"];
 export const S3_WRITE = [...S3_READ, "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
 export const S3_LIST = ["s3:ListBucket", "s3:GetBucketLocation"];
 export const KMS_ENCRYPT_DECRYPT = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
-export const GLUE_CATALOG_READ = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"];
-export const ATHENA_QUERY = ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"];
+export const GLUE_CATALOG_READ = [
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+];
+export const ATHENA_QUERY = [
+    "athena:StartQueryExecution",
+    "athena:GetQueryExecution",
+    "athena:GetQueryResults",
+    "athena:StopQueryExecution",
+    "athena:GetWorkGroup",
+];
 
 /** The role `<purpose>-role` with its inline policy `<purpose>-policy`; physical name `<prefix>-<purpose>`. */
 export function roleWithPolicy(
-    parent: pulumi.Resource, physicalName: string, purpose: string, trust: pulumi.Input<string>, statements: Statement[],
+    parent: pulumi.Resource,
+    physicalName: string,
+    purpose: string,
+    trust: pulumi.Input<string>,
+    statements: Statement[],
 ): aws.iam.Role {
     const role = new aws.iam.Role(`${purpose}-role`, { name: physicalName, assumeRolePolicy: trust, maxSessionDuration: 3600 }, { parent });
     new aws.iam.RolePolicy(`${purpose}-policy`, { role: role.name, policy: policyDocument(statements) }, { parent });

@@ -30,41 +30,59 @@ export class Observability extends pulumi.ComponentResource {
         const child = { parent: this };
 
         this.topic = new aws.sns.Topic("alert-topic", { name: names.alertTopic, kmsMasterKeyId: args.keyArn }, child);
-        new aws.sns.TopicPolicy("alert-topic-policy", {
-            arn: this.topic.arn,
-            policy: policyDocument([{
-                Sid: "CloudWatchAlarmsOfThisAccountPublish",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: "sns:Publish",
-                Resource: names.alertTopicArn,
-                Condition: { StringEquals: { "aws:SourceAccount": names.placement.accountId } },
-            }]),
-        }, child);
+        new aws.sns.TopicPolicy(
+            "alert-topic-policy",
+            {
+                arn: this.topic.arn,
+                policy: policyDocument([
+                    {
+                        Sid: "CloudWatchAlarmsOfThisAccountPublish",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: "sns:Publish",
+                        Resource: names.alertTopicArn,
+                        Condition: { StringEquals: { "aws:SourceAccount": names.placement.accountId } },
+                    },
+                ]),
+            },
+            child,
+        );
         new aws.sns.TopicSubscription("team-email-subscription", { topic: this.topic.arn, protocol: "email", endpoint: args.teamAlertEmail }, child);
         if (args.oncallEndpoint) {
-            new aws.sns.TopicSubscription("oncall-subscription", {
-                topic: this.topic.arn,
-                protocol: "https",
-                endpoint: args.oncallEndpoint,
-                endpointAutoConfirms: true,
-            }, child);
+            new aws.sns.TopicSubscription(
+                "oncall-subscription",
+                {
+                    topic: this.topic.arn,
+                    protocol: "https",
+                    endpoint: args.oncallEndpoint,
+                    endpointAutoConfirms: true,
+                },
+                child,
+            );
         }
 
-        const alarm = (signal: string, description: string, metric: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> }) =>
-            new aws.cloudwatch.MetricAlarm(`${signal}-alarm`, {
-                name: `${names.placement.namePrefix}-${signal}`,
-                alarmDescription: description,
-                ...metric,
-                statistic: "Sum",
-                period: ALARM_PERIOD_SECONDS,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [this.topic.arn],
-                okActions: [this.topic.arn],
-            }, child);
+        const alarm = (
+            signal: string,
+            description: string,
+            metric: { namespace: string; metricName: string; dimensions: Record<string, pulumi.Input<string>> },
+        ) =>
+            new aws.cloudwatch.MetricAlarm(
+                `${signal}-alarm`,
+                {
+                    name: `${names.placement.namePrefix}-${signal}`,
+                    alarmDescription: description,
+                    ...metric,
+                    statistic: "Sum",
+                    period: ALARM_PERIOD_SECONDS,
+                    evaluationPeriods: 1,
+                    threshold: 0,
+                    comparisonOperator: "GreaterThanThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: [this.topic.arn],
+                    okActions: [this.topic.arn],
+                },
+                child,
+            );
         alarm("etl-job-failure", "A Glue ETL job run had failed tasks", {
             namespace: "Glue",
             metricName: "glue.driver.aggregate.numFailedTasks",
@@ -81,10 +99,14 @@ export class Observability extends pulumi.ComponentResource {
             dimensions: { StateMachine: names.stateMachine },
         });
 
-        new aws.cloudwatch.Dashboard("pipeline-dashboard", {
-            dashboardName: `${names.placement.namePrefix}-pipeline`,
-            dashboardBody: pulumi.jsonStringify(dashboard(names, args)),
-        }, child);
+        new aws.cloudwatch.Dashboard(
+            "pipeline-dashboard",
+            {
+                dashboardName: `${names.placement.namePrefix}-pipeline`,
+                dashboardBody: pulumi.jsonStringify(dashboard(names, args)),
+            },
+            child,
+        );
 
         this.registerOutputs({ alertTopicArn: this.topic.arn });
     }
@@ -102,10 +124,14 @@ function dashboard(names: AtlasNames, args: ObservabilityArgs): object {
     });
     return {
         widgets: [
-            widget("Pipeline runs", [
-                ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", args.stateMachineArn],
-                ["AWS/States", "ExecutionsFailed", "StateMachineArn", args.stateMachineArn],
-            ], 0),
+            widget(
+                "Pipeline runs",
+                [
+                    ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", args.stateMachineArn],
+                    ["AWS/States", "ExecutionsFailed", "StateMachineArn", args.stateMachineArn],
+                ],
+                0,
+            ),
             widget("ETL job failed tasks", [["Glue", "glue.driver.aggregate.numFailedTasks", "JobName", args.jobName, "JobRunId", "ALL", "Type", "count"]], 8),
             widget("Quality gate failures", [[QUALITY_METRIC.namespace, QUALITY_METRIC.name, "StateMachine", names.stateMachine]], 16),
         ],

@@ -31,36 +31,57 @@ export class Orchestration extends pulumi.ComponentResource {
         super("atlas:orchestration:Orchestration", name, {}, opts);
         const { names } = args;
 
-        const logGroup = new aws.cloudwatch.LogGroup("state-machine-log-group", {
-            name: names.stateMachineLogGroup,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.keyArn,
-        }, statefulOptions(this, args.protect));
+        const logGroup = new aws.cloudwatch.LogGroup(
+            "state-machine-log-group",
+            {
+                name: names.stateMachineLogGroup,
+                retentionInDays: args.logRetentionDays,
+                kmsKeyId: args.keyArn,
+            },
+            statefulOptions(this, args.protect),
+        );
 
-        const machineRole = roleWithPolicy(this, names.role("state-machine"), "state-machine",
-            serviceTrust("states.amazonaws.com", names.placement.accountId), stateMachineStatements(names, args.pipelineRoleArn));
+        const machineRole = roleWithPolicy(
+            this,
+            names.role("state-machine"),
+            "state-machine",
+            serviceTrust("states.amazonaws.com", names.placement.accountId),
+            stateMachineStatements(names, args.pipelineRoleArn),
+        );
 
-        this.stateMachine = new aws.sfn.StateMachine("pipeline-state-machine", {
-            name: names.stateMachine,
-            type: "STANDARD",
-            roleArn: machineRole.arn,
-            definition: pulumi.jsonStringify(pipelineDefinition(names, args)),
-            loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: pulumi.interpolate`${logGroup.arn}:*` },
-        }, { parent: this });
+        this.stateMachine = new aws.sfn.StateMachine(
+            "pipeline-state-machine",
+            {
+                name: names.stateMachine,
+                type: "STANDARD",
+                roleArn: machineRole.arn,
+                definition: pulumi.jsonStringify(pipelineDefinition(names, args)),
+                loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: pulumi.interpolate`${logGroup.arn}:*` },
+            },
+            { parent: this },
+        );
 
-        const scheduleRole = roleWithPolicy(this, names.role("schedule"), "schedule",
-            serviceTrust("events.amazonaws.com", names.placement.accountId),
-            [{ Effect: "Allow", Action: "states:StartExecution", Resource: names.stateMachineArn }]);
-        const rule = new aws.cloudwatch.EventRule("pipeline-schedule", {
-            name: names.role("pipeline-schedule"),
-            description: "Starts the Atlas pipeline",
-            scheduleExpression: args.schedule,
-        }, { parent: this });
-        new aws.cloudwatch.EventTarget("pipeline-schedule-target", {
-            rule: rule.name,
-            arn: this.stateMachine.arn,
-            roleArn: scheduleRole.arn,
-        }, { parent: this });
+        const scheduleRole = roleWithPolicy(this, names.role("schedule"), "schedule", serviceTrust("events.amazonaws.com", names.placement.accountId), [
+            { Effect: "Allow", Action: "states:StartExecution", Resource: names.stateMachineArn },
+        ]);
+        const rule = new aws.cloudwatch.EventRule(
+            "pipeline-schedule",
+            {
+                name: names.role("pipeline-schedule"),
+                description: "Starts the Atlas pipeline",
+                scheduleExpression: args.schedule,
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            "pipeline-schedule-target",
+            {
+                rule: rule.name,
+                arn: this.stateMachine.arn,
+                roleArn: scheduleRole.arn,
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({ stateMachineArn: this.stateMachine.arn });
     }
@@ -82,7 +103,12 @@ function stateMachineStatements(names: AtlasNames, pipelineRoleArn: pulumi.Input
             Resource: pipelineRoleArn,
             Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
         },
-        { Sid: "TransformAndPublish", Effect: "Allow", Action: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"], Resource: names.etlJobArn },
+        {
+            Sid: "TransformAndPublish",
+            Effect: "Allow",
+            Action: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
+            Resource: names.etlJobArn,
+        },
         {
             Sid: "QualityFailureMetric",
             Effect: "Allow",
@@ -94,8 +120,16 @@ function stateMachineStatements(names: AtlasNames, pipelineRoleArn: pulumi.Input
             // Step Functions log delivery is configured through these account-level APIs, which take no resource.
             Sid: "LogDelivery",
             Effect: "Allow",
-            Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+            Action: [
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+                "logs:DescribeLogGroups",
+            ],
             Resource: "*",
         },
     ];
@@ -187,7 +221,9 @@ function pipelineDefinition(names: AtlasNames, args: OrchestrationArgs): object 
                 Resource: "arn:aws:states:::aws-sdk:cloudwatch:putMetricData",
                 Parameters: {
                     Namespace: QUALITY_METRIC.namespace,
-                    MetricData: [{ MetricName: QUALITY_METRIC.name, Dimensions: [{ Name: "StateMachine", Value: names.stateMachine }], Value: 1, Unit: "Count" }],
+                    MetricData: [
+                        { MetricName: QUALITY_METRIC.name, Dimensions: [{ Name: "StateMachine", Value: names.stateMachine }], Value: 1, Unit: "Count" },
+                    ],
                 },
                 ResultPath: null,
                 Next: "RejectDrop",

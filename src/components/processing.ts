@@ -37,53 +37,69 @@ export class Processing extends pulumi.ComponentResource {
         super("atlas:processing:Processing", name, {}, opts);
         const { names } = args;
 
-        const script = new aws.s3.BucketObjectv2("etl-script", {
-            bucket: args.artifactsBucketName,
-            key: ETL_SCRIPT_KEY,
-            source: new pulumi.asset.FileAsset(ETL_SCRIPT_PATH),
-            contentType: "text/x-python",
-            serverSideEncryption: "aws:kms",
-            kmsKeyId: args.keyArn,
-        }, { parent: this });
-
-        const logGroup = new aws.cloudwatch.LogGroup("etl-job-log-group", {
-            name: names.glueLogGroup,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.keyArn,
-        }, statefulOptions(this, args.protect));
-
-        this.job = new aws.glue.Job("etl-job", {
-            name: names.etlJob,
-            roleArn: args.pipelineRoleArn,
-            glueVersion: args.glueVersion,
-            workerType: args.workerType,
-            numberOfWorkers: args.numberOfWorkers,
-            timeout: args.timeoutMinutes,
-            maxRetries: args.maxRetries,
-            securityConfiguration: args.securityConfigurationName,
-            executionProperty: { maxConcurrentRuns: 1 },
-            command: { name: "glueetl", pythonVersion: "3", scriptLocation: pulumi.interpolate`s3://${script.bucket}/${script.key}` },
-            defaultArguments: {
-                "--job-language": "python",
-                "--enable-metrics": "true",
-                "--enable-continuous-cloudwatch-log": "true",
-                "--continuous-log-logGroup": logGroup.name,
-                "--job-bookmark-option": "job-bookmark-enable",
-                "--TempDir": `s3://${names.bucket("artifacts")}/tmp/`,
-                "--landing_database": names.database("landing"),
-                "--landing_table": LANDING_TABLE,
-                "--curated_path": `s3://${names.bucket("curated")}/${LANDING_TABLE}/`,
-                "--published_path": `s3://${names.bucket("published")}/${LANDING_TABLE}/`,
-                "--stage": "curate",
+        const script = new aws.s3.BucketObjectv2(
+            "etl-script",
+            {
+                bucket: args.artifactsBucketName,
+                key: ETL_SCRIPT_KEY,
+                source: new pulumi.asset.FileAsset(ETL_SCRIPT_PATH),
+                contentType: "text/x-python",
+                serverSideEncryption: "aws:kms",
+                kmsKeyId: args.keyArn,
             },
-        }, { parent: this });
+            { parent: this },
+        );
 
-        this.qualityRuleset = new aws.glue.DataQualityRuleset("landing-quality-ruleset", {
-            name: names.qualityRuleset,
-            description: "Gate for third-party drops before they are curated",
-            ruleset: qualityRules(args.minRowCount, args.minCompletenessPercent),
-            targetTable: { databaseName: args.landingDatabaseName, tableName: LANDING_TABLE },
-        }, { parent: this });
+        const logGroup = new aws.cloudwatch.LogGroup(
+            "etl-job-log-group",
+            {
+                name: names.glueLogGroup,
+                retentionInDays: args.logRetentionDays,
+                kmsKeyId: args.keyArn,
+            },
+            statefulOptions(this, args.protect),
+        );
+
+        this.job = new aws.glue.Job(
+            "etl-job",
+            {
+                name: names.etlJob,
+                roleArn: args.pipelineRoleArn,
+                glueVersion: args.glueVersion,
+                workerType: args.workerType,
+                numberOfWorkers: args.numberOfWorkers,
+                timeout: args.timeoutMinutes,
+                maxRetries: args.maxRetries,
+                securityConfiguration: args.securityConfigurationName,
+                executionProperty: { maxConcurrentRuns: 1 },
+                command: { name: "glueetl", pythonVersion: "3", scriptLocation: pulumi.interpolate`s3://${script.bucket}/${script.key}` },
+                defaultArguments: {
+                    "--job-language": "python",
+                    "--enable-metrics": "true",
+                    "--enable-continuous-cloudwatch-log": "true",
+                    "--continuous-log-logGroup": logGroup.name,
+                    "--job-bookmark-option": "job-bookmark-enable",
+                    "--TempDir": `s3://${names.bucket("artifacts")}/tmp/`,
+                    "--landing_database": names.database("landing"),
+                    "--landing_table": LANDING_TABLE,
+                    "--curated_path": `s3://${names.bucket("curated")}/${LANDING_TABLE}/`,
+                    "--published_path": `s3://${names.bucket("published")}/${LANDING_TABLE}/`,
+                    "--stage": "curate",
+                },
+            },
+            { parent: this },
+        );
+
+        this.qualityRuleset = new aws.glue.DataQualityRuleset(
+            "landing-quality-ruleset",
+            {
+                name: names.qualityRuleset,
+                description: "Gate for third-party drops before they are curated",
+                ruleset: qualityRules(args.minRowCount, args.minCompletenessPercent),
+                targetTable: { databaseName: args.landingDatabaseName, tableName: LANDING_TABLE },
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({ jobName: this.job.name, qualityRulesetName: this.qualityRuleset.name });
     }

@@ -20,20 +20,24 @@ export class Query extends pulumi.ComponentResource {
 
     constructor(name: string, args: QueryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("atlas:query:Query", name, {}, opts);
-        this.workgroup = new aws.athena.Workgroup("query-workgroup", {
-            name: args.names.workgroup,
-            state: "ENABLED",
-            forceDestroy: !args.protect,
-            configuration: {
-                enforceWorkgroupConfiguration: true,
-                publishCloudwatchMetricsEnabled: true,
-                bytesScannedCutoffPerQuery: args.bytesScannedCutoffMb * 1024 * 1024,
-                resultConfiguration: {
-                    outputLocation: pulumi.interpolate`s3://${args.resultsBucketName}/`,
-                    encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: args.keyArn },
+        this.workgroup = new aws.athena.Workgroup(
+            "query-workgroup",
+            {
+                name: args.names.workgroup,
+                state: "ENABLED",
+                forceDestroy: !args.protect,
+                configuration: {
+                    enforceWorkgroupConfiguration: true,
+                    publishCloudwatchMetricsEnabled: true,
+                    bytesScannedCutoffPerQuery: args.bytesScannedCutoffMb * 1024 * 1024,
+                    resultConfiguration: {
+                        outputLocation: pulumi.interpolate`s3://${args.resultsBucketName}/`,
+                        encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: args.keyArn },
+                    },
                 },
             },
-        }, { parent: this });
+            { parent: this },
+        );
         this.registerOutputs({ workgroupName: this.workgroup.name });
     }
 }

@@ -29,12 +29,16 @@ export class Storage extends pulumi.ComponentResource {
         super("atlas:storage:Storage", name, {}, opts);
         const { names, protect } = args;
 
-        this.key = new aws.kms.Key("data-key", {
-            description: `Atlas ${names.placement.namePrefix}: data lake, logs and alerts`,
-            enableKeyRotation: true,
-            deletionWindowInDays: args.kmsDeletionWindowDays,
-            policy: keyPolicy(names),
-        }, statefulOptions(this, protect));
+        this.key = new aws.kms.Key(
+            "data-key",
+            {
+                description: `Atlas ${names.placement.namePrefix}: data lake, logs and alerts`,
+                enableKeyRotation: true,
+                deletionWindowInDays: args.kmsDeletionWindowDays,
+                policy: keyPolicy(names),
+            },
+            statefulOptions(this, protect),
+        );
         this.keyArn = this.key.arn;
         new aws.kms.Alias("data-key-alias", { name: names.keyAlias, targetKeyId: this.key.keyId }, { parent: this });
 
@@ -57,44 +61,75 @@ export class Storage extends pulumi.ComponentResource {
         const bucket = new aws.s3.Bucket(logical, { bucket: names.bucket(role), forceDestroy: !protect }, statefulOptions(this, protect));
         // Settings name the bucket by its configured name rather than its id: the name is known
         // at preview, so the policy pack can match every setting to its bucket before the update.
-        new aws.s3.BucketOwnershipControls(`${logical}-ownership`, {
-            bucket: bucket.bucket,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, child);
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${logical}-public-access-block`, {
-            bucket: bucket.bucket,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${logical}-encryption`, {
-            bucket: bucket.bucket,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.keyArn }, bucketKeyEnabled: true }],
-        }, child);
-        new aws.s3.BucketVersioning(`${logical}-versioning`, {
-            bucket: bucket.bucket,
-            versioningConfiguration: { status: args.versioning ? "Enabled" : "Suspended" },
-        }, child);
-        new aws.s3.BucketLifecycleConfiguration(`${logical}-lifecycle`, {
-            bucket: bucket.bucket,
-            rules: [
-                { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
-                { id: "expire-noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionRetentionDays } },
-                ...(expirationDays === undefined ? [] : [{ id: "expire-objects", status: "Enabled", filter: {}, expiration: { days: expirationDays } }]),
-            ],
-        }, child);
-        new aws.s3.BucketPolicy(`${logical}-policy`, {
-            bucket: bucket.bucket,
-            policy: policyDocument([{
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [names.bucketArn(role), `${names.bucketArn(role)}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }]),
-        }, { parent: this, dependsOn: [publicAccessBlock] });
+        new aws.s3.BucketOwnershipControls(
+            `${logical}-ownership`,
+            {
+                bucket: bucket.bucket,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            child,
+        );
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            `${logical}-public-access-block`,
+            {
+                bucket: bucket.bucket,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${logical}-encryption`,
+            {
+                bucket: bucket.bucket,
+                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.keyArn }, bucketKeyEnabled: true }],
+            },
+            child,
+        );
+        new aws.s3.BucketVersioning(
+            `${logical}-versioning`,
+            {
+                bucket: bucket.bucket,
+                versioningConfiguration: { status: args.versioning ? "Enabled" : "Suspended" },
+            },
+            child,
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${logical}-lifecycle`,
+            {
+                bucket: bucket.bucket,
+                rules: [
+                    { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                    {
+                        id: "expire-noncurrent-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionRetentionDays },
+                    },
+                    ...(expirationDays === undefined ? [] : [{ id: "expire-objects", status: "Enabled", filter: {}, expiration: { days: expirationDays } }]),
+                ],
+            },
+            child,
+        );
+        new aws.s3.BucketPolicy(
+            `${logical}-policy`,
+            {
+                bucket: bucket.bucket,
+                policy: policyDocument([
+                    {
+                        Sid: "DenyInsecureTransport",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [names.bucketArn(role), `${names.bucketArn(role)}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ]),
+            },
+            { parent: this, dependsOn: [publicAccessBlock] },
+        );
         return bucket;
     }
 }

@@ -13,7 +13,10 @@ export interface ConfigProblem {
  * message without a stack trace.
  */
 export class ConfigError extends pulumi.RunError {
-    constructor(readonly stack: string, readonly problems: readonly ConfigProblem[]) {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly ConfigProblem[],
+    ) {
         super(
             [
                 `Stack "${stack}" has ${problems.length} config problem${problems.length === 1 ? "" : "s"}; nothing was deployed:`,

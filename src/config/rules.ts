@@ -59,7 +59,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
             }
             return {
                 key: qualified("upstreamStack"),
-                found: "no value in environment \"prod\"",
+                found: 'no value in environment "prod"',
                 expected: "the stack prod is promoted from (staging)",
                 fix: setCommand(stack, "upstreamStack", "staging"),
             };
@@ -88,7 +88,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
             }
             return {
                 key: qualified("routeAlertsToOncall"),
-                found: "false in environment \"prod\"",
+                found: 'false in environment "prod"',
                 expected: "true in prod (prod alerts page on-call)",
                 fix: setCommand(stack, "routeAlertsToOncall", "true"),
             };

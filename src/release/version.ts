@@ -56,7 +56,11 @@ export function readGitState(dir: string): GitState {
     if (status === "") {
         return { kind: "clean", commit };
     }
-    const changes = createHash("sha256").update(status).update("\0").update(git("diff", "HEAD", "--binary")).digest("hex");
+    const changes = createHash("sha256")
+        .update(status)
+        .update("\0")
+        .update(git("diff", "HEAD", "--binary"))
+        .digest("hex");
     return { kind: "dirty", commit, changes };
 }
 

@@ -24,19 +24,31 @@ describe("cloud truth between releases (real engine)", function () {
     const cloud = () => new CloudStore(sys().workspace.cloudDir);
     const historyLength = async (stack: string) => (JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as unknown[]).length;
     /** `npm run <command>` of the copy's checkout against the copy's workspace. */
-    const command = (name: string, args: string[], env: Record<string, string> = {}) => runCommand(name, [...args, "--workspace", sys().workspace.dir], { root: sys().repository.dir, env });
+    const command = (name: string, args: string[], env: Record<string, string> = {}) =>
+        runCommand(name, [...args, "--workspace", sys().workspace.dir], { root: sys().repository.dir, env });
     const stateIds = async (stack: string) =>
-        (JSON.parse(await sys().pulumi(["stack", "export", "--stack", stack])) as { deployment: { resources: { urn: string; id?: string; custom?: boolean; type: string }[] } }).deployment.resources.filter(
-            (r) => r.custom && !r.type.startsWith("pulumi:"),
-        );
+        (
+            JSON.parse(await sys().pulumi(["stack", "export", "--stack", stack])) as {
+                deployment: { resources: { urn: string; id?: string; custom?: boolean; type: string }[] };
+            }
+        ).deployment.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
 
     describe("the stand-in's cloud", function () {
         it("holds every resource an update created, apart from Pulumi's state", async () => {
             for (const stack of ["staging", "prod"]) {
                 const resources = await stateIds(stack);
                 assert.ok(resources.length > 60, `${stack} has its platform`);
-                const missing = resources.filter((r) => !cloud().resourcesOf(r.urn).some((c) => c.id === r.id));
-                assert.deepEqual(missing.map((r) => r.urn), [], `${stack}'s resources missing from the cloud`);
+                const missing = resources.filter(
+                    (r) =>
+                        !cloud()
+                            .resourcesOf(r.urn)
+                            .some((c) => c.id === r.id),
+                );
+                assert.deepEqual(
+                    missing.map((r) => r.urn),
+                    [],
+                    `${stack}'s resources missing from the cloud`,
+                );
             }
         });
     });
@@ -47,7 +59,13 @@ describe("cloud truth between releases (real engine)", function () {
             assertDeployed(promotion, `staging @ ${QUIET}`);
             assert.deepEqual(changedResources(promotion.preview), {}, `preview:\n${show(promotion.preview)}`);
             assert.deepEqual(changedResources(promotion.update!), {}, `update:\n${show(promotion.update)}`);
-            assert.equal((await sys().stack("staging").then((s) => s.getTag("atlas:release"))), QUIET, "the version is a stack tag");
+            assert.equal(
+                await sys()
+                    .stack("staging")
+                    .then((s) => s.getTag("atlas:release")),
+                QUIET,
+                "the version is a stack tag",
+            );
             assert.equal(((await sys().state("staging")).outputs.release as { version: string }).version, QUIET, "and a stack output");
             const prod = await sys().promote("prod", QUIET);
             assertDeployed(prod, `prod @ ${QUIET}`);
@@ -81,8 +99,13 @@ describe("cloud truth between releases (real engine)", function () {
             assert.match(markdown.stdout, /\| aws:glue\/job:Job "etl-job" \| `timeout` \| 120 \| 240 \|/);
             const json = await command("drift", ["--stack", "staging", "--format", "json"]);
             assert.equal(json.code, 1, json.stderr);
-            const report = JSON.parse(json.stdout) as { drifted: { label: string; change: string; properties: { path: string; recorded: string; cloud: string }[] }[] };
-            assert.deepEqual(report.drifted.map((d) => [d.label, d.change, d.properties]), [['aws:glue/job:Job "etl-job"', "changed", [{ path: "timeout", recorded: "120", cloud: "240" }]]]);
+            const report = JSON.parse(json.stdout) as {
+                drifted: { label: string; change: string; properties: { path: string; recorded: string; cloud: string }[] }[];
+            };
+            assert.deepEqual(
+                report.drifted.map((d) => [d.label, d.change, d.properties]),
+                [['aws:glue/job:Job "etl-job"', "changed", [{ path: "timeout", recorded: "120", cloud: "240" }]]],
+            );
             assert.equal(await historyLength("staging"), historyBefore, "a drift check adds no history entry");
             const job = Object.entries((await sys().state("staging")).resources).find(([urn]) => urn.endsWith("::etl-job"));
             assert.match(String(job?.[1]), /"timeout":120/, "the state still says 120");
@@ -105,7 +128,16 @@ describe("cloud truth between releases (real engine)", function () {
 
         it("a pull-request check reports it without refusing (the gate is advisory there), as the workflow runs it", async () => {
             const markdown = path.join(sys().workspace.dir, "pr-prod.md");
-            const check = await command("promote", ["--stack", "prod", "--version", "0.0.0-pr.1", "--preview-only", "--pull-request-check", "--markdown", markdown]);
+            const check = await command("promote", [
+                "--stack",
+                "prod",
+                "--version",
+                "0.0.0-pr.1",
+                "--preview-only",
+                "--pull-request-check",
+                "--markdown",
+                markdown,
+            ]);
             assert.equal(check.code, 0, check.stdout + check.stderr);
             assert.match(check.stdout, /would refuse \(advisory in this run\): staging has drifted from its last release/);
             assert.match(check.stdout, /its cloud: DRIFT in 1 of \d+ resources/);
@@ -128,7 +160,11 @@ describe("cloud truth between releases (real engine)", function () {
             assert.equal(released.stdout, `version=${QUIET}\ncommit=${sys().snapshot}\n`, "what the prod workflow reads from staging");
             const prod = await sys().promote("prod", QUIET);
             assertDeployed(prod, "prod after staging was reconciled");
-            assert.deepEqual(prod.upstream?.drift, { checkedResources: prod.upstream!.drift!.checkedResources, drifted: 0, seconds: prod.upstream!.drift!.seconds });
+            assert.deepEqual(prod.upstream?.drift, {
+                checkedResources: prod.upstream!.drift!.checkedResources,
+                drifted: 0,
+                seconds: prod.upstream!.drift!.seconds,
+            });
         });
     });
 
@@ -138,7 +174,10 @@ describe("cloud truth between releases (real engine)", function () {
             assert.equal(deleted.code, 0, deleted.stdout + deleted.stderr);
             const found = await command("drift", ["--stack", "prod", "--format", "json"]);
             assert.equal(found.code, 1, found.stdout + found.stderr);
-            assert.deepEqual((JSON.parse(found.stdout) as { drifted: { label: string; change: string }[] }).drifted.map((d) => [d.label, d.change]), [['aws:cloudwatch/dashboard:Dashboard "pipeline-dashboard"', "deleted"]]);
+            assert.deepEqual(
+                (JSON.parse(found.stdout) as { drifted: { label: string; change: string }[] }).drifted.map((d) => [d.label, d.change]),
+                [['aws:cloudwatch/dashboard:Dashboard "pipeline-dashboard"', "deleted"]],
+            );
             await sys().pulumi(["refresh", "--stack", "prod", "--yes", "--skip-preview", "--color", "never"]);
             const repaired = await sys().promote("prod", QUIET);
             assertDeployed(repaired, "prod repaired");
@@ -152,10 +191,15 @@ describe("cloud truth between releases (real engine)", function () {
             const moved = "1.0.2";
             const prodHistory = await historyLength("prod");
             await assert.rejects(
-                sys().promote("prod", QUIET, { onPreviewPassed: async () => assertDeployed(await sys().promote("staging", moved), `staging @ ${moved}, between prod's preview and update`) }),
+                sys().promote("prod", QUIET, {
+                    onPreviewPassed: async () => assertDeployed(await sys().promote("staging", moved), `staging @ ${moved}, between prod's preview and update`),
+                }),
                 (error: Error) => {
                     assert.equal(error.constructor.name, "GateRefusal", error.message);
-                    assert.match(error.message, /^organization\/atlas\/staging changed while prod was being promoted: the preview was judged against its change of .*, and its newest is now update succeeded at .*; nothing was updated/);
+                    assert.match(
+                        error.message,
+                        /^organization\/atlas\/staging changed while prod was being promoted: the preview was judged against its change of .*, and its newest is now update succeeded at .*; nothing was updated/,
+                    );
                     return true;
                 },
             );

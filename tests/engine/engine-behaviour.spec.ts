@@ -71,7 +71,11 @@ describe("engine behaviour the policy pack relies on", function () {
         const config = { "record-stack": { outFile }, "record-planned": { outFile }, "touches-output": { outFile, touchOutput } };
         const outcome = await runWithPolicies(prod, operation, { policyPack: probePack, policyConfig: config });
         assert.ok(fs.existsSync(outFile), `the probe pack recorded nothing:\n${describeRun(outcome)}`);
-        const records = fs.readFileSync(outFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { policy: string; seen?: Seen[]; planned?: Planned[]; unrecorded?: string[] });
+        const records = fs
+            .readFileSync(outFile, "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => JSON.parse(line) as { policy: string; seen?: Seen[]; planned?: Planned[]; unrecorded?: string[] });
         const seen = records.filter((r) => r.policy === "stack").pop()!.seen!;
         const { planned, unrecorded } = records.filter((r) => r.policy === "planned").pop()!;
         return { outcome, seen, planned: planned!, unrecorded: unrecorded!, root: seen.find((r) => r.type === "pulumi:pulumi:Stack") };
@@ -91,8 +95,14 @@ describe("engine behaviour the policy pack relies on", function () {
 
     it("does not show StackReference reads to stack policies", async () => {
         const { seen } = await seenBy("preview");
-        assert.deepEqual(seen.filter((r) => r.type === "pulumi:pulumi:StackReference"), []);
-        assert.ok(seen.some((r) => r.type === "aws:sns/topic:Topic"), "custom resources are visible");
+        assert.deepEqual(
+            seen.filter((r) => r.type === "pulumi:pulumi:StackReference"),
+            [],
+        );
+        assert.ok(
+            seen.some((r) => r.type === "aws:sns/topic:Topic"),
+            "custom resources are visible",
+        );
     });
 
     it("shows the root stack's outputs, including values read through a reference, in preview and update", async () => {
@@ -119,7 +129,11 @@ describe("engine behaviour the policy pack relies on", function () {
             const hash = createHash("sha256").update(fs.readFileSync(SCRIPT)).digest("hex");
             assert.deepEqual(object?.inputs.source, { "atlas:asset": hash }, `${operation}: parity sees the file's content hash, as the checkpoint records it`);
         }
-        assert.equal(JSON.stringify((await prod.exportStack()).deployment).includes(createHash("sha256").update(fs.readFileSync(SCRIPT)).digest("hex")), true, "the checkpoint records the same hash");
+        assert.equal(
+            JSON.stringify((await prod.exportStack()).deployment).includes(createHash("sha256").update(fs.readFileSync(SCRIPT)).digest("hex")),
+            true,
+            "the checkpoint records the same hash",
+        );
     });
 
     it("runs a resource policy on every custom resource's inputs before the stack policies, in the same pack process (parity's inputs)", async () => {

@@ -153,7 +153,11 @@ const NESTED_UPDATE = `
 
 /** The gate's parity refusal must name this difference (one line of its list). */
 function assertParityNames(outcome: RunOutcome, line: RegExp, what: string): void {
-    assert.match(refusal(outcome, "staging-prod-parity"), line, `GOT THROUGH: ${what}; staging-prod-parity should have refused it (${line}). The preview:\n${show(outcome)}`);
+    assert.match(
+        refusal(outcome, "staging-prod-parity"),
+        line,
+        `GOT THROUGH: ${what}; staging-prod-parity should have refused it (${line}). The preview:\n${show(outcome)}`,
+    );
 }
 
 /** The gate must not list this (allowed) difference. */
@@ -182,7 +186,20 @@ describe("attacks on the release gate (red team)", function () {
                 fs.writeFileSync(path.join(work, file), edit(fs.readFileSync(path.join(work, file), "utf8")));
             }
             git(work, "add", "-A");
-            git(work, "-c", "user.name=attacker", "-c", "user.email=attacker@atlas.invalid", "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message);
+            git(
+                work,
+                "-c",
+                "user.name=attacker",
+                "-c",
+                "user.email=attacker@atlas.invalid",
+                "-c",
+                "commit.gpgsign=false",
+                "commit",
+                "-q",
+                "--no-verify",
+                "-m",
+                message,
+            );
             return git(work, "rev-parse", "HEAD");
         } finally {
             git(repository, "worktree", "remove", "--force", work);
@@ -191,21 +208,36 @@ describe("attacks on the release gate (red team)", function () {
 
     /** `pulumi stack export` of a stack: URN suffix → resource. */
     const exported = async (stack: string) => {
-        const document = JSON.parse(await sys().pulumi(["stack", "export", "--stack", stack])) as { deployment: { resources: { urn: string; inputs?: Record<string, unknown> }[] } };
-        return (name: string) => document.deployment.resources.find((r) => r.urn.endsWith(`::${name}`)) as { urn: string; inputs?: Record<string, unknown>; retainOnDelete?: boolean; replaceOnChanges?: string[] } | undefined;
+        const document = JSON.parse(await sys().pulumi(["stack", "export", "--stack", stack])) as {
+            deployment: { resources: { urn: string; inputs?: Record<string, unknown> }[] };
+        };
+        return (name: string) =>
+            document.deployment.resources.find((r) => r.urn.endsWith(`::${name}`)) as
+                { urn: string; inputs?: Record<string, unknown>; retainOnDelete?: boolean; replaceOnChanges?: string[] } | undefined;
     };
-    const history = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack, "--page-size", "10"])) as { kind: string; result: string; message: string }[];
+    const history = async (stack: string) =>
+        JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack, "--page-size", "10"])) as {
+            kind: string;
+            result: string;
+            message: string;
+        }[];
 
     describe("prod-only differences in one commit (staging deployed from the same commit, prod previewed)", function () {
         let preview: RunOutcome;
 
         before(async function () {
             this.timeout(600_000);
-            const commit = sys().commit({
-                "src/program.ts": afterProvider(REFUSED_AND_ALLOWED),
-                // allowed: staging pages its own on-call endpoint (a secret), and alerts its own list (its subscription is replaced)
-                "Pulumi.staging.yaml": compose(replacing("atlas:routeAlertsToOncall: false", "atlas:routeAlertsToOncall: true"), replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-staging-alerts@example.com")),
-            }, "prod-only differences, and differences the strategy allows");
+            const commit = sys().commit(
+                {
+                    "src/program.ts": afterProvider(REFUSED_AND_ALLOWED),
+                    // allowed: staging pages its own on-call endpoint (a secret), and alerts its own list (its subscription is replaced)
+                    "Pulumi.staging.yaml": compose(
+                        replacing("atlas:routeAlertsToOncall: false", "atlas:routeAlertsToOncall: true"),
+                        replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-staging-alerts@example.com"),
+                    ),
+                },
+                "prod-only differences, and differences the strategy allows",
+            );
             const staging = await sys().stack("staging");
             await staging.setConfig("atlas:oncallEndpoint", { value: "https://oncall.invalid/atlas/staging-pager", secret: true });
             try {
@@ -272,14 +304,22 @@ describe("attacks on the release gate (red team)", function () {
 
         before(async function () {
             this.timeout(600_000);
-            const commit = commitFiles(sys().snapshot, { "PulumiPolicy.yaml": "import urllib.request  # code staging never ran\n" }, {
-                "src/program.ts": compose(
-                    afterProvider(PROD_ONLY_SETTINGS),
-                    replacing("project: PROJECT_TAG } },", 'project: PROJECT_TAG, "python-modules": config.environment === "prod" ? "2.99.9" : "2.31.0" } },'),
-                ),
-                // each environment's own alert list, as the strategy allows (e-mail addresses both)
-                "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-prod-alerts@example.com"),
-            }, "prod-only settings");
+            const commit = commitFiles(
+                sys().snapshot,
+                { "PulumiPolicy.yaml": "import urllib.request  # code staging never ran\n" },
+                {
+                    "src/program.ts": compose(
+                        afterProvider(PROD_ONLY_SETTINGS),
+                        replacing(
+                            "project: PROJECT_TAG } },",
+                            'project: PROJECT_TAG, "python-modules": config.environment === "prod" ? "2.99.9" : "2.31.0" } },',
+                        ),
+                    ),
+                    // each environment's own alert list, as the strategy allows (e-mail addresses both)
+                    "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-prod-alerts@example.com"),
+                },
+                "prod-only settings",
+            );
             assertDeployed(await sys().promote("staging", "3.0.0", { commit }), "staging @ 3.0.0");
             promotion = await sys().promote("prod", "3.0.0", { commit });
             preview = promotion.preview;
@@ -290,18 +330,30 @@ describe("attacks on the release gate (red team)", function () {
             assert.equal(preview.succeeded, false);
         });
         it("refused: a property staging leaves to the provider's default but prod sets (KMS key isEnabled: false), seen in prod's own inputs", () => {
-            assertParityNames(preview, /aws:kms\/key:Key "data-key" isEnabled: staging \(provider default\), prod false|aws:kms\/key:Key "data-key" isEnabled/, "the data key disabled in prod only");
+            assertParityNames(
+                preview,
+                /aws:kms\/key:Key "data-key" isEnabled: staging \(provider default\), prod false|aws:kms\/key:Key "data-key" isEnabled/,
+                "the data key disabled in prod only",
+            );
         });
         it("refused: a property staging leaves to the provider's default but prod sets (Glue job executionClass FLEX)", () => {
             assertParityNames(preview, /"etl-job" executionClass/, "executionClass FLEX in prod only");
         });
         it("refused: a prod-only value that only tagsAll could pair as a generated id (provider default tag + Glue --conf)", () => {
-            assertParityNames(preview, /defaultTags \(JSON\)\.tags\["python-modules"\]|"etl-job" defaultArguments\["--conf"\]/, "delta-spark 2.99.9 in prod, 2.31.0 in staging");
+            assertParityNames(
+                preview,
+                /defaultTags \(JSON\)\.tags\["python-modules"\]|"etl-job" defaultArguments\["--conf"\]/,
+                "delta-spark 2.99.9 in prod, 2.31.0 in staging",
+            );
         });
         it("refused: prod-only resources whose logical names look environment-specific but are not of the types their role makes", () => {
             assertParityNames(preview, /"oncall-break-glass-role" \(resource\)/, "an administrator role trusting an outside account, prod only");
             assertParityNames(preview, /"qa-pipeline-overrides" \(resource\)/, "a qa-* parameter in prod (QA is staging's)");
-            assertParityNames(preview, /"oncall-landing-access" \(resource\)/, "a second policy of the landing bucket (it replaces the bucket's own) granting an outside account");
+            assertParityNames(
+                preview,
+                /"oncall-landing-access" \(resource\)/,
+                "a second policy of the landing bucket (it replaces the bucket's own) granting an outside account",
+            );
         });
         it("refused: a JSON document whose text differs only by a duplicated key (compared as text)", () => {
             assertParityNames(preview, /"pipeline-policy" policy/, "an extra Allow *:* Statement first in prod's policy text");
@@ -313,50 +365,83 @@ describe("attacks on the release gate (red team)", function () {
             assert.match(promotion.refusedBeforeUpdate ?? "", /"etl-job-failure-alarm" \(retainOnDelete\): staging false, prod true/);
             const named = (name: string, option: string) => new RegExp(`"${name}" \\(?${option}`).test(refusal(preview, "staging-prod-parity"));
             assert.deepEqual(
-                [["pipeline-dashboard", "ignoreChanges"], ["alert-topic", "customTimeouts"]].filter(([name, option]) => !named(name, option)),
+                [
+                    ["pipeline-dashboard", "ignoreChanges"],
+                    ["alert-topic", "customTimeouts"],
+                ].filter(([name, option]) => !named(name, option)),
                 [],
                 `prod-only resource options not compared. The preview:\n${show(preview)}`,
             );
             assert.deepEqual(
-                [["etl-job-failure-alarm", "retainOnDelete"], ["state-machine-failure-alarm", "deleteBeforeReplace"], ["data-quality-failure-alarm", "replaceOnChanges"]].filter(([name, option]) => named(name, option)),
+                [
+                    ["etl-job-failure-alarm", "retainOnDelete"],
+                    ["state-machine-failure-alarm", "deleteBeforeReplace"],
+                    ["data-quality-failure-alarm", "replaceOnChanges"],
+                ].filter(([name, option]) => named(name, option)),
                 [],
                 "a policy now sees one of these options: compare it in the pack instead of in promote (engine-only-options.ts)",
             );
         });
         it("refused: an environment-specific value that has its key's shape, routed into an unrelated setting (the alert e-mail as a Glue argument), compares as a value", async () => {
             const staging = await exported("staging");
-            assert.equal((staging("etl-job")?.inputs?.defaultArguments as Record<string, string>)["--additional-python-modules"], "atlas-team@example.com", "staging runs its own value");
+            assert.equal(
+                (staging("etl-job")?.inputs?.defaultArguments as Record<string, string>)["--additional-python-modules"],
+                "atlas-team@example.com",
+                "staging runs its own value",
+            );
             assertParityAllows(preview, /"team-email-subscription" endpoint/, "prod's own alert e-mail in its subscription (the key's site)");
-            assert.match(refusal(preview, "staging-prod-parity"), /"etl-job" defaultArguments\["--additional-python-modules"\]: staging "atlas-team@example\.com", prod "<namePrefix>-alerts@example\.com"/, "prod's own e-mail (atlas-prod-alerts@…, its name prefix set aside) outside its subscription");
+            assert.match(
+                refusal(preview, "staging-prod-parity"),
+                /"etl-job" defaultArguments\["--additional-python-modules"\]: staging "atlas-team@example\.com", prod "<namePrefix>-alerts@example\.com"/,
+                "prod's own e-mail (atlas-prod-alerts@…, its name prefix set aside) outside its subscription",
+            );
         });
     });
 
     it("refused: an environment-specific value that does not have its key's shape (a wheel URL as prod's teamAlertEmail)", async function () {
         this.timeout(600_000);
-        const commit = sys().commit({ "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: etl-deps@https://attacker.example/evil-1.0-py3-none-any.whl") }, "a URL as prod's alert e-mail");
+        const commit = sys().commit(
+            { "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: etl-deps@https://attacker.example/evil-1.0-py3-none-any.whl") },
+            "a URL as prod's alert e-mail",
+        );
         const { preview } = await sys().promote("prod", "3.0.1", { commit, previewOnly: true });
-        assert.match(refusal(preview, "staging-prod-parity"), /prod: atlas:teamAlertEmail is "etl-deps@https:\/\/attacker\.example\/evil-1\.0-py3-none-any\.whl", not an e-mail address/);
+        assert.match(
+            refusal(preview, "staging-prod-parity"),
+            /prod: atlas:teamAlertEmail is "etl-deps@https:\/\/attacker\.example\/evil-1\.0-py3-none-any\.whl", not an e-mail address/,
+        );
     });
 
     describe("what the preview cannot see", function () {
         it("refused before its step: a prod-only value unknown at preview (computed from a resource the update creates) stops prod's update at that resource (staging-prod-parity-at-step); prod's state never holds it, and rolling back through staging repairs prod", async function () {
             this.timeout(600_000);
-            const ranBefore = (await history("prod")).map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity : undefined)).find(Boolean)!;
+            const ranBefore = (await history("prod"))
+                .map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity : undefined))
+                .find(Boolean)!;
             const commit = sys().commit({ "src/program.ts": afterProvider(UNKNOWN_AT_PREVIEW) }, "a timeout computed from a new resource, prod only");
             assertDeployed(await sys().promote("staging", "3.1.0", { commit }), "staging @ 3.1.0");
             const promotion = await sys().promote("prod", "3.1.0", { commit });
             assert.equal(promotion.preview.succeeded, true, show(promotion.preview));
             assert.match(promotion.preview.violations.map((v) => v.message).join("\n"), /compared by the resources they are computed from/);
             assert.equal(promotion.update?.succeeded, false, show(promotion.update));
-            assert.match(refusal(promotion.update!, "staging-prod-parity-at-step"), /found before this resource's step:\n {2}- aws:glue\/job:Job "etl-job" timeout: staging 120, prod 240/);
+            assert.match(
+                refusal(promotion.update!, "staging-prod-parity-at-step"),
+                /found before this resource's step:\n {2}- aws:glue\/job:Job "etl-job" timeout: staging 120, prod 240/,
+            );
             // The engine checks the plan before it analyzes a resource: the plan let the value through (a value unknown
             // at preview is a wildcard in 3.260's plans), the resource policy refused it.
             assert.doesNotMatch([...promotion.update!.errors, ...promotion.update!.trace!.lastLines].join("\n"), /violates plan/, show(promotion.update));
             const [prod, staging] = [await exported("prod"), await exported("staging")];
-            assert.deepEqual([staging("etl-job")?.inputs?.timeout, prod("etl-job")?.inputs?.timeout], [120, 120], "prod's state never held the prod-only value");
+            assert.deepEqual(
+                [staging("etl-job")?.inputs?.timeout, prod("etl-job")?.inputs?.timeout],
+                [120, 120],
+                "prod's state never held the prod-only value",
+            );
             assert.ok(prod("gate-probe"), "the steps before the refused resource applied (the new parameter)");
             const report = formatPromoteReport(promotion);
-            assert.match(report, /the update stopped at the refused resource, before its step; applied before it: 1 create\. prod's history records the update as failed\./);
+            assert.match(
+                report,
+                /the update stopped at the refused resource, before its step; applied before it: 1 create\. prod's history records the update as failed\./,
+            );
             assert.match(report, /To repair: .* roll back: promote the release prod ran before to staging, then to prod/);
             assert.equal((await history("prod"))[0].result, "failed");
             // The repair the report names: the release prod ran before, through staging, then prod.
@@ -385,20 +470,33 @@ describe("attacks on the release gate (red team)", function () {
             const promotion = await sys().promote("prod", "3.2.1", { commit });
             assert.equal(promotion.preview.succeeded, true, "no policy sees the option: " + show(promotion.preview));
             assert.deepEqual([promotion.update, promotion.succeeded], [null, false]);
-            assert.match(promotion.refusedBeforeUpdate ?? "", /prod would run resource options that staging does not, in 1 place\(s\)[^\n]*nothing was updated:\n {2}- aws:cloudwatch\/metricAlarm:MetricAlarm "etl-job-failure-alarm" \(retainOnDelete\): staging false, prod true/);
+            assert.match(
+                promotion.refusedBeforeUpdate ?? "",
+                /prod would run resource options that staging does not, in 1 place\(s\)[^\n]*nothing was updated:\n {2}- aws:cloudwatch\/metricAlarm:MetricAlarm "etl-job-failure-alarm" \(retainOnDelete\): staging false, prod true/,
+            );
             assert.match(formatPromoteReport(promotion), /REFUSED before the update: prod would run resource options/);
             assert.equal((await exported("prod"))("etl-job-failure-alarm")?.retainOnDelete, undefined, "prod's state never held it");
         });
 
         it("failed after the update: a prod-only replaceOnChanges, which only the state records, fails the release (no release tag); RESIDUAL: deleteBeforeReplace is recorded nowhere staging keeps", async function () {
             this.timeout(600_000);
-            const commit = sys().commit({ "src/program.ts": afterProvider(PROD_ONLY_REPLACEMENT_OPTIONS) }, "replaceOnChanges and deleteBeforeReplace on two alarms, prod only");
+            const commit = sys().commit(
+                { "src/program.ts": afterProvider(PROD_ONLY_REPLACEMENT_OPTIONS) },
+                "replaceOnChanges and deleteBeforeReplace on two alarms, prod only",
+            );
             assertDeployed(await sys().promote("staging", "3.2.2", { commit }), "staging @ 3.2.2");
             const promotion = await sys().promote("prod", "3.2.2", { commit });
             assert.equal(promotion.update?.succeeded, true, "the engine applied it: " + show(promotion.update));
             assert.equal(promotion.succeeded, false);
-            assert.match(promotion.failedAfterUpdate ?? "", /prod's update applied, but its state now records resource options that staging does not run, in 1 place\(s\)[^\n]*\n {2}- aws:cloudwatch\/metricAlarm:MetricAlarm "data-quality-failure-alarm" \(replaceOnChanges\): staging \[\], prod \["\*"\]\n.*no atlas:release tag\)\. To repair: roll back through staging/);
-            assert.doesNotMatch(promotion.failedAfterUpdate ?? "", /deleteBeforeReplace|state-machine-failure-alarm/, "deleteBeforeReplace is in no checkpoint: the residual");
+            assert.match(
+                promotion.failedAfterUpdate ?? "",
+                /prod's update applied, but its state now records resource options that staging does not run, in 1 place\(s\)[^\n]*\n {2}- aws:cloudwatch\/metricAlarm:MetricAlarm "data-quality-failure-alarm" \(replaceOnChanges\): staging \[\], prod \["\*"\]\n.*no atlas:release tag\)\. To repair: roll back through staging/,
+            );
+            assert.doesNotMatch(
+                promotion.failedAfterUpdate ?? "",
+                /deleteBeforeReplace|state-machine-failure-alarm/,
+                "deleteBeforeReplace is in no checkpoint: the residual",
+            );
             assert.notEqual(await (await sys().stack("prod")).getTag("atlas:release").catch(() => undefined), "3.2.2", "the release is not recorded as prod's");
             assert.deepEqual((await exported("prod"))("data-quality-failure-alarm")?.replaceOnChanges, ["*"], "(precondition) the state records the option");
         });
@@ -414,20 +512,35 @@ describe("attacks on the release gate (red team)", function () {
 
         before(async function () {
             this.timeout(600_000);
-            commit = sys().commit({
-                "src/program.ts": doubledWorkersIf('config.environment === "prod"'),
-                "src/config/index.ts": (text) => text + FORGE_STAGING_EVIDENCE,
-            }, "more workers in prod, and a config module that rewrites the gate's evidence");
+            commit = sys().commit(
+                {
+                    "src/program.ts": doubledWorkersIf('config.environment === "prod"'),
+                    "src/config/index.ts": (text) => text + FORGE_STAGING_EVIDENCE,
+                },
+                "more workers in prod, and a config module that rewrites the gate's evidence",
+            );
             assertDeployed(await sys().promote("staging", "4.0.0", { commit }), "staging @ 4.0.0");
             // The trusted path, as promote-prod.yml runs it: the tooling of the judging commit (the release prod runs)
             // promotes the candidate's checkout; the program runs through the CLI, in its own process.
             // The judging commit as promote-prod.yml reads it: prod's newest successful release update.
-            judging = (await history("prod")).map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity.commit : undefined)).find(Boolean)!;
+            judging = (await history("prod"))
+                .map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity.commit : undefined))
+                .find(Boolean)!;
             assert.ok(judging, "prod runs a release");
-            trustedPath = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir], { root: sys().source(judging).checkout });
-            untrustedTooling = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir, "--preview-only"], { root: sys().source(commit).checkout });
+            trustedPath = await runCommand(
+                "promote",
+                ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir],
+                { root: sys().source(judging).checkout },
+            );
+            untrustedTooling = await runCommand(
+                "promote",
+                ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir, "--preview-only"],
+                { root: sys().source(commit).checkout },
+            );
             // Offline, as a person runs it in the candidate's own checkout: promote --workspace takes the trusted path itself.
-            offlineOwnCheckout = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--workspace", sys().workspace.dir, "--preview-only"], { root: sys().source(commit).checkout });
+            offlineOwnCheckout = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--workspace", sys().workspace.dir, "--preview-only"], {
+                root: sys().source(commit).checkout,
+            });
             // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
             // which imports the candidate's src/config and policy-pack/src modules.
             const checkout = sys().source(commit).checkout;
@@ -455,21 +568,35 @@ describe("attacks on the release gate (red team)", function () {
         it("refused before any run: --checkout with tooling that is not the judging commit (exit 2)", () => {
             const result = untrustedTooling;
             assert.equal(result.code, 2, result.stdout + result.stderr);
-            assert.match(result.stderr, new RegExp(`this promote runs from commit ${commit.slice(0, 12)}, but prod is judged by commit ${judging.slice(0, 12)} \\(the release prod runs\\); run promote from a clean checkout of that commit`));
+            assert.match(
+                result.stderr,
+                new RegExp(
+                    `this promote runs from commit ${commit.slice(0, 12)}, but prod is judged by commit ${judging.slice(0, 12)} \\(the release prod runs\\); run promote from a clean checkout of that commit`,
+                ),
+            );
         });
         it("RESIDUAL (the candidate's own tooling): a module of src/ (imported by cli/lib/stack-file-config.ts) rewrites staging's evidence inside promote; prod deploys 20 workers, staging runs 10", async () => {
             const [prod, staging] = [await exported("prod"), await exported("staging")];
-            assert.deepEqual([staging("etl-job")?.inputs?.numberOfWorkers, prod("etl-job")?.inputs?.numberOfWorkers], [10, 20],
-                `the tooling runs the candidate's code with prod's credentials (README, trust model); if this fails, it no longer does: update the README. Gate ${JSON.stringify(promotion.gate)}:\n${show(promotion.preview)}`);
+            assert.deepEqual(
+                [staging("etl-job")?.inputs?.numberOfWorkers, prod("etl-job")?.inputs?.numberOfWorkers],
+                [10, 20],
+                `the tooling runs the candidate's code with prod's credentials (README, trust model); if this fails, it no longer does: update the README. Gate ${JSON.stringify(promotion.gate)}:\n${show(promotion.preview)}`,
+            );
             assert.equal(refusal(promotion.preview, "staging-prod-parity"), "");
         });
     });
 
     it("refused: release N changes policy-pack/ (lowers staging-prod-parity to advisory) without the prod environment's approval, so it cannot judge release N+1", async function () {
         this.timeout(600_000);
-        const relaxed = sys().commit({ "policy-pack/src/enforcement.ts": replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"') }, "a pack change, nothing else");
+        const relaxed = sys().commit(
+            { "policy-pack/src/enforcement.ts": replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"') },
+            "a pack change, nothing else",
+        );
         const before = (await history("prod")).length;
-        await assert.rejects(sys().promote("prod", "5.0.0", { commit: relaxed, env: {} }), (error: Error) => error.constructor.name === "GateRefusal" && /this release changes policy-pack\//.test(error.message));
+        await assert.rejects(
+            sys().promote("prod", "5.0.0", { commit: relaxed, env: {} }),
+            (error: Error) => error.constructor.name === "GateRefusal" && /this release changes policy-pack\//.test(error.message),
+        );
         assert.equal((await history("prod")).length, before, "nothing ran");
     });
 
@@ -481,7 +608,10 @@ describe("attacks on the release gate (red team)", function () {
         before(async function () {
             this.timeout(600_000);
             historyBefore = await history("prod");
-            commit = sys().commit({ "src/program.ts": compose(doubledWorkersIf("process.env.ATLAS_GATE_ATTACK_NESTED"), afterProvider(NESTED_UPDATE)) }, "a program that deploys prod itself");
+            commit = sys().commit(
+                { "src/program.ts": compose(doubledWorkersIf("process.env.ATLAS_GATE_ATTACK_NESTED"), afterProvider(NESTED_UPDATE)) },
+                "a program that deploys prod itself",
+            );
             // Through the CLI, as in CI: the program inherits the CLI's environment (backend, passphrase, PATH).
             promotion = await sys().promote("prod", "6.0.0", { commit, programPath: "cli" });
         });
@@ -505,7 +635,18 @@ describe("attacks on the release gate (red team)", function () {
             const restore = { AWS_PROFILE: process.env.AWS_PROFILE, [READ_ONLY_PROFILES_ENV]: process.env[READ_ONLY_PROFILES_ENV] };
             Object.assign(process.env, { AWS_PROFILE: "atlas-prod-preview", [READ_ONLY_PROFILES_ENV]: "atlas-prod-preview" });
             // The nested update must write (the first one above already doubled prod's workers): three times as many.
-            const tripling = sys().commit({ "src/program.ts": compose(replacing("numberOfWorkers: config.glueNumberOfWorkers,", "numberOfWorkers: process.env.ATLAS_GATE_ATTACK_NESTED ? config.glueNumberOfWorkers * 3 : config.glueNumberOfWorkers,"), afterProvider(NESTED_UPDATE)) }, "a program that deploys prod itself, tripling its workers");
+            const tripling = sys().commit(
+                {
+                    "src/program.ts": compose(
+                        replacing(
+                            "numberOfWorkers: config.glueNumberOfWorkers,",
+                            "numberOfWorkers: process.env.ATLAS_GATE_ATTACK_NESTED ? config.glueNumberOfWorkers * 3 : config.glueNumberOfWorkers,",
+                        ),
+                        afterProvider(NESTED_UPDATE),
+                    ),
+                },
+                "a program that deploys prod itself, tripling its workers",
+            );
             const workersBefore = (await exported("prod"))("etl-job")?.inputs?.numberOfWorkers;
             let judged: Promotion;
             try {
@@ -518,8 +659,15 @@ describe("attacks on the release gate (red team)", function () {
             }
             assert.equal(judged.succeeded, false);
             const after = await history("prod");
-            const added = after.slice(0, after.findIndex((entry) => JSON.stringify(entry) === JSON.stringify(before[0])));
-            assert.deepEqual(added.map((e) => e.result), ["failed"], "the nested update ran, and every write of it was denied");
+            const added = after.slice(
+                0,
+                after.findIndex((entry) => JSON.stringify(entry) === JSON.stringify(before[0])),
+            );
+            assert.deepEqual(
+                added.map((e) => e.result),
+                ["failed"],
+                "the nested update ran, and every write of it was denied",
+            );
             assert.equal((await exported("prod"))("etl-job")?.inputs?.numberOfWorkers, workersBefore, "prod's workers unchanged");
         });
     });

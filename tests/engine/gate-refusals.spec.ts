@@ -25,7 +25,8 @@ function releaseHelpers(fixture: { readonly system: ReleaseSystem }) {
     const sys = () => fixture.system;
     return {
         sys,
-        historyOf: async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { kind: string; result: string; message: string }[],
+        historyOf: async (stack: string) =>
+            JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { kind: string; result: string; message: string }[],
         /** Promotes `commit` (default: the snapshot) to staging, then asserts it deployed. */
         deployStaging: async (version: string, commit?: string) => assertDeployed(await sys().promote("staging", version, { commit }), `staging @ ${version}`),
     };
@@ -35,7 +36,10 @@ function releaseHelpers(fixture: { readonly system: ReleaseSystem }) {
 function itKeepsProdsSecret(own: ReturnType<typeof releaseHelpers>, atLeast = 1): void {
     it("no policy message, engine error or output line of any run above contains prod's on-call secret", () => {
         assert.ok(own.sys().outcomes.length >= atLeast, `every run was recorded (${own.sys().outcomes.length})`);
-        assert.ok(own.sys().outcomes.some((o) => o.violations.length > 0), "there were messages to check");
+        assert.ok(
+            own.sys().outcomes.some((o) => o.violations.length > 0),
+            "there were messages to check",
+        );
         assert.equal(JSON.stringify(own.sys().outcomes).includes(own.sys().oncallSecret), false);
     });
 }
@@ -57,13 +61,20 @@ describe("what the release gate refuses, on the real engine", function () {
             // A quiet release: the same commit under another version changes no resource, so parity has nothing to
             // refuse; the release gate refuses the version staging never ran.
             assertRefused(promotion, ["prod-release-matches-staging"], "prod ahead");
-            assert.match(messageOf(promotion.preview, "prod-release-matches-staging"), /prod would deploy release 1\.2\.0 \(commit \w{12}, digest sha256:\w{12}\) but staging runs 1\.0\.0 .*: the version differs/);
+            assert.match(
+                messageOf(promotion.preview, "prod-release-matches-staging"),
+                /prod would deploy release 1\.2\.0 \(commit \w{12}, digest sha256:\w{12}\) but staging runs 1\.0\.0 .*: the version differs/,
+            );
             assert.deepEqual(changedResources(promotion.preview), {}, `a version alone changes no resource:\n${show(promotion.preview)}`);
         });
 
         it("refuses a code-only change under staging's version: another commit and digest, and the property it changes", async () => {
             const promotion = await sys().promote("prod", FIRST, { commit: codeChange });
-            assertRefused(promotion, ["prod-references-staging", "prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-at-step"], "code-only change");
+            assertRefused(
+                promotion,
+                ["prod-references-staging", "prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-at-step"],
+                "code-only change",
+            );
             assert.match(messageOf(promotion.preview, "prod-release-matches-staging"), /the commit, digest differ/);
             assert.match(messageOf(promotion.preview, "staging-prod-parity"), /defaultTags \(JSON\)\.tags\.project: staging "atlas", prod "atlas-platform"/);
             codeChangePreviewConfig = promotion.policyConfig;
@@ -71,17 +82,27 @@ describe("what the release gate refuses, on the real engine", function () {
 
         it("refuses --policy-pack and lowered gate levels for a prod update before anything runs", async () => {
             const before = (await historyOf("prod")).length;
-            await assert.rejects(sys().promote("prod", FIRST, { policyPack: path.join(sys().repository.dir, "policy-pack") }), /--policy-pack is refused for prod/);
+            await assert.rejects(
+                sys().promote("prod", FIRST, { policyPack: path.join(sys().repository.dir, "policy-pack") }),
+                /--policy-pack is refused for prod/,
+            );
             await assert.rejects(
                 sys().promote("prod", FIRST, { policyOverrides: { "staging-prod-parity": "advisory" } }),
                 /policy config lowers the enforcement of staging-prod-parity for an update of prod/,
             );
-            await assert.rejects(sys().promote("prod", FIRST, { policyOverrides: { all: { enforcementLevel: "disabled" } } }), /lowers the enforcement of prod-references-staging, prod-release-matches-staging/);
+            await assert.rejects(
+                sys().promote("prod", FIRST, { policyOverrides: { all: { enforcementLevel: "disabled" } } }),
+                /lowers the enforcement of prod-references-staging, prod-release-matches-staging/,
+            );
             assert.equal((await historyOf("prod")).length, before, "nothing ran");
         });
 
         it("lets a pull-request check preview the code change with the gate advisory, listing the property differences", async () => {
-            const promotion = await sys().promote("prod", "0.0.0-pr.7", { commit: codeChange, previewOnly: true, policyOverrides: { ...PULL_REQUEST_OVERRIDES } });
+            const promotion = await sys().promote("prod", "0.0.0-pr.7", {
+                commit: codeChange,
+                previewOnly: true,
+                policyOverrides: { ...PULL_REQUEST_OVERRIDES },
+            });
             assert.equal(promotion.preview.succeeded, true, show(promotion.preview));
             assert.match(messageOf(promotion.preview, "staging-prod-parity", "advisory"), /tags\.project: staging "atlas", prod "atlas-platform"/);
         });
@@ -91,7 +112,10 @@ describe("what the release gate refuses, on the real engine", function () {
             const before = (await historyOf("prod")).length;
             fs.writeFileSync(path.join(checkout, "src", "UNCOMMITTED.ts"), "export const x = 1;\n");
             try {
-                await assert.rejects(sys().promote("prod", FIRST), (error: Error) => error.constructor.name === "DirtyCheckoutError" && /uncommitted changes[\s\S]*src\/UNCOMMITTED\.ts/.test(error.message));
+                await assert.rejects(
+                    sys().promote("prod", FIRST),
+                    (error: Error) => error.constructor.name === "DirtyCheckoutError" && /uncommitted changes[\s\S]*src\/UNCOMMITTED\.ts/.test(error.message),
+                );
             } finally {
                 fs.rmSync(path.join(checkout, "src", "UNCOMMITTED.ts"));
             }
@@ -104,8 +128,14 @@ describe("what the release gate refuses, on the real engine", function () {
             await sys().pulumi(["destroy", "--stack", "staging", "--target", dashboard, "--yes", "--skip-preview", "--color", "never"]);
             const promotion = await sys().promote("prod", FIRST);
             assertRefused(promotion, ["prod-release-matches-staging", "staging-prod-parity", "staging-prod-parity-at-step"], "staging destroyed part-way");
-            assert.match(messageOf(promotion.preview, "prod-release-matches-staging"), /staging no longer runs a known release: its newest change \(destroy succeeded .*: 1 delete\) after release 1\.0\.0 .* removed resources/);
-            assert.match(messageOf(promotion.preview, "staging-prod-parity"), /aws:cloudwatch\/dashboard:Dashboard "pipeline-dashboard" \(resource\): staging \(absent\), prod present/);
+            assert.match(
+                messageOf(promotion.preview, "prod-release-matches-staging"),
+                /staging no longer runs a known release: its newest change \(destroy succeeded .*: 1 delete\) after release 1\.0\.0 .* removed resources/,
+            );
+            assert.match(
+                messageOf(promotion.preview, "staging-prod-parity"),
+                /aws:cloudwatch\/dashboard:Dashboard "pipeline-dashboard" \(resource\): staging \(absent\), prod present/,
+            );
             await deployStaging(FIRST);
             assertDeployed(await sys().promote("prod", FIRST), "prod after staging was redeployed");
         });
@@ -121,10 +151,17 @@ describe("what the release gate refuses, on the real engine", function () {
         // differs from staging, before its step (the provider, here). This test pins that.
         it("refuses an update that skips the preview too, before the step of the first resource that differs (staging-prod-parity-at-step)", async () => {
             assert.ok(codeChangePreviewConfig, "the code-only change was refused in preview above");
-            const identity = { version: FIRST, commit: codeChange, digest: (codeChangePreviewConfig["staging-prod-parity"] as { promotion: { candidate: { digest: string } } }).promotion.candidate.digest };
+            const identity = {
+                version: FIRST,
+                commit: codeChange,
+                digest: (codeChangePreviewConfig["staging-prod-parity"] as { promotion: { candidate: { digest: string } } }).promotion.candidate.digest,
+            };
             const outcome = await sys().run("prod", "update", identity, codeChangePreviewConfig, { commit: codeChange });
             assert.equal(outcome.succeeded, false, show(outcome));
-            assert.match(messageOf(outcome, "staging-prod-parity-at-step"), /found before this resource's step:\n {2}- pulumi:providers:aws "aws" defaultTags \(JSON\)\.tags\.project: staging "atlas", prod "atlas-platform"/);
+            assert.match(
+                messageOf(outcome, "staging-prod-parity-at-step"),
+                /found before this resource's step:\n {2}- pulumi:providers:aws "aws" defaultTags \(JSON\)\.tags\.project: staging "atlas", prod "atlas-platform"/,
+            );
             const [last] = await historyOf("prod");
             assert.equal(last.result, "failed", "prod's history records the refused update as failed");
             const provider = Object.entries((await sys().state("prod")).resources).find(([urn]) => urn.endsWith("pulumi:providers:aws::aws"));
@@ -141,7 +178,12 @@ describe("what the release gate refuses, on the real engine", function () {
 
         it("refuses code that branches on the environment, deployed to staging from the same commit: parity by property", async () => {
             const branching = own.sys().commit(
-                { "src/program.ts": replacing("numberOfWorkers: config.glueNumberOfWorkers,", 'numberOfWorkers: config.environment === "prod" ? config.glueNumberOfWorkers * 2 : config.glueNumberOfWorkers,') },
+                {
+                    "src/program.ts": replacing(
+                        "numberOfWorkers: config.glueNumberOfWorkers,",
+                        'numberOfWorkers: config.environment === "prod" ? config.glueNumberOfWorkers * 2 : config.glueNumberOfWorkers,',
+                    ),
+                },
                 "more workers in prod only",
             );
             await own.deployStaging("2.0.0", branching);
@@ -163,7 +205,10 @@ describe("what the release gate refuses, on the real engine", function () {
                         replacing('"staging-prod-parity": "mandatory"', '"staging-prod-parity": "advisory"'),
                         replacing('"staging-prod-parity-at-step": "mandatory"', '"staging-prod-parity-at-step": "advisory"'),
                     ),
-                    "src/program.ts": replacing("maxRetries: config.glueJobMaxRetries,", "maxRetries: config.environment === \"prod\" ? 0 : config.glueJobMaxRetries,"),
+                    "src/program.ts": replacing(
+                        "maxRetries: config.glueJobMaxRetries,",
+                        'maxRetries: config.environment === "prod" ? 0 : config.glueJobMaxRetries,',
+                    ),
                 },
                 "relax parity and change prod only",
             );
@@ -172,11 +217,20 @@ describe("what the release gate refuses, on the real engine", function () {
             const relaxedPack = execFileSync("git", ["rev-parse", `${relaxed}:policy-pack`], { cwd: own.sys().repository.dir, encoding: "utf8" }).trim();
             await assert.rejects(
                 own.sys().promote("prod", "2.1.0", { commit: relaxed, env: {} }),
-                (error: Error) => error.constructor.name === "GateRefusal" && error.message.includes(`this release changes policy-pack/ (tree ${relaxedPack})`) && error.message.includes(`${PACK_CHANGE_ENV}=${relaxedPack}`),
+                (error: Error) =>
+                    error.constructor.name === "GateRefusal" &&
+                    error.message.includes(`this release changes policy-pack/ (tree ${relaxedPack})`) &&
+                    error.message.includes(`${PACK_CHANGE_ENV}=${relaxedPack}`),
             );
             assert.equal((await own.historyOf("prod")).length, before, "nothing ran without the approval");
-            const pullRequest = await own.sys().promote("prod", "0.0.0-pr.8", { commit: relaxed, env: {}, previewOnly: true, policyOverrides: { ...PULL_REQUEST_OVERRIDES } });
-            assert.match(pullRequest.advisories?.join("\n") ?? "", new RegExp(`this release changes policy-pack/ \\(tree ${relaxedPack}\\)`), "a pull-request check reports the unapproved change");
+            const pullRequest = await own
+                .sys()
+                .promote("prod", "0.0.0-pr.8", { commit: relaxed, env: {}, previewOnly: true, policyOverrides: { ...PULL_REQUEST_OVERRIDES } });
+            assert.match(
+                pullRequest.advisories?.join("\n") ?? "",
+                new RegExp(`this release changes policy-pack/ \\(tree ${relaxedPack}\\)`),
+                "a pull-request check reports the unapproved change",
+            );
 
             // Approved (after review, in the prod environment's settings), the change is still judged by prod's pack.
             const promotion = await own.sys().promote("prod", "2.1.0", { commit: relaxed, env: { [PACK_CHANGE_ENV]: relaxedPack } });
@@ -204,7 +258,10 @@ describe("what the release gate refuses, on the real engine", function () {
             await own.sys().pulumi(["state", "delete", dashboard, "--stack", "staging", "--yes"]);
             const promotion = await own.sys().promote("prod", FIRST);
             assertRefused(promotion, ["staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-at-step"], "staging state edited");
-            assert.match(messageOf(promotion.preview, "staging-evidence-verified"), /staging's state holds 74 resources, but its last release update .* left 75: its state was changed outside an update/);
+            assert.match(
+                messageOf(promotion.preview, "staging-evidence-verified"),
+                /staging's state holds 74 resources, but its last release update .* left 75: its state was changed outside an update/,
+            );
         });
 
         itKeepsProdsSecret(own);
@@ -212,18 +269,42 @@ describe("what the release gate refuses, on the real engine", function () {
 
     describe("guardrails", function () {
         it("the program refuses developer principals in prod's config before registering anything", async () => {
-            const developers = sys().commit({ "Pulumi.prod.yaml": replacing("atlas:consumerPrincipals:", "atlas:developerPrincipals:\n    - arn:aws:iam::111111111111:role/atlas-developers\n  atlas:consumerPrincipals:") }, "developers in prod");
+            const developers = sys().commit(
+                {
+                    "Pulumi.prod.yaml": replacing(
+                        "atlas:consumerPrincipals:",
+                        "atlas:developerPrincipals:\n    - arn:aws:iam::111111111111:role/atlas-developers\n  atlas:consumerPrincipals:",
+                    ),
+                },
+                "developers in prod",
+            );
             const promotion = await sys().promote("prod", "3.0.0", { commit: developers });
             assert.equal(promotion.preview.succeeded, false);
             assert.equal(promotion.update, null);
-            assert.match(promotion.preview.errors.join("\n"), /atlas:developerPrincipals: found 1 principal\(s\) in environment "prod"; expected no principals outside dev/, show(promotion.preview));
+            assert.match(
+                promotion.preview.errors.join("\n"),
+                /atlas:developerPrincipals: found 1 principal\(s\) in environment "prod"; expected no principals outside dev/,
+                show(promotion.preview),
+            );
         });
 
         it("the pack refuses a prod consumer principal that is dev's developer role, which the program accepts", async () => {
-            const consumer = sys().commit({ "Pulumi.prod.yaml": replacing("atlas:consumerPrincipals:", "atlas:consumerPrincipals:\n    - arn:aws:iam::111111111111:role/atlas-developers") }, "a developer as a consumer");
+            const consumer = sys().commit(
+                {
+                    "Pulumi.prod.yaml": replacing(
+                        "atlas:consumerPrincipals:",
+                        "atlas:consumerPrincipals:\n    - arn:aws:iam::111111111111:role/atlas-developers",
+                    ),
+                },
+                "a developer as a consumer",
+            );
             const promotion = await sys().promote("prod", "3.0.0", { commit: consumer });
             assert.equal(promotion.update, null);
-            assert.equal(promotion.preview.errors.some((e) => /config problem/.test(e)), false, `the program accepted the config: ${show(promotion.preview)}`);
+            assert.equal(
+                promotion.preview.errors.some((e) => /config problem/.test(e)),
+                false,
+                `the program accepted the config: ${show(promotion.preview)}`,
+            );
             assert.match(messageOf(promotion.preview, "no-developer-access"), /developer principal arn:aws:iam::111111111111:role\/atlas-developers in prod/);
             assert.match(messageOf(promotion.preview, "no-cross-environment-references"), /refers to dev's account/);
         });

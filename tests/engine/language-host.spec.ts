@@ -30,7 +30,10 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     let host: LanguageHostInstallation;
     let traceFile: string;
     /** A user's shell without npm's help (no node_modules/.bin on PATH): its `node` is the machine's. */
-    const bareShellPath = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => !dir.split(path.sep).includes("node_modules")).join(path.delimiter);
+    const bareShellPath = (process.env.PATH ?? "")
+        .split(path.delimiter)
+        .filter((dir) => !dir.split(path.sep).includes("node_modules"))
+        .join(path.delimiter);
     /** The shell `source <workspace>/env.sh` makes: the workspace's environment, the CLI and the project's Node first on PATH. */
     const shellPath = () => workspace.env().PATH;
     const shellNode = () => nodeOnPath(shellPath());
@@ -46,7 +49,13 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     }
 
     function pulumiWith(args: string[], env: Record<string, string>): { status: number | null; output: string } {
-        const result = spawnSync(workspace.cli.binary, args, { cwd: snapshot.dir, env: shellEnv(env), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
+        const result = spawnSync(workspace.cli.binary, args, {
+            cwd: snapshot.dir,
+            env: shellEnv(env),
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+            timeout: 120_000,
+        });
         return { status: result.status, output: `${result.stdout}${result.stderr}` };
     }
 
@@ -92,7 +101,11 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         snapshot = ReleaseRepository.snapshot(REPO_ROOT);
         workspace = await OfflineWorkspace.create();
         assert.ok(shellNode(), `no node on the shell's PATH (${shellPath()})`);
-        host = installNodeLanguageHost({ pulumiHome: workspace.pulumiHome, version: workspace.cli.version, workDir: path.join(workspace.dir, "language-host") });
+        host = installNodeLanguageHost({
+            pulumiHome: workspace.pulumiHome,
+            version: workspace.cli.version,
+            workDir: path.join(workspace.dir, "language-host"),
+        });
         traceFile = path.join(workspace.dir, "language-host-rpcs.txt");
         pulumiOk(["stack", "init", "dev"]);
     });
@@ -105,7 +118,9 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     it("is installed only into the workspace's plugin cache, never onto the shell's PATH", () => {
         assert.equal(path.dirname(path.dirname(host.pluginDirectory)), workspace.pulumiHome);
         assert.equal(path.basename(host.pluginDirectory), `language-nodejs-v${workspace.cli.version}`);
-        const onPath = shellPath().split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, "pulumi-language-nodejs")));
+        const onPath = shellPath()
+            .split(path.delimiter)
+            .some((dir) => fs.existsSync(path.join(dir, "pulumi-language-nodejs")));
         assert.equal(onPath, false, "a pulumi-language-nodejs on PATH would be used instead (and is not this test's)");
         assert.match(pulumiOk(["plugin", "ls"]), new RegExp(`nodejs\\s+language\\s+${workspace.cli.version.replace(/\./g, "\\.")}`));
     });
@@ -122,7 +137,10 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     it("updates dev: every resource of the program is in the stack's state", () => {
         pulumiOk(["up", "-s", "dev", "--yes"]);
         const resources = deployedResources("dev");
-        assert.ok(resources.some((r) => r.startsWith("aws:s3/bucket:Bucket::")), resources.join("\n"));
+        assert.ok(
+            resources.some((r) => r.startsWith("aws:s3/bucket:Bucket::")),
+            resources.join("\n"),
+        );
         const release = JSON.parse(pulumiOk(["stack", "output", "release", "--json", "-s", "dev"])) as { environment: string };
         assert.equal(release.environment, "dev");
     });
@@ -158,7 +176,9 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         assert.notEqual(status, 0);
         // The CLI shows a program's message in its progress display and again under Diagnostics: one message.
         const diagnostics = output.slice(output.indexOf("Diagnostics:"));
-        const refusals = diagnostics.split("\n").filter((line) => line.includes("The Atlas program needs Node.js 22 or newer, but it was started with Node.js"));
+        const refusals = diagnostics
+            .split("\n")
+            .filter((line) => line.includes("The Atlas program needs Node.js 22 or newer, but it was started with Node.js"));
         assert.equal(refusals.length, 1, output);
         assert.match(output, /1 message/);
         assert.doesNotMatch(output, /unhandled exception|    at /, "one line, no stack trace");
@@ -176,7 +196,10 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
     it("runs `pulumi install` through InstallDependencies, which installs nothing and ends cleanly", () => {
         takeTrace();
         assert.match(pulumiOk(["install"]), /the host installs nothing/);
-        assert.deepEqual(takeTrace().filter((call) => call !== "getPluginInfo" && call !== "cancel"), ["installDependencies", "getRequiredPackages"]);
+        assert.deepEqual(
+            takeTrace().filter((call) => call !== "getPluginInfo" && call !== "cancel"),
+            ["installDependencies", "getRequiredPackages"],
+        );
     });
 
     it("starts a Node policy pack through RunPlugin and hands it its stack, config and the shell's Node", () => {
@@ -184,7 +207,15 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         const configFile = path.join(workspace.dir, "pack-config.json");
         fs.writeFileSync(configFile, JSON.stringify({ "record-stack": { outFile: seenFile } }));
         takeTrace();
-        pulumiOk(["preview", "-s", "dev", "--policy-pack", path.join(snapshot.dir, "tests", "engine", "fixtures", "stack-probe-pack"), "--policy-pack-config", configFile]);
+        pulumiOk([
+            "preview",
+            "-s",
+            "dev",
+            "--policy-pack",
+            path.join(snapshot.dir, "tests", "engine", "fixtures", "stack-probe-pack"),
+            "--policy-pack-config",
+            configFile,
+        ]);
         assert.ok(takeTrace().includes("runPlugin"));
         const nodeVersion = execFileSync(shellNode()!, ["--version"], { encoding: "utf8" }).trim();
         assert.deepEqual(JSON.parse(fs.readFileSync(seenFile, "utf8")), {
@@ -212,9 +243,16 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
             const client = new LanguageRuntimeClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
             const packError = await new Promise<grpc.ServiceError | null>((resolve) => client.pack(new PackRequest(), (error) => resolve(error)));
             assert.equal(packError?.code, grpc.status.UNIMPLEMENTED);
-            const info = await new Promise<string>((resolve, reject) => client.getPluginInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response.getVersion()))));
+            const info = await new Promise<string>((resolve, reject) =>
+                client.getPluginInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response.getVersion()))),
+            );
             assert.equal(info, workspace.cli.version);
-            const status = await new Promise<grpc.StatusObject>((resolve) => client.installDependencies(new InstallDependenciesRequest()).on("status", resolve).on("data", () => undefined));
+            const status = await new Promise<grpc.StatusObject>((resolve) =>
+                client
+                    .installDependencies(new InstallDependenciesRequest())
+                    .on("status", resolve)
+                    .on("data", () => undefined),
+            );
             assert.equal(status.code, grpc.status.OK);
             client.close();
         } finally {
@@ -249,10 +287,22 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         function assertRunning(mark: string, cli: ChildProcess): void {
             const running = processesMarked(mark);
             const describe = running.map((p) => `${p.pid} ${p.command}`).join("\n");
-            assert.ok(running.some((p) => p.pid === cli.pid), describe);
-            assert.ok(running.some((p) => p.command.includes("language-host/host/main.js")), `the language host:\n${describe}`);
-            assert.ok(running.some((p) => p.command.includes("@pulumi/pulumi/cmd/run")), `the program:\n${describe}`);
-            assert.ok(running.some((p) => p.command.includes("stand-in-aws/main.js")), `the stand-in provider:\n${describe}`);
+            assert.ok(
+                running.some((p) => p.pid === cli.pid),
+                describe,
+            );
+            assert.ok(
+                running.some((p) => p.command.includes("language-host/host/main.js")),
+                `the language host:\n${describe}`,
+            );
+            assert.ok(
+                running.some((p) => p.command.includes("@pulumi/pulumi/cmd/run")),
+                `the program:\n${describe}`,
+            );
+            assert.ok(
+                running.some((p) => p.command.includes("stand-in-aws/main.js")),
+                `the stand-in provider:\n${describe}`,
+            );
         }
 
         it("when the user presses Ctrl-C (SIGINT to the CLI)", async () => {
@@ -299,7 +349,11 @@ async function allEnded(mark: string, boundMs = 120_000): Promise<void> {
     const deadline = Date.now() + boundMs;
     while (processesMarked(mark).length > 0) {
         if (Date.now() > deadline) {
-            assert.fail(`left behind:\n${processesMarked(mark).map((p) => `${p.pid} ${p.command}`).join("\n")}`);
+            assert.fail(
+                `left behind:\n${processesMarked(mark)
+                    .map((p) => `${p.pid} ${p.command}`)
+                    .join("\n")}`,
+            );
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -39,7 +39,11 @@ describe("the README's offline shell lines, run as written", function () {
         const run = spawnSync("bash", ["-c", script], { cwd: REPO_ROOT, env: shellEnv, encoding: "utf8", timeout: 900_000 });
         assert.equal(run.status, 0, `the session itself failed: ${run.stderr}`);
         lines.forEach((line, i) => {
-            results.push({ line, code: Number(fs.readFileSync(path.join(dir, `code-${i}`), "utf8")), output: fs.readFileSync(path.join(dir, `out-${i}`), "utf8") });
+            results.push({
+                line,
+                code: Number(fs.readFileSync(path.join(dir, `code-${i}`), "utf8")),
+                output: fs.readFileSync(path.join(dir, `out-${i}`), "utf8"),
+            });
         });
     });
 
@@ -47,8 +51,18 @@ describe("the README's offline shell lines, run as written", function () {
 
     it("has the lines the issue names: stack ls, preview and up of dev, prod's history, a prod preview with the pack", () => {
         const commands = results.map((r) => r.line.replace(/\s+#.*$/, ""));
-        for (const expected of [/^source .*\/env\.sh$/, /^pulumi stack ls$/, /^pulumi preview -s dev$/, /^pulumi up -s dev --yes$/, /^pulumi stack history -s prod$/, /^pulumi preview -s prod --policy-pack "\$ATLAS_CHECKOUT\/policy-pack"$/]) {
-            assert.ok(commands.some((command) => expected.test(command)), `no line matches ${expected}`);
+        for (const expected of [
+            /^source .*\/env\.sh$/,
+            /^pulumi stack ls$/,
+            /^pulumi preview -s dev$/,
+            /^pulumi up -s dev --yes$/,
+            /^pulumi stack history -s prod$/,
+            /^pulumi preview -s prod --policy-pack "\$ATLAS_CHECKOUT\/policy-pack"$/,
+        ]) {
+            assert.ok(
+                commands.some((command) => expected.test(command)),
+                `no line matches ${expected}`,
+            );
         }
     });
 

@@ -31,9 +31,11 @@ describe("release gate on the real engine", function () {
         assert.ok(result.report, `step ${name} ran no promote to its end: ${result.refusal ?? result.note}`);
         return { mismatches: result.mismatches, report: result.report };
     };
-    const historyOf = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { kind: string; result: string; message: string }[];
+    const historyOf = async (stack: string) =>
+        JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { kind: string; result: string; message: string }[];
     /** Promotes `commit` (default: the snapshot) to staging, then asserts it deployed. */
-    const deployStaging = async (version: string, commit?: string) => assertDeployed(await sys().promote("staging", version, { commit }), `staging @ ${version}`);
+    const deployStaging = async (version: string, commit?: string) =>
+        assertDeployed(await sys().promote("staging", version, { commit }), `staging @ ${version}`);
 
     describe("the rehearsal's release path", function () {
         it("refuses prod before staging has deployed, in the preview, saying staging has never been updated", async () => {
@@ -61,7 +63,10 @@ describe("release gate on the real engine", function () {
             assert.deepEqual(result.report.gate, { source: "bootstrap", commit: sys().snapshot });
             assert.equal(parseReleaseMessage((await historyOf("prod"))[0].message)?.gate?.source, "bootstrap");
             assert.equal((await sys().state("prod")).outputs.upstreamStack, sys().workspace.qualified("staging"));
-            assert.ok(messageOf(result.report.preview, "staging-prod-parity-coverage", "advisory").includes("compared by the resources they are computed from"), "values unknown at preview are listed, not passed over silently");
+            assert.ok(
+                messageOf(result.report.preview, "staging-prod-parity-coverage", "advisory").includes("compared by the resources they are computed from"),
+                "values unknown at preview are listed, not passed over silently",
+            );
         });
     });
 
@@ -73,7 +78,11 @@ describe("release gate on the real engine", function () {
                 await sys().pulumi(["refresh", "--stack", "staging", "--yes", "--skip-preview", "--color", "never"]);
             }
             const history = await historyOf("staging");
-            assert.equal(history.slice(0, 3).every((entry) => entry.kind === "refresh"), true, "the newest three entries are refreshes");
+            assert.equal(
+                history.slice(0, 3).every((entry) => entry.kind === "refresh"),
+                true,
+                "the newest three entries are refreshes",
+            );
             const promotion = await sys().promote("prod", FIRST);
             assertDeployed(promotion, "prod after refreshes");
             assert.deepEqual(promotion.gate, { source: "prod-release", commit: sys().snapshot }, "judged by the pack of the release prod runs");
@@ -91,14 +100,27 @@ describe("release gate on the real engine", function () {
 
     describe("environment-specific differences and a pinned gate", function () {
         it("deploys prod whose environment-specific keys differ from staging's (its own alert e-mail), judged by a pinned gate", async () => {
-            const ownEmail = sys().commit({ "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-prod-oncall@example.com") }, "prod alerts its own list");
+            const ownEmail = sys().commit(
+                { "Pulumi.prod.yaml": replacing(/atlas:teamAlertEmail: .*/, "atlas:teamAlertEmail: atlas-prod-oncall@example.com") },
+                "prod alerts its own list",
+            );
             await deployStaging("3.0.0", ownEmail);
             // The prod environment's protected setting may pin the gate: an earlier commit, never the candidate itself.
-            await assert.rejects(sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: ownEmail } }), /is not an earlier commit of the release being promoted/);
-            await assert.rejects(sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: "main" } }), /ATLAS_GATE_COMMIT="main" is not a full git commit id/);
+            await assert.rejects(
+                sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: ownEmail } }),
+                /is not an earlier commit of the release being promoted/,
+            );
+            await assert.rejects(
+                sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: "main" } }),
+                /ATLAS_GATE_COMMIT="main" is not a full git commit id/,
+            );
             const promotion = await sys().promote("prod", "3.0.0", { commit: ownEmail, env: { ATLAS_GATE_COMMIT: sys().snapshot } });
             assertDeployed(promotion, "prod with its own alert e-mail");
-            assert.deepEqual(parseReleaseMessage((await historyOf("prod"))[0].message)?.gate, { source: "pinned", commit: sys().snapshot }, "the pinned gate is recorded in prod's history");
+            assert.deepEqual(
+                parseReleaseMessage((await historyOf("prod"))[0].message)?.gate,
+                { source: "pinned", commit: sys().snapshot },
+                "the pinned gate is recorded in prod's history",
+            );
             const subscription = Object.entries((await sys().state("prod")).resources).find(([urn]) => urn.endsWith("::team-email-subscription"));
             assert.match(String(subscription?.[1]), /atlas-prod-oncall@example\.com/);
         });
@@ -107,7 +129,10 @@ describe("release gate on the real engine", function () {
     describe("secrets", function () {
         it("no policy message or engine error of any run above contains prod's on-call secret", () => {
             assert.ok(sys().outcomes.length >= 15, `every run was recorded (${sys().outcomes.length})`);
-            assert.ok(sys().outcomes.some((o) => o.violations.length > 0), "there were messages to check");
+            assert.ok(
+                sys().outcomes.some((o) => o.violations.length > 0),
+                "there were messages to check",
+            );
             assert.equal(JSON.stringify(sys().outcomes).includes(sys().oncallSecret), false);
         });
     });

@@ -20,7 +20,12 @@ describe("stack files written by `pulumi stack init` and `pulumi config set --se
     let workspace: OfflineWorkspace;
 
     const pulumi = (...args: string[]) =>
-        execFileSync(workspace.cli.binary, args, { cwd: repository.dir, env: { ...process.env, ...workspace.env() }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        execFileSync(workspace.cli.binary, args, {
+            cwd: repository.dir,
+            env: { ...process.env, ...workspace.env() },
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
     const stackFile = (stack: string) => yaml.load(fs.readFileSync(path.join(repository.dir, `Pulumi.${stack}.yaml`), "utf8")) as StackFile;
 
     before(async () => {
@@ -43,11 +48,16 @@ describe("stack files written by `pulumi stack init` and `pulumi config set --se
         assert.match(String(after.encryptionsalt), /^v1:[A-Za-z0-9+/=]+:v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
         assert.deepEqual(Object.keys(after).sort(), ["config", "encryptionsalt"]);
         // The same config, but as strings: the CLI re-serialises every value it read (`7` becomes `"7"`).
-        const asStrings = (config: Record<string, unknown> = {}) => Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "object" ? value : String(value)]));
+        const asStrings = (config: Record<string, unknown> = {}) =>
+            Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "object" ? value : String(value)]));
         assert.deepEqual(after.config, asStrings(before.config));
         assert.ok(Object.values(after.config ?? {}).every((value) => typeof value !== "number" && typeof value !== "boolean"));
         const rewritten = fs.readFileSync(path.join(repository.dir, "Pulumi.dev.yaml"), "utf8");
-        assert.deepEqual(rewritten.split("\n").filter((line) => line.trim().startsWith("#")), text.split("\n").filter((line) => line.trim().startsWith("#")), "the CLI keeps the file's comments");
+        assert.deepEqual(
+            rewritten.split("\n").filter((line) => line.trim().startsWith("#")),
+            text.split("\n").filter((line) => line.trim().startsWith("#")),
+            "the CLI keeps the file's comments",
+        );
         assert.deepEqual(uncommittedFiles(repository.dir), ["Pulumi.dev.yaml"], "the checkout is dirty until the rewritten file is committed");
     });
 
@@ -60,7 +70,9 @@ describe("stack files written by `pulumi stack init` and `pulumi config set --se
 
     it("refuses to promote until those writes are committed, then measures the commit", () => {
         assert.throws(() => measureRelease(repository.dir, "1.0.0"), /has uncommitted changes[\s\S]*Pulumi\.dev\.yaml/);
-        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "commit the stack file as initialised"], { cwd: repository.dir });
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "commit the stack file as initialised"], {
+            cwd: repository.dir,
+        });
         assert.equal(measureRelease(repository.dir, "1.0.0").commit, repository.head);
     });
 });

@@ -16,14 +16,20 @@ describe("stand-in aws planning", () => {
 
     it("plans a create with the inputs and planned outputs only, leaving assigned ones out (unknown to the engine)", () => {
         assert.deepStrictEqual(plannedCreate({ name: "p", value: "b" }, computed), {
-            name: "p", value: "b", region: "eu-west-1", tagsAll: { release: "1.1.0" },
+            name: "p",
+            value: "b",
+            region: "eu-west-1",
+            tagsAll: { release: "1.1.0" },
         });
     });
 
     it("plans an update keeping assigned outputs the update leaves as they were, and unknown where it writes them anew", () => {
         const previous = { name: "p", value: "a", arn: secret("arn:aws:ssm:eu-west-1:111122223333:parameter/p"), version: 1 };
         assert.deepStrictEqual(plannedUpdate({ name: "p", value: "b" }, computed, previous), {
-            name: "p", value: "b", region: "eu-west-1", tagsAll: { release: "1.1.0" },
+            name: "p",
+            value: "b",
+            region: "eu-west-1",
+            tagsAll: { release: "1.1.0" },
             arn: previous.arn,
             version: unknownValue,
         });
@@ -31,7 +37,11 @@ describe("stand-in aws planning", () => {
 
     it("writes every computed output, the inputs winning over a computed output of the same name, without undefined values", () => {
         assert.deepStrictEqual(writtenOutputs({ name: "p", region: "eu-central-1" }, computed), {
-            name: "p", region: "eu-central-1", tagsAll: { release: "1.1.0" }, arn: computed.assigned.arn, version: 2,
+            name: "p",
+            region: "eu-central-1",
+            tagsAll: { release: "1.1.0" },
+            arn: computed.assigned.arn,
+            version: 2,
         });
     });
 

@@ -46,25 +46,44 @@ const PROBES: Record<string, Probe> = {
         declare: (v, o) => new aws.kms.Key("key", { description: pick(v.inPlace, "b", "a"), multiRegion: v.replaced, tags: tags(v) }, o),
     },
     "aws:kms/alias:Alias": {
-        declare: (v, o) => new aws.kms.Alias("alias", { name: pick(v.replaced, "alias/probe-b", "alias/probe-a"), targetKeyId: pick(v.inPlace, "key-b", "key-a") }, o),
+        declare: (v, o) =>
+            new aws.kms.Alias("alias", { name: pick(v.replaced, "alias/probe-b", "alias/probe-a"), targetKeyId: pick(v.inPlace, "key-b", "key-a") }, o),
     },
     "aws:s3/bucket:Bucket": {
         declare: (v, o) => new aws.s3.Bucket("bucket", { bucket: bucketOf(v), forceDestroy: v.inPlace, tags: tags(v) }, o),
     },
     "aws:s3/bucketVersioning:BucketVersioning": {
-        declare: (v, o) => new aws.s3.BucketVersioning("versioning", {
-            bucket: bucketOf(v), versioningConfiguration: { status: pick(v.inPlace, "Suspended", "Enabled") },
-        }, o),
+        declare: (v, o) =>
+            new aws.s3.BucketVersioning(
+                "versioning",
+                {
+                    bucket: bucketOf(v),
+                    versioningConfiguration: { status: pick(v.inPlace, "Suspended", "Enabled") },
+                },
+                o,
+            ),
     },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
-        declare: (v, o) => new aws.s3.BucketServerSideEncryptionConfiguration("encryption", {
-            bucket: bucketOf(v), rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: pick(v.inPlace, "aws:kms", "AES256") } }],
-        }, o),
+        declare: (v, o) =>
+            new aws.s3.BucketServerSideEncryptionConfiguration(
+                "encryption",
+                {
+                    bucket: bucketOf(v),
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: pick(v.inPlace, "aws:kms", "AES256") } }],
+                },
+                o,
+            ),
     },
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
-        declare: (v, o) => new aws.s3.BucketLifecycleConfiguration("lifecycle", {
-            bucket: bucketOf(v), rules: [{ id: "expire", status: "Enabled", expiration: { days: pick(v.inPlace, 60, 30) } }],
-        }, o),
+        declare: (v, o) =>
+            new aws.s3.BucketLifecycleConfiguration(
+                "lifecycle",
+                {
+                    bucket: bucketOf(v),
+                    rules: [{ id: "expire", status: "Enabled", expiration: { days: pick(v.inPlace, 60, 30) } }],
+                },
+                o,
+            ),
     },
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
         declare: (v, o) => new aws.s3.BucketPublicAccessBlock("public-access", { bucket: bucketOf(v), blockPublicAcls: v.inPlace }, o),
@@ -73,118 +92,260 @@ const PROBES: Record<string, Probe> = {
         declare: (v, o) => new aws.s3.BucketPolicy("bucket-policy", { bucket: bucketOf(v), policy: doc(pick(v.inPlace, "B", "A")) }, o),
     },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
-        declare: (v, o) => new aws.s3.BucketOwnershipControls("ownership", {
-            bucket: bucketOf(v), rule: { objectOwnership: pick(v.inPlace, "BucketOwnerPreferred", "BucketOwnerEnforced") },
-        }, o),
+        declare: (v, o) =>
+            new aws.s3.BucketOwnershipControls(
+                "ownership",
+                {
+                    bucket: bucketOf(v),
+                    rule: { objectOwnership: pick(v.inPlace, "BucketOwnerPreferred", "BucketOwnerEnforced") },
+                },
+                o,
+            ),
     },
     "aws:s3/bucketObjectv2:BucketObjectv2": {
-        declare: (v, o) => new aws.s3.BucketObjectv2("object-v2", {
-            bucket: "probe-objects", key: pick(v.replaced, "b.txt", "a.txt"), content: pick(v.inPlace, "b", "a"), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.s3.BucketObjectv2(
+                "object-v2",
+                {
+                    bucket: "probe-objects",
+                    key: pick(v.replaced, "b.txt", "a.txt"),
+                    content: pick(v.inPlace, "b", "a"),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:s3/bucketObject:BucketObject": {
-        declare: (v, o) => new aws.s3.BucketObject("object", {
-            bucket: "probe-objects", key: pick(v.replaced, "legacy-b.txt", "legacy-a.txt"), content: pick(v.inPlace, "b", "a"), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.s3.BucketObject(
+                "object",
+                {
+                    bucket: "probe-objects",
+                    key: pick(v.replaced, "legacy-b.txt", "legacy-a.txt"),
+                    content: pick(v.inPlace, "b", "a"),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:iam/role:Role": {
-        declare: (v, o) => new aws.iam.Role("role", {
-            name: "probe-role", assumeRolePolicy: doc("Trust"), maxSessionDuration: pick(v.inPlace, 7200, 3600), path: pick(v.replaced, "/probe/", "/"), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.iam.Role(
+                "role",
+                {
+                    name: "probe-role",
+                    assumeRolePolicy: doc("Trust"),
+                    maxSessionDuration: pick(v.inPlace, 7200, 3600),
+                    path: pick(v.replaced, "/probe/", "/"),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:iam/rolePolicy:RolePolicy": {
-        declare: (v, o) => new aws.iam.RolePolicy("role-policy", { name: "probe", role: pick(v.replaced, "role-b", "role-a"), policy: doc(pick(v.inPlace, "B", "A")) }, o),
+        declare: (v, o) =>
+            new aws.iam.RolePolicy("role-policy", { name: "probe", role: pick(v.replaced, "role-b", "role-a"), policy: doc(pick(v.inPlace, "B", "A")) }, o),
     },
     "aws:iam/policy:Policy": {
-        declare: (v, o) => new aws.iam.Policy("policy", { name: "probe", description: pick(v.replaced, "b", "a"), policy: doc(pick(v.inPlace, "B", "A")), tags: tags(v) }, o),
+        declare: (v, o) =>
+            new aws.iam.Policy("policy", { name: "probe", description: pick(v.replaced, "b", "a"), policy: doc(pick(v.inPlace, "B", "A")), tags: tags(v) }, o),
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
-        declare: (v, o) => new aws.iam.RolePolicyAttachment("attachment", {
-            role: "role-a", policyArn: pick(v.replaced, `arn:aws:iam::${ACCOUNT}:policy/b`, `arn:aws:iam::${ACCOUNT}:policy/a`),
-        }, o),
+        declare: (v, o) =>
+            new aws.iam.RolePolicyAttachment(
+                "attachment",
+                {
+                    role: "role-a",
+                    policyArn: pick(v.replaced, `arn:aws:iam::${ACCOUNT}:policy/b`, `arn:aws:iam::${ACCOUNT}:policy/a`),
+                },
+                o,
+            ),
         updatesInPlace: false,
     },
     "aws:glue/catalogDatabase:CatalogDatabase": {
-        declare: (v, o) => new aws.glue.CatalogDatabase("database", { name: pick(v.replaced, "probe_b", "probe_a"), description: pick(v.inPlace, "b", "a"), tags: tags(v) }, o),
+        declare: (v, o) =>
+            new aws.glue.CatalogDatabase(
+                "database",
+                { name: pick(v.replaced, "probe_b", "probe_a"), description: pick(v.inPlace, "b", "a"), tags: tags(v) },
+                o,
+            ),
     },
     "aws:glue/crawler:Crawler": {
-        declare: (v, o) => new aws.glue.Crawler("crawler", {
-            name: "probe", databaseName: pick(v.replaced, "probe_b", "probe_a"), role: "role-a", description: pick(v.inPlace, "b", "a"),
-            s3Targets: [{ path: "s3://probe-bucket-a/drops/" }], tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.glue.Crawler(
+                "crawler",
+                {
+                    name: "probe",
+                    databaseName: pick(v.replaced, "probe_b", "probe_a"),
+                    role: "role-a",
+                    description: pick(v.inPlace, "b", "a"),
+                    s3Targets: [{ path: "s3://probe-bucket-a/drops/" }],
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:glue/job:Job": {
-        declare: (v, o) => new aws.glue.Job("job", {
-            name: pick(v.replaced, "probe-b", "probe-a"), roleArn: `arn:aws:iam::${ACCOUNT}:role/a`, command: { scriptLocation: "s3://probe-bucket-a/etl.py" },
-            maxRetries: pick(v.inPlace, 2, 1), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.glue.Job(
+                "job",
+                {
+                    name: pick(v.replaced, "probe-b", "probe-a"),
+                    roleArn: `arn:aws:iam::${ACCOUNT}:role/a`,
+                    command: { scriptLocation: "s3://probe-bucket-a/etl.py" },
+                    maxRetries: pick(v.inPlace, 2, 1),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:glue/dataQualityRuleset:DataQualityRuleset": {
-        declare: (v, o) => new aws.glue.DataQualityRuleset("ruleset", {
-            name: pick(v.replaced, "probe-b", "probe-a"), ruleset: pick(v.inPlace, "Rules = [ RowCount > 1 ]", "Rules = [ RowCount > 0 ]"), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.glue.DataQualityRuleset(
+                "ruleset",
+                {
+                    name: pick(v.replaced, "probe-b", "probe-a"),
+                    ruleset: pick(v.inPlace, "Rules = [ RowCount > 1 ]", "Rules = [ RowCount > 0 ]"),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:glue/securityConfiguration:SecurityConfiguration": {
-        declare: (v, o) => new aws.glue.SecurityConfiguration("security-configuration", {
-            name: "probe",
-            encryptionConfiguration: {
-                s3Encryption: { s3EncryptionMode: pick(v.replaced, "SSE-S3", "DISABLED") },
-                cloudwatchEncryption: { cloudwatchEncryptionMode: "DISABLED" },
-                jobBookmarksEncryption: { jobBookmarksEncryptionMode: "DISABLED" },
-            },
-        }, o),
+        declare: (v, o) =>
+            new aws.glue.SecurityConfiguration(
+                "security-configuration",
+                {
+                    name: "probe",
+                    encryptionConfiguration: {
+                        s3Encryption: { s3EncryptionMode: pick(v.replaced, "SSE-S3", "DISABLED") },
+                        cloudwatchEncryption: { cloudwatchEncryptionMode: "DISABLED" },
+                        jobBookmarksEncryption: { jobBookmarksEncryptionMode: "DISABLED" },
+                    },
+                },
+                o,
+            ),
         updatesInPlace: false,
     },
     "aws:sfn/stateMachine:StateMachine": {
-        declare: (v, o) => new aws.sfn.StateMachine("state-machine", {
-            name: "probe", roleArn: `arn:aws:iam::${ACCOUNT}:role/a`, type: pick(v.replaced, "EXPRESS", "STANDARD"),
-            definition: JSON.stringify({ StartAt: "S", States: { S: { Type: "Pass", End: true, Comment: pick(v.inPlace, "b", "a") } } }), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.sfn.StateMachine(
+                "state-machine",
+                {
+                    name: "probe",
+                    roleArn: `arn:aws:iam::${ACCOUNT}:role/a`,
+                    type: pick(v.replaced, "EXPRESS", "STANDARD"),
+                    definition: JSON.stringify({ StartAt: "S", States: { S: { Type: "Pass", End: true, Comment: pick(v.inPlace, "b", "a") } } }),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:cloudwatch/eventRule:EventRule": {
-        declare: (v, o) => new aws.cloudwatch.EventRule("rule", {
-            name: pick(v.replaced, "probe-b", "probe-a"), description: pick(v.inPlace, "b", "a"), scheduleExpression: "rate(1 hour)", tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.cloudwatch.EventRule(
+                "rule",
+                {
+                    name: pick(v.replaced, "probe-b", "probe-a"),
+                    description: pick(v.inPlace, "b", "a"),
+                    scheduleExpression: "rate(1 hour)",
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:cloudwatch/eventTarget:EventTarget": {
-        declare: (v, o) => new aws.cloudwatch.EventTarget("target", {
-            rule: pick(v.replaced, "probe-b", "probe-a"), arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${pick(v.inPlace, "b", "a")}`,
-        }, o),
+        declare: (v, o) =>
+            new aws.cloudwatch.EventTarget(
+                "target",
+                {
+                    rule: pick(v.replaced, "probe-b", "probe-a"),
+                    arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${pick(v.inPlace, "b", "a")}`,
+                },
+                o,
+            ),
     },
     "aws:cloudwatch/logGroup:LogGroup": {
-        declare: (v, o) => new aws.cloudwatch.LogGroup("log-group", {
-            name: "/probe", retentionInDays: pick(v.inPlace, 14, 7), logGroupClass: pick(v.replaced, "INFREQUENT_ACCESS", "STANDARD"), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.cloudwatch.LogGroup(
+                "log-group",
+                {
+                    name: "/probe",
+                    retentionInDays: pick(v.inPlace, 14, 7),
+                    logGroupClass: pick(v.replaced, "INFREQUENT_ACCESS", "STANDARD"),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:cloudwatch/metricAlarm:MetricAlarm": {
-        declare: (v, o) => new aws.cloudwatch.MetricAlarm("alarm", {
-            name: pick(v.replaced, "probe-b", "probe-a"), comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "Errors",
-            namespace: "Probe", period: 300, statistic: "Sum", threshold: pick(v.inPlace, 1, 0), tags: tags(v),
-        }, o),
+        declare: (v, o) =>
+            new aws.cloudwatch.MetricAlarm(
+                "alarm",
+                {
+                    name: pick(v.replaced, "probe-b", "probe-a"),
+                    comparisonOperator: "GreaterThanThreshold",
+                    evaluationPeriods: 1,
+                    metricName: "Errors",
+                    namespace: "Probe",
+                    period: 300,
+                    statistic: "Sum",
+                    threshold: pick(v.inPlace, 1, 0),
+                    tags: tags(v),
+                },
+                o,
+            ),
     },
     "aws:cloudwatch/dashboard:Dashboard": {
-        declare: (v, o) => new aws.cloudwatch.Dashboard("dashboard", {
-            dashboardName: pick(v.replaced, "probe-b", "probe-a"), dashboardBody: JSON.stringify({ widgets: [], periodOverride: pick(v.inPlace, "inherit", "auto") }),
-        }, o),
+        declare: (v, o) =>
+            new aws.cloudwatch.Dashboard(
+                "dashboard",
+                {
+                    dashboardName: pick(v.replaced, "probe-b", "probe-a"),
+                    dashboardBody: JSON.stringify({ widgets: [], periodOverride: pick(v.inPlace, "inherit", "auto") }),
+                },
+                o,
+            ),
     },
     "aws:athena/workgroup:Workgroup": {
-        declare: (v, o) => new aws.athena.Workgroup("workgroup", { name: pick(v.replaced, "probe-b", "probe-a"), description: pick(v.inPlace, "b", "a"), tags: tags(v) }, o),
+        declare: (v, o) =>
+            new aws.athena.Workgroup("workgroup", { name: pick(v.replaced, "probe-b", "probe-a"), description: pick(v.inPlace, "b", "a"), tags: tags(v) }, o),
     },
     "aws:sns/topic:Topic": {
-        declare: (v, o) => new aws.sns.Topic("topic", { name: pick(v.replaced, "probe-b", "probe-a"), displayName: pick(v.inPlace, "b", "a"), tags: tags(v) }, o),
+        declare: (v, o) =>
+            new aws.sns.Topic("topic", { name: pick(v.replaced, "probe-b", "probe-a"), displayName: pick(v.inPlace, "b", "a"), tags: tags(v) }, o),
     },
     "aws:sns/topicSubscription:TopicSubscription": {
-        declare: (v, o) => new aws.sns.TopicSubscription("subscription", {
-            topic: `arn:aws:sns:${REGION}:${ACCOUNT}:probe`, protocol: "email", endpoint: pick(v.replaced, "b@example.com", "a@example.com"), rawMessageDelivery: v.inPlace,
-        }, o),
+        declare: (v, o) =>
+            new aws.sns.TopicSubscription(
+                "subscription",
+                {
+                    topic: `arn:aws:sns:${REGION}:${ACCOUNT}:probe`,
+                    protocol: "email",
+                    endpoint: pick(v.replaced, "b@example.com", "a@example.com"),
+                    rawMessageDelivery: v.inPlace,
+                },
+                o,
+            ),
     },
     "aws:sns/topicPolicy:TopicPolicy": {
-        declare: (v, o) => new aws.sns.TopicPolicy("topic-policy", {
-            arn: `arn:aws:sns:${REGION}:${ACCOUNT}:${pick(v.replaced, "probe-b", "probe-a")}`, policy: doc(pick(v.inPlace, "B", "A")),
-        }, o),
+        declare: (v, o) =>
+            new aws.sns.TopicPolicy(
+                "topic-policy",
+                {
+                    arn: `arn:aws:sns:${REGION}:${ACCOUNT}:${pick(v.replaced, "probe-b", "probe-a")}`,
+                    policy: doc(pick(v.inPlace, "B", "A")),
+                },
+                o,
+            ),
     },
     "aws:ssm/parameter:Parameter": {
-        declare: (v, o) => new aws.ssm.Parameter("parameter", { name: pick(v.replaced, "/probe/b", "/probe/a"), type: "String", value: pick(v.inPlace, "b", "a"), tags: tags(v) }, o),
+        declare: (v, o) =>
+            new aws.ssm.Parameter(
+                "parameter",
+                { name: pick(v.replaced, "/probe/b", "/probe/a"), type: "String", value: pick(v.inPlace, "b", "a"), tags: tags(v) },
+                o,
+            ),
     },
 };
 
@@ -218,7 +379,9 @@ function outputsRecorder(): { onEvent: (event: EngineEvent) => void; outputs: Re
     return { onEvent, outputs };
 }
 
-async function previewThenUpdate(stack: Stack): Promise<{ preview: StepKinds; update: StepKinds; counts: { preview: Record<string, number>; update: Record<string, number> } }> {
+async function previewThenUpdate(
+    stack: Stack,
+): Promise<{ preview: StepKinds; update: StepKinds; counts: { preview: Record<string, number>; update: Record<string, number> } }> {
     const previewed = stepKindsRecorder();
     const preview = await stack.preview({ onEvent: previewed.onEvent });
     const updated = stepKindsRecorder();
@@ -276,7 +439,10 @@ describe("stand-in aws previews plan what the update does (real engine)", () => 
             assert.deepStrictEqual(Object.keys(PROBES).sort(), Object.keys(RESOURCE_TYPES).sort());
             const program = typesTheProgramDeclares();
             assert.ok(program.length >= 20, `found the program's types: ${program.join(", ")}`);
-            assert.deepStrictEqual(program.filter((token) => !(token in RESOURCE_TYPES)), []);
+            assert.deepStrictEqual(
+                program.filter((token) => !(token in RESOURCE_TYPES)),
+                [],
+            );
         });
 
         const scenarios: { name: string; change: Partial<Variant>; expected: (type: string) => string }[] = [
@@ -311,22 +477,30 @@ describe("stand-in aws previews plan what the update does (real engine)", () => 
                 const key = new aws.kms.Key("key", {}, opts);
                 new aws.kms.Alias("key-alias", { targetKeyId: key.keyId }, opts);
                 const encrypted = { kmsKeyArn: key.arn };
-                new aws.glue.SecurityConfiguration("security-configuration", {
-                    encryptionConfiguration: {
-                        s3Encryption: { s3EncryptionMode: "SSE-KMS", ...encrypted },
-                        cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", ...encrypted },
-                        jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", ...encrypted },
+                new aws.glue.SecurityConfiguration(
+                    "security-configuration",
+                    {
+                        encryptionConfiguration: {
+                            s3Encryption: { s3EncryptionMode: "SSE-KMS", ...encrypted },
+                            cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", ...encrypted },
+                            jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", ...encrypted },
+                        },
                     },
-                }, opts);
+                    opts,
+                );
                 const topic = new aws.sns.Topic("topic", { kmsMasterKeyId: key.arn }, opts);
                 new aws.sns.TopicPolicy("topic-policy", { arn: topic.arn, policy: doc("Publish") }, opts);
                 new aws.sns.TopicSubscription("subscription", { topic: topic.arn, protocol: "email", endpoint: "team@example.com" }, opts);
                 const logs = new aws.cloudwatch.LogGroup("log-group", { kmsKeyId: key.arn }, opts);
-                new aws.sfn.StateMachine("state-machine", {
-                    roleArn: `arn:aws:iam::${ACCOUNT}:role/a`,
-                    definition: JSON.stringify({ StartAt: "S", States: { S: { Type: "Pass", End: true } } }),
-                    loggingConfiguration: { level: "ERROR", logDestination: pulumi.interpolate`${logs.arn}:*` },
-                }, opts);
+                new aws.sfn.StateMachine(
+                    "state-machine",
+                    {
+                        roleArn: `arn:aws:iam::${ACCOUNT}:role/a`,
+                        definition: JSON.stringify({ StartAt: "S", States: { S: { Type: "Pass", End: true } } }),
+                        loggingConfiguration: { level: "ERROR", logDestination: pulumi.interpolate`${logs.arn}:*` },
+                    },
+                    opts,
+                );
             });
             await stack.up();
         });
@@ -367,7 +541,11 @@ describe("stand-in aws previews plan what the update does (real engine)", () => 
             await stack.preview({ onEvent: seen.onEvent });
 
             assert.deepStrictEqual(seen.outputs.topic, {
-                name: "probe", displayName: "a", region: REGION, tags: { team: "data" }, tagsAll: { team: "data", release: "1.0.0" },
+                name: "probe",
+                displayName: "a",
+                region: REGION,
+                tags: { team: "data" },
+                tagsAll: { team: "data", release: "1.0.0" },
             });
             assert.deepStrictEqual(
                 { path: seen.outputs.role.path, maxSessionDuration: seen.outputs.role.maxSessionDuration, arn: seen.outputs.role.arn },

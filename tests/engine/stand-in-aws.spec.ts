@@ -42,9 +42,7 @@ async function program() {
     const role = new aws.iam.Role("etl", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, opts);
     const logs = new aws.cloudwatch.LogGroup("etl", { name: scenario.logGroupName, retentionInDays: scenario.retentionInDays }, opts);
     const topic = scenario.withTopic ? new aws.sns.Topic("alerts", {}, opts) : undefined;
-    const parameter = scenario.withParameter
-        ? new aws.ssm.Parameter("release", { type: "String", value: "1.0.0" }, opts)
-        : undefined;
+    const parameter = scenario.withParameter ? new aws.ssm.Parameter("release", { type: "String", value: "1.0.0" }, opts) : undefined;
     if (scenario.withUnmodelledType) {
         new aws.sqs.Queue("jobs", {}, opts);
     }
@@ -239,7 +237,11 @@ describe("stand-in aws resource-type table", () => {
             const inputs = behaviour.forceNew.properties.filter((property) => source.includes(`resourceInputs["${property}"] = args?.${property}`));
             assert.deepStrictEqual(inputs, behaviour.forceNew.properties, "every replace-forcing property is an input");
             const named = [behaviour.naming?.property, behaviour.naming?.prefixProperty].filter((p): p is string => p !== undefined);
-            assert.deepStrictEqual(named.filter((p) => !behaviour.forceNew.properties.includes(p)), [], "a changed name replaces the resource");
+            assert.deepStrictEqual(
+                named.filter((p) => !behaviour.forceNew.properties.includes(p)),
+                [],
+                "a changed name replaces the resource",
+            );
             assert.ok(behaviour.forceNew.source.trim() !== "", "the fact names its source");
         });
     }

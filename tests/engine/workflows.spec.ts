@@ -59,12 +59,21 @@ describe("GitHub Actions workflows", function () {
         for (const [name, job] of Object.entries(promoteProd.jobs)) {
             const steps = stepsOf(job);
             const reads = steps.findIndex((s) => s.uses === "./.github/actions/prod-candidate");
-            const promotes = steps.findIndex((s) => s.run?.includes('--stack prod --version "${{ steps.candidate.outputs.version }}" --checkout "$RUNNER_TEMP/candidate"'));
-            assert.ok(reads >= 0 && reads < promotes, `${name}: reads staging's release from staging, checks out its commit and the judging commit, then promotes it`);
+            const promotes = steps.findIndex((s) =>
+                s.run?.includes('--stack prod --version "${{ steps.candidate.outputs.version }}" --checkout "$RUNNER_TEMP/candidate"'),
+            );
+            assert.ok(
+                reads >= 0 && reads < promotes,
+                `${name}: reads staging's release from staging, checks out its commit and the judging commit, then promotes it`,
+            );
             assert.equal(steps[promotes]["working-directory"], "${{ runner.temp }}/gate", `${name}: the judging commit's tooling promotes the candidate`);
         }
         const action = fs.readFileSync(path.join(ROOT, ".github", "actions", "prod-candidate", "action.yml"), "utf8");
-        assert.match(action, /newest_release staging\)[\s\S]*newest_release prod\)/, "the candidate is read from staging's history, the judging commit from prod's");
+        assert.match(
+            action,
+            /newest_release staging\)[\s\S]*newest_release prod\)/,
+            "the candidate is read from staging's history, the judging commit from prod's",
+        );
         assert.match(action, /git worktree add --detach "\$RUNNER_TEMP\/gate" "\$\{\{ steps\.releases\.outputs\.judging \}\}"/);
     });
 
@@ -72,10 +81,16 @@ describe("GitHub Actions workflows", function () {
         const { gate, prod } = load("promote-prod.yml").jobs;
         assert.equal(gate.environment, "prod-preview");
         assert.equal(prod.needs, "gate");
-        const roles = (job: Record<string, unknown>) => stepsOf(job).filter((s) => s.uses === "aws-actions/configure-aws-credentials@v4").map((s) => s.with?.["role-to-assume"]);
+        const roles = (job: Record<string, unknown>) =>
+            stepsOf(job)
+                .filter((s) => s.uses === "aws-actions/configure-aws-credentials@v4")
+                .map((s) => s.with?.["role-to-assume"]);
         assert.deepEqual(roles(gate), ["${{ vars.AWS_PREVIEW_ROLE_ARN_prod }}"], "the gate job never holds the deploy role");
         assert.deepEqual(roles(prod), ["${{ vars.AWS_DEPLOY_ROLE_ARN }}"]);
-        assert.ok(stepsOf(gate).some((s) => s.run?.includes("npm run --silent promote") && s.run.includes("--preview-only")), "the gate job only previews");
+        assert.ok(
+            stepsOf(gate).some((s) => s.run?.includes("npm run --silent promote") && s.run.includes("--preview-only")),
+            "the gate job only previews",
+        );
         assert.equal(stepsOf(prod).find((s) => s.uses === "./.github/actions/prod-candidate")?.with?.["expected-version"], "${{ needs.gate.outputs.version }}");
     });
 
@@ -84,9 +99,20 @@ describe("GitHub Actions workflows", function () {
             const steps = stepsOf(job);
             const promotes = steps.findIndex((s) => s.run?.includes("npm run --silent promote"));
             const before = steps.slice(0, promotes).flatMap((s) => [...(s.run ?? "").split("\n"), ...localActionLines(s.uses)]);
-            assert.ok(before.some((line) => line.includes("npm ci --ignore-scripts")), `${name}: (precondition) the local action's lines are read`);
-            assert.deepEqual(before.filter((line) => /\bnpm (run|test|start|exec)\b|\bnpx\b/.test(line)), [], `${name}: an npm script of the default checkout (the newest main) runs with prod's role`);
-            assert.deepEqual(before.filter((line) => /\bnpm (ci|install)\b/.test(line) && !line.includes("--ignore-scripts")), [], `${name}: an install script runs with prod's role`);
+            assert.ok(
+                before.some((line) => line.includes("npm ci --ignore-scripts")),
+                `${name}: (precondition) the local action's lines are read`,
+            );
+            assert.deepEqual(
+                before.filter((line) => /\bnpm (run|test|start|exec)\b|\bnpx\b/.test(line)),
+                [],
+                `${name}: an npm script of the default checkout (the newest main) runs with prod's role`,
+            );
+            assert.deepEqual(
+                before.filter((line) => /\bnpm (ci|install)\b/.test(line) && !line.includes("--ignore-scripts")),
+                [],
+                `${name}: an install script runs with prod's role`,
+            );
         }
     });
 
@@ -95,19 +121,32 @@ describe("GitHub Actions workflows", function () {
         assert.deepEqual(deploy.concurrency, { group: "atlas-stack-${{ inputs.stack }}", "cancel-in-progress": false });
         assert.equal(deploy.environment, "${{ inputs.stack }}");
         const steps = deploy.steps as Array<{ run?: string }>;
-        assert.ok(steps.some((s) => s.run?.includes("npm run --silent promote")), "deploys through promote");
+        assert.ok(
+            steps.some((s) => s.run?.includes("npm run --silent promote")),
+            "deploys through promote",
+        );
     });
 
     it("checks out the whole history (the trusted gate is the pack of prod's release) and passes the pinned gate and the pack-change approval from the environment only", () => {
-        for (const [file, job] of [["deploy-stack.yml", "deploy"], ["pull-request.yml", "preview"], ["promote-prod.yml", "prod"]]) {
+        for (const [file, job] of [
+            ["deploy-stack.yml", "deploy"],
+            ["pull-request.yml", "preview"],
+            ["promote-prod.yml", "prod"],
+        ]) {
             const steps = load(file).jobs[job].steps as Array<{ uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }>;
             assert.equal(steps.find((s) => s.uses === "actions/checkout@v4")?.with?.["fetch-depth"], 0, file);
         }
-        const promote = (load("deploy-stack.yml").jobs.deploy.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) => s.run?.includes("promote"));
+        const promote = (load("deploy-stack.yml").jobs.deploy.steps as Array<{ run?: string; env?: Record<string, string> }>).find((s) =>
+            s.run?.includes("promote"),
+        );
         assert.deepEqual(promote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}` });
         for (const job of Object.values(load("promote-prod.yml").jobs)) {
             const prodPromote = stepsOf(job).find((s) => s.run?.includes("npm run --silent promote"));
-            assert.deepEqual(prodPromote?.env, { [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`, [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}`, [UPSTREAM_PROFILE_ENV]: "atlas-upstream-read" });
+            assert.deepEqual(prodPromote?.env, {
+                [PINNED_GATE_ENV]: `\${{ vars.${PINNED_GATE_ENV} }}`,
+                [PACK_CHANGE_ENV]: `\${{ vars.${PACK_CHANGE_ENV} }}`,
+                [UPSTREAM_PROFILE_ENV]: "atlas-upstream-read",
+            });
         }
     });
 
@@ -126,7 +165,10 @@ describe("GitHub Actions workflows", function () {
         assert.deepEqual(preview.strategy.matrix.stack, ["dev", "staging", "prod"]);
         assert.ok(preview.steps.some((s) => s.run?.includes("--pull-request-check")));
         const test = workflow.jobs.test as { steps: Array<{ run?: string }> };
-        assert.ok(test.steps.some((s) => s.run === "npm run --silent parity"), "stack-file drift between staging and prod fails the pull request");
+        assert.ok(
+            test.steps.some((s) => s.run === "npm run --silent parity"),
+            "stack-file drift between staging and prod fails the pull request",
+        );
     });
 
     it("checks staging and prod for drift every day, keeping one issue per drifted stack open and closing it when the drift is gone", () => {
@@ -137,15 +179,27 @@ describe("GitHub Actions workflows", function () {
         assert.ok(job.steps.some((s) => s.run?.includes('npm run --silent drift -- --stack "${{ matrix.stack }}" --format markdown')));
         assert.ok(job.steps.some((s) => s.if === "steps.drift.outputs.exit == '1'" && s.run?.includes("gh issue create")));
         assert.ok(job.steps.some((s) => s.if === "steps.drift.outputs.exit == '0'" && s.run?.includes("gh issue close")));
-        assert.ok(job.steps.some((s) => s.if?.includes("!= '0'") && s.if.includes("!= '1'") && s.run?.includes("exit 1")), "a check that cannot run fails the job");
+        assert.ok(
+            job.steps.some((s) => s.if?.includes("!= '0'") && s.if.includes("!= '1'") && s.run?.includes("exit 1")),
+            "a check that cannot run fails the job",
+        );
     });
 
     it("run only commands and flags that exist and that an offline test exercises", () => {
         const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
         const tests = testSources();
-        const calls = workflowCommandLines().flatMap(({ file, line }) => [...line.matchAll(/npm run (?:--silent )?([\w:-]+)((?: -- [^|;&>\n]*)?)/g)].map((m) => ({ file, script: m[1], flags: [...(m[2] ?? "").matchAll(/(?<=\s|^)(--[a-z][\w-]*)/g)].map((f) => f[1]) })));
+        const calls = workflowCommandLines().flatMap(({ file, line }) =>
+            [...line.matchAll(/npm run (?:--silent )?([\w:-]+)((?: -- [^|;&>\n]*)?)/g)].map((m) => ({
+                file,
+                script: m[1],
+                flags: [...(m[2] ?? "").matchAll(/(?<=\s|^)(--[a-z][\w-]*)/g)].map((f) => f[1]),
+            })),
+        );
         const npmLines = workflowCommandLines().filter(({ line }) => /\bnpm run\b/.test(line) && !line.trimStart().startsWith("#"));
-        assert.ok(calls.length >= npmLines.length && calls.length > 0, `read every npm run line of the workflows (${calls.length} calls on ${npmLines.length} lines)`);
+        assert.ok(
+            calls.length >= npmLines.length && calls.length > 0,
+            `read every npm run line of the workflows (${calls.length} calls on ${npmLines.length} lines)`,
+        );
         const problems: string[] = [];
         for (const { file, script, flags } of calls) {
             if (!scripts[script]) {
@@ -177,12 +231,21 @@ function workflowCommandLines(): { file: string; line: string }[] {
         ...fs.readdirSync(path.join(ROOT, ".github", "actions")).map((d) => path.join(ROOT, ".github", "actions", d, "action.yml")),
     ];
     const runs = (node: unknown): string[] =>
-        Array.isArray(node) ? node.flatMap(runs) : node !== null && typeof node === "object" ? Object.entries(node).flatMap(([key, value]) => (key === "run" && typeof value === "string" ? [value] : runs(value))) : [];
-    return files.flatMap((file) => runs(yaml.load(fs.readFileSync(file, "utf8"))).flatMap((text) => text.split("\n").map((line) => ({ file: path.basename(file), line }))));
+        Array.isArray(node)
+            ? node.flatMap(runs)
+            : node !== null && typeof node === "object"
+              ? Object.entries(node).flatMap(([key, value]) => (key === "run" && typeof value === "string" ? [value] : runs(value)))
+              : [];
+    return files.flatMap((file) =>
+        runs(yaml.load(fs.readFileSync(file, "utf8"))).flatMap((text) => text.split("\n").map((line) => ({ file: path.basename(file), line }))),
+    );
 }
 
 /** The offline tests' sources (engine and unit), where a command and its flags are run. */
 function testSources(): { file: string; text: string }[] {
-    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    const walk = (dir: string): string[] =>
+        fs
+            .readdirSync(dir, { withFileTypes: true })
+            .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
     return walk(path.join(ROOT, "tests")).map((file) => ({ file, text: fs.readFileSync(file, "utf8") }));
 }

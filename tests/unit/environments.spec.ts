@@ -3,8 +3,21 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { parseEnvironmentIdentity } from "../../policy-pack/src/contract/environment-identity";
 import {
-    Inputs, ProgramRun, RegisteredResource, STACKS, STACK_RUN_VERSION, StackName, TEST_ONCALL_ENDPOINT,
-    mockId, parsedJson, programResources, resource, resourcesOfType, runStack, stackConfig, stackRun,
+    Inputs,
+    ProgramRun,
+    RegisteredResource,
+    STACKS,
+    STACK_RUN_VERSION,
+    StackName,
+    TEST_ONCALL_ENDPOINT,
+    mockId,
+    parsedJson,
+    programResources,
+    resource,
+    resourcesOfType,
+    runStack,
+    stackConfig,
+    stackRun,
 } from "./support/atlas-under-mocks";
 import { ETL_SCRIPT_PATH } from "../../src/components/processing";
 import { assembleReleaseFacts } from "../../src/release";
@@ -79,7 +92,10 @@ for (const stack of STACKS) {
             assert.ok(!JSON.stringify(programResources(run).map((r) => r.inputs)).includes(STACK_RUN_VERSION), "the release version is on no resource");
             const awsResources = programResources(run).filter((r) => r.custom && r.type.startsWith("aws:"));
             const strays = awsResources.filter((r) => !r.provider?.endsWith(`$pulumi:providers:aws::${provider.name}::${mockId(provider)}`));
-            assert.deepEqual(strays.map((r) => r.name), []);
+            assert.deepEqual(
+                strays.map((r) => r.name),
+                [],
+            );
         });
 
         it("encrypts every bucket with the environment's key, blocks public access and refuses plain HTTP", () => {
@@ -87,14 +103,19 @@ for (const stack of STACKS) {
             assert.equal(buckets.length, 5);
             for (const bucket of buckets) {
                 assert.ok(bucket.inputs.bucket.includes(expected.account), `${bucket.name} is named for its account`);
-                const [rule] = bucketSetting(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket).inputs.rules;
+                const [rule] = bucketSetting(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket).inputs
+                    .rules;
                 assert.equal(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
                 assert.equal(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId, "arn:mock:aws:kms/key:Key:data-key");
                 assert.equal(rule.bucketKeyEnabled, true);
                 const block = bucketSetting(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket).inputs;
-                assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-                const deny = statements(bucketSetting(run, "aws:s3/bucketPolicy:BucketPolicy", bucket).inputs.policy)
-                    .find((s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false");
+                assert.deepEqual(
+                    [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+                    [true, true, true, true],
+                );
+                const deny = statements(bucketSetting(run, "aws:s3/bucketPolicy:BucketPolicy", bucket).inputs.policy).find(
+                    (s) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false",
+                );
                 assert.ok(deny, `${bucket.name} has no TLS-only statement`);
                 assert.deepEqual(list(deny.Resource), [`arn:aws:s3:::${bucket.inputs.bucket}`, `arn:aws:s3:::${bucket.inputs.bucket}/*`]);
             }
@@ -117,7 +138,8 @@ for (const stack of STACKS) {
         });
 
         it(`grants human access only to ${Object.keys(expected.humanRoles).join(", ")}`, () => {
-            const humanRoles = resourcesOfType(run, ROLE).map((r) => r.name.replace(/-role$/, ""))
+            const humanRoles = resourcesOfType(run, ROLE)
+                .map((r) => r.name.replace(/-role$/, ""))
                 .filter((purpose) => !["pipeline", "state-machine", "schedule"].includes(purpose));
             assert.deepEqual(humanRoles, Object.keys(expected.humanRoles));
             for (const [purpose, key] of Object.entries(expected.humanRoles)) {
@@ -141,8 +163,14 @@ for (const stack of STACKS) {
 
         it(`${expected.pagesOncall ? "routes alerts to on-call as well as" : "alerts only"} the team`, () => {
             const subscriptions = resourcesOfType(run, "aws:sns/topicSubscription:TopicSubscription");
-            assert.deepEqual(subscriptions.map((s) => s.name).sort(), expected.pagesOncall ? ["oncall-subscription", "team-email-subscription"] : ["team-email-subscription"]);
-            assert.equal(resource(run, "aws:sns/topicSubscription:TopicSubscription", "team-email-subscription").inputs.endpoint, config["atlas:teamAlertEmail"]);
+            assert.deepEqual(
+                subscriptions.map((s) => s.name).sort(),
+                expected.pagesOncall ? ["oncall-subscription", "team-email-subscription"] : ["team-email-subscription"],
+            );
+            assert.equal(
+                resource(run, "aws:sns/topicSubscription:TopicSubscription", "team-email-subscription").inputs.endpoint,
+                config["atlas:teamAlertEmail"],
+            );
             if (expected.pagesOncall) {
                 const oncall = resource(run, "aws:sns/topicSubscription:TopicSubscription", "oncall-subscription");
                 assert.deepEqual([oncall.inputs.protocol, oncall.inputs.endpoint], ["https", TEST_ONCALL_ENDPOINT]);
@@ -180,8 +208,13 @@ for (const stack of STACKS) {
             const job = resource(run, "aws:glue/job:Job", "etl-job").inputs;
             assert.deepEqual(
                 [job.workerType, job.numberOfWorkers, job.timeout, job.maxRetries, job.glueVersion],
-                [config["atlas:glueWorkerType"], Number(config["atlas:glueNumberOfWorkers"]), Number(config["atlas:glueJobTimeoutMinutes"]),
-                    Number(config["atlas:glueJobMaxRetries"]), config["atlas:glueVersion"]],
+                [
+                    config["atlas:glueWorkerType"],
+                    Number(config["atlas:glueNumberOfWorkers"]),
+                    Number(config["atlas:glueJobTimeoutMinutes"]),
+                    Number(config["atlas:glueJobMaxRetries"]),
+                    config["atlas:glueVersion"],
+                ],
             );
             for (const logGroup of resourcesOfType(run, "aws:cloudwatch/logGroup:LogGroup")) {
                 assert.equal(logGroup.inputs.retentionInDays, Number(config["atlas:logRetentionDays"]));
@@ -235,7 +268,10 @@ describe("who can reach which data", () => {
 
     it("exports the human roles' ARNs only where they exist", () => {
         const roleOutputs = (run: ProgramRun) => Object.keys(run.outputs ?? {}).filter((k) => /^(developer|qa|consumer)RoleArn$/.test(k));
-        assert.deepEqual([roleOutputs(runs.dev), roleOutputs(runs.staging), roleOutputs(runs.prod)], [["developerRoleArn"], ["qaRoleArn"], ["consumerRoleArn"]]);
+        assert.deepEqual(
+            [roleOutputs(runs.dev), roleOutputs(runs.staging), roleOutputs(runs.prod)],
+            [["developerRoleArn"], ["qaRoleArn"], ["consumerRoleArn"]],
+        );
     });
 });
 
@@ -279,7 +315,12 @@ describe("the pipeline", () => {
 });
 
 describe("the prod stack's view of staging", () => {
-    const stagingRelease = assembleReleaseFacts({ project: "atlas", stack: "staging", environment: "staging", release: { version: "1.2.3", commit: null, digest: null } });
+    const stagingRelease = assembleReleaseFacts({
+        project: "atlas",
+        stack: "staging",
+        environment: "staging",
+        release: { version: "1.2.3", commit: null, digest: null },
+    });
 
     it("qualifies the upstream stack name and carries staging's release output", async () => {
         const run = await runStack("prod", { upstreamOutputs: { release: stagingRelease } });

@@ -48,7 +48,11 @@ async function comparedResources(stack: StackName, run: ProgramRun, side: "check
 /** Assets as their content hash (as both the checkpoint and planned-state.ts record them). */
 async function asCompared(value: unknown): Promise<unknown> {
     if (value instanceof pulumi.asset.FileAsset) {
-        return assetValue(createHash("sha256").update(fs.readFileSync(await value.path)).digest("hex"));
+        return assetValue(
+            createHash("sha256")
+                .update(fs.readFileSync(await value.path))
+                .digest("hex"),
+        );
     }
     if (Array.isArray(value)) {
         return Promise.all(value.map(asCompared));
@@ -83,13 +87,19 @@ describe("staging mirrors prod", () => {
     });
 
     it("whose environment-specific resources are few and declared: QA access in staging; consumers and paging in prod", () => {
-        const specific = (run: ProgramRun) => programResources(run).filter((r) => isEnvironmentSpecificRole(r.name)).map((r) => r.name).sort();
+        const specific = (run: ProgramRun) =>
+            programResources(run)
+                .filter((r) => isEnvironmentSpecificRole(r.name))
+                .map((r) => r.name)
+                .sort();
         assert.deepEqual(specific(staging), ["qa-policy", "qa-role"]);
         assert.deepEqual(specific(prod), ["consumer-policy", "consumer-role", "oncall-subscription"]);
     });
 
     it("and prod's staging reference, which is bookkeeping, not compared", () => {
-        const references = programResources(prod).filter((r) => !isCompared(r.type)).map((r) => `${r.type}::${r.name}`);
+        const references = programResources(prod)
+            .filter((r) => !isCompared(r.type))
+            .map((r) => `${r.type}::${r.name}`);
         assert.deepEqual(references, ["pulumi:pulumi:StackReference::upstream-stack"]);
     });
 
@@ -106,7 +116,10 @@ describe("stack files", () => {
         const [staging, prod] = [parityConfigFromStackFile(REPO_ROOT, "staging"), parityConfigFromStackFile(REPO_ROOT, "prod")];
         assert.deepEqual(prod, staging);
         assert.deepEqual(Object.keys(staging).sort(), CONFIG_KEY_NAMES.filter((key) => !isEnvironmentSpecificKey(key) && key in staging).sort());
-        assert.deepEqual(Object.keys(staging).filter((key) => ENVIRONMENT_SPECIFIC_KEYS.includes(key)), []);
+        assert.deepEqual(
+            Object.keys(staging).filter((key) => ENVIRONMENT_SPECIFIC_KEYS.includes(key)),
+            [],
+        );
         assert.equal(staging.glueNumberOfWorkers, 10);
     });
 
@@ -146,8 +159,14 @@ describe("stack files", () => {
 
         it("refuse a value the program would reject, and a missing stack file", () => {
             write("prod", "  atlas:glueNumberOfWorkers: many\n");
-            assert.throws(() => parityConfigFromStackFile(dir, "prod"), (e: Error) => e instanceof StackFileError && /atlas:glueNumberOfWorkers is .*which the program rejects/.test(e.message));
-            assert.throws(() => environmentValues(dir, "qa"), (e: Error) => e instanceof StackFileError && /no stack file .*Pulumi\.qa\.yaml for stack "qa"/.test(e.message));
+            assert.throws(
+                () => parityConfigFromStackFile(dir, "prod"),
+                (e: Error) => e instanceof StackFileError && /atlas:glueNumberOfWorkers is .*which the program rejects/.test(e.message),
+            );
+            assert.throws(
+                () => environmentValues(dir, "qa"),
+                (e: Error) => e instanceof StackFileError && /no stack file .*Pulumi\.qa\.yaml for stack "qa"/.test(e.message),
+            );
         });
     });
 });

@@ -23,13 +23,19 @@ describe("Pulumi.yaml", () => {
 
 describe("the config contract", () => {
     it("names only keys the table has as environment-specific", () => {
-        assert.deepEqual(ENVIRONMENT_SPECIFIC_KEYS.filter((key) => !(CONFIG_KEY_NAMES as readonly string[]).includes(key)), []);
+        assert.deepEqual(
+            ENVIRONMENT_SPECIFIC_KEYS.filter((key) => !(CONFIG_KEY_NAMES as readonly string[]).includes(key)),
+            [],
+        );
     });
 
     it("leaves staging and prod stack files equal on every parity key", () => {
         const [staging, prod] = [stackConfig("staging"), stackConfig("prod")];
         const parityKeys = CONFIG_KEY_NAMES.filter((key) => !isEnvironmentSpecificKey(key)).map((key) => `atlas:${key}`);
         assert.ok(parityKeys.length > 10);
-        assert.deepEqual(parityKeys.filter((key) => staging[key] !== prod[key]), []);
+        assert.deepEqual(
+            parityKeys.filter((key) => staging[key] !== prod[key]),
+            [],
+        );
     });
 });

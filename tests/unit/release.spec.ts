@@ -39,14 +39,20 @@ describe("release version", () => {
     });
 
     it("refuses an assigned version that is not semantic, as an error Pulumi prints without a stack trace", () => {
-        assert.throws(() => deriveReleaseVersion("release-7", { kind: "clean", commit: COMMIT }),
-            (e: Error) => pulumi.RunError.isInstance(e) && /ATLAS_RELEASE_VERSION="release-7" is not a semantic version/.test(e.message));
+        assert.throws(
+            () => deriveReleaseVersion("release-7", { kind: "clean", commit: COMMIT }),
+            (e: Error) => pulumi.RunError.isInstance(e) && /ATLAS_RELEASE_VERSION="release-7" is not a semantic version/.test(e.message),
+        );
     });
 });
 
 describe("git state", () => {
     let dir: string;
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: dir, encoding: "utf8" }).trim();
+    const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], {
+            cwd: dir,
+            encoding: "utf8",
+        }).trim();
 
     beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-release-"));
@@ -90,7 +96,11 @@ describe("current release", () => {
     });
 
     it("records no commit or digest for a local run (empty values count as none), and derives the version from git", () => {
-        assert.deepEqual(currentRelease(dir, { [RELEASE_ENV.commit]: "", [RELEASE_ENV.digest]: "" }), { version: UNKNOWN_LOCAL_VERSION, commit: null, digest: null });
+        assert.deepEqual(currentRelease(dir, { [RELEASE_ENV.commit]: "", [RELEASE_ENV.digest]: "" }), {
+            version: UNKNOWN_LOCAL_VERSION,
+            commit: null,
+            digest: null,
+        });
     });
 
     it("refuses a malformed assigned version", () => {
@@ -100,8 +110,21 @@ describe("current release", () => {
 
 describe("release facts", () => {
     it("state the stack, its environment and the release, in the contract's format", () => {
-        const facts = assembleReleaseFacts({ project: "atlas", stack: "prod", environment: "prod", release: { version: "1.4.0", commit: COMMIT, digest: DIGEST } });
-        assert.deepEqual(facts, { format: RELEASE_FORMAT, project: "atlas", stack: "prod", environment: "prod", version: "1.4.0", commit: COMMIT, digest: DIGEST });
+        const facts = assembleReleaseFacts({
+            project: "atlas",
+            stack: "prod",
+            environment: "prod",
+            release: { version: "1.4.0", commit: COMMIT, digest: DIGEST },
+        });
+        assert.deepEqual(facts, {
+            format: RELEASE_FORMAT,
+            project: "atlas",
+            stack: "prod",
+            environment: "prod",
+            version: "1.4.0",
+            commit: COMMIT,
+            digest: DIGEST,
+        });
         assert.ok(parseReleaseFacts(facts, "facts").ok);
         assert.ok(parseReleaseFacts({ ...facts, commit: null, digest: null }, "facts").ok, "a local run's facts are well-formed too");
     });
@@ -112,7 +135,10 @@ describe("release facts", () => {
         assert.ok(!old.ok && /has format "atlas\.release\/v1"; expected format "atlas\.release\/v2"/.test(old.problems[0]));
         const broken = parseReleaseFacts({ ...facts, stack: "", commit: 7 }, "staging's release");
         assert.ok(!broken.ok);
-        assert.deepEqual(broken.problems.map((p) => p.match(/field "(\w+)"/)?.[1]), ["stack", "commit"]);
+        assert.deepEqual(
+            broken.problems.map((p) => p.match(/field "(\w+)"/)?.[1]),
+            ["stack", "commit"],
+        );
         const missing = parseReleaseFacts(undefined, "staging's release");
         assert.ok(!missing.ok && missing.problems[0] === "staging's release is missing");
     });
@@ -127,7 +153,15 @@ describe("release facts", () => {
         });
 
         it("carry the release promote handed over and nothing else", () => {
-            assert.deepEqual(facts, { format: RELEASE_FORMAT, project: "atlas", stack: "prod", environment: "prod", version: "3.1.0", commit: COMMIT, digest: DIGEST });
+            assert.deepEqual(facts, {
+                format: RELEASE_FORMAT,
+                project: "atlas",
+                stack: "prod",
+                environment: "prod",
+                version: "3.1.0",
+                commit: COMMIT,
+                digest: DIGEST,
+            });
         });
 
         it("are the same on every run of the same release", async () => {

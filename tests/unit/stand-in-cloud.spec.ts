@@ -34,7 +34,10 @@ describe("stand-in cloud store", () => {
         cloud.write(address, { v: 1 }, true);
         cloud.write(other, { v: 2 }, true);
         cloud.write(prod, { v: 3 }, true);
-        assert.deepEqual([cloud.read(address), cloud.read(other), cloud.read(prod)].map((r) => r?.properties.v), [1, 2, 3]);
+        assert.deepEqual(
+            [cloud.read(address), cloud.read(other), cloud.read(prod)].map((r) => r?.properties.v),
+            [1, 2, 3],
+        );
     });
 
     it("leaves a replacement that kept its id in place when the old resource's delete follows", () => {
@@ -58,7 +61,13 @@ describe("stand-in cloud store", () => {
     it("finds a resource's copies by its URN, in any account", () => {
         cloud.write(address, { v: 1 }, true);
         cloud.write({ ...address, id: "atlas-staging-etl-2" }, { v: 2 }, true);
-        assert.deepEqual(cloud.resourcesOf(address.urn).map((r) => r.properties.v).sort(), [1, 2]);
+        assert.deepEqual(
+            cloud
+                .resourcesOf(address.urn)
+                .map((r) => r.properties.v)
+                .sort(),
+            [1, 2],
+        );
         assert.deepEqual(cloud.resourcesOf("urn:pulumi:prod::atlas::aws:glue/job:Job::etl-job"), []);
     });
 

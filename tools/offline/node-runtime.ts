@@ -27,7 +27,13 @@ export function nodeBinary(): string {
  * started, since the CLI starts plugins as single executables.
  */
 export function writeNodeShim(file: string, shim: { comment: string; script: string; args?: string[]; env?: Record<string, string> }): void {
-    const env = Object.entries(shim.env ?? {}).map(([name, value]) => `${name}=${shellQuote(value)} `).join("");
+    const env = Object.entries(shim.env ?? {})
+        .map(([name, value]) => `${name}=${shellQuote(value)} `)
+        .join("");
     const args = (shim.args ?? []).map(shellQuote).join(" ");
-    fs.writeFileSync(file, ["#!/bin/sh", `# ${shim.comment}`, `${env}exec ${shellQuote(nodeBinary())} ${shellQuote(shim.script)}${args ? ` ${args}` : ""} "$@"`, ""].join("\n"), { mode: 0o755 });
+    fs.writeFileSync(
+        file,
+        ["#!/bin/sh", `# ${shim.comment}`, `${env}exec ${shellQuote(nodeBinary())} ${shellQuote(shim.script)}${args ? ` ${args}` : ""} "$@"`, ""].join("\n"),
+        { mode: 0o755 },
+    );
 }

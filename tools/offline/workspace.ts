@@ -178,7 +178,8 @@ export class OfflineWorkspace {
             const committed = fs.readFileSync(path.join(checkout, file), "utf8");
             const target = path.join(this.projectDir, file);
             const local = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
-            const synced = file === "Pulumi.yaml" ? withProgramAt(committed, checkout) : local === undefined ? committed : withWorkspaceSecrets(committed, local);
+            const synced =
+                file === "Pulumi.yaml" ? withProgramAt(committed, checkout) : local === undefined ? committed : withWorkspaceSecrets(committed, local);
             if (synced !== local) {
                 fs.writeFileSync(target, synced);
             }

@@ -54,7 +54,12 @@ export class CloudStore {
             .readdirSync(this.dir)
             .map((account) => path.join(this.dir, account, safe(urn)))
             .filter((dir) => fs.existsSync(dir))
-            .flatMap((dir) => fs.readdirSync(dir).filter((file) => file.endsWith(".json")).map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as CloudResource));
+            .flatMap((dir) =>
+                fs
+                    .readdirSync(dir)
+                    .filter((file) => file.endsWith(".json"))
+                    .map((file) => JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as CloudResource),
+            );
     }
 
     read(address: CloudAddress): CloudResource | undefined {

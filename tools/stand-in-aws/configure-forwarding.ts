@@ -10,13 +10,14 @@ interface ConfigureCall {
 }
 
 export function configureForwarder(configure: Configure): HandlerWrapper {
-    return (answer) => ((call: ConfigureCall, callback: Callback) => {
-        try {
-            configure(Object.fromEntries(call.request.getVariablesMap().entries()));
-        } catch (e) {
-            callback({ code: grpc.status.FAILED_PRECONDITION, details: (e as Error).message });
-            return;
-        }
-        (answer as Handler<ConfigureCall>)(call, callback);
-    }) as Handler<never>;
+    return (answer) =>
+        ((call: ConfigureCall, callback: Callback) => {
+            try {
+                configure(Object.fromEntries(call.request.getVariablesMap().entries()));
+            } catch (e) {
+                callback({ code: grpc.status.FAILED_PRECONDITION, details: (e as Error).message });
+                return;
+            }
+            (answer as Handler<ConfigureCall>)(call, callback);
+        }) as Handler<never>;
 }

@@ -32,7 +32,12 @@ export function injectedFault(spec: string | undefined, operation: Operation, ty
     return parseFaults(spec ?? "").find((f) => matchesOperation(f, operation, type, name));
 }
 
-export function matchesOperation<Op extends string>(entry: Pick<OperationEntry<Op>, "operation" | "type" | "name">, operation: Op, type: string, name: string): boolean {
+export function matchesOperation<Op extends string>(
+    entry: Pick<OperationEntry<Op>, "operation" | "type" | "name">,
+    operation: Op,
+    type: string,
+    name: string,
+): boolean {
     return entry.operation === operation && (entry.type === "*" || entry.type === type) && (entry.name === "*" || entry.name === name);
 }
 

@@ -30,17 +30,13 @@ export interface StandInInstallation {
 export async function installStandInAws(options: StandInInstallOptions): Promise<StandInInstallation> {
     const version = installedAwsSdkVersion();
     if (options.version !== undefined && options.version !== version) {
-        throw new Error(
-            `stand-in aws must be installed as ${version} (the installed @pulumi/aws), which the engine asks for; got ${options.version}`,
-        );
+        throw new Error(`stand-in aws must be installed as ${version} (the installed @pulumi/aws), which the engine asks for; got ${options.version}`);
     }
     const mainScript = transpileProvider(path.join(options.workDir, "stand-in-aws"));
     const shim = writeShim(options.workDir, mainScript);
-    await promisify(execFile)(
-        options.pulumiBinary,
-        ["plugin", "install", "resource", "aws", version, "--file", shim, "--reinstall"],
-        { env: { ...process.env, PULUMI_HOME: options.pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" } },
-    );
+    await promisify(execFile)(options.pulumiBinary, ["plugin", "install", "resource", "aws", version, "--file", shim, "--reinstall"], {
+        env: { ...process.env, PULUMI_HOME: options.pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    });
     return { version, shim };
 }
 

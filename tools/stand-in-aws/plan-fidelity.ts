@@ -4,7 +4,5 @@
 /** One line per operation whose count differs, e.g. "replace: preview 3, update 0"; empty when they agree. */
 export function planMismatches(preview: Readonly<Record<string, number>>, update: Readonly<Record<string, number>>): string[] {
     const operations = [...new Set([...Object.keys(preview), ...Object.keys(update)])].sort();
-    return operations
-        .filter((op) => (preview[op] ?? 0) !== (update[op] ?? 0))
-        .map((op) => `${op}: preview ${preview[op] ?? 0}, update ${update[op] ?? 0}`);
+    return operations.filter((op) => (preview[op] ?? 0) !== (update[op] ?? 0)).map((op) => `${op}: preview ${preview[op] ?? 0}, update ${update[op] ?? 0}`);
 }

@@ -44,7 +44,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
 function canonicalJson(value: unknown): string {
     return JSON.stringify(value, (_key, v) =>
         v !== null && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+            ? Object.fromEntries(
+                  Object.keys(v)
+                      .sort()
+                      .map((k) => [k, v[k]]),
+              )
             : v,
     );
 }

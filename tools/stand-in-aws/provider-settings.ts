@@ -25,9 +25,7 @@ export function settingsFromVariables(variables: Record<string, string>, env: No
 
     const region = config("region") ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new Error(
-            "Missing region information\nMake sure you have set your AWS region, e.g. `pulumi config set aws:region us-west-2`.",
-        );
+        throw new Error("Missing region information\nMake sure you have set your AWS region, e.g. `pulumi config set aws:region us-west-2`.");
     }
 
     const allowed = stringList(config("allowedAccountIds"));

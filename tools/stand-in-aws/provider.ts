@@ -14,9 +14,7 @@ import { PropertyMap, containsUnknown, plain, plainMap, sameValue } from "./prop
 import { ProviderSettings, settingsFromVariables } from "./provider-settings";
 import { ComputedOutputs, plannedCreate, plannedUpdate, writtenOutputs } from "./planning";
 import { isPreview } from "./preview-support";
-import {
-    REGIONAL_FORCE_NEW, RESOURCE_TYPES, RESOURCE_TYPES_FILE, NamingRule, ResourceBehaviour, StateContext,
-} from "./resource-types";
+import { REGIONAL_FORCE_NEW, RESOURCE_TYPES, RESOURCE_TYPES_FILE, NamingRule, ResourceBehaviour, StateContext } from "./resource-types";
 import { logicalName, resourceType } from "./resource-urn";
 
 interface ExistingResource {
@@ -123,11 +121,7 @@ export class StandInAwsProvider implements provider.Provider {
     }
 
     /** The id and the outputs the provider adds to these inputs: planned ones (region, defaults, tagsAll) and assigned ones. */
-    private computedOutputs(
-        behaviour: ResourceBehaviour,
-        inputs: PropertyMap,
-        existing?: ExistingResource,
-    ): { id: string; computed: ComputedOutputs } {
+    private computedOutputs(behaviour: ResourceBehaviour, inputs: PropertyMap, existing?: ExistingResource): { id: string; computed: ComputedOutputs } {
         const settings = this.settings();
         const plainInputs = plainMap(inputs);
         const region = behaviour.global ? settings.region : ((plainInputs.region as string | undefined) ?? settings.region);

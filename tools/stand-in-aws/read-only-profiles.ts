@@ -7,7 +7,10 @@ export const READ_ONLY_PROFILES_ENV = "ATLAS_STANDIN_READ_ONLY_PROFILES";
 
 export function readOnlyDenial(env: NodeJS.ProcessEnv, operation: Operation, type: string, name: string): string | undefined {
     const profile = env.AWS_PROFILE ?? "";
-    const readOnly = (env[READ_ONLY_PROFILES_ENV] ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+    const readOnly = (env[READ_ONLY_PROFILES_ENV] ?? "")
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean);
     return profile !== "" && readOnly.includes(profile)
         ? `stand-in aws: AccessDenied: the credentials of profile ${profile} are read-only (${READ_ONLY_PROFILES_ENV}); ${operation} of ${type}::${name} needs the deploy role`
         : undefined;

@@ -90,9 +90,23 @@ const bucketSetting = (facts: ForceNewFact): ResourceBehaviour => ({
 
 /** Inputs whose change uploads the object again, so S3 gives it a new version (Terraform's hasObjectContentChanges). */
 const OBJECT_CONTENT = [
-    "bucketKeyEnabled", "cacheControl", "checksumAlgorithm", "content", "contentBase64", "contentDisposition", "contentEncoding",
-    "contentLanguage", "contentType", "etag", "kmsKeyId", "metadata", "serverSideEncryption", "source", "sourceHash",
-    "storageClass", "websiteRedirect",
+    "bucketKeyEnabled",
+    "cacheControl",
+    "checksumAlgorithm",
+    "content",
+    "contentBase64",
+    "contentDisposition",
+    "contentEncoding",
+    "contentLanguage",
+    "contentType",
+    "etag",
+    "kmsKeyId",
+    "metadata",
+    "serverSideEncryption",
+    "source",
+    "sourceHash",
+    "storageClass",
+    "websiteRedirect",
 ];
 
 const s3Object = (facts: ForceNewFact): ResourceBehaviour => ({
@@ -140,7 +154,10 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceBehaviour>> = {
         forceNew: forceNew(
             "s3/bucket.go@0070bcd (bucket, bucket_prefix); website/docs/r/s3_bucket (object_lock_enabled); bucketNamespace is in no " +
                 "stored source and is assumed (the namespace is part of the bucket's identity)",
-            "bucket", "bucketPrefix", "objectLockEnabled", "bucketNamespace",
+            "bucket",
+            "bucketPrefix",
+            "objectLockEnabled",
+            "bucketNamespace",
         ),
         defaults: { forceDestroy: false },
         state: (i, ctx) => ({
@@ -154,22 +171,16 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceBehaviour>> = {
             },
         }),
     },
-    "aws:s3/bucketVersioning:BucketVersioning": bucketSetting(
-        forceNew("s3/bucket_versioning.go@01c0800", "bucket", "expectedBucketOwner"),
-    ),
+    "aws:s3/bucketVersioning:BucketVersioning": bucketSetting(forceNew("s3/bucket_versioning.go@01c0800", "bucket", "expectedBucketOwner")),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketSetting(
         forceNew("s3/bucket_server_side_encryption_configuration.go@0160692", "bucket", "expectedBucketOwner"),
     ),
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketSetting(
         forceNew("s3/bucket_lifecycle_configuration.go@0160692 (RequiresReplace)", "bucket", "expectedBucketOwner"),
     ),
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": bucketSetting(
-        forceNew("s3/bucket_public_access_block.go@0160692", "bucket"),
-    ),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": bucketSetting(forceNew("s3/bucket_public_access_block.go@0160692", "bucket")),
     "aws:s3/bucketPolicy:BucketPolicy": bucketSetting(forceNew("s3/bucket_policy.go@0073593", "bucket")),
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketSetting(
-        forceNew("s3/bucket_ownership_controls.go@01c0800", "bucket"),
-    ),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketSetting(forceNew("s3/bucket_ownership_controls.go@01c0800", "bucket")),
     "aws:s3/bucketObjectv2:BucketObjectv2": s3Object(
         forceNew("s3/object.go (schema not re-read; version_id per resourceObjectCustomizeDiff @2139561556)", "bucket", "key"),
     ),

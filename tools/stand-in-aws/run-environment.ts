@@ -24,6 +24,9 @@ export function standInEnv(options: StandInOptions): Record<string, string> {
 
 /** The options a caller's environment sets (`ATLAS_STANDIN_FAIL=… npm run promote -- --workspace …`). */
 export function standInOptionsFrom(env: NodeJS.ProcessEnv): StandInOptions {
-    const fail = (env[FAULTS_ENV] ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    const fail = (env[FAULTS_ENV] ?? "")
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean);
     return { fail, callerAccount: env[CALLER_ACCOUNT_ENV] || undefined, hold: env[HOLD_ENV] || undefined };
 }

@@ -58,7 +58,11 @@ export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpe
     consumerPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
     routeAlertsToOncall: { appears: "absent" },
     oncallEndpoint: { appears: "text", shape: { pattern: /^https:\/\/\S+$/, description: "an https:// URL" }, sites: SUBSCRIPTION_ENDPOINT },
-    teamAlertEmail: { appears: "text", shape: { pattern: /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, description: "an e-mail address" }, sites: SUBSCRIPTION_ENDPOINT },
+    teamAlertEmail: {
+        appears: "text",
+        shape: { pattern: /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, description: "an e-mail address" },
+        sites: SUBSCRIPTION_ENDPOINT,
+    },
 };
 
 export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = Object.keys(ENVIRONMENT_SPECIFIC_CONFIG);
@@ -92,7 +96,10 @@ export function isEnvironmentSpecificKey(key: string): boolean {
 }
 
 /** The role patterns, compiled once: parity checks match every resource of a stack against them. */
-const ROLE_PATTERNS: readonly { role: EnvironmentSpecificRole; pattern: RegExp }[] = ENVIRONMENT_SPECIFIC_RESOURCES.map((role) => ({ role, pattern: wildcardPattern(role.pattern) }));
+const ROLE_PATTERNS: readonly { role: EnvironmentSpecificRole; pattern: RegExp }[] = ENVIRONMENT_SPECIFIC_RESOURCES.map((role) => ({
+    role,
+    pattern: wildcardPattern(role.pattern),
+}));
 
 export function isEnvironmentSpecificRole(role: string): boolean {
     return ROLE_PATTERNS.some(({ pattern }) => pattern.test(role));

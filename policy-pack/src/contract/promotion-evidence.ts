@@ -43,7 +43,12 @@ export function parsePromotionEvidence(value: unknown, what: string): Parsed<Pro
         return { ok: false, problems: [`${what} should be a map (got ${describeType(value)})`] };
     }
     if (record.format !== EVIDENCE_FORMAT) {
-        return { ok: false, problems: [`${what} has format ${JSON.stringify(record.format ?? null)}; this pack reads "${EVIDENCE_FORMAT}" (the release tooling and the judging pack are of different releases)`] };
+        return {
+            ok: false,
+            problems: [
+                `${what} has format ${JSON.stringify(record.format ?? null)}; this pack reads "${EVIDENCE_FORMAT}" (the release tooling and the judging pack are of different releases)`,
+            ],
+        };
     }
     const problems: string[] = [];
     for (const field of ["targetStack", "stagingStack"] as const) {

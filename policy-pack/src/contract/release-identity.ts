@@ -18,7 +18,10 @@ export interface ReleaseIdentity {
 export const RELEASE_STACK_TAG = "atlas:release";
 
 /** How the release tooling tells the program which release it deploys (the program reports it in its outputs). */
-export const RELEASE_ENV = { version: "ATLAS_RELEASE_VERSION", commit: "ATLAS_RELEASE_COMMIT", digest: "ATLAS_RELEASE_DIGEST" } as const satisfies Record<keyof ReleaseIdentity, string>;
+export const RELEASE_ENV = { version: "ATLAS_RELEASE_VERSION", commit: "ATLAS_RELEASE_COMMIT", digest: "ATLAS_RELEASE_DIGEST" } as const satisfies Record<
+    keyof ReleaseIdentity,
+    string
+>;
 
 export function releaseEnv(identity: ReleaseIdentity): Record<string, string> {
     return { [RELEASE_ENV.version]: identity.version, [RELEASE_ENV.commit]: identity.commit, [RELEASE_ENV.digest]: identity.digest };
@@ -83,7 +86,9 @@ export function parseReleaseIdentity(value: unknown, what: string): Parsed<Relea
     if (typeof record.digest !== "string" || !DIGEST.test(record.digest)) {
         problems.push(`${what}.digest should be a sha256 digest (got ${JSON.stringify(record.digest ?? null)})`);
     }
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { version: record.version as string, commit: record.commit as string, digest: record.digest as string } };
+    return problems.length > 0
+        ? { ok: false, problems }
+        : { ok: true, value: { version: record.version as string, commit: record.commit as string, digest: record.digest as string } };
 }
 
 /** `1.4.0 (commit 0123456789ab, digest sha256:89abcdef0123)`: short enough for messages. */

@@ -48,9 +48,7 @@ export function resourcesAfter(entry: Pick<HistoryEntry, "resourceChanges">): nu
         .reduce((sum, [, count]) => sum + count, 0);
 }
 
-export type RunningRelease =
-    | { runs: true; identity: ReleaseIdentity; entry: HistoryEntry }
-    | { runs: false; problem: string; fix: string };
+export type RunningRelease = { runs: true; identity: ReleaseIdentity; entry: HistoryEntry } | { runs: false; problem: string; fix: string };
 
 /**
  * The release a stack runs, from its state-changing history entries, newest first (as the
@@ -67,7 +65,11 @@ export function runningRelease(stack: string, changes: readonly HistoryEntry[], 
     const lastRelease = changes.filter(isReleaseUpdate).map((entry) => ({ entry, recorded: parseReleaseMessage(entry.message) }))[0];
     const after = lastRelease?.recorded ? ` after release ${describeIdentity(lastRelease.recorded.identity)}` : "";
     const fix = `redeploy the release to ${stack} (${redeploy}) so it runs exactly one release again, then promote`;
-    return { runs: false, problem: `${stack} no longer runs a known release: its newest change (${describeEntry(newest)})${after} ${consequence(newest)}`, fix };
+    return {
+        runs: false,
+        problem: `${stack} no longer runs a known release: its newest change (${describeEntry(newest)})${after} ${consequence(newest)}`,
+        fix,
+    };
 }
 
 /**
@@ -95,7 +97,9 @@ export function isReleaseUpdate(entry: HistoryEntry): boolean {
 }
 
 function describeEntry(entry: HistoryEntry): string {
-    const counts = Object.entries(entry.resourceChanges ?? {}).filter(([op, n]) => !UNCHANGING.has(op) && n > 0).map(([op, n]) => `${n} ${op}`);
+    const counts = Object.entries(entry.resourceChanges ?? {})
+        .filter(([op, n]) => !UNCHANGING.has(op) && n > 0)
+        .map(([op, n]) => `${n} ${op}`);
     const message = entry.message ? `, message "${entry.message.slice(0, 80)}"` : "";
     return `${entry.kind} ${entry.result} at ${entry.startTime}${counts.length ? `: ${counts.join(", ")}` : ""}${message}`;
 }
@@ -129,7 +133,10 @@ export function parseHistoryEntries(value: unknown, what: string): Parsed<Histor
     const problems: string[] = [];
     value.forEach((entry, index) => {
         const e = entry as Partial<Record<keyof HistoryEntry, unknown>> | null;
-        const countsOk = e?.resourceChanges !== null && typeof e?.resourceChanges === "object" && Object.values(e.resourceChanges as object).every((n) => Number.isInteger(n) && n >= 0);
+        const countsOk =
+            e?.resourceChanges !== null &&
+            typeof e?.resourceChanges === "object" &&
+            Object.values(e.resourceChanges as object).every((n) => Number.isInteger(n) && n >= 0);
         if (!e || typeof e.kind !== "string" || typeof e.result !== "string" || typeof e.message !== "string" || typeof e.startTime !== "string" || !countsOk) {
             problems.push(`${what}[${index}] should be {kind, result, message, startTime, resourceChanges: {operation: count}}`);
         }

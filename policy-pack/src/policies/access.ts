@@ -48,7 +48,13 @@ function grantsTo(view: StackView, audience: "developer" | "consumer", principal
         .map((resource): Finding => ({ resource, problem: `${resourceLabel(resource)} is a ${audience} resource in ${view.environment}`, fix }));
     const grants = resourceDocuments(view.resources).flatMap(({ resource, what, document }): Finding[] => {
         if (!document.ok) {
-            return [{ resource, problem: `the ${what} of ${resourceLabel(resource)} ${document.problem}, so who it grants cannot be checked`, fix: "make it a valid IAM policy document" }];
+            return [
+                {
+                    resource,
+                    problem: `the ${what} of ${resourceLabel(resource)} ${document.problem}, so who it grants cannot be checked`,
+                    fix: "make it a valid IAM policy document",
+                },
+            ];
         }
         return allowedAmong(document.statements, principals).map((principal) => ({
             resource,

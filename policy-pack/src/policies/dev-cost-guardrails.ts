@@ -19,10 +19,22 @@ export const devCostGuardrails = stackPolicy<DevCostConfig>({
                         ...overCap(resource, "numberOfWorkers", resource.props.numberOfWorkers, caps.maxGlueWorkers, "maxGlueWorkers"),
                         ...(caps.allowedGlueWorkerTypes.includes(resource.props.workerType)
                             ? []
-                            : [finding(resource, `workerType ${JSON.stringify(resource.props.workerType ?? null)} is not one of ${caps.allowedGlueWorkerTypes.join(", ")}`, "allowedGlueWorkerTypes")]),
+                            : [
+                                  finding(
+                                      resource,
+                                      `workerType ${JSON.stringify(resource.props.workerType ?? null)} is not one of ${caps.allowedGlueWorkerTypes.join(", ")}`,
+                                      "allowedGlueWorkerTypes",
+                                  ),
+                              ]),
                     ];
                 case "aws:athena/workgroup:Workgroup":
-                    return overCap(resource, "configuration.bytesScannedCutoffPerQuery", resource.props.configuration?.bytesScannedCutoffPerQuery, caps.maxAthenaBytesScannedCutoffPerQuery, "maxAthenaBytesScannedCutoffPerQuery");
+                    return overCap(
+                        resource,
+                        "configuration.bytesScannedCutoffPerQuery",
+                        resource.props.configuration?.bytesScannedCutoffPerQuery,
+                        caps.maxAthenaBytesScannedCutoffPerQuery,
+                        "maxAthenaBytesScannedCutoffPerQuery",
+                    );
                 case "aws:cloudwatch/logGroup:LogGroup":
                     // 0 or unset means "never expire".
                     return overCap(resource, "retentionInDays", resource.props.retentionInDays || undefined, caps.maxLogRetentionDays, "maxLogRetentionDays");
@@ -41,5 +53,9 @@ function overCap(resource: PolicyResource, property: string, value: unknown, cap
 }
 
 function finding(resource: PolicyResource, problem: string, capKey: string): Finding {
-    return { resource, problem: `${resourceLabel(resource)}: ${problem}`, fix: `lower it in Pulumi.dev.yaml, or raise ${capKey} in the dev-cost-guardrails policy config` };
+    return {
+        resource,
+        problem: `${resourceLabel(resource)}: ${problem}`,
+        fix: `lower it in Pulumi.dev.yaml, or raise ${capKey} in the dev-cost-guardrails policy config`,
+    };
 }

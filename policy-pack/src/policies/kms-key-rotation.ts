@@ -10,5 +10,9 @@ export const kmsKeyRotation = stackPolicy<object>({
     check: (view) =>
         view.resources
             .filter((r) => r.type === "aws:kms/key:Key" && r.props.enableKeyRotation !== true)
-            .map((resource) => ({ resource, problem: `${resourceLabel(resource)} does not rotate (enableKeyRotation is not true)`, fix: "set enableKeyRotation: true" })),
+            .map((resource) => ({
+                resource,
+                problem: `${resourceLabel(resource)} does not rotate (enableKeyRotation is not true)`,
+                fix: "set enableKeyRotation: true",
+            })),
 });

@@ -22,20 +22,29 @@ export const noCrossEnvironmentReferences = stackPolicy<CrossEnvironmentConfig>(
         if (!identity.ok) {
             return identity.findings;
         }
-        const others = Object.entries(config.environments ?? {}).filter(([environment]) => environment !== view.environment) as [Environment, EnvironmentAddress][];
+        const others = Object.entries(config.environments ?? {}).filter(([environment]) => environment !== view.environment) as [
+            Environment,
+            EnvironmentAddress,
+        ][];
         if (others.length === 0) {
-            return [{
-                problem: "policy config gives no other environment's account id and name prefix, so references to them cannot be checked",
-                fix: 'pass {"no-cross-environment-references": {"environments": {"dev": {...}, "staging": {...}, "prod": {...}}}} (the release tooling does)',
-            }];
+            return [
+                {
+                    problem: "policy config gives no other environment's account id and name prefix, so references to them cannot be checked",
+                    fix: 'pass {"no-cross-environment-references": {"environments": {"dev": {...}, "staging": {...}, "prod": {...}}}} (the release tooling does)',
+                },
+            ];
         }
         const own = identity.value;
-        const clashes = others.filter(([, other]) => other.awsAccountId === own.awsAccountId || own.namePrefix.includes(other.namePrefix) || other.namePrefix.includes(own.namePrefix));
+        const clashes = others.filter(
+            ([, other]) => other.awsAccountId === own.awsAccountId || own.namePrefix.includes(other.namePrefix) || other.namePrefix.includes(own.namePrefix),
+        );
         if (clashes.length > 0) {
-            return [{
-                problem: `${clashes.map(([e]) => e).join(", ")} share(s) this stack's account id or overlap(s) its name prefix (${ENVIRONMENT_IDENTITY_OUTPUT}), so environments cannot be told apart`,
-                fix: "give every environment its own account and a name prefix that contains no other's",
-            }];
+            return [
+                {
+                    problem: `${clashes.map(([e]) => e).join(", ")} share(s) this stack's account id or overlap(s) its name prefix (${ENVIRONMENT_IDENTITY_OUTPUT}), so environments cannot be told apart`,
+                    fix: "give every environment its own account and a name prefix that contains no other's",
+                },
+            ];
         }
         return view.resources
             .filter((r) => r.type !== "pulumi:pulumi:Stack")
@@ -49,7 +58,11 @@ function referencesTo(resource: PolicyResource, environment: Environment, other:
             ...(text.includes(other.awsAccountId) ? [`${path} refers to ${environment}'s account`] : []),
             ...(text.includes(other.namePrefix) ? [`${path} refers to ${environment}'s name prefix`] : []),
         ])
-        .map((what) => ({ resource, problem: `${resourceLabel(resource)}: ${what}`, fix: `derive it from this stack's own config, never from ${environment}'s` }));
+        .map((what) => ({
+            resource,
+            problem: `${resourceLabel(resource)}: ${what}`,
+            fix: `derive it from this stack's own config, never from ${environment}'s`,
+        }));
 }
 
 /** Every string in a value with its property path; the strings are matched, never printed. */

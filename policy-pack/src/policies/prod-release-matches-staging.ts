@@ -28,9 +28,11 @@ export const prodReleaseMatchesStaging = stackPolicy<ReleaseGateConfig>({
         const differing = identityDifferences(candidate, running.identity);
         return differing.length === 0
             ? []
-            : [{
-                problem: `prod would deploy release ${describeIdentity(candidate)} but staging runs ${describeIdentity(running.identity)}: the ${differing.join(", ")} differ${differing.length === 1 ? "s" : ""}`,
-                fix: `deploy this commit to staging first (${DEPLOY_STAGING_COMMAND.replace("<release>", candidate.version)}, from commit ${candidate.commit.slice(0, 12)}), or promote the release staging runs (version ${running.identity.version} from commit ${running.identity.commit.slice(0, 12)})`,
-            }];
+            : [
+                  {
+                      problem: `prod would deploy release ${describeIdentity(candidate)} but staging runs ${describeIdentity(running.identity)}: the ${differing.join(", ")} differ${differing.length === 1 ? "s" : ""}`,
+                      fix: `deploy this commit to staging first (${DEPLOY_STAGING_COMMAND.replace("<release>", candidate.version)}, from commit ${candidate.commit.slice(0, 12)}), or promote the release staging runs (version ${running.identity.version} from commit ${running.identity.commit.slice(0, 12)})`,
+                  },
+              ];
     },
 });

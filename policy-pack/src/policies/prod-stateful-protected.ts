@@ -20,5 +20,9 @@ export const prodStatefulProtected = stackPolicy<object>({
     check: (view) =>
         view.resources
             .filter((r) => STATEFUL_TYPES.includes(r.type) && !r.opts.protect)
-            .map((resource) => ({ resource, problem: `${resourceLabel(resource)} is not protected`, fix: "set atlas:protectStatefulResources: true so the program passes protect: true" })),
+            .map((resource) => ({
+                resource,
+                problem: `${resourceLabel(resource)} is not protected`,
+                fix: "set atlas:protectStatefulResources: true so the program passes protect: true",
+            })),
 });

@@ -10,9 +10,11 @@ import { StackView } from "../stack-view";
  */
 export const providerEnvironmentAndAccount = stackPolicy<object>({
     name: "provider-environment-and-account",
-    description: "Every AWS resource must use a provider whose defaultTags.environment is the stack's environment and whose allowedAccountIds is exactly the stack's account.",
+    description:
+        "Every AWS resource must use a provider whose defaultTags.environment is the stack's environment and whose allowedAccountIds is exactly the stack's account.",
     environments: ["dev", "staging", "prod"],
-    remediationSteps: "Create every AWS resource with the program's explicit provider (defaultTags from atlas:environment, allowedAccountIds from atlas:awsAccountId).",
+    remediationSteps:
+        "Create every AWS resource with the program's explicit provider (defaultTags from atlas:environment, allowedAccountIds from atlas:awsAccountId).",
     check: (view) => {
         const identity = readIdentity(view);
         if (!identity.ok) {
@@ -42,11 +44,19 @@ function checkProvider(view: StackView, provider: PolicyProviderResource, user: 
     const tags = decodeSetting(provider.props.defaultTags) as { tags?: Record<string, unknown> } | undefined;
     const environmentTag = tags?.tags?.environment;
     if (environmentTag !== view.environment) {
-        findings.push({ resource, problem: `${label} tags resources with environment ${environmentTag === undefined ? "(none)" : JSON.stringify(environmentTag)}, not ${view.environment}`, fix });
+        findings.push({
+            resource,
+            problem: `${label} tags resources with environment ${environmentTag === undefined ? "(none)" : JSON.stringify(environmentTag)}, not ${view.environment}`,
+            fix,
+        });
     }
     const allowed = decodeSetting(provider.props.allowedAccountIds);
     if (canonicalJson(allowed) !== canonicalJson([awsAccountId])) {
-        findings.push({ resource, problem: `${label} has allowedAccountIds ${allowed === undefined ? "(none)" : canonicalJson(allowed)}, not exactly ["${awsAccountId}"] (this stack's account)`, fix });
+        findings.push({
+            resource,
+            problem: `${label} has allowedAccountIds ${allowed === undefined ? "(none)" : canonicalJson(allowed)}, not exactly ["${awsAccountId}"] (this stack's account)`,
+            fix,
+        });
     }
     return findings;
 }

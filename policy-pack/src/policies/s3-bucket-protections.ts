@@ -16,7 +16,8 @@ const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePubl
 /** Guardrail: every bucket is KMS-encrypted, closed to the public and reachable over TLS only. */
 export const s3BucketProtections = stackPolicy<object>({
     name: "s3-bucket-protections",
-    description: "Every S3 bucket needs aws:kms default encryption, a public access block with all four flags true, and a bucket policy denying non-TLS access.",
+    description:
+        "Every S3 bucket needs aws:kms default encryption, a public access block with all four flags true, and a bucket policy denying non-TLS access.",
     environments: ["dev", "staging", "prod"],
     remediationSteps: "Create the bucket through the storage component, which adds the encryption configuration, public access block and TLS-only policy.",
     check: (view) => {
@@ -25,9 +26,18 @@ export const s3BucketProtections = stackPolicy<object>({
         return buckets.flatMap((bucket) => {
             const companions = companionsOf.get(bucket) ?? [];
             return [
-                ...checkEncryption(bucket, companions.filter((r) => ENCRYPTION_TYPES.includes(r.type))),
-                ...checkPublicAccessBlock(bucket, companions.filter((r) => r.type === PUBLIC_ACCESS_BLOCK_TYPE)),
-                ...checkTlsOnly(bucket, companions.filter((r) => r.type === BUCKET_POLICY_TYPE)),
+                ...checkEncryption(
+                    bucket,
+                    companions.filter((r) => ENCRYPTION_TYPES.includes(r.type)),
+                ),
+                ...checkPublicAccessBlock(
+                    bucket,
+                    companions.filter((r) => r.type === PUBLIC_ACCESS_BLOCK_TYPE),
+                ),
+                ...checkTlsOnly(
+                    bucket,
+                    companions.filter((r) => r.type === BUCKET_POLICY_TYPE),
+                ),
             ];
         });
     },
@@ -74,17 +84,33 @@ function ownersOf(companion: PolicyResource, buckets: Set<PolicyResource>, byNam
 }
 
 function checkEncryption(bucket: PolicyResource, configurations: PolicyResource[]): Finding[] {
-    const algorithms = configurations.flatMap((c) => (c.props.rules ?? []).map((rule: { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }) => rule.applyServerSideEncryptionByDefault?.sseAlgorithm));
+    const algorithms = configurations.flatMap((c) =>
+        (c.props.rules ?? []).map(
+            (rule: { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }) => rule.applyServerSideEncryptionByDefault?.sseAlgorithm,
+        ),
+    );
     return algorithms.length > 0 && algorithms.every((a) => a === "aws:kms")
         ? []
-        : [{ resource: bucket, problem: `${resourceLabel(bucket)} has no default encryption with aws:kms (found: ${algorithms.length > 0 ? algorithms.join(", ") : "none"})`, fix: "add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and the stack's KMS key" }];
+        : [
+              {
+                  resource: bucket,
+                  problem: `${resourceLabel(bucket)} has no default encryption with aws:kms (found: ${algorithms.length > 0 ? algorithms.join(", ") : "none"})`,
+                  fix: "add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and the stack's KMS key",
+              },
+          ];
 }
 
 function checkPublicAccessBlock(bucket: PolicyResource, blocks: PolicyResource[]): Finding[] {
     const open = blocks.length === 0 ? PUBLIC_ACCESS_FLAGS : PUBLIC_ACCESS_FLAGS.filter((flag) => !blocks.some((b) => b.props[flag] === true));
     return open.length === 0
         ? []
-        : [{ resource: bucket, problem: `${resourceLabel(bucket)} does not block public access: ${blocks.length === 0 ? "no BucketPublicAccessBlock" : `${open.join(", ")} not true`}`, fix: "add a BucketPublicAccessBlock with all four flags true" }];
+        : [
+              {
+                  resource: bucket,
+                  problem: `${resourceLabel(bucket)} does not block public access: ${blocks.length === 0 ? "no BucketPublicAccessBlock" : `${open.join(", ")} not true`}`,
+                  fix: "add a BucketPublicAccessBlock with all four flags true",
+              },
+          ];
 }
 
 function checkTlsOnly(bucket: PolicyResource, policies: PolicyResource[]): Finding[] {
@@ -93,11 +119,13 @@ function checkTlsOnly(bucket: PolicyResource, policies: PolicyResource[]): Findi
         return [];
     }
     const invalid = documents.find((d) => !d.ok);
-    return [{
-        resource: bucket,
-        problem: `${resourceLabel(bucket)} has no bucket policy statement denying requests without TLS${invalid && !invalid.ok ? ` (its bucket policy ${invalid.problem})` : ""}`,
-        fix: 'add a Deny statement for Principal "*", Action "s3:*", Condition {"Bool": {"aws:SecureTransport": "false"}}',
-    }];
+    return [
+        {
+            resource: bucket,
+            problem: `${resourceLabel(bucket)} has no bucket policy statement denying requests without TLS${invalid && !invalid.ok ? ` (its bucket policy ${invalid.problem})` : ""}`,
+            fix: 'add a Deny statement for Principal "*", Action "s3:*", Condition {"Bool": {"aws:SecureTransport": "false"}}',
+        },
+    ];
 }
 
 function deniesInsecureTransport(statement: Statement): boolean {

@@ -44,7 +44,15 @@ function evidenceFor(view: StackView, config: ParityConfig): Evidence {
 function readEvidence(view: StackView, config: ParityConfig): Evidence {
     const unknownKeys = unknownConfigKeys(config, PARITY_SCHEMA);
     if (unknownKeys.length > 0) {
-        return { ok: false, findings: [{ problem: `policy config for "${NAME}" has unknown key(s) ${unknownKeys.join(", ")}`, fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)" }] };
+        return {
+            ok: false,
+            findings: [
+                {
+                    problem: `policy config for "${NAME}" has unknown key(s) ${unknownKeys.join(", ")}`,
+                    fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)",
+                },
+            ],
+        };
     }
     const promotion = readPromotion(view, config);
     const state = readStagingState(config);
@@ -52,7 +60,11 @@ function readEvidence(view: StackView, config: ParityConfig): Evidence {
         return { ok: false, findings: [...(promotion.ok ? [] : promotion.findings), ...(state.ok ? [] : state.findings)] };
     }
     const { environments, resources } = state.value;
-    return { ok: true, reference: new StagingReference(resources, environments.staging, environments.prod), candidateDirectory: promotion.value.candidateDirectory };
+    return {
+        ok: true,
+        reference: new StagingReference(resources, environments.staging, environments.prod),
+        candidateDirectory: promotion.value.candidateDirectory,
+    };
 }
 
 /** Evidence problems are reported once per run: the stack policies list them in full. */
@@ -66,7 +78,14 @@ export const stagingProdParityAtStep: ResourceValidationPolicy = {
     validateResource: async (args, reportViolation) => {
         const read = readStackView([{ urn: args.urn, type: args.type } as never]);
         if (!read.ok) {
-            reportViolation(formatFinding("this stack", { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" }, ENFORCEMENT_LEVELS[NAME]), args.urn);
+            reportViolation(
+                formatFinding(
+                    "this stack",
+                    { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" },
+                    ENFORCEMENT_LEVELS[NAME],
+                ),
+                args.urn,
+            );
             return;
         }
         const view: StackView = read.view;
@@ -79,7 +98,14 @@ export const stagingProdParityAtStep: ResourceValidationPolicy = {
             if (!reportedMissingEvidence) {
                 reportedMissingEvidence = true;
                 const { findings } = evidence;
-                reportViolation(formatFinding(`stack "${view.stack}"`, { problem: findings.map((f) => f.problem).join("; "), fix: findings[0].fix }, ENFORCEMENT_LEVELS[NAME]), args.urn);
+                reportViolation(
+                    formatFinding(
+                        `stack "${view.stack}"`,
+                        { problem: findings.map((f) => f.problem).join("; "), fix: findings[0].fix },
+                        ENFORCEMENT_LEVELS[NAME],
+                    ),
+                    args.urn,
+                );
             }
             return;
         }

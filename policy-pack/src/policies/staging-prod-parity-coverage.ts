@@ -15,16 +15,21 @@ export const stagingProdParityCoverage = stackPolicy<ParityConfig>({
     remediationSteps: "Nothing to do; review the list. Values unknown at preview become known after the update, when staging-prod-parity checks them again.",
     check: async (view, config) => {
         // promote gives staging's state to staging-prod-parity only; its comparison of these resources is reused.
-        const comparison = config.stagingState === undefined ? previousComparison(view, config) : await compareWithStaging(view, config).then((r) => (r.ok ? r.comparison : undefined));
+        const comparison =
+            config.stagingState === undefined
+                ? previousComparison(view, config)
+                : await compareWithStaging(view, config).then((r) => (r.ok ? r.comparison : undefined));
         if (!comparison) {
             return []; // staging-prod-parity refuses missing evidence
         }
         const matched = comparison.comparedByDependency;
         return matched.length === 0
             ? []
-            : [{
-                problem: `${matched.length} value(s) are unknown until the update and were compared by the resources they are computed from:\n${listed(matched, (m) => `${m.resource} ${m.path} ← ${m.dependsOn.join(", ")}`)}`,
-                fix: "nothing; the update's own policy run compares them by value",
-            }];
+            : [
+                  {
+                      problem: `${matched.length} value(s) are unknown until the update and were compared by the resources they are computed from:\n${listed(matched, (m) => `${m.resource} ${m.path} ← ${m.dependsOn.join(", ")}`)}`,
+                      fix: "nothing; the update's own policy run compares them by value",
+                  },
+              ];
     },
 });

@@ -14,14 +14,20 @@ export const stagingProdParity = stackPolicy<ParityConfig>({
     description: "Prod's resources must equal staging's deployed resources, property by property; only environment-specific values may differ.",
     environments: ["prod"],
     configSchema: PARITY_SCHEMA,
-    remediationSteps: "Deploy the same commit and equal stack config (every key not listed in policy-pack/src/contract/environment-keys.ts) to staging and prod; derive environment differences from config, never from the environment's name.",
+    remediationSteps:
+        "Deploy the same commit and equal stack config (every key not listed in policy-pack/src/contract/environment-keys.ts) to staging and prod; derive environment differences from config, never from the environment's name.",
     check: async (view, config) => {
         const result = await compareWithStaging(view, config);
         if (!result.ok) {
             return result.findings;
         }
         if (result.comparison.resourcesCompared === 0) {
-            return [{ problem: "staging's state holds none of prod's resources, so there is nothing to compare prod with", fix: `deploy the release to staging first (${DEPLOY_STAGING_COMMAND})` }];
+            return [
+                {
+                    problem: "staging's state holds none of prod's resources, so there is nothing to compare prod with",
+                    fix: `deploy the release to staging first (${DEPLOY_STAGING_COMMAND})`,
+                },
+            ];
         }
         const { differences, uncompared } = result.comparison;
         const findings: Finding[] = [];

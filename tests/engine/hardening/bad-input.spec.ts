@@ -94,7 +94,10 @@ describe("hardening: bad input on the real engine", function () {
             const dev = await source.stack("dev");
             await withConfig(dev, { "atlas:glueNumberOfWorkers": { value: "many" } }, [], async () => {
                 const errors = await refusedUpdate(dev);
-                assert.ok(errors.includes("validating stack config: Stack 'dev' with configuration key 'glueNumberOfWorkers' must be of type 'integer'"), errors);
+                assert.ok(
+                    errors.includes("validating stack config: Stack 'dev' with configuration key 'glueNumberOfWorkers' must be of type 'integer'"),
+                    errors,
+                );
             });
         });
 
@@ -136,11 +139,24 @@ describe("hardening: bad input on the real engine", function () {
 
         it("refuses wrong types with the engine's schema validation message", async () => {
             const dev = await source.stack("dev");
-            const config = { "dev-cost-guardrails": { maxGlueWorkers: "ten" }, "no-cross-environment-references": { environments: { prod: { awsAccountId: 333333333333, namePrefix: "atlas-prod" } } } };
+            const config = {
+                "dev-cost-guardrails": { maxGlueWorkers: "ten" },
+                "no-cross-environment-references": { environments: { prod: { awsAccountId: 333333333333, namePrefix: "atlas-prod" } } },
+            };
             const message = await previewError(dev, policyConfigFile("wrong-types.json", JSON.stringify(config)));
             assert.match(message, /\nerror: validating policy config\n/);
-            assert.ok(message.includes("error: validating policy config: atlas-release 0.1.0  dev-cost-guardrails: maxGlueWorkers: Invalid type. Expected: integer, given: string"), message);
-            assert.ok(message.includes("error: validating policy config: atlas-release 0.1.0  no-cross-environment-references: environments.prod.awsAccountId: Invalid type. Expected: string, given: integer"), message);
+            assert.ok(
+                message.includes(
+                    "error: validating policy config: atlas-release 0.1.0  dev-cost-guardrails: maxGlueWorkers: Invalid type. Expected: integer, given: string",
+                ),
+                message,
+            );
+            assert.ok(
+                message.includes(
+                    "error: validating policy config: atlas-release 0.1.0  no-cross-environment-references: environments.prod.awsAccountId: Invalid type. Expected: string, given: integer",
+                ),
+                message,
+            );
         });
 
         it("ignores a policy name the pack does not have: a mistyped override is dropped, so the policy keeps its own level", async () => {

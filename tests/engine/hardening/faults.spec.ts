@@ -21,7 +21,17 @@ import { ReleaseRepository } from "../../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
 import { HOLD_ENV } from "../../../tools/stand-in-aws/holds";
 import { HeldOperation } from "../support/held-operation";
-import { collect, ProgramBackend, pulumi as pulumiCli, releaseVersionRestorer, removeEmptyCheckpointSidecars, rolesOf, runCommand, stateOf, TS_NODE } from "./harness";
+import {
+    collect,
+    ProgramBackend,
+    pulumi as pulumiCli,
+    releaseVersionRestorer,
+    removeEmptyCheckpointSidecars,
+    rolesOf,
+    runCommand,
+    stateOf,
+    TS_NODE,
+} from "./harness";
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
 const PROD_ONCALL = `https://oncall.invalid/prod/${randomBytes(12).toString("hex")}`;
@@ -135,7 +145,10 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
 
             assert.equal(result.code, 1, result.stdout + result.stderr);
             assert.match(result.stdout, /^prod @ 1\.1\.0: not deployed$/m);
-            assert.match(result.stdout, /upstream organization\/atlas\/staging runs no known release: .* its newest change \(update failed at [^)]*\) after release 1\.0\.0 .* failed part-way, so its resources are a mix of releases/);
+            assert.match(
+                result.stdout,
+                /upstream organization\/atlas\/staging runs no known release: .* its newest change \(update failed at [^)]*\) after release 1\.0\.0 .* failed part-way, so its resources are a mix of releases/,
+            );
             assert.match(result.stdout, /\[mandatory\] prod-release-matches-staging: [\s\S]*staging no longer runs a known release/);
             assert.equal((await stateOf(await source.stack("prod"))).urns.length, 0, "prod was touched");
         });
@@ -220,7 +233,10 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
                 () => "succeeded",
                 (error: Error) => error.message,
             );
-            assert.match(blocked, /error: the stack is currently locked by 1 lock\(s\)\. Either wait for the other process\(es\) to end or delete the lock file with `pulumi cancel`\./);
+            assert.match(
+                blocked,
+                /error: the stack is currently locked by 1 lock\(s\)\. Either wait for the other process\(es\) to end or delete the lock file with `pulumi cancel`\./,
+            );
             assert.deepEqual((await stateOf(await source.stack("dev"))).urns, urnsAfterKill, "the refused update changed state");
         });
 
@@ -240,7 +256,11 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
             const state = await stateOf(await source.stack("dev"));
             assert.deepEqual(state.pendingOperations, []);
             assert.deepEqual(state.initErrors, []);
-            assert.deepEqual(urnsAfterKill.filter((urn) => !state.urns.includes(urn)), [], "resources lost");
+            assert.deepEqual(
+                urnsAfterKill.filter((urn) => !state.urns.includes(urn)),
+                [],
+                "resources lost",
+            );
             assert.deepEqual(sharedRoles(state.urns), sharedRoles((await stateOf(await source.stack("staging"))).urns), "dev has the whole platform");
         });
     });

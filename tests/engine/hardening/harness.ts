@@ -51,7 +51,11 @@ export function rolesOf(urns: string[]): string[] {
  * else the checkout's own program, inline too (the CLI's path is covered by language-host.spec.ts).
  */
 export class ProgramBackend extends OfflineBackend {
-    constructor(workspace: OfflineWorkspace, checkout: string, private readonly programs: Record<string, PulumiFn>) {
+    constructor(
+        workspace: OfflineWorkspace,
+        checkout: string,
+        private readonly programs: Record<string, PulumiFn>,
+    ) {
         super(workspace, checkout);
     }
 
@@ -116,9 +120,7 @@ export { releaseEnvRestorer as releaseVersionRestorer } from "../support/offline
  */
 export function removeEmptyCheckpointSidecars(workspace: OfflineWorkspace): string[] {
     const dir = path.join(workspace.stateDir, ".pulumi", "stacks", "atlas");
-    const removed = fs
-        .readdirSync(dir)
-        .filter((file) => (file.endsWith(".attrs") && fs.statSync(path.join(dir, file)).size === 0) || file.endsWith(".tmp"));
+    const removed = fs.readdirSync(dir).filter((file) => (file.endsWith(".attrs") && fs.statSync(path.join(dir, file)).size === 0) || file.endsWith(".tmp"));
     removed.forEach((file) => fs.rmSync(path.join(dir, file)));
     return removed;
 }

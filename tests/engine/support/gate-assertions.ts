@@ -11,15 +11,20 @@ import type { Promotion, RunOutcome } from "./offline-release";
 /** A commit's edit of one file: replaces `from` (which must occur) with `to`. */
 export type Edit = (text: string) => string;
 
-export const replacing = (from: string | RegExp, to: string): Edit => (text) => {
-    const edited = text.replace(from, to);
-    if (edited === text) {
-        throw new Error(`the edit no longer matches: ${String(from)}`);
-    }
-    return edited;
-};
+export const replacing =
+    (from: string | RegExp, to: string): Edit =>
+    (text) => {
+        const edited = text.replace(from, to);
+        if (edited === text) {
+            throw new Error(`the edit no longer matches: ${String(from)}`);
+        }
+        return edited;
+    };
 
-export const compose = (...edits: Edit[]): Edit => (text) => edits.reduce((t, edit) => edit(t), text);
+export const compose =
+    (...edits: Edit[]): Edit =>
+    (text) =>
+        edits.reduce((t, edit) => edit(t), text);
 
 /** A run as a failure message shows it; "(no run)" where none ran. */
 export function show(outcome: RunOutcome | null | undefined): string {
@@ -38,7 +43,10 @@ export function mandatory(outcome: RunOutcome): string[] {
 
 /** Mandatory messages of one policy (empty when it did not refuse). */
 export function refusal(outcome: RunOutcome, policy: string): string {
-    return outcome.violations.filter((v) => v.policy === policy && v.level === "mandatory").map((v) => v.message).join("\n");
+    return outcome.violations
+        .filter((v) => v.policy === policy && v.level === "mandatory")
+        .map((v) => v.message)
+        .join("\n");
 }
 
 /** The messages of `policy` at `level`; fails when it said nothing. */

@@ -27,7 +27,8 @@ export class HeldOperation {
         return new Promise((resolve, reject) => {
             // Watch first, then look: a file written in between is still seen.
             const watcher = fs.watch(this.dir, () => fs.existsSync(held) && done());
-            const ended = (code: number | null) => done(new Error(`the update ended (exit ${code}) before the stand-in held ${this.operation}:\n${tail(output())}`));
+            const ended = (code: number | null) =>
+                done(new Error(`the update ended (exit ${code}) before the stand-in held ${this.operation}:\n${tail(output())}`));
             const done = (error?: Error) => {
                 watcher.close();
                 process.off("exit", ended);

@@ -78,7 +78,13 @@ export interface ReleaseSystem {
     /** `promote` as the CLI runs it. */
     promote(target: string, version: string, call?: PromoteCall): Promise<Promotion>;
     /** One preview or update of a stack with a pack, bypassing promote (and its preview), recorded as release `identity`. */
-    run(target: string, operation: Operation, identity: ReleaseIdentity, policyConfig: PolicyConfig | undefined, options?: { commit?: string; policyPack?: string }): Promise<RunOutcome>;
+    run(
+        target: string,
+        operation: Operation,
+        identity: ReleaseIdentity,
+        policyConfig: PolicyConfig | undefined,
+        options?: { commit?: string; policyPack?: string },
+    ): Promise<RunOutcome>;
     /** A rehearsal step, run by the rehearsal's own `runStep`. */
     runStep(step: RehearsalLib.RehearsalStep): Promise<RehearsalLib.StepResult>;
     /** The Pulumi CLI against the workspace (e.g. `refresh`, `state delete`); resolves to stdout. */
@@ -166,7 +172,12 @@ async function loadTooling(dir: string): Promise<Tooling> {
  * The release system over a repository and a workspace; its stacks are created, and prod (every stack that
  * routes alerts to on-call) gets `oncallSecret` unless it has one already (a copy of a deployed release).
  */
-async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.OfflineWorkspace, lib: Tooling, existingOncallSecret?: string): Promise<ReleaseSystem> {
+async function assemble(
+    repository: ReleaseRepository,
+    workspace: WorkspaceLib.OfflineWorkspace,
+    lib: Tooling,
+    existingOncallSecret?: string,
+): Promise<ReleaseSystem> {
     const snapshot = repository.head;
     const outcomes: RunOutcome[] = [];
     const oncallSecret = existingOncallSecret ?? `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`;
@@ -174,7 +185,9 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
     const InlineBackend = inlineBackendOf(lib.stacks.OfflineBackend);
     /** A source deploying `commit`. */
     const sourceFor = (commit: string = snapshot, programPath: ProgramPath = "inline"): StacksLib.StackSource =>
-        programPath === "cli" ? new lib.stacks.OfflineBackend(workspace, repository.checkoutAt(commit)) : new InlineBackend(workspace, repository.checkoutAt(commit));
+        programPath === "cli"
+            ? new lib.stacks.OfflineBackend(workspace, repository.checkoutAt(commit))
+            : new InlineBackend(workspace, repository.checkoutAt(commit));
     const keep = <T extends RunOutcome | null>(outcome: T): T => {
         if (outcome) {
             outcomes.push(outcome);
@@ -214,7 +227,10 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
             return keep(await lib.engineRun.runWithPolicies(stack, operation, { policyPack, policyConfig, message: releaseMessage(identity) }));
         },
         async runStep(step) {
-            const result = await lib.rehearsal.runStep({ sourceFor: (revision) => sourceFor(commitOf(checkouts[revision])), cloud: lib.consoleEdit.cloudOf(workspace.dir) }, step);
+            const result = await lib.rehearsal.runStep(
+                { sourceFor: (revision) => sourceFor(commitOf(checkouts[revision])), cloud: lib.consoleEdit.cloudOf(workspace.dir) },
+                step,
+            );
             keep(result.report?.preview ?? null);
             keep(result.report?.update ?? null);
             return result;
@@ -222,10 +238,15 @@ async function assemble(repository: ReleaseRepository, workspace: WorkspaceLib.O
         pulumi: (args) => sourceFor().pulumi(args),
         async state(name) {
             const stack = await sourceFor().stack(name);
-            const deployment = (await stack.exportStack()).deployment as { resources?: { urn: string; inputs?: unknown; outputs?: unknown; protect?: boolean }[] };
+            const deployment = (await stack.exportStack()).deployment as {
+                resources?: { urn: string; inputs?: unknown; outputs?: unknown; protect?: boolean }[];
+            };
             const resources: Record<string, string> = {};
             for (const resource of deployment.resources ?? []) {
-                resources[resource.urn] = JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs, protect: resource.protect ?? false }, maskCiphertext);
+                resources[resource.urn] = JSON.stringify(
+                    { inputs: resource.inputs, outputs: resource.outputs, protect: resource.protect ?? false },
+                    maskCiphertext,
+                );
             }
             const outputs = Object.fromEntries(Object.entries(await stack.outputs()).map(([key, value]) => [key, value.value]));
             return { resources: Object.fromEntries(Object.entries(resources).sort(([a], [b]) => a.localeCompare(b))), outputs };
@@ -289,7 +310,9 @@ async function deployReleaseInto(dir: string): Promise<DeployedRelease> {
     for (const target of DEPLOYED_STACKS) {
         const promotion = await system.promote(target, DEPLOYED_VERSION);
         if (!promotion.succeeded) {
-            throw new Error(`the suite's deployed release could not be made: ${target} @ ${DEPLOYED_VERSION} did not deploy:\n${lib.report.formatPromoteReport(promotion)}`);
+            throw new Error(
+                `the suite's deployed release could not be made: ${target} @ ${DEPLOYED_VERSION} did not deploy:\n${lib.report.formatPromoteReport(promotion)}`,
+            );
         }
     }
     return { root: dir, repository: repository.dir, workspace: workspace.dir, oncallSecret: system.oncallSecret };
@@ -317,5 +340,3 @@ function commitOf(checkout: string): string {
 function maskCiphertext(_key: string, value: unknown): unknown {
     return value !== null && typeof value === "object" && SIG in value ? "[secret]" : value;
 }
-
-

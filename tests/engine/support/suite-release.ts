@@ -18,7 +18,9 @@ let root: string | undefined;
 async function deployInto(dir: string): Promise<string> {
     const started = Date.now();
     const manifest = writeManifest(await deployRelease(dir));
-    console.log(`  deployed the suite's release (staging and prod) in ${((Date.now() - started) / 1000).toFixed(1)}s; each describe that starts from it copies it`);
+    console.log(
+        `  deployed the suite's release (staging and prod) in ${((Date.now() - started) / 1000).toFixed(1)}s; each describe that starts from it copies it`,
+    );
     return manifest;
 }
 

@@ -8,7 +8,13 @@ import { parsePath } from "../../../cli/lib/console-edit";
 import { SECRET_SIG, SIG } from "../../../policy-pack/src/contract/value-signatures";
 
 describe("drift: differences between what the state records and what the cloud holds", () => {
-    const recorded = { timeout: 120, tags: { owner: "data", "cost-center": "7" }, defaultArguments: { "--conf": "a=1" }, list: [1, 2], name: "atlas-staging-etl" };
+    const recorded = {
+        timeout: 120,
+        tags: { owner: "data", "cost-center": "7" },
+        defaultArguments: { "--conf": "a=1" },
+        list: [1, 2],
+        name: "atlas-staging-etl",
+    };
 
     it("finds none where the cloud is what the state says", () => {
         assert.deepEqual(differences(recorded, structuredClone(recorded), ""), []);
@@ -29,7 +35,10 @@ describe("drift: differences between what the state records and what the cloud h
     it("reports a property that appeared or went away, and a list whose length changed, as one difference", () => {
         const cloud = { ...recorded, list: [1, 2, 3], extra: true } as Record<string, unknown>;
         delete cloud.name;
-        assert.deepEqual(differences(recorded, cloud, "").map((d) => d.path), ["extra", "list", "name"]);
+        assert.deepEqual(
+            differences(recorded, cloud, "").map((d) => d.path),
+            ["extra", "list", "name"],
+        );
     });
 
     it("never prints a secret's value: a changed secret shows as a secret on both sides", () => {

@@ -23,8 +23,15 @@ describe("promote's policy config", () => {
         const evidence = { promotion: promotion(), stagingState: stagingState() };
         const config = policyConfigFor({ environments: ENVIRONMENTS, evidence }) as Record<string, Record<string, unknown>>;
         assert.deepEqual(Object.keys(config).sort(), [
-            "consumer-access-prod-only", "no-cross-environment-references", "no-developer-access",
-            "prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity", "staging-prod-parity-at-step", "staging-prod-parity-coverage",
+            "consumer-access-prod-only",
+            "no-cross-environment-references",
+            "no-developer-access",
+            "prod-references-staging",
+            "prod-release-matches-staging",
+            "staging-evidence-verified",
+            "staging-prod-parity",
+            "staging-prod-parity-at-step",
+            "staging-prod-parity-coverage",
         ]);
         for (const policy of ["prod-references-staging", "prod-release-matches-staging", "staging-evidence-verified", "staging-prod-parity-coverage"]) {
             assert.deepEqual(config[policy], { promotion: evidence.promotion }, policy);
@@ -48,7 +55,11 @@ describe("promote's policy config", () => {
 
     it("does not let an override replace the evidence promote read", () => {
         const evidence = { promotion: promotion(), stagingState: stagingState() };
-        const config = policyConfigFor({ environments: ENVIRONMENTS, evidence, overrides: { "staging-prod-parity": { promotion: { forged: true } } } }) as Record<string, Record<string, unknown>>;
+        const config = policyConfigFor({
+            environments: ENVIRONMENTS,
+            evidence,
+            overrides: { "staging-prod-parity": { promotion: { forged: true } } },
+        }) as Record<string, Record<string, unknown>>;
         assert.deepEqual(config["staging-prod-parity"].promotion, evidence.promotion);
     });
 });

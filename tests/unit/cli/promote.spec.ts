@@ -46,7 +46,10 @@ describe("promote, before any engine run", () => {
         try {
             for (const target of ["dev", "prod"]) {
                 const fake = source();
-                await assert.rejects(outcome(fake, { target, version: "1.4.0", policyPack: "/elsewhere" }), (e: Error) => e instanceof DirtyCheckoutError && /uncommitted changes[^]*\n {2}src\/program\.ts/.test(e.message));
+                await assert.rejects(
+                    outcome(fake, { target, version: "1.4.0", policyPack: "/elsewhere" }),
+                    (e: Error) => e instanceof DirtyCheckoutError && /uncommitted changes[^]*\n {2}src\/program\.ts/.test(e.message),
+                );
                 assert.deepEqual([fake.stacksOpened, fake.calls, fake.release], [[], [], undefined], target);
             }
         } finally {
@@ -57,7 +60,11 @@ describe("promote, before any engine run", () => {
     it("refuses --policy-pack for prod, however the stack is named", async () => {
         for (const target of ["prod", "organization/atlas/prod"]) {
             const fake = source();
-            await assert.rejects(outcome(fake, { target, version: "1.4.0", policyPack: "./my-pack" }), (e: Error) => e instanceof UsageError && e.message.startsWith(`--policy-pack is refused for ${target}: a promotion to it is judged by the trusted pack`));
+            await assert.rejects(
+                outcome(fake, { target, version: "1.4.0", policyPack: "./my-pack" }),
+                (e: Error) =>
+                    e instanceof UsageError && e.message.startsWith(`--policy-pack is refused for ${target}: a promotion to it is judged by the trusted pack`),
+            );
             assert.deepEqual(fake.stacksOpened, []);
         }
     });
@@ -70,25 +77,44 @@ describe("promote, before any engine run", () => {
         const cases: [Record<string, unknown>, string][] = [
             [{ "prod-release-matches-staging": "advisory" }, "prod-release-matches-staging"],
             [{ "staging-prod-parity": { enforcementLevel: "disabled" } }, "staging-prod-parity"],
-            [{ all: "advisory" }, "prod-references-staging, prod-release-matches-staging, staging-prod-parity, staging-prod-parity-at-step, staging-prod-parity-inputs, staging-evidence-verified"],
+            [
+                { all: "advisory" },
+                "prod-references-staging, prod-release-matches-staging, staging-prod-parity, staging-prod-parity-at-step, staging-prod-parity-inputs, staging-evidence-verified",
+            ],
         ];
         for (const [policyOverrides, named] of cases) {
             const fake = source();
-            await assert.rejects(outcome(fake, { target: "prod", version: "1.4.0", policyOverrides }), (e: Error) => e instanceof UsageError && e.message === `policy config lowers the enforcement of ${named} for an update of prod; release-gate policies stay mandatory whenever an update may follow`);
+            await assert.rejects(
+                outcome(fake, { target: "prod", version: "1.4.0", policyOverrides }),
+                (e: Error) =>
+                    e instanceof UsageError &&
+                    e.message ===
+                        `policy config lowers the enforcement of ${named} for an update of prod; release-gate policies stay mandatory whenever an update may follow`,
+            );
             assert.deepEqual(fake.stacksOpened, []);
         }
     });
 
     it("lets a preview-only run report the gate as advisory (a pull-request check), and keeps mandatory or unrelated overrides", async () => {
         assert.equal(await outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyOverrides: { all: "advisory" } }), "prod");
-        assert.equal(await outcome(source(), { target: "prod", version: "1.4.0", policyOverrides: { "staging-prod-parity": "mandatory", "dev-cost-guardrails": "disabled", "staging-prod-parity-coverage": "disabled" } }), "prod");
+        assert.equal(
+            await outcome(source(), {
+                target: "prod",
+                version: "1.4.0",
+                policyOverrides: { "staging-prod-parity": "mandatory", "dev-cost-guardrails": "disabled", "staging-prod-parity-coverage": "disabled" },
+            }),
+            "prod",
+        );
     });
 
     it("lowers the whole release gate for a pull-request check, which is preview-only", async () => {
         assert.deepEqual(Object.keys(PULL_REQUEST_OVERRIDES).sort(), [...RELEASE_GATE_POLICIES].sort());
         assert.ok(Object.values(PULL_REQUEST_OVERRIDES).every((level) => level === "advisory"));
         assert.equal(await outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyOverrides: PULL_REQUEST_OVERRIDES }), "prod");
-        await assert.rejects(outcome(source(), { target: "prod", version: "1.4.0", policyOverrides: PULL_REQUEST_OVERRIDES }), /policy config lowers the enforcement of/);
+        await assert.rejects(
+            outcome(source(), { target: "prod", version: "1.4.0", policyOverrides: PULL_REQUEST_OVERRIDES }),
+            /policy config lowers the enforcement of/,
+        );
     });
 
     it("lets dev and staging updates lower any level", async () => {
@@ -96,6 +122,9 @@ describe("promote, before any engine run", () => {
     });
 
     it("still refuses --policy-pack for a preview-only prod run", async () => {
-        await assert.rejects(outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyPack: "./my-pack" }), /--policy-pack is refused for prod/);
+        await assert.rejects(
+            outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyPack: "./my-pack" }),
+            /--policy-pack is refused for prod/,
+        );
     });
 });

@@ -31,8 +31,28 @@ describe("release identity measured from git", () => {
         assert.deepEqual(measureRelease(repo.dir, "1.4.0"), measureRelease(repo.dir, "1.4.0"));
     });
 
-    const SHAPING = ["index.ts", "src/program.ts", "glue/atlas_etl.py", "Pulumi.yaml", "Pulumi.prod.yaml", "package-lock.json", "tsconfig.json", "policy-pack/index.ts", "policy-pack/src/policies/gate.ts", "policy-pack/PulumiPolicy.yaml"];
-    const NOT_SHAPING = ["README.md", "docs/DESIGN.md", "tests/unit/x.spec.ts", "policy-pack/tests/gate.spec.ts", "policy-pack/README.md", "cli/promote.ts", "tools/offline/workspace.ts", ".github/workflows/release.yml"];
+    const SHAPING = [
+        "index.ts",
+        "src/program.ts",
+        "glue/atlas_etl.py",
+        "Pulumi.yaml",
+        "Pulumi.prod.yaml",
+        "package-lock.json",
+        "tsconfig.json",
+        "policy-pack/index.ts",
+        "policy-pack/src/policies/gate.ts",
+        "policy-pack/PulumiPolicy.yaml",
+    ];
+    const NOT_SHAPING = [
+        "README.md",
+        "docs/DESIGN.md",
+        "tests/unit/x.spec.ts",
+        "policy-pack/tests/gate.spec.ts",
+        "policy-pack/README.md",
+        "cli/promote.ts",
+        "tools/offline/workspace.ts",
+        ".github/workflows/release.yml",
+    ];
 
     it("has a digest that changes with every deployment input", () => {
         for (const file of SHAPING) {
@@ -83,15 +103,18 @@ describe("release identity measured from git", () => {
         repo.write("README.md", "# edited\n");
         repo.write("scratch/notes.txt", "todo\n");
         assert.deepEqual(uncommittedFiles(repo.dir).sort(), ["README.md", "scratch/notes.txt", "src/program.ts"]);
-        assert.throws(() => measureRelease(repo.dir, "1.4.0"), (e: Error) => {
-            assert.ok(e instanceof DirtyCheckoutError && e instanceof UsageError, "a usage error: exit 2, nothing ran");
-            assert.match(e.message, /has uncommitted changes, so the release would not be the commit it names:\n/);
-            for (const file of ["README.md", "scratch/notes.txt", "src/program.ts"]) {
-                assert.match(e.message, new RegExp(`\\n {2}${file.replace(".", "\\.")}(\\n|$)`), file);
-            }
-            assert.match(e.message, /nothing was deployed$/);
-            return true;
-        });
+        assert.throws(
+            () => measureRelease(repo.dir, "1.4.0"),
+            (e: Error) => {
+                assert.ok(e instanceof DirtyCheckoutError && e instanceof UsageError, "a usage error: exit 2, nothing ran");
+                assert.match(e.message, /has uncommitted changes, so the release would not be the commit it names:\n/);
+                for (const file of ["README.md", "scratch/notes.txt", "src/program.ts"]) {
+                    assert.match(e.message, new RegExp(`\\n {2}${file.replace(".", "\\.")}(\\n|$)`), file);
+                }
+                assert.match(e.message, /nothing was deployed$/);
+                return true;
+            },
+        );
     });
 
     it("counts the rest beyond twenty changed files", () => {
@@ -112,7 +135,10 @@ describe("release identity measured from git", () => {
     it("refuses a directory that is not a git checkout", () => {
         const plain = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-not-git-"));
         try {
-            assert.throws(() => measureRelease(plain, "1.4.0"), (e: Error) => e instanceof UsageError && /git status failed in .*; promote deploys a git commit, so run it in a git checkout/.test(e.message));
+            assert.throws(
+                () => measureRelease(plain, "1.4.0"),
+                (e: Error) => e instanceof UsageError && /git status failed in .*; promote deploys a git commit, so run it in a git checkout/.test(e.message),
+            );
         } finally {
             fs.rmSync(plain, { recursive: true, force: true });
         }
@@ -121,13 +147,38 @@ describe("release identity measured from git", () => {
 
 describe("deployment inputs", () => {
     it("are the program, Glue scripts, project and stack files, lock, compiler settings and the pack", () => {
-        for (const file of ["index.ts", "src/config/schema.ts", "glue/atlas_etl.py", "Pulumi.yaml", "Pulumi.prod.yaml", "package.json", "package-lock.json", "tsconfig.json", "policy-pack/src/config.ts", "policy-pack/package.json"]) {
+        for (const file of [
+            "index.ts",
+            "src/config/schema.ts",
+            "glue/atlas_etl.py",
+            "Pulumi.yaml",
+            "Pulumi.prod.yaml",
+            "package.json",
+            "package-lock.json",
+            "tsconfig.json",
+            "policy-pack/src/config.ts",
+            "policy-pack/package.json",
+        ]) {
             assert.ok(isDeploymentInput(file), file);
         }
     });
 
     it("are not documentation, tests, tooling, workflows, or files that only look like inputs", () => {
-        for (const file of ["README.md", "docs/benchmarks.md", "tests/unit/release.spec.ts", "policy-pack/tests/fixtures.ts", "policy-pack/README.md", "cli/lib/promote.ts", "tools/transpile.ts", "bench/run.ts", "scripts/test.js", "Pulumi.prod.yaml.bak", "src-old/x.ts", "sub/src/x.ts", "sub/Pulumi.yaml"]) {
+        for (const file of [
+            "README.md",
+            "docs/benchmarks.md",
+            "tests/unit/release.spec.ts",
+            "policy-pack/tests/fixtures.ts",
+            "policy-pack/README.md",
+            "cli/lib/promote.ts",
+            "tools/transpile.ts",
+            "bench/run.ts",
+            "scripts/test.js",
+            "Pulumi.prod.yaml.bak",
+            "src-old/x.ts",
+            "sub/src/x.ts",
+            "sub/Pulumi.yaml",
+        ]) {
             assert.ok(!isDeploymentInput(file), file);
         }
     });

@@ -19,9 +19,26 @@ function report(level: string): PromoteReport {
         version: "1.2.0",
         release: { version: "1.2.0", commit: COMMIT, digest: DIGEST },
         gate: { source: "prod-release", commit: COMMIT },
-        upstream: { stack: "organization/atlas/staging", running: { runs: true, identity: { version: "1.1.0", commit: COMMIT, digest: DIGEST }, entry: { kind: "update", result: "succeeded", message: "", resourceChanges: {}, startTime: "" } }, resources: 75, seconds: 0.3 },
+        upstream: {
+            stack: "organization/atlas/staging",
+            running: {
+                runs: true,
+                identity: { version: "1.1.0", commit: COMMIT, digest: DIGEST },
+                entry: { kind: "update", result: "succeeded", message: "", resourceChanges: {}, startTime: "" },
+            },
+            resources: 75,
+            seconds: 0.3,
+        },
         policyConfig: {},
-        preview: { stack: "prod", operation: "preview", succeeded: level !== "mandatory", violations: [{ policy: "staging-prod-parity", level, message: PARITY_MESSAGE }], errors: [], changes: { update: 27, same: 48 }, seconds: 2.2 },
+        preview: {
+            stack: "prod",
+            operation: "preview",
+            succeeded: level !== "mandatory",
+            violations: [{ policy: "staging-prod-parity", level, message: PARITY_MESSAGE }],
+            errors: [],
+            changes: { update: 27, same: 48 },
+            seconds: 2.2,
+        },
         update: null,
         succeeded: level !== "mandatory",
     };

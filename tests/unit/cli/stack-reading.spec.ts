@@ -50,15 +50,23 @@ describe("reading a stack's history", () => {
 
     it("keeps only the fields the gate reads, defaulting a missing message and counts", async () => {
         const source = new FakeStackSource("/nonexistent", { [STAGING_STACK]: { history: [{ kind: "update", result: "in-progress" } as HistoryEntry] } });
-        assert.deepEqual(await readHistory(source, STAGING_STACK, never), [{ kind: "update", result: "in-progress", message: "", resourceChanges: {}, startTime: "" }]);
+        assert.deepEqual(await readHistory(source, STAGING_STACK, never), [
+            { kind: "update", result: "in-progress", message: "", resourceChanges: {}, startTime: "" },
+        ]);
     });
 
     it("refuses an answer that is not JSON, or an entry without kind or result, naming the stack", async () => {
         const garbled = new FakeStackSource("/nonexistent", { [STAGING_STACK]: {} });
         garbled.pulumi = async () => "warning: a newer version of Pulumi is available\n[]";
-        await assert.rejects(readHistory(garbled, STAGING_STACK, never), (e: Error) => e instanceof StackReadError && /pulumi stack history of organization\/atlas\/staging did not return JSON: warning/.test(e.message));
+        await assert.rejects(
+            readHistory(garbled, STAGING_STACK, never),
+            (e: Error) => e instanceof StackReadError && /pulumi stack history of organization\/atlas\/staging did not return JSON: warning/.test(e.message),
+        );
         const partial = new FakeStackSource("/nonexistent", { [STAGING_STACK]: { history: [{ result: "succeeded" } as HistoryEntry] } });
-        await assert.rejects(readHistory(partial, STAGING_STACK, never), (e: Error) => e instanceof StackReadError && /of organization\/atlas\/staging returned an entry without kind or result/.test(e.message));
+        await assert.rejects(
+            readHistory(partial, STAGING_STACK, never),
+            (e: Error) => e instanceof StackReadError && /of organization\/atlas\/staging returned an entry without kind or result/.test(e.message),
+        );
     });
 });
 
@@ -74,13 +82,19 @@ describe("reading a stack's checkpoint", () => {
         const checkpoint = stagingCheckpoint();
         const source = new FakeStackSource("/nonexistent", { [STAGING_STACK]: { checkpoint } });
         assert.deepEqual(await readCheckpoint(source, STAGING_STACK), checkpoint);
-        assert.deepEqual(source.callsOf("export"), [["stack", "export", "--stack", STAGING_STACK], ["stack", "export", "--stack", STAGING_STACK, "--show-secrets"]]);
+        assert.deepEqual(source.callsOf("export"), [
+            ["stack", "export", "--stack", STAGING_STACK],
+            ["stack", "export", "--stack", STAGING_STACK, "--show-secrets"],
+        ]);
     });
 
     it("reads an empty deployment as no resources, and refuses an answer that is not JSON", async () => {
         const empty = new FakeStackSource("/nonexistent", { [STAGING_STACK]: {} });
         assert.deepEqual(await readCheckpoint(empty, STAGING_STACK), []);
         empty.pulumi = async () => "error: stack not found";
-        await assert.rejects(readCheckpoint(empty, STAGING_STACK), (e: Error) => e instanceof StackReadError && /pulumi stack export of organization\/atlas\/staging did not return JSON/.test(e.message));
+        await assert.rejects(
+            readCheckpoint(empty, STAGING_STACK),
+            (e: Error) => e instanceof StackReadError && /pulumi stack export of organization\/atlas\/staging did not return JSON/.test(e.message),
+        );
     });
 });

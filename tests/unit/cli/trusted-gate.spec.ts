@@ -94,7 +94,9 @@ describe("the trusted gate", () => {
         for (const pinned of [candidate, side]) {
             await assert.rejects(
                 chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env: { [PINNED_GATE_ENV]: pinned } }),
-                (e: Error) => e instanceof UsageError && e.message.startsWith(`${PINNED_GATE_ENV}=${pinned} is not an earlier commit of the release being promoted (${candidate})`),
+                (e: Error) =>
+                    e instanceof UsageError &&
+                    e.message.startsWith(`${PINNED_GATE_ENV}=${pinned} is not an earlier commit of the release being promoted (${candidate})`),
                 pinned === candidate ? "the candidate" : "a side branch",
             );
         }
@@ -119,7 +121,9 @@ describe("the trusted gate", () => {
         const unknown = "f".repeat(40);
         await assert.rejects(
             chooseTrustedGate(prodWith([released(unknown)]), PROD_STACK, candidate, scratch, { env: {} }),
-            (e: Error) => e instanceof UsageError && new RegExp(`is at commit ${unknown} \\(the release prod runs\\), which .* does not have; fetch the full history`).test(e.message),
+            (e: Error) =>
+                e instanceof UsageError &&
+                new RegExp(`is at commit ${unknown} \\(the release prod runs\\), which .* does not have; fetch the full history`).test(e.message),
         );
         await assert.rejects(
             chooseTrustedGate(prodWith([]), PROD_STACK, candidate, scratch, { env: { [PINNED_GATE_ENV]: unknown } }),
@@ -129,12 +133,19 @@ describe("the trusted gate", () => {
 
     describe("a release that changes policy-pack/", () => {
         it("is refused before anything runs unless the target environment approves that very pack", async () => {
-            for (const env of [{}, { [PACK_CHANGE_ENV]: "" }, { [PACK_CHANGE_ENV]: repo.git("rev-parse", `${v2}:policy-pack`) }, { [PACK_CHANGE_ENV]: candidate }]) {
+            for (const env of [
+                {},
+                { [PACK_CHANGE_ENV]: "" },
+                { [PACK_CHANGE_ENV]: repo.git("rev-parse", `${v2}:policy-pack`) },
+                { [PACK_CHANGE_ENV]: candidate },
+            ]) {
                 await assert.rejects(
                     chooseTrustedGate(prodWith([released(v2)]), PROD_STACK, candidate, scratch, { env }),
                     (e: Error) =>
                         e instanceof GateRefusal &&
-                        e.message.startsWith(`this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges prod (commit ${v2.slice(0, 12)}`) &&
+                        e.message.startsWith(
+                            `this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges prod (commit ${v2.slice(0, 12)}`,
+                        ) &&
                         e.message.includes(`set ${PACK_CHANGE_ENV}=${candidatePack} in the prod environment's protected settings`),
                     JSON.stringify(env),
                 );

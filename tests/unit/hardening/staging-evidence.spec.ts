@@ -17,7 +17,17 @@ import { secretValue } from "../../../policy-pack/src/contract/desired-state/val
 import { HistoryEntry } from "../../../policy-pack/src/contract/stack-history";
 import { STACK_POLICIES } from "../../../policy-pack/src/policies";
 import {
-    CANDIDATE, NEXT, PROD_STACK, STAGING_STACK, blockFor, compliantStack, historyEntry, quietRefresh, releaseUpdate, stagingCheckpoint, withProps,
+    CANDIDATE,
+    NEXT,
+    PROD_STACK,
+    STAGING_STACK,
+    blockFor,
+    compliantStack,
+    historyEntry,
+    quietRefresh,
+    releaseUpdate,
+    stagingCheckpoint,
+    withProps,
 } from "../../../policy-pack/tests/fixtures";
 import { ResourceSpec, runPolicy } from "../../../policy-pack/tests/helpers";
 import { FakeStack, FakeStackSource, fixtureProject } from "../support/fake-stack-source";
@@ -47,7 +57,10 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
         return messages;
     }
 
-    const sound: FakeStack = { history: [...Array.from({ length: 60 }, () => quietRefresh()), releaseUpdate(), releaseUpdate(NEXT)], checkpoint: stagingCheckpoint() };
+    const sound: FakeStack = {
+        history: [...Array.from({ length: 60 }, () => quietRefresh()), releaseUpdate(), releaseUpdate(NEXT)],
+        checkpoint: stagingCheckpoint(),
+    };
 
     it("passes every policy when staging runs the candidate (the control case)", async () => {
         const { source, evidence } = read(sound);
@@ -68,15 +81,31 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
         assert.deepEqual(source.calls, [["config", "--json", "--stack", PROD_STACK]], "only prod's own config, for its secrets");
         assert.deepEqual(await refusals(gate), [
             'prod-release-matches-staging: Refused for stack "prod": staging has never been updated.',
-            'staging-prod-parity: Refused for stack "prod": staging\'s state holds none of prod\'s resources, so there is nothing to compare prod with.',
+            "staging-prod-parity: Refused for stack \"prod\": staging's state holds none of prod's resources, so there is nothing to compare prod with.",
         ]);
     });
 
     const BROKEN: [string, HistoryEntry[], RegExp][] = [
-        ["staging was destroyed after the release", [historyEntry("destroy", "succeeded", { delete: 17 })], /^prod-release-matches-staging: .*its newest change \(destroy succeeded .* removed resources\.$/],
-        ["staging's last update failed part-way", [historyEntry("update", "failed", { update: 3 }, "atlas release 1.5.0")], /^prod-release-matches-staging: .*failed part-way/],
-        ["a refresh found drift on staging", [historyEntry("refresh", "succeeded", { update: 1, same: 16 })], /^prod-release-matches-staging: .*found drift and rewrote its state/],
-        ["someone ran `pulumi up` on staging", [historyEntry("update", "succeeded", { update: 1 }, "")], /^prod-release-matches-staging: .*was not made by `promote`/],
+        [
+            "staging was destroyed after the release",
+            [historyEntry("destroy", "succeeded", { delete: 17 })],
+            /^prod-release-matches-staging: .*its newest change \(destroy succeeded .* removed resources\.$/,
+        ],
+        [
+            "staging's last update failed part-way",
+            [historyEntry("update", "failed", { update: 3 }, "atlas release 1.5.0")],
+            /^prod-release-matches-staging: .*failed part-way/,
+        ],
+        [
+            "a refresh found drift on staging",
+            [historyEntry("refresh", "succeeded", { update: 1, same: 16 })],
+            /^prod-release-matches-staging: .*found drift and rewrote its state/,
+        ],
+        [
+            "someone ran `pulumi up` on staging",
+            [historyEntry("update", "succeeded", { update: 1 }, "")],
+            /^prod-release-matches-staging: .*was not made by `promote`/,
+        ],
     ];
     for (const [what, newest, expected] of BROKEN) {
         it(`refuses prod when ${what}`, async () => {
@@ -89,25 +118,36 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
 
     it("refuses prod when staging runs another release", async () => {
         const { evidence } = read({ ...sound, history: [releaseUpdate(NEXT), releaseUpdate()] });
-        assert.deepEqual((await refusals(await evidence)).map((m) => m.split(":")[0]), ["prod-release-matches-staging"]);
+        assert.deepEqual(
+            (await refusals(await evidence)).map((m) => m.split(":")[0]),
+            ["prod-release-matches-staging"],
+        );
     });
 
     it("refuses prod when a resource was deleted from staging's state outside an update", async () => {
         const edited = sound.checkpoint!.filter((r) => !r.urn.endsWith("::queries"));
         const { evidence } = read({ ...sound, checkpoint: edited });
         const messages = await refusals(await evidence);
-        assert.deepEqual(messages.map((m) => m.split(":")[0]), ["staging-prod-parity", "staging-evidence-verified"]);
+        assert.deepEqual(
+            messages.map((m) => m.split(":")[0]),
+            ["staging-prod-parity", "staging-evidence-verified"],
+        );
         assert.match(messages[1], /staging's state holds 16 resources, but its last release update .* left 17/);
     });
 
     it("refuses a prod plan that differs from what staging runs", async () => {
         const { evidence } = read(sound);
         const messages = await refusals(await evidence, withProps(compliantStack("prod"), "etl", { numberOfWorkers: 8 }));
-        assert.deepEqual(messages, ['staging-prod-parity: Refused for stack "prod": prod differs from what staging runs in 1 place(s) (environment-specific values set aside):']);
+        assert.deepEqual(messages, [
+            'staging-prod-parity: Refused for stack "prod": prod differs from what staging runs in 1 place(s) (environment-specific values set aside):',
+        ]);
     });
 
     it("fails (no evidence at all) when the backend cannot show staging's secrets", async () => {
-        await assert.rejects(read({ ...sound, cannotDecrypt: true }).evidence, (e: Error) => e instanceof EncryptedSecretError && /holds an encrypted secret; export it with --show-secrets/.test(e.message));
+        await assert.rejects(
+            read({ ...sound, cannotDecrypt: true }).evidence,
+            (e: Error) => e instanceof EncryptedSecretError && /holds an encrypted secret; export it with --show-secrets/.test(e.message),
+        );
     });
 
     it("fails when the backend's history is malformed", async () => {
@@ -131,13 +171,21 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
         it("refuse a secret without its key's shape before anything runs, without printing it", async () => {
             await assert.rejects(
                 withPagers({}, { "atlas:oncallEndpoint": "http://plain.invalid/pager" }),
-                (e: Error) => e instanceof UsageError && e.message.startsWith(`${PROD_STACK}'s secret atlas:oncallEndpoint is not an https:// URL`) && !e.message.includes("plain.invalid"),
+                (e: Error) =>
+                    e instanceof UsageError &&
+                    e.message.startsWith(`${PROD_STACK}'s secret atlas:oncallEndpoint is not an https:// URL`) &&
+                    !e.message.includes("plain.invalid"),
             );
         });
 
         it("fail when the secret cannot be decrypted, saying which key and what permission", async () => {
-            const source = new FakeStackSource(project, { [STAGING_STACK]: { ...sound, secretConfig: { "atlas:oncallEndpoint": PAGERS.staging }, cannotDecrypt: true } });
-            await assert.rejects(readGateEvidence(source, REQUEST), /could not decrypt organization\/atlas\/staging's secret atlas:oncallEndpoint .*incorrect passphrase.*kms:Decrypt/);
+            const source = new FakeStackSource(project, {
+                [STAGING_STACK]: { ...sound, secretConfig: { "atlas:oncallEndpoint": PAGERS.staging }, cannotDecrypt: true },
+            });
+            await assert.rejects(
+                readGateEvidence(source, REQUEST),
+                /could not decrypt organization\/atlas\/staging's secret atlas:oncallEndpoint .*incorrect passphrase.*kms:Decrypt/,
+            );
         });
     });
 });

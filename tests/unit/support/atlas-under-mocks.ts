@@ -85,28 +85,35 @@ export async function runAtlas(stack: StackName, options: RunOptions = {}): Prom
 
     const resources: RegisteredResource[] = [];
     const resourceOptions = new Map<string, pulumi.ResourceOptions>();
-    await pulumi.runtime.setMocks({
-        newResource(args) {
-            const opts = resourceOptions.get(`${args.type}::${args.name}`) ?? {};
-            resources.push({
-                type: args.type,
-                name: args.name,
-                inputs: unwrapSecrets(args.inputs) as Inputs,
-                secretInputs: Object.keys(args.inputs).filter((key) => isSecretValue(args.inputs[key])),
-                custom: args.custom ?? false,
-                provider: args.provider || undefined,
-                protect: opts.protect,
-                retainOnDelete: opts.retainOnDelete,
-            });
-            const state = args.type === "pulumi:pulumi:StackReference"
-                ? { name: args.inputs.name, outputs: options.upstreamOutputs ?? {} }
-                : { ...args.inputs, arn: args.inputs.arn ?? `arn:mock:${args.type}:${args.name}` };
-            return { id: mockId(args), state };
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const opts = resourceOptions.get(`${args.type}::${args.name}`) ?? {};
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: unwrapSecrets(args.inputs) as Inputs,
+                    secretInputs: Object.keys(args.inputs).filter((key) => isSecretValue(args.inputs[key])),
+                    custom: args.custom ?? false,
+                    provider: args.provider || undefined,
+                    protect: opts.protect,
+                    retainOnDelete: opts.retainOnDelete,
+                });
+                const state =
+                    args.type === "pulumi:pulumi:StackReference"
+                        ? { name: args.inputs.name, outputs: options.upstreamOutputs ?? {} }
+                        : { ...args.inputs, arn: args.inputs.arn ?? `arn:mock:${args.type}:${args.name}` };
+                return { id: mockId(args), state };
+            },
+            call(args) {
+                throw new Error(`the program made an invoke (${args.token}); it must build everything from config`);
+            },
         },
-        call(args) {
-            throw new Error(`the program made an invoke (${args.token}); it must build everything from config`);
-        },
-    }, PROJECT, stack, false, ORGANIZATION);
+        PROJECT,
+        stack,
+        false,
+        ORGANIZATION,
+    );
 
     const restoreEnv = applyEnv(options.env ?? {});
     try {

@@ -85,7 +85,9 @@ export class FakeStackSource implements StackSource {
         if (args[0] === "stack" && args[1] === "history") {
             const [size, page] = [Number(flag("--page-size")), Number(flag("--page"))];
             // As the CLI prints them: more fields than the gate reads.
-            const entries = (stack.history ?? []).slice((page - 1) * size, page * size).map((entry, i) => ({ version: 1000 - i, ...entry, endTime: entry.startTime, environment: { "exec.kind": "cli" } }));
+            const entries = (stack.history ?? [])
+                .slice((page - 1) * size, page * size)
+                .map((entry, i) => ({ version: 1000 - i, ...entry, endTime: entry.startTime, environment: { "exec.kind": "cli" } }));
             return JSON.stringify(entries, null, 4);
         }
         if (args[0] === "config" && args[1] === "--json") {
@@ -99,7 +101,10 @@ export class FakeStackSource implements StackSource {
         }
         if (args[0] === "stack" && args[1] === "export") {
             const showSecrets = args.includes("--show-secrets") && !stack.cannotDecrypt;
-            return JSON.stringify({ version: 3, deployment: { manifest: {}, resources: showSecrets ? stack.checkpoint ?? [] : encrypted(stack.checkpoint ?? []) } });
+            return JSON.stringify({
+                version: 3,
+                deployment: { manifest: {}, resources: showSecrets ? (stack.checkpoint ?? []) : encrypted(stack.checkpoint ?? []) },
+            });
         }
         throw new Error(`the fake stack source does not answer \`pulumi ${args.join(" ")}\``);
     }

@@ -44,7 +44,10 @@ export class ThrowAwayRepo {
     }
 
     git(...args: string[]): string {
-        return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: this.dir, encoding: "utf8" }).trim();
+        return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", ...args], {
+            cwd: this.dir,
+            encoding: "utf8",
+        }).trim();
     }
 
     write(file: string, text: string): void {

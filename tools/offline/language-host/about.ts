@@ -15,7 +15,10 @@ export async function about(programDirectory: string): Promise<AboutResponse> {
     const [nodeVersion, npmVersion] = await Promise.all([outputOf(node, ["--version"]), outputOf("npm", ["--version"])]);
     const response = new AboutResponse().setExecutable(node).setVersion(nodeVersion ?? "");
     // This project is an npm project; the Go host also detects yarn, pnpm and bun from their lockfiles.
-    response.getMetadataMap().set("packagemanager", "npm").set("packagemanagerVersion", npmVersion ?? "");
+    response
+        .getMetadataMap()
+        .set("packagemanager", "npm")
+        .set("packagemanagerVersion", npmVersion ?? "");
     const typescript = typeScriptVersion(programDirectory);
     if (typescript) {
         response.getMetadataMap().set("typescriptVersion", typescript);

@@ -38,7 +38,11 @@ export function languageRuntime(host: HostState, trace: (method: string) => void
             ),
         ),
         installDependencies: (call: grpc.ServerWritableStream<rpc.InstallDependenciesRequest, rpc.InstallDependenciesResponse>) => {
-            call.write(new rpc.InstallDependenciesResponse().setStdout(Buffer.from("Offline: `npm ci` installs this project's dependencies; the host installs nothing.\n")));
+            call.write(
+                new rpc.InstallDependenciesResponse().setStdout(
+                    Buffer.from("Offline: `npm ci` installs this project's dependencies; the host installs nothing.\n"),
+                ),
+            );
             call.end();
         },
         cancel: unary(async () => {

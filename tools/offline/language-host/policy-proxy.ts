@@ -15,7 +15,13 @@ const CONFIGURE_STACK = AnalyzerService.configureStack.path;
 const RAW_ANALYZER: grpc.ServiceDefinition = Object.fromEntries(
     Object.entries(AnalyzerService).map(([name, method]) => [
         name,
-        { ...(method as grpc.MethodDefinition<unknown, unknown>), requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
+        {
+            ...(method as grpc.MethodDefinition<unknown, unknown>),
+            requestSerialize: raw,
+            requestDeserialize: raw,
+            responseSerialize: raw,
+            responseDeserialize: raw,
+        },
     ]),
 );
 
@@ -51,7 +57,10 @@ export class PolicyPackProxy {
         this.client = new grpc.Client(`127.0.0.1:${packPort}`, grpc.credentials.createInsecure());
         const { bytes } = await this.configuration.promise;
         if (bytes) {
-            const error = await this.call(this.client, CONFIGURE_STACK, bytes).then(() => undefined, (e: grpc.ServiceError) => e);
+            const error = await this.call(this.client, CONFIGURE_STACK, bytes).then(
+                () => undefined,
+                (e: grpc.ServiceError) => e,
+            );
             // Packs older than ConfigureStack answer UNIMPLEMENTED; they read everything from the environment.
             if (error && error.code !== grpc.status.UNIMPLEMENTED) {
                 this.pack.reject(new Error(`policy pack configuration failed: ${error.details}`));
@@ -88,7 +97,11 @@ export class PolicyPackProxy {
     private relay(path: string, request: Buffer, callback: grpc.sendUnaryData<Buffer>): void {
         this.configuration.resolve({});
         this.pack.promise.then(
-            (client) => this.call(client, path, request).then((response) => callback(null, response), (error: grpc.ServiceError) => callback(error)),
+            (client) =>
+                this.call(client, path, request).then(
+                    (response) => callback(null, response),
+                    (error: grpc.ServiceError) => callback(error),
+                ),
             (error: Error) => callback({ code: grpc.status.UNAVAILABLE, details: error.message }),
         );
     }

@@ -24,7 +24,11 @@ export function programDependencies(programDirectory: string, transitive: boolea
     }
     const installed = Object.entries((readJson(lockfile) as Lockfile).packages ?? {})
         .filter(([installPath, entry]) => installPath.includes(NODE_MODULES) && entry.version)
-        .map(([installPath, entry]) => ({ installPath, name: installPath.slice(installPath.lastIndexOf(NODE_MODULES) + NODE_MODULES.length), version: entry.version! }));
+        .map(([installPath, entry]) => ({
+            installPath,
+            name: installPath.slice(installPath.lastIndexOf(NODE_MODULES) + NODE_MODULES.length),
+            version: entry.version!,
+        }));
     let listed = installed;
     if (!transitive) {
         const manifest = readJson(path.join(path.dirname(lockfile), "package.json")) as Manifest;

@@ -81,7 +81,12 @@ export function compareDesiredState(staging: StackSide, prod: StackSide): Parity
             const only = (s ?? p)!;
             // Allowed only where the environment it exists in calls for it (environment-keys.ts).
             if (!environmentSpecificReason(only.logicalName, only.resource.type, (s ? staging : prod).environment)) {
-                result.differences.push({ resource: labelOf(only.resource), path: "(resource)", staging: s ? "present" : "(absent)", prod: p ? "present" : "(absent)" });
+                result.differences.push({
+                    resource: labelOf(only.resource),
+                    path: "(resource)",
+                    staging: s ? "present" : "(absent)",
+                    prod: p ? "present" : "(absent)",
+                });
             }
         }
     }
@@ -106,7 +111,9 @@ function normaliseSide(side: StackSide, other: EnvironmentValues): Map<string, N
             environment,
             logicalName: logicalNameOf(resource.urn),
             dependencies: [...new Set(resource.dependencies.map(urn))].sort(),
-            propertyDependencies: Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...new Set(urns.map(urn))].sort()])),
+            propertyDependencies: Object.fromEntries(
+                Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...new Set(urns.map(urn))].sort()]),
+            ),
             provider: resource.provider === undefined ? undefined : urn(withoutId(resource.provider)),
         });
     }
@@ -141,7 +148,12 @@ function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues)
     for (const key of Object.keys(stagingComputed).filter(isIdentifierKey)) {
         const prodValue = p.resource.computed?.[key] !== undefined ? valueOf(p, key, true) : valueOf(p, key);
         if (prodValue !== undefined) {
-            generated.pair(valueOf(s, key, true), prodValue, () => settings()[0], () => settings()[1]);
+            generated.pair(
+                valueOf(s, key, true),
+                prodValue,
+                () => settings()[0],
+                () => settings()[1],
+            );
         }
     }
     // Only strings can be auto-names, and only a string normalises to one: the rest need no normalising here.
@@ -169,14 +181,19 @@ function lazily<T>(make: () => T): () => T {
 
 function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, result: ParityComparison): void {
     const resource = labelOf(s.resource);
-    const differ = (path: string, stagingValue: string, prodValue: string) => result.differences.push({ resource, path, staging: stagingValue, prod: prodValue });
+    const differ = (path: string, stagingValue: string, prodValue: string) =>
+        result.differences.push({ resource, path, staging: stagingValue, prod: prodValue });
     compareOptions(s.resource, p.resource, differ);
     if (s.provider !== p.provider) {
         differ("(provider)", s.provider ?? "(default)", p.provider ?? "(default)");
     }
     const [sDeps, pDeps] = [s.dependencies.map((u) => generated.stagingString(u)), p.dependencies.map((u) => generated.prodString(u))];
     if (sDeps.join("\n") !== pDeps.join("\n")) {
-        differ("(dependencies)", describeUrns(sDeps.filter((u) => !pDeps.includes(u))) || "(no others)", describeUrns(pDeps.filter((u) => !sDeps.includes(u))) || "(no others)");
+        differ(
+            "(dependencies)",
+            describeUrns(sDeps.filter((u) => !pDeps.includes(u))) || "(no others)",
+            describeUrns(pDeps.filter((u) => !sDeps.includes(u))) || "(no others)",
+        );
     }
     if (!s.resource.custom || !p.resource.custom) {
         if (s.resource.custom !== p.resource.custom) {
@@ -206,7 +223,11 @@ function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, r
 }
 
 /** `protect` and the resource options a checkpoint and a policy both see. */
-export function compareOptions(staging: Pick<ComparedResource, "protect" | "options">, prod: Pick<ComparedResource, "protect" | "options">, differ: Report): void {
+export function compareOptions(
+    staging: Pick<ComparedResource, "protect" | "options">,
+    prod: Pick<ComparedResource, "protect" | "options">,
+    differ: Report,
+): void {
     if (staging.protect !== prod.protect) {
         differ("(protect)", String(staging.protect), String(prod.protect));
     }
@@ -219,7 +240,14 @@ export function compareOptions(staging: Pick<ComparedResource, "protect" | "opti
 }
 
 /** A value unknown during preview is the same as staging's when it is computed from the same resources. */
-function compareByDependency(resource: string, key: string, stagingDeps: string[], prodDeps: string[], generated: GeneratedValues, result: ParityComparison): void {
+function compareByDependency(
+    resource: string,
+    key: string,
+    stagingDeps: string[],
+    prodDeps: string[],
+    generated: GeneratedValues,
+    result: ParityComparison,
+): void {
     const [s, p] = [stagingDeps.map((u) => generated.stagingString(u)), prodDeps.map((u) => generated.prodString(u))];
     if (p.length === 0 && s.length === 0) {
         result.uncompared.push({ resource, path: key, reason: "it is unknown until the update and computed from no resource of the stack" });
@@ -267,7 +295,11 @@ export function compareValues(a: unknown, b: unknown, path: string, strings: Str
     }
     if (Array.isArray(a) && Array.isArray(b)) {
         if (a.length !== b.length) {
-            report(`${path}`, `${a.length} item(s): ${printable(substituteAll(a, strings.staging))}`, `${b.length} item(s): ${printable(substituteAll(b, strings.prod))}`);
+            report(
+                `${path}`,
+                `${a.length} item(s): ${printable(substituteAll(a, strings.staging))}`,
+                `${b.length} item(s): ${printable(substituteAll(b, strings.prod))}`,
+            );
             return;
         }
         a.forEach((item, i) => compareValues(item, b[i], `${path}[${i}]`, strings, report, unknownPaths));

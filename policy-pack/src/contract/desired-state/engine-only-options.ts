@@ -40,7 +40,11 @@ export function placeOf(urn: string): string {
 export function engineOnlyOptionsOf(entries: readonly OptionsEntry[]): Map<string, EngineOnlyOptions & { type: string }> {
     const options = new Map<string, EngineOnlyOptions & { type: string }>();
     for (const entry of entries.filter((e) => !e.delete && !e.external)) {
-        options.set(placeOf(entry.urn), { type: entry.type, retainOnDelete: entry.retainOnDelete === true, replaceOnChanges: [...(entry.replaceOnChanges ?? [])].sort() });
+        options.set(placeOf(entry.urn), {
+            type: entry.type,
+            retainOnDelete: entry.retainOnDelete === true,
+            replaceOnChanges: [...(entry.replaceOnChanges ?? [])].sort(),
+        });
     }
     return options;
 }

@@ -67,7 +67,10 @@ export class EnvironmentNormaliser {
                 this.setAside.push({ item, key, appearance, member: Array.isArray(own), sites });
             }
         }
-        this.anywhere = new Replacement(this.setAside.filter((entry) => !entry.sites), this.secrets.filter((entry) => !entry.sites));
+        this.anywhere = new Replacement(
+            this.setAside.filter((entry) => !entry.sites),
+            this.secrets.filter((entry) => !entry.sites),
+        );
         for (const entry of [...this.setAside, ...this.secrets]) {
             entry.sites?.forEach((site) => this.sitedTypes.add(site.type));
         }
@@ -93,10 +96,12 @@ export class EnvironmentNormaliser {
         const id = `${site.type}\u0000${site.property}`;
         let replacement = this.bySite.get(id);
         if (!replacement) {
-            const here = (entry: { sites?: readonly PropertySite[] }) => !entry.sites || entry.sites.some((s) => s.type === site.type && s.property === site.property);
+            const here = (entry: { sites?: readonly PropertySite[] }) =>
+                !entry.sites || entry.sites.some((s) => s.type === site.type && s.property === site.property);
             const entries = this.setAside.filter(here);
             const secrets = this.secrets.filter(here);
-            replacement = entries.length === this.anywhere.size && secrets.length === this.anywhere.secretCount ? this.anywhere : new Replacement(entries, secrets);
+            replacement =
+                entries.length === this.anywhere.size && secrets.length === this.anywhere.secretCount ? this.anywhere : new Replacement(entries, secrets);
             this.bySite.set(id, replacement);
         }
         return replacement;
@@ -127,7 +132,11 @@ class Replacement {
             this.secrets.set(digest, `<${key}>`);
         }
         // Longest first, so a principal ARN is set aside before the account id inside it.
-        const alternation = (items: string[]) => items.sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
+        const alternation = (items: string[]) =>
+            items
+                .sort((a, b) => b.length - a.length)
+                .map(escapeRegExp)
+                .join("|");
         this.text = text.length > 0 ? new RegExp(alternation(text), "g") : undefined;
         this.words = words.length > 0 ? new RegExp(`(?<![A-Za-z0-9])(?:${alternation(words)})(?![A-Za-z0-9])`, "g") : undefined;
     }

@@ -29,7 +29,13 @@ export class GeneratedValues {
                 return; // shaped differently: not the same value with other ids
             }
             a.forEach((token, i) => {
-                if (token !== b[i] && token.length >= MIN_GENERATED_LENGTH && b[i].length >= MIN_GENERATED_LENGTH && !stagingSettings().has(token) && !prodSettings().has(b[i])) {
+                if (
+                    token !== b[i] &&
+                    token.length >= MIN_GENERATED_LENGTH &&
+                    b[i].length >= MIN_GENERATED_LENGTH &&
+                    !stagingSettings().has(token) &&
+                    !prodSettings().has(b[i])
+                ) {
                     this.add(token, b[i]);
                 }
             });

@@ -11,11 +11,7 @@ export const ASSET = "atlas:asset";
 export const UNKNOWN = "atlas:unknown";
 export const JSON_TEXT = "atlas:json";
 
-export type Marked =
-    | { [SECRET]: string }
-    | { [ASSET]: string }
-    | { [UNKNOWN]: true }
-    | { [JSON_TEXT]: unknown };
+export type Marked = { [SECRET]: string } | { [ASSET]: string } | { [UNKNOWN]: true } | { [JSON_TEXT]: unknown };
 
 export function secretValue(plain: unknown): { [SECRET]: string } {
     return { [SECRET]: digestOf(plain) };
