@@ -5,17 +5,14 @@
  * runs according to its history. Prints a table, Markdown for a PR comment, or JSON. Exit 0 at
  * parity, 1 when they differ. Secret values are never printed.
  */
-import { comparedResourcesOf } from "../policy-pack/src/contract/desired-state/checkpoint";
-import { compareDesiredState } from "../policy-pack/src/contract/desired-state/compare";
 import { ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract/environment-keys";
 import { describeIdentity } from "../policy-pack/src/contract/release-identity";
 import { canonicalJson } from "../policy-pack/src/contract/canonical";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { releaseRunBy } from "./lib/running-release";
-import { readCheckpoint } from "./lib/stack-reading";
+import { compareDeployedStacks } from "./lib/deployed-parity";
 import { ENCRYPTED, ParityValue, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
-import { deployedEnvironmentValues } from "./lib/staging-evidence";
 import { requireStack, StackSource, stackSourceFor } from "./lib/stacks";
 import { markdownTable, textTable } from "./lib/tables";
 
@@ -109,20 +106,14 @@ function compareStackFiles(from: string, to: string): Section {
 
 async function compareDeployed(source: StackSource, from: string, to: string): Promise<Section> {
     const notes: string[] = [];
-    const sides = [];
     for (const name of [from, to]) {
         await requireStack(source, name);
         const running = await releaseRunBy(source, name);
         notes.push(running.runs ? `${name} runs release ${describeIdentity(running.identity)}` : running.problem);
-        sides.push({ environment: await deployedEnvironmentValues(source, name, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });
     }
-    const comparison = compareDesiredState(sides[0], sides[1]);
+    const comparison = await compareDeployedStacks(source, from, to);
     notes.push(`${comparison.resourcesCompared} resources compared property by property (environment-specific values and generated ids set aside)`);
-    return {
-        title: "deployed states",
-        differences: comparison.differences.map((d) => ({ resource: d.resource, path: d.path, from: d.staging, to: d.prod })),
-        notes,
-    };
+    return { title: "deployed states", differences: comparison.differences, notes };
 }
 
 function render(format: (typeof FORMATS)[number], from: string, to: string, sections: Section[], atParity: boolean): string {

@@ -17,7 +17,11 @@ import { uncommittedFiles } from "./lib/release-identity";
 import { formatPromoteReport } from "./lib/report";
 import { cloudOf } from "./lib/console-edit";
 import { driftTable } from "./lib/drift";
+import { LastLines } from "./lib/engine-run";
+import { Progress, withProgress } from "./lib/progress";
 import { checkoutsOf, describeStep, RehearsalStep, runStep, StepResult, STEPS } from "./lib/rehearsal";
+import { stepLabel, stepLine, TAIL_LINES, unexpectedLines, verdictLines } from "./lib/rehearsal-story";
+import { readStatus, statusTable } from "./lib/status";
 import { OfflineBackend } from "./lib/stacks";
 
 const USAGE = `usage: npm run rehearse -- [options]
@@ -36,8 +40,14 @@ options:
   --stack NAME      promote one stack (dev, staging or prod) instead of the steps; needs --version
   --version V       the release version for --stack
   --list            list the steps and exit
-  --quiet           hide the engine's progress output
-  -h, --help        show this help`;
+  --verbose         also print the engine's full output and each step's whole report
+  --quiet           the default (one line per step); kept as an alias
+  -h, --help        show this help
+
+By default each step is one line (what it did, what was expected, its time, how it ended), with
+the verdict of each refusal and each drift found under it, and the status of the workspace at the
+end; a step that does not end as expected also shows its report and the last ${TAIL_LINES} lines of the
+engine's output.`;
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
 
@@ -52,6 +62,7 @@ async function main(): Promise<number> {
             version: { type: "string" },
             list: { type: "boolean" },
             quiet: { type: "boolean" },
+            verbose: { type: "boolean" },
         },
         USAGE,
     );
@@ -75,15 +86,18 @@ async function main(): Promise<number> {
         throw new UsageError(`--version "${flags.version}" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7`);
     }
 
+    const verbose = flags.verbose === true;
     const transcript: string[] = [];
     const print = (line: string) => {
         transcript.push(line);
         console.log(line);
     };
-    // Engine output is kept for the secret check too, whether or not it is shown.
+    // Engine output is kept for the secret check too, whether or not it is shown; a step's last lines, for a step that fails.
+    let stepOutput = new LastLines(TAIL_LINES);
     const onOutput = (chunk: string) => {
         transcript.push(chunk);
-        if (!flags.quiet) {
+        stepOutput.add(chunk);
+        if (verbose) {
             process.stdout.write(chunk.replace(/\n\s*(?=\n)/g, "").replace(/^(?=.)/gm, "      │ "));
         }
     };
@@ -104,38 +118,63 @@ async function main(): Promise<number> {
     /** The policy config of each stack's last promotion: a kept workspace keeps it for previews by hand. */
     const lastPolicyConfig = new Map<string, Record<string, unknown>>();
     if (flags.stack && flags.version) {
-        const report = await promote(sourceFor("snapshot"), { target: flags.stack, version: flags.version, onOutput });
-        lastPolicyConfig.set(flags.stack, report.policyConfig);
-        print(`\n${flags.stack} @ ${flags.version}: ${report.succeeded ? "deployed" : "not deployed"}`);
+        const target = flags.stack;
+        const report = await withProgress(
+            `${target} @ ${flags.version}: promoting`,
+            () => promote(sourceFor("snapshot"), { target, version: flags.version!, onOutput }),
+            {
+                stream: verbose ? { write: () => true } : process.stdout,
+            },
+        );
+        lastPolicyConfig.set(target, report.policyConfig);
+        print(`${target} @ ${flags.version}: ${report.succeeded ? "deployed" : "not deployed"}`);
         print(formatPromoteReport(report));
         failed = report.succeeded ? 0 : 1;
     } else {
+        print(`rehearse: ${steps.length} steps, one line each${verbose ? ", with the engine's output" : " (--verbose shows the engine's output)"}`);
         for (const [index, step] of steps.entries()) {
-            print(`\n[${index + 1}/${steps.length}] ${step.title}: ${describeStep(step)}`);
-            const result = await runStep({ sourceFor, cloud: cloudOf(workspace.dir) }, step, onOutput);
+            stepOutput = new LastLines(TAIL_LINES);
+            const progress = new Progress(stepLabel(index, steps.length, { step }), { stream: verbose ? { write: () => true } : process.stdout });
+            let result;
+            try {
+                result = await runStep({ sourceFor, cloud: cloudOf(workspace.dir) }, step, onOutput);
+            } finally {
+                progress.done();
+            }
             if (result.report) {
                 lastPolicyConfig.set(step.target, result.report.policyConfig);
             }
-            print(formatStepResult(result));
-            print(result.mismatches.length === 0 ? `  ✔ as expected` : `  ✘ unexpected: ${result.mismatches.join("; ")}`);
-            failed += result.mismatches.length === 0 ? 0 : 1;
+            const expected = result.mismatches.length === 0;
+            print(stepLine(index, steps.length, result, progress.seconds));
+            if (verbose) {
+                print(indent(formatStepResult(result)));
+            } else if (expected) {
+                verdictLines(result).forEach(print);
+            } else {
+                unexpectedLines(result, formatStepResult(result), stepOutput.lines()).forEach(print);
+            }
+            failed += expected ? 0 : 1;
         }
     }
 
     if (oncallSecret.length >= 8 && transcript.some((line) => line.includes(oncallSecret))) {
-        print(`\nrehearse: a secret config value appeared in this report or the engine's output; treat it as a defect in the policy pack or commands`);
+        print(`rehearse: a secret config value appeared in this report or the engine's output; treat it as a defect in the policy pack or commands`);
         failed += 1;
     }
     const kept = flags.workspace !== undefined || flags.keep === true;
     print(
-        `\nrehearse: ${failed === 0 ? "every step ended as expected" : `${failed} step(s) did not end as expected`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+        `rehearse: ${failed === 0 ? "every step ended as expected" : `${failed} step(s) did not end as expected`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
+    print("");
+    print(statusTable(await readStatus(sourceFor("snapshot"))));
+    print("");
     if (kept) {
         for (const [stack, config] of lastPolicyConfig) {
             fs.writeFileSync(path.join(workspace.dir, `policy-config.${stack}.json`), JSON.stringify(config, null, 2), { mode: 0o600 });
         }
         const shell = writeShellEnvironment(workspace, checkouts.snapshot);
         print(`rehearse: workspace kept at ${workspace.dir} (release commits in ${repository.dir}); for the pulumi CLI there: source ${shell}`);
+        print(`rehearse: npm run status -- --workspace ${workspace.dir} prints the status again`);
     } else {
         workspace.remove();
     }
@@ -153,6 +192,13 @@ function formatStepResult(result: StepResult): string {
         return driftTable(result.drift);
     }
     return result.note ?? "";
+}
+
+function indent(text: string): string {
+    return text
+        .split("\n")
+        .map((line) => `      ${line}`)
+        .join("\n");
 }
 
 function selectSteps(steps: RehearsalStep[], names: string[]): RehearsalStep[] {

@@ -173,8 +173,8 @@ function commandOf(stack: string, operation: Operation, options: RunOptions, con
     return words.join(" ");
 }
 
-/** The last `limit` non-empty lines of a text that arrives in chunks. */
-class LastLines {
+/** The last `limit` non-empty lines of a text that arrives in chunks (a run's trace, a rehearsal step's output). */
+export class LastLines {
     private kept: string[] = [];
     private partial = "";
 

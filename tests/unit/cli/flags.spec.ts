@@ -24,7 +24,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -82,6 +82,13 @@ const USAGE_CASES: Case[] = [
         message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
     },
     { command: "drift", args: ["staging"], message: "Unexpected argument 'staging'. This command does not take positional arguments" },
+    { command: "status", args: ["--format", "xml"], message: '--format must be one of table, markdown, json (got "xml")' },
+    { command: "status", args: ["--stack", "prod"], message: "Unknown option '--stack'" },
+    {
+        command: "status",
+        args: ["--workspace", "/nonexistent"],
+        message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
+    },
     { command: "cloud", args: [], message: "say what to do first: one of show, set, delete (got nothing)" },
     { command: "cloud", args: ["edit", "--workspace", "/tmp"], message: "say what to do first: one of show, set, delete (got edit)" },
     {
@@ -110,6 +117,7 @@ const ACCEPTED_CASES = [
     { command: "promote", args: ["--help"], code: 0, stdout: "usage: npm run promote -- --stack NAME --version V [options]" },
     { command: "drift", args: ["--help"], code: 0, stdout: "usage: npm run drift -- --stack NAME [options]" },
     { command: "cloud", args: ["--help"], code: 0, stdout: "usage: npm run cloud -- <show|set|delete>" },
+    { command: "status", args: ["--help"], code: 0, stdout: "usage: npm run status -- [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */

@@ -1,0 +1,37 @@
+/**
+ * The deployed parity comparison `npm run parity -- --deployed` prints and `npm run status` counts: both stacks'
+ * checkpoints, resource by resource and property by property, as the parity policy compares them (environment-specific
+ * values and generated ids set aside).
+ */
+import { comparedResourcesOf } from "../../policy-pack/src/contract/desired-state/checkpoint";
+import { compareDesiredState } from "../../policy-pack/src/contract/desired-state/compare";
+import { readCheckpoint } from "./stack-reading";
+import { deployedEnvironmentValues } from "./staging-evidence";
+import { StackSource } from "./stacks";
+
+export interface DeployedDifference {
+    resource: string;
+    path: string;
+    /** The value in `from` (the upstream, e.g. staging). */
+    from: string;
+    /** The value in `to` (e.g. prod). */
+    to: string;
+}
+
+export interface DeployedComparison {
+    differences: DeployedDifference[];
+    resourcesCompared: number;
+}
+
+/** Compares what `from` and `to` deployed; both stacks must exist. Secret values are compared by digest, never printed. */
+export async function compareDeployedStacks(source: StackSource, from: string, to: string): Promise<DeployedComparison> {
+    const sides = [];
+    for (const name of [from, to]) {
+        sides.push({ environment: await deployedEnvironmentValues(source, name, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });
+    }
+    const comparison = compareDesiredState(sides[0], sides[1]);
+    return {
+        differences: comparison.differences.map((d) => ({ resource: d.resource, path: d.path, from: d.staging, to: d.prod })),
+        resourcesCompared: comparison.resourcesCompared,
+    };
+}
