@@ -134,10 +134,17 @@ async function main(): Promise<number> {
         print(`rehearse: ${steps.length} steps, one line each${verbose ? ", with the engine's output" : " (--verbose shows the engine's output)"}`);
         for (const [index, step] of steps.entries()) {
             stepOutput = new LastLines(TAIL_LINES);
-            const progress = new Progress(stepLabel(index, steps.length, { step }), { stream: verbose ? { write: () => true } : process.stdout });
+            const progress = new Progress(stepLabel(index, steps.length, { step }), {
+                stream: verbose ? { write: () => true } : process.stdout,
+                plainEverySeconds: 60,
+            });
             let result;
             try {
                 result = await runStep({ sourceFor, cloud: cloudOf(workspace.dir) }, step, onOutput);
+            } catch (error) {
+                progress.done(`✘ ${stepLabel(index, steps.length, { step })} → failed after ${progress.seconds.toFixed(1)}s`);
+                stepOutput.lines().forEach((line) => print(`      │ ${line}`));
+                throw error;
             } finally {
                 progress.done();
             }

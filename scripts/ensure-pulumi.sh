@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the path of a Pulumi CLI at least as new as the pinned version, building it
-# from the Go module proxy on first use. Progress goes to stderr, the path to stdout.
+# from the Go module proxy on first use. Progress goes to stderr (what it does and for how long; the
+# Go tool's own output goes to build.log in the cache directory), the path to stdout.
 #
 #   ATLAS_TOOL_CACHE   where built binaries are cached (default: ~/.cache/atlas-release)
 #   ATLAS_PULUMI_BUILD=always   ignore a `pulumi` on PATH and use/build the pinned one
@@ -57,7 +58,9 @@ if [[ -x "$cached_cli" ]] && [[ "$("$cached_cli" version 2>/dev/null | tr -d '[:
   echo "$cached_cli"   # another process built it while we waited
   exit 0
 fi
+build_log="$cache_dir/build.log"
 log "building Pulumi CLI $pinned from the Go module proxy into $cache_dir (first run only; several minutes)"
+log "the Go tool's output (each module it downloads) goes to $build_log"
 started=$(date +%s)
 tmp_out="$cache_dir/bin/.pulumi.partial.$$"
 (
@@ -65,11 +68,39 @@ tmp_out="$cache_dir/bin/.pulumi.partial.$$"
   GOFLAGS=-mod=readonly go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pinned" \
     -o "$tmp_out" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-) >&2 || {
-  rm -f "$tmp_out"
-  log "the build failed; the Go output above names the module or package that was refused or did not compile"
-  exit 3
+) >"$build_log" 2>&1 &
+build_pid=$!
+# An interrupted script stops its build (a background job would ignore the terminal's Ctrl-C).
+trap 'kill "$build_pid" 2>/dev/null || true; rm -f "$tmp_out"' EXIT
+trap 'exit 130' INT TERM
+
+# progress_line: what the build is doing and for how long, from the log's `go: downloading` lines.
+progress_line() {
+  local elapsed=$(( $(date +%s) - started )) modules
+  modules=$(grep -c '^go: downloading' "$build_log" 2>/dev/null || true)
+  printf 'ensure-pulumi: building Pulumi CLI %s: %s module(s) downloaded, compiling… %dm%02ds' "$pinned" "${modules:-0}" $(( elapsed / 60 )) $(( elapsed % 60 ))
 }
+
+# On a terminal one line updated in place every second; elsewhere (CI) a plain line every 30 seconds.
+last_plain=$started
+while kill -0 "$build_pid" 2>/dev/null; do
+  if [[ -t 2 ]]; then
+    printf '\r\033[K%s' "$(progress_line)" >&2
+  elif (( $(date +%s) - last_plain >= 30 )); then
+    last_plain=$(date +%s)
+    echo "$(progress_line)" >&2
+  fi
+  sleep 1
+done
+[[ -t 2 ]] && printf '\r\033[K' >&2
+if ! wait "$build_pid"; then
+  rm -f "$tmp_out"
+  log "the build failed after $(( $(date +%s) - started ))s; the last lines of $build_log:"
+  grep -v '^go: downloading' "$build_log" | tail -n 20 | sed 's/^/  /' >&2
+  log "they name the module or package that was refused or did not compile"
+  exit 3
+fi
+trap - EXIT
 mv -f "$tmp_out" "$cached_cli"
-log "built $("$cached_cli" version) in $(( $(date +%s) - started ))s"
+log "built $("$cached_cli" version) in $(( $(date +%s) - started ))s ($(grep -c '^go: downloading' "$build_log" || true) module(s) downloaded; log: $build_log)"
 echo "$cached_cli"

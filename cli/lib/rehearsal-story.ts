@@ -63,9 +63,12 @@ function describeChanges(changes: Record<string, number>): string {
 export function verdictLines(result: StepResult, limit: number = VERDICT_LINES): string[] {
     const lines: string[] = [];
     const { report } = result;
-    for (const outcome of [report?.preview, report?.update]) {
-        for (const violation of outcome?.violations.filter((v) => v.level === "mandatory") ?? []) {
-            lines.push(...capped(`[${violation.level}] ${violation.policy}: ${violation.message}`, limit));
+    const refusals = [report?.preview, report?.update].flatMap((outcome) => outcome?.violations.filter((v) => v.level === "mandatory") ?? []);
+    for (const policy of [...new Set(refusals.map((v) => v.policy))]) {
+        const [first, ...more] = refusals.filter((v) => v.policy === policy);
+        lines.push(...capped(`[${first.level}] ${policy}: ${verdictOf(first.message)}`, limit));
+        if (more.length > 0) {
+            lines.push(`… and ${more.length} more refusal(s) by ${policy}, one per resource (--verbose lists them)`);
         }
     }
     if (report?.refusedBeforeUpdate) {
@@ -97,6 +100,13 @@ export function unexpectedLines(result: StepResult, report: string, engineTail: 
         );
     }
     return lines.map((line) => INDENT + line);
+}
+
+/** A policy message from its verdict on (`Refused for …`): the policy's description line above it is the same every time. */
+function verdictOf(message: string): string {
+    const lines = message.split("\n");
+    const verdict = lines.findIndex((line) => /^(Refused|Would refuse) for /.test(line));
+    return (verdict > 0 ? lines.slice(verdict) : lines).join("\n");
 }
 
 /** The text's first `limit` lines, and how many more there are. */

@@ -19,7 +19,16 @@ function load(name: string): Workflow {
     return yaml.load(fs.readFileSync(path.join(WORKFLOWS, name), "utf8")) as Workflow;
 }
 
-type Step = { uses?: string; with?: Record<string, string>; run?: string; id?: string; env?: Record<string, string>; "working-directory"?: string };
+type Step = {
+    uses?: string;
+    with?: Record<string, string>;
+    run?: string;
+    id?: string;
+    if?: string;
+    env?: Record<string, string>;
+    "working-directory"?: string;
+    "continue-on-error"?: boolean;
+};
 
 function stepsOf(job: Record<string, unknown>): Step[] {
     return job.steps as Step[];
@@ -114,6 +123,25 @@ describe("GitHub Actions workflows", function () {
                 `${name}: an install script runs with prod's role`,
             );
         }
+    });
+
+    it("write the release status to the job summary after each deployment, never failing the job, and embed it in the pull-request comment", () => {
+        const STATUS = 'npm run --silent status -- --format markdown >> "$GITHUB_STEP_SUMMARY"';
+        for (const [file, job] of [
+            ["deploy-stack.yml", "deploy"],
+            ["promote-prod.yml", "prod"],
+        ]) {
+            const steps = stepsOf(load(file).jobs[job]);
+            const status = steps.findIndex((s) => s.run === STATUS);
+            assert.ok(status > steps.findIndex((s) => s.run?.includes("npm run --silent promote")), `${file}: the status follows the promote`);
+            assert.match(String(steps[status].if), /^always\(\)/, `${file}: after a failed promote too`);
+            assert.equal(steps[status]["continue-on-error"], true, `${file}: never fails the job`);
+        }
+        const prod = stepsOf(load("promote-prod.yml").jobs.prod);
+        assert.equal(prod.find((s) => s.run === STATUS)?.["working-directory"], "${{ runner.temp }}/gate", "prod's job runs the judging commit's tooling only");
+        const comment = stepsOf(load("pull-request.yml").jobs.comment);
+        assert.ok(comment.some((s) => s.run?.includes("npm run --silent status -- --format markdown > status.md")));
+        assert.ok(comment.some((s) => s.run?.includes("cat status.md")));
     });
 
     it("never updates a stack from two runs at once, and runs each in its GitHub environment", () => {

@@ -53,6 +53,25 @@ describe("the rehearsal's story", () => {
         assert.equal(lines[6], "      … 5 more line(s) (--verbose shows all)");
     });
 
+    it("shows one refusal per policy, and how many more the same policy made", () => {
+        const violation = (resource: string) => ({
+            policy: "parity-at-step",
+            level: "mandatory",
+            message: `Each resource must equal staging's.\nRefused for stack "prod": 1 difference:\n  - ${resource}: staging (absent)\nTo fix: deploy staging.`,
+        });
+        const result: StepResult = {
+            step: step("prod-before-staging"),
+            report: promoted(outcome("preview", {}, [violation("a"), violation("b"), violation("c")]), null),
+            mismatches: [],
+        };
+        assert.deepEqual(verdictLines(result), [
+            '      [mandatory] parity-at-step: Refused for stack "prod": 1 difference:',
+            "        - a: staging (absent)",
+            "      To fix: deploy staging.",
+            "      … and 2 more refusal(s) by parity-at-step, one per resource (--verbose lists them)",
+        ]);
+    });
+
     it("and the gate's refusal before any run", () => {
         const result: StepResult = {
             step: step("prod-before-staging"),
