@@ -5,6 +5,7 @@
  */
 import * as os from "os";
 import { EXIT, parseFlags, runMain, UsageError } from "../cli/lib/args";
+import { formatElapsed, Progress } from "../cli/lib/progress";
 import { ensurePulumiCli } from "../tools/offline/pulumi-cli";
 import { renderSection, SectionResult } from "./lib/report";
 import { ratio, seconds, secondsSince, spread, summarize, Summary } from "./lib/stats";
@@ -26,7 +27,7 @@ Measures, and prints with the targets of issue 6 (met or missed; a missed target
   policy-scaling     staging-prod-parity over synthetic staging/prod pairs of 1,000 and 10,000 resources
                      (time, growth, peak memory, size of the policy config promote passes)
   tests              wall time of npm test, each of its phases and each engine file
-  rehearsal          wall time of npm run rehearse -- --quiet
+  rehearsal          wall time of npm run rehearse
 
 options:
   --runs N           measured runs per figure (default 5; the tests and the rehearsal run once)
@@ -85,7 +86,8 @@ async function main(): Promise<number> {
     }
 
     const json = flags.json === true;
-    const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+    // A section's lines go above its progress line (cli/lib/progress.ts): in place on a terminal, a plain line in CI.
+    const log = (line: string) => (running ? running.print(`bench: ${line}`) : process.stderr.write(`bench: ${line}\n`));
     const print = (text: string) => {
         if (!json) {
             console.log(text);
@@ -151,11 +153,25 @@ async function main(): Promise<number> {
     return failed.length > 0 ? EXIT.failure : EXIT.ok;
 }
 
+/** The progress line of the section running now. */
+let running: Progress | undefined;
+
+/** Runs `work` under a progress line on stderr naming it, with the elapsed time. */
+async function withSectionProgress<T>(title: string, work: () => Promise<T>): Promise<T> {
+    running = new Progress(`bench: ${title}`);
+    try {
+        return await work();
+    } finally {
+        running.done(`bench: ${title}: done in ${formatElapsed(running.seconds)}`);
+        running = undefined;
+    }
+}
+
 /** Runs a section; a tool failure is reported as the section's error instead of ending the bench. */
 async function guarded(id: string, title: string, run: () => Promise<SectionResult>): Promise<SectionResult> {
     const started = process.hrtime.bigint();
     try {
-        return await run();
+        return await withSectionProgress(title, run);
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         process.stderr.write(`bench: ${id} could not run: ${message}\n`);
@@ -174,7 +190,7 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
     const started = process.hrtime.bigint();
     let figures: Awaited<ReturnType<typeof measureEngine>>;
     try {
-        figures = await measureEngine({ runs, variants, log });
+        figures = await withSectionProgress("engine sections (1. policy-pack overhead, 2. program overhead)", () => measureEngine({ runs, variants, log }));
     } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
         log(`engine sections could not run: ${message}`);

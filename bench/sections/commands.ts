@@ -95,11 +95,11 @@ export async function testSuite(log: (line: string) => void): Promise<CommandFig
 }
 
 export async function rehearsal(log: (line: string) => void): Promise<CommandFigures> {
-    log("rehearsal: npm run rehearse -- --quiet");
-    const result = await npmRun("rehearse", ["--quiet"]);
+    log("rehearsal: npm run rehearse (one line per step)");
+    const result = await npmRun("rehearse", []);
     const verdict = result.stdout.match(/rehearse: (every step ended as expected|\d+ step\(s\) did not end as expected) in ([\d.]+)s/);
     const rows: Row[] = [
-        { label: "npm run rehearse -- --quiet (wall)", value: `${seconds(result.seconds)} (n=1); exit ${result.status}` },
+        { label: "npm run rehearse (wall)", value: `${seconds(result.seconds)} (n=1); exit ${result.status}` },
         { label: "its own report", value: verdict ? `${verdict[1]} (steps took ${verdict[2]} s)` : "no closing line" },
     ];
     const notes =

@@ -7,7 +7,7 @@ import { comparedResourcesOf } from "../../policy-pack/src/contract/desired-stat
 import { compareDesiredState } from "../../policy-pack/src/contract/desired-state/compare";
 import { readCheckpoint } from "./stack-reading";
 import { deployedEnvironmentValues } from "./staging-evidence";
-import { StackSource } from "./stacks";
+import { shortName, StackSource } from "./stacks";
 
 export interface DeployedDifference {
     resource: string;
@@ -23,11 +23,17 @@ export interface DeployedComparison {
     resourcesCompared: number;
 }
 
-/** Compares what `from` and `to` deployed; both stacks must exist. Secret values are compared by digest, never printed. */
+/**
+ * Compares what stacks `from` and `to` (`staging` or `organization/atlas/staging`) deployed; both must exist. Each
+ * stack's environment is its own name. Secret values are compared by digest, never printed.
+ */
 export async function compareDeployedStacks(source: StackSource, from: string, to: string): Promise<DeployedComparison> {
     const sides = [];
     for (const name of [from, to]) {
-        sides.push({ environment: await deployedEnvironmentValues(source, name, name), resources: comparedResourcesOf(await readCheckpoint(source, name)) });
+        sides.push({
+            environment: await deployedEnvironmentValues(source, shortName(name), name),
+            resources: comparedResourcesOf(await readCheckpoint(source, name)),
+        });
     }
     const comparison = compareDesiredState(sides[0], sides[1]);
     return {

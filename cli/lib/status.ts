@@ -41,6 +41,7 @@ export interface DriftStatus {
 
 export interface EnvironmentStatus {
     environment: string;
+    /** The stack's fully qualified name (`organization/atlas/prod`) once found; the environment's name until then. */
     stack: string;
     /** True when the stack exists in the backend. */
     exists: boolean;
@@ -91,7 +92,8 @@ async function environmentStatus(source: StackSource, environment: string): Prom
     }
     let history: HistoryEntry[];
     try {
-        history = await readHistory(source, environment, (entries) => stateChangesUntilRelease(entries).done);
+        row.stack = await source.qualified(environment);
+        history = await readHistory(source, row.stack, (entries) => stateChangesUntilRelease(entries).done);
     } catch (error) {
         return {
             ...row,
@@ -99,7 +101,7 @@ async function environmentStatus(source: StackSource, environment: string): Prom
         };
     }
     const [newest] = history;
-    row.lastOperation = newest ? { kind: newest.kind, result: newest.result, at: newest.startTime.replace(/\.\d+Z$/, "Z") } : null;
+    row.lastOperation = newest ? { kind: newest.kind, result: newest.result, at: toSeconds(newest.startTime) } : null;
     const running = runningRelease(environment, stateChangesUntilRelease(history).changes, `npm run promote -- --stack ${environment} --version <version>`);
     row.release = running.runs ? running.identity : null;
     row.drift = driftOf(history);
@@ -108,21 +110,21 @@ async function environmentStatus(source: StackSource, environment: string): Prom
         problems.push(`${running.problem}; to fix: ${running.fix}`);
     } else if (newest && newest.result !== "succeeded") {
         problems.push(
-            `its last ${newest.kind} ${newest.result === "in-progress" ? "has not finished" : newest.result} at ${newest.startTime}, changing no resource, so it still runs ${running.identity.version}; to fix: read why in pulumi stack history --stack ${environment}, then promote again`,
+            `its last ${newest.kind} ${newest.result === "in-progress" ? "has not finished" : newest.result} at ${toSeconds(newest.startTime)}, changing no resource, so it still runs ${running.identity.version}; to fix: read why in pulumi stack history --stack ${environment}, then promote again`,
         );
     }
     if (upstream) {
-        row.parity = await parityWith(source, upstream, environment);
+        row.parity = await parityWith(source, upstream, row.stack);
     }
     return problems.length > 0 ? { ...row, problem: problems.join("; ") } : row;
 }
 
-async function parityWith(source: StackSource, upstream: string, environment: string): Promise<ParityStatus> {
+async function parityWith(source: StackSource, upstream: string, stack: string): Promise<ParityStatus> {
     try {
         if (!(await source.exists(upstream))) {
             return { upstream, atParity: null, differences: null, note: `no stack ${upstream}` };
         }
-        const comparison = await compareDeployedStacks(source, upstream, environment);
+        const comparison = await compareDeployedStacks(source, await source.qualified(upstream), stack);
         const differences = comparison.differences.length;
         return { upstream, atParity: differences === 0, differences, note: `${comparison.resourcesCompared} resources compared` };
     } catch (error) {
@@ -142,9 +144,14 @@ function driftOf(history: readonly HistoryEntry[]): DriftStatus {
     return {
         checked: true,
         drifted: changed > 0,
-        at: refresh.startTime,
+        at: toSeconds(refresh.startTime),
         note: changed > 0 ? `drift in ${changed} resource(s), recorded by a refresh` : "none (refresh)",
     };
+}
+
+/** `2026-12-03T06:11:15.000Z` → `2026-12-03T06:11:15Z`. */
+function toSeconds(time: string): string {
+    return time.replace(/\.\d+Z$/, "Z");
 }
 
 function reason(error: unknown): string {

@@ -58,6 +58,7 @@ describe("the README's offline shell lines, run as written", function () {
             /^pulumi up -s dev --yes$/,
             /^pulumi stack history -s prod$/,
             /^pulumi preview -s prod --policy-pack "\$ATLAS_CHECKOUT\/policy-pack"$/,
+            /^npm run --silent status -- --workspace \S+$/,
         ]) {
             assert.ok(
                 commands.some((command) => expected.test(command)),
@@ -77,6 +78,15 @@ describe("the README's offline shell lines, run as written", function () {
         assert.match(output("pulumi stack ls"), /^dev\b[\s\S]*^prod\b[\s\S]*^staging\b/m);
         assert.match(output("pulumi stack history -s prod"), /Message: atlas release 1\.0\.0 commit=[0-9a-f]{40} digest=sha256:[0-9a-f]{64} gate=bootstrap:/);
         assert.match(output("pulumi up -s dev --yes"), /Resources:[\s\S]*\d+ (unchanged|updated)/);
+        const status = output("npm run --silent status");
+        for (const environment of ["dev", "staging", "prod"]) {
+            assert.match(
+                status,
+                new RegExp(`^ {2}${environment} +organization/atlas/${environment} +1\\.0\\.0 +[0-9a-f]{12} +update at \\S+ +succeeded `, "m"),
+                status,
+            );
+        }
+        assert.match(status, /✔ at parity with staging/, status);
     });
 
     it("refuses the prod preview by hand with a mandatory policy, saying why", () => {

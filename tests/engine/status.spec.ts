@@ -37,11 +37,17 @@ describe("npm run status (real engine)", function () {
             const commit = sys().snapshot.slice(0, 12);
             assert.match(table, /^status of offline workspace /m);
             assert.match(table, /ENVIRONMENT +STACK +RELEASE +COMMIT +LAST CHANGE +RESULT +PARITY +DRIFT/);
-            assert.match(table, /^ {2}dev +dev +\(never deployed\) +- +- +- +- +not checked$/m);
-            assert.match(table, new RegExp(`^ {2}staging +staging +${DEPLOYED_VERSION} +${commit} +update at \\S+ +succeeded +- +not checked$`, "m"));
+            assert.match(table, /^ {2}dev +organization\/atlas\/dev +\(never deployed\) +- +- +- +- +not checked$/m);
             assert.match(
                 table,
-                new RegExp(`^ {2}prod +prod +${DEPLOYED_VERSION} +${commit} +update at \\S+ +succeeded +✔ at parity with staging +not checked$`, "m"),
+                new RegExp(`^ {2}staging +organization/atlas/staging +${DEPLOYED_VERSION} +${commit} +update at \\S+ +succeeded +- +not checked$`, "m"),
+            );
+            assert.match(
+                table,
+                new RegExp(
+                    `^ {2}prod +organization/atlas/prod +${DEPLOYED_VERSION} +${commit} +update at \\S+ +succeeded +✔ at parity with staging +not checked$`,
+                    "m",
+                ),
             );
             assert.match(table, /dev: dev has never been updated; to fix: deploy the release to dev first/);
         });
@@ -55,7 +61,7 @@ describe("npm run status (real engine)", function () {
             assert.match(
                 markdown,
                 new RegExp(
-                    `^\\| prod \\| prod \\| ${DEPLOYED_VERSION} \\| \`${sys().snapshot.slice(0, 12)}\` \\|.*\\| ✔ at parity with staging \\| not checked \\|$`,
+                    `^\\| prod \\| organization/atlas/prod \\| ${DEPLOYED_VERSION} \\| \`${sys().snapshot.slice(0, 12)}\` \\|.*\\| ✔ at parity with staging \\| not checked \\|$`,
                     "m",
                 ),
             );
@@ -95,7 +101,7 @@ describe("npm run status (real engine)", function () {
             assert.match(dev.problem ?? "", /dev (no longer runs a known release: its newest change \(update failed|has never been updated).*to fix:/);
             assert.equal(prod.release?.version, DEPLOYED_VERSION, "the other rows are read as before");
             const table = await status();
-            assert.match(table, /^ {2}dev +dev +\(none known\) +- +update at \S+ +failed /m);
+            assert.match(table, /^ {2}dev +organization\/atlas\/dev +\(none known\) +- +update at \S+ +failed /m);
         });
     });
 
