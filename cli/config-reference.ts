@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isEnvironmentSpecificKey } from "../policy-pack/src/contract/environment-keys";
+import { isEnvironmentSpecificKey } from "../policy-pack/src/contract";
 import { CONFIG_KEY_NAMES, CONFIG_KEYS, KeySpec, qualified } from "../src/config/schema";
 import { expectation } from "../src/config/values";
 

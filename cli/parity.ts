@@ -5,9 +5,7 @@
  * runs according to its history. Prints a table, Markdown for a PR comment, or JSON. Exit 0 at
  * parity, 1 when they differ. Secret values are never printed.
  */
-import { ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract/environment-keys";
-import { describeIdentity } from "../policy-pack/src/contract/release-identity";
-import { canonicalJson } from "../policy-pack/src/contract/canonical";
+import { canonicalJson, describeIdentity, ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
 import { releaseRunBy } from "./lib/running-release";

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
+import { isAssignableVersion } from "../policy-pack/src/contract";
 import { STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
 import { judgingTooling, runJudgingPromote } from "./lib/judging-tooling";

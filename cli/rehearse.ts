@@ -6,7 +6,7 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { isAssignableVersion } from "../policy-pack/src/contract/release-identity";
+import { isAssignableVersion } from "../policy-pack/src/contract";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../tools/offline/release-repository";
 import { writeShellEnvironment } from "../tools/offline/shell-environment";

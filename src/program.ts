@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ENVIRONMENT_IDENTITY_OUTPUT, EnvironmentIdentity } from "../policy-pack/src/contract/environment-identity";
-import { RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT } from "../policy-pack/src/contract/release-facts";
+import { ENVIRONMENT_IDENTITY_OUTPUT, EnvironmentIdentity, RELEASE_OUTPUT, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT } from "../policy-pack/src/contract";
 import { Access, AtlasNames, BUCKET_ROLES, Catalog, Observability, Orchestration, Processing, Query, Storage } from "./components";
 import { AtlasConfig, loadAtlasConfig, pulumiConfigSource } from "./config";
 import { assembleReleaseFacts, currentRelease } from "./release";

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { RELEASE_OUTPUT } from "../../policy-pack/src/contract/release-facts";
+import { RELEASE_OUTPUT } from "../../policy-pack/src/contract";
 import { fileAsset, secret } from "../../policy-pack/tests/helpers";
 import { ProgramRun, runStack } from "../../tests/unit/support/atlas-under-mocks";
 import { ProgramTemplate, TemplateResource } from "../lib/synthetic-stack";

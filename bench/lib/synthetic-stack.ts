@@ -24,12 +24,21 @@ import * as fs from "fs";
 import * as path from "path";
 import { load } from "js-yaml";
 import { environmentValues } from "../../cli/lib/stack-file-config";
-import { AtlasPolicyPackConfig, buildPromotionConfig } from "../../policy-pack/src/config";
-import { comparedResourcesOf } from "../../policy-pack/src/contract/desired-state/checkpoint";
-import { isEnvironmentSpecificRole } from "../../policy-pack/src/contract/environment-keys";
-import { EVIDENCE_FORMAT, PromotionEvidence, StagingStateEvidence } from "../../policy-pack/src/contract/promotion-evidence";
-import { RELEASE_FORMAT, RELEASE_OUTPUT, ReleaseFacts, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT } from "../../policy-pack/src/contract/release-facts";
-import { ReleaseIdentity } from "../../policy-pack/src/contract/release-identity";
+import {
+    AtlasPolicyPackConfig,
+    buildPromotionConfig,
+    comparedResourcesOf,
+    EVIDENCE_FORMAT,
+    isEnvironmentSpecificRole,
+    PromotionEvidence,
+    RELEASE_FORMAT,
+    RELEASE_OUTPUT,
+    ReleaseFacts,
+    ReleaseIdentity,
+    StagingStateEvidence,
+    UPSTREAM_RELEASE_OUTPUT,
+    UPSTREAM_STACK_OUTPUT,
+} from "../../policy-pack/src/contract";
 import { checkpointOf, releaseUpdate } from "../../policy-pack/tests/fixtures";
 import { ResourceSpec, UNKNOWN_STRING, secret } from "../../policy-pack/tests/helpers";
 

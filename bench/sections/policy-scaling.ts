@@ -16,7 +16,7 @@ import { runChild, tail } from "../lib/child";
 import { SectionResult } from "../lib/report";
 import { megabytes, ratio, seconds, secondsSince, spread, summarize, Summary } from "../lib/stats";
 import { ProgramTemplate, promotionConfig } from "../lib/synthetic-stack";
-import { EVIDENCE_POLICIES, PARITY_POLICIES } from "../../policy-pack/src/config";
+import { EVIDENCE_POLICIES, PARITY_POLICIES } from "../../policy-pack/src/contract";
 
 export const SIZES = [1_000, 10_000];
 const TIME_TARGET_SECONDS = 1;

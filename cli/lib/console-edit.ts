@@ -4,8 +4,7 @@
  * touched, so a refresh (npm run drift) finds the difference. Used by `npm run cloud` and the rehearsal.
  */
 import * as path from "path";
-import { CheckpointResource } from "../../policy-pack/src/contract/desired-state/checkpoint";
-import { SECRET_SIG, SIG } from "../../policy-pack/src/contract/value-signatures";
+import { CheckpointResource, SECRET_SIG, SIG } from "../../policy-pack/src/contract";
 import { CloudResource, CloudStore } from "../../tools/stand-in-aws/cloud";
 import { UsageError } from "./args";
 import { readCheckpoint } from "./stack-reading";

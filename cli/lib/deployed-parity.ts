@@ -3,8 +3,7 @@
  * checkpoints, resource by resource and property by property, as the parity policy compares them (environment-specific
  * values and generated ids set aside).
  */
-import { comparedResourcesOf } from "../../policy-pack/src/contract/desired-state/checkpoint";
-import { compareDesiredState } from "../../policy-pack/src/contract/desired-state/compare";
+import { compareDesiredState, comparedResourcesOf } from "../../policy-pack/src/contract";
 import { readCheckpoint } from "./stack-reading";
 import { deployedEnvironmentValues } from "./staging-evidence";
 import { shortName, StackSource } from "./stacks";

@@ -8,9 +8,7 @@
  * sides "[secret]": never its value, and no digest either, because the refreshed value never leaves the engine.
  */
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { labelOf } from "../../policy-pack/src/contract/desired-state/resources";
-import { printable } from "../../policy-pack/src/contract/desired-state/values";
-import { SECRET_SIG, SIG } from "../../policy-pack/src/contract/value-signatures";
+import { labelOf, printable, SECRET_SIG, SIG } from "../../policy-pack/src/contract";
 import { StackSource } from "./stacks";
 import { markdownTable, textTable } from "./tables";
 

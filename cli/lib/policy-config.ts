@@ -3,8 +3,7 @@
  * stack files (for the guardrails), and for a gated promotion the evidence read from the upstream
  * stack itself and measured from git (never from the target's program).
  */
-import { AtlasPolicyPackConfig, buildPromotionConfig, withPolicyFields } from "../../policy-pack/src/config";
-import { PromotionEvidence, StagingStateEvidence } from "../../policy-pack/src/contract/promotion-evidence";
+import { AtlasPolicyPackConfig, buildPromotionConfig, PromotionEvidence, StagingStateEvidence, withPolicyFields } from "../../policy-pack/src/contract";
 import { EnvironmentFacts } from "./stack-file-config";
 
 export interface PolicyConfigRequest {

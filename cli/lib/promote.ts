@@ -7,12 +7,27 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { loweredGatePolicies, RELEASE_GATE_POLICIES } from "../../policy-pack/src/config";
-import { Difference, describeDifference } from "../../policy-pack/src/contract/desired-state/compare";
-import { compareEngineOnlyOptions, engineOnlyOptionsOf, OptionName, OptionsEntry } from "../../policy-pack/src/contract/desired-state/engine-only-options";
-import { Environment, UPSTREAM_OF, isEnvironment } from "../../policy-pack/src/contract/environment-identity";
-import { GateRecord, RELEASE_STACK_TAG, ReleaseIdentity, releaseMessage } from "../../policy-pack/src/contract/release-identity";
-import { HistoryEntry, RunningRelease, runningRelease, stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
+import {
+    compareEngineOnlyOptions,
+    describeDifference,
+    Difference,
+    engineOnlyOptionsOf,
+    Environment,
+    GateRecord,
+    HistoryEntry,
+    isEnvironment,
+    loweredGatePolicies,
+    OptionName,
+    OptionsEntry,
+    RELEASE_GATE_POLICIES,
+    RELEASE_STACK_TAG,
+    ReleaseIdentity,
+    releaseMessage,
+    RunningRelease,
+    runningRelease,
+    stateChangesUntilRelease,
+    UPSTREAM_OF,
+} from "../../policy-pack/src/contract";
 import { UsageError } from "./args";
 import { compilePolicyPack } from "./compiled-pack";
 import { runWithPolicies, RunOutcome } from "./engine-run";

@@ -3,7 +3,7 @@
  * ended), the verdict of each refusal and each drift found under its step, and, when a step did not end as expected,
  * its whole report and the last lines of the engine's output. `--verbose` adds the engine's full output.
  */
-import { changingOperations } from "../../policy-pack/src/contract/stack-history";
+import { changingOperations } from "../../policy-pack/src/contract";
 import { StepResult, describeStep } from "./rehearsal";
 import { refusedByPolicy } from "./report";
 

@@ -4,8 +4,7 @@
  * of a release repository (tools/offline/release-repository.ts): the snapshot of the working
  * tree, and commits made from it that a careless or hostile change would make.
  */
-import { logicalNameOf } from "../../policy-pack/src/contract/desired-state/resources";
-import { changingOperations } from "../../policy-pack/src/contract/stack-history";
+import { changingOperations, logicalNameOf } from "../../policy-pack/src/contract";
 import { FileEdits, ReleaseRepository } from "../../tools/offline/release-repository";
 import { CloudStore } from "../../tools/stand-in-aws/cloud";
 import { planMismatches } from "../../tools/stand-in-aws/plan-fidelity";

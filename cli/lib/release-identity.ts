@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ReleaseIdentity } from "../../policy-pack/src/contract/release-identity";
+import { ReleaseIdentity } from "../../policy-pack/src/contract";
 import { UsageError } from "./args";
 
 /**

@@ -2,7 +2,7 @@
  * Plain-text reports of promotions, shared by `promote` and `rehearse`. Policy messages are
  * printed as the pack wrote them; the pack never includes secret values in them.
  */
-import { describeIdentity } from "../../policy-pack/src/contract/release-identity";
+import { describeIdentity } from "../../policy-pack/src/contract";
 import { hasMandatoryViolation, RunOutcome } from "./engine-run";
 import { PromoteReport } from "./promote";
 

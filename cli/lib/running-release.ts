@@ -1,5 +1,5 @@
 /** Which release a stack runs, read from the stack itself: its history back to the newest release update. */
-import { RunningRelease, runningRelease, stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
+import { RunningRelease, runningRelease, stateChangesUntilRelease } from "../../policy-pack/src/contract";
 import { readHistory } from "./stack-reading";
 import { StackSource } from "./stacks";
 

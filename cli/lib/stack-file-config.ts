@@ -9,11 +9,7 @@ import { UsageError } from "./args";
 import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../src/config";
 import { KeySpec } from "../../src/config/schema";
 import { parseValue } from "../../src/config/values";
-import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
-import { EnvironmentAddress } from "../../policy-pack/src/config";
-import { ENVIRONMENTS } from "../../policy-pack/src/contract/environment-identity";
-import { ENVIRONMENT_SPECIFIC_KEYS } from "../../policy-pack/src/contract/environment-keys";
-import { EnvironmentValues } from "../../policy-pack/src/contract/desired-state/environment";
+import { ENVIRONMENT_SPECIFIC_KEYS, EnvironmentAddress, ENVIRONMENTS, EnvironmentValues, isEnvironmentSpecificKey } from "../../policy-pack/src/contract";
 /** A parity-relevant config value as a stack file holds it. */
 export type ParityValue = string | number | boolean | string[];
 

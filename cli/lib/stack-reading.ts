@@ -3,8 +3,7 @@
  * whole history when needed (a nightly refresh adds an entry every day, so "the newest ten" is
  * not enough), and the checkpoint without decrypting anything unless it holds secrets.
  */
-import { CheckpointResource, holdsSecrets } from "../../policy-pack/src/contract/desired-state/checkpoint";
-import { HistoryEntry } from "../../policy-pack/src/contract/stack-history";
+import { CheckpointResource, HistoryEntry, holdsSecrets } from "../../policy-pack/src/contract";
 import { StackSource } from "./stacks";
 
 const PAGE_SIZE = 50;

@@ -3,14 +3,18 @@
  * itself and measured from git: which release staging runs (its history), what it runs (its
  * checkpoint), and which release is being deployed. Nothing here comes from the program.
  */
-import { comparedResourcesOf } from "../../policy-pack/src/contract/desired-state/checkpoint";
-import { engineOnlyOptionsOf } from "../../policy-pack/src/contract/desired-state/engine-only-options";
-import { EVIDENCE_FORMAT, PromotionEvidence, StagingStateEvidence } from "../../policy-pack/src/contract/promotion-evidence";
-import { ReleaseIdentity } from "../../policy-pack/src/contract/release-identity";
-import { stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
-import { EnvironmentValues } from "../../policy-pack/src/contract/desired-state/environment";
-import { secretValue } from "../../policy-pack/src/contract/desired-state/values";
-import { ENVIRONMENT_SPECIFIC_CONFIG } from "../../policy-pack/src/contract/environment-keys";
+import {
+    comparedResourcesOf,
+    engineOnlyOptionsOf,
+    ENVIRONMENT_SPECIFIC_CONFIG,
+    EnvironmentValues,
+    EVIDENCE_FORMAT,
+    PromotionEvidence,
+    ReleaseIdentity,
+    secretValue,
+    StagingStateEvidence,
+    stateChangesUntilRelease,
+} from "../../policy-pack/src/contract";
 import { UsageError } from "./args";
 import { readCheckpoint, readHistory } from "./stack-reading";
 import { environmentValues } from "./stack-file-config";

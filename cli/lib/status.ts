@@ -4,9 +4,16 @@
  * `parity --deployed`), and drift where the history records a check. Each environment is read on its own: a missing
  * stack, a failed update or an unreadable state is that environment's row, never the whole report's failure.
  */
-import { ENVIRONMENTS, UPSTREAM_OF } from "../../policy-pack/src/contract/environment-identity";
-import { ReleaseIdentity } from "../../policy-pack/src/contract/release-identity";
-import { changedResources, HistoryEntry, isReleaseUpdate, runningRelease, stateChangesUntilRelease } from "../../policy-pack/src/contract/stack-history";
+import {
+    changedResources,
+    ENVIRONMENTS,
+    HistoryEntry,
+    isReleaseUpdate,
+    ReleaseIdentity,
+    runningRelease,
+    stateChangesUntilRelease,
+    UPSTREAM_OF,
+} from "../../policy-pack/src/contract";
 import { compareDeployedStacks } from "./deployed-parity";
 import { readHistory } from "./stack-reading";
 import { StackSource } from "./stacks";

@@ -18,8 +18,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { GateRecord, parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
-import { HistoryEntry, isReleaseUpdate } from "../../policy-pack/src/contract/stack-history";
+import { GateRecord, HistoryEntry, isReleaseUpdate, parseReleaseMessage } from "../../policy-pack/src/contract";
 import { RefusedError, UsageError } from "./args";
 import { readHistory } from "./stack-reading";
 import { StackSource } from "./stacks";

@@ -9,7 +9,7 @@ import { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulu
 import { Environment } from "./contract/environment-identity";
 import { unknownConfigKeys } from "./config";
 import { ENFORCEMENT_LEVELS, PolicyName } from "./enforcement";
-import { StackView, readStackView } from "./stack-view";
+import { StackView, UNPLACED_STACK_FIX, readStackView } from "./stack-view";
 import { isUnknownValueError } from "./unknowns";
 
 /** One refusal: what is wrong, what to do about it, and the resource it is about (if one). */
@@ -44,13 +44,7 @@ export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidat
         validateStack: async (args, reportViolation) => {
             const read = readStackView(args.resources);
             if (!read.ok) {
-                reportViolation(
-                    formatFinding(
-                        "this stack",
-                        { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" },
-                        ENFORCEMENT_LEVELS[spec.name],
-                    ),
-                );
+                reportViolation(formatFinding("this stack", { problem: read.problem, fix: UNPLACED_STACK_FIX }, ENFORCEMENT_LEVELS[spec.name]));
                 return;
             }
             const view = read.view;

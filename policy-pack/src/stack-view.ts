@@ -4,18 +4,22 @@
  * and its outputs (the props of `pulumi:pulumi:Stack`).
  */
 import { PolicyResource } from "@pulumi/policy";
-import { ENVIRONMENTS, Environment, isEnvironment } from "./contract/environment-identity";
+import { Environment, environmentOf } from "./contract/environment-identity";
+import { ENVIRONMENT_MODEL, describeStackNames } from "./contract/environments";
 
 export interface StackView {
     project: string;
     /** The stack's short name, as in its URNs: `prod`. */
     stack: string;
-    /** The environment the stack name stands for; stack names are environment names. */
+    /** The environment the stack name stands for (`dev-alice` is dev; contract/environments.ts). */
     environment: Environment;
     /** The root stack outputs (unknown values still throw on access). */
     outputs: Record<string, unknown>;
     resources: PolicyResource[];
 }
+
+/** What to do about a stack the pack cannot place in an environment. */
+export const UNPLACED_STACK_FIX = "name the stack as the environment model says (policy-pack/src/contract/environments.ts; README, Environments)";
 
 export type StackViewResult = { ok: true; view: StackView } | { ok: false; problem: string };
 
@@ -27,14 +31,15 @@ export function readStackView(resources: PolicyResource[]): StackViewResult {
         return { ok: false, problem: "the engine passed no resources with a stack URN, so the stack cannot be identified" };
     }
     const [, stack, project] = match;
-    if (!isEnvironment(stack)) {
+    const environment = environmentOf(stack);
+    if (environment === undefined) {
         return {
             ok: false,
-            problem: `stack "${stack}" is not one of the environments ${ENVIRONMENTS.join(", ")}; the pack decides which rules apply from the stack name`,
+            problem: `stack "${stack}" belongs to no environment (stack names: ${describeStackNames(ENVIRONMENT_MODEL)}); the pack decides which rules apply from the stack name`,
         };
     }
     const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    return { ok: true, view: { project, stack, environment: stack, outputs: stackResource?.props ?? {}, resources } };
+    return { ok: true, view: { project, stack, environment, outputs: stackResource?.props ?? {}, resources } };
 }
 
 /** `organization/atlas/prod` names this stack when its project and stack parts match. */

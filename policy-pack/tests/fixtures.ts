@@ -217,6 +217,7 @@ export function platform(environment: Environment): ResourceSpec[] {
             name: "etl-logs",
             props: { name: `/aws-glue/${prefix}`, retentionInDays: 14, kmsKeyId: keyArn },
             ...aws,
+            protect, // a log group is stateful (STATEFUL_RESOURCE_TYPES), as the program treats it
             dependsOn: { kmsKeyId: ["data-key"] },
         },
         {

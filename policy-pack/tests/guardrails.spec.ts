@@ -42,7 +42,7 @@ describe("environment guardrails", () => {
             (await runPolicy(policy, stack, compliantStack(stack))).notApplicable;
         assert.strictEqual(await notApplicable(noDeveloperAccess, "dev"), 'applies to staging and prod only; stack "dev" is dev');
         assert.strictEqual(await notApplicable(consumerAccessProdOnly, "prod"), 'applies to dev and staging only; stack "prod" is prod');
-        assert.strictEqual(await notApplicable(prodStatefulProtected, "staging"), 'applies to prod only; stack "staging" is staging');
+        assert.strictEqual(await notApplicable(prodStatefulProtected, "dev"), 'applies to staging and prod only; stack "dev" is dev');
         assert.strictEqual(await notApplicable(devCostGuardrails, "prod"), 'applies to dev only; stack "prod" is prod');
     });
 

@@ -211,7 +211,6 @@ describe("the pack served by run-policy-pack", function () {
             "dev-cost-guardrails",
             "prod-references-staging",
             "prod-release-matches-staging",
-            "prod-stateful-protected",
             "staging-evidence-verified",
             "staging-prod-parity",
             "staging-prod-parity-coverage",

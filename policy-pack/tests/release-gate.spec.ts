@@ -75,7 +75,21 @@ describe("release gate", () => {
 
     it("refuses a stack whose name is not an environment", async () => {
         const message = await onlyMessage(prodReleaseMatchesStaging, "qa", prod, blockFor(prodReleaseMatchesStaging.name));
-        assert.match(message, /^Refused for this stack: stack "qa" is not one of the environments dev, staging, prod/);
+        assert.match(
+            message,
+            /^Refused for this stack: stack "qa" belongs to no environment \(stack names: dev, dev-<[^>]+> \(a developer's stack\), pr-<[^>]+> \(a pull request's review stack\); staging; prod\)/,
+        );
+    });
+
+    it("refuses a stack named like an environment that is not one (staging-2, dev-prod), and places developer and review stacks in dev", async () => {
+        for (const stack of ["staging-2", "prod2", "dev-prod", "dev-", "pr-0", "pr-alice"]) {
+            const message = await onlyMessage(prodReleaseMatchesStaging, stack, prod, blockFor(prodReleaseMatchesStaging.name));
+            assert.match(message, new RegExp(`^Refused for this stack: stack "${stack}" belongs to no environment`), stack);
+        }
+        for (const stack of ["dev-alice", "pr-42"]) {
+            const run = await runPolicy(prodReleaseMatchesStaging, stack, prod, blockFor(prodReleaseMatchesStaging.name));
+            assert.strictEqual(run.notApplicable, `applies to prod only; stack "${stack}" is dev`, stack);
+        }
     });
 
     it("refuses unknown policy config keys, including the removed requireVerifiedFacts switch", async () => {

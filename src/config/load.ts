@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract/environment-keys";
+import { isEnvironmentSpecificKey } from "../../policy-pack/src/contract";
 import { removeCommand, setCommand } from "./fixes";
 import { ConfigError, ConfigProblem } from "./problems";
 import { CROSS_RULES } from "./rules";

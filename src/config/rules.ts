@@ -2,6 +2,7 @@
  * Rules that relate several keys. A rule is skipped when one of its keys has an invalid value,
  * so one bad value is reported once, by its key check, and not again by every rule reading it.
  */
+import { Audience, ENVIRONMENT_MODEL, EnvironmentModel, environmentsGranting, environmentsProtectingState } from "../../policy-pack/src/contract";
 import { removeCommand, setCommand } from "./fixes";
 import { ConfigProblem } from "./problems";
 import { AtlasConfig, ConfigKey, qualified } from "./schema";
@@ -14,19 +15,23 @@ export interface CrossRule {
     check(config: Checked, stack: string): ConfigProblem | undefined;
 }
 
-/** A principal list that only one environment may grant. */
-function principalsOnlyIn(key: "developerPrincipals" | "qaPrincipals" | "consumerPrincipals", environment: string): CrossRule {
+const MODEL: EnvironmentModel = ENVIRONMENT_MODEL;
+const spec = (environment: string | undefined) => MODEL.find((e) => e.name === environment);
+
+/** A principal list only the environments granting its audience may hold (the environment model). */
+function principalsOnlyWhereGranted(key: "developerPrincipals" | "qaPrincipals" | "consumerPrincipals", audience: Audience): CrossRule {
+    const granting = environmentsGranting(audience, MODEL).join(" and ");
     return {
         keys: [key, "environment"],
         check(config, stack) {
             const principals = config[key];
-            if (!principals || principals.length === 0 || !config.environment || config.environment === environment) {
+            if (!principals || principals.length === 0 || !config.environment || spec(config.environment)?.audiences.includes(audience)) {
                 return undefined;
             }
             return {
                 key: qualified(key),
                 found: `${principals.length} principal(s) in environment "${config.environment}"`,
-                expected: `no principals outside ${environment} (this access exists in ${environment} only)`,
+                expected: `no principals outside ${granting} (this access exists in ${granting} only)`,
                 fix: removeCommand(stack, key),
             };
         },
@@ -34,19 +39,19 @@ function principalsOnlyIn(key: "developerPrincipals" | "qaPrincipals" | "consume
 }
 
 export const CROSS_RULES: readonly CrossRule[] = [
-    principalsOnlyIn("developerPrincipals", "dev"),
-    principalsOnlyIn("qaPrincipals", "staging"),
-    principalsOnlyIn("consumerPrincipals", "prod"),
+    principalsOnlyWhereGranted("developerPrincipals", "developers"),
+    principalsOnlyWhereGranted("qaPrincipals", "qa"),
+    principalsOnlyWhereGranted("consumerPrincipals", "consumers"),
     {
         keys: ["protectStatefulResources", "environment"],
         check(config, stack) {
-            if (config.protectStatefulResources !== false || (config.environment !== "staging" && config.environment !== "prod")) {
+            if (config.protectStatefulResources !== false || !spec(config.environment)?.protectsState) {
                 return undefined;
             }
             return {
                 key: qualified("protectStatefulResources"),
                 found: `false in environment "${config.environment}"`,
-                expected: "true in staging and prod (stateful resources are protected and retained on delete)",
+                expected: `true in ${environmentsProtectingState(MODEL).join(" and ")} (stateful resources are protected and retained on delete)`,
                 fix: setCommand(stack, "protectStatefulResources", "true"),
             };
         },
@@ -54,14 +59,15 @@ export const CROSS_RULES: readonly CrossRule[] = [
     {
         keys: ["upstreamStack", "environment"],
         check(config, stack) {
-            if (config.environment !== "prod" || config.upstreamStack !== undefined) {
+            const upstream = spec(config.environment)?.promotedFrom;
+            if (upstream === undefined || config.upstreamStack !== undefined) {
                 return undefined;
             }
             return {
                 key: qualified("upstreamStack"),
-                found: 'no value in environment "prod"',
-                expected: "the stack prod is promoted from (staging)",
-                fix: setCommand(stack, "upstreamStack", "staging"),
+                found: `no value in environment "${config.environment}"`,
+                expected: `the stack ${config.environment} is promoted from (${upstream})`,
+                fix: setCommand(stack, "upstreamStack", upstream),
             };
         },
     },
@@ -83,13 +89,14 @@ export const CROSS_RULES: readonly CrossRule[] = [
     {
         keys: ["routeAlertsToOncall", "environment"],
         check(config, stack) {
-            if (config.environment !== "prod" || config.routeAlertsToOncall !== false) {
+            // An environment that serves consumers is monitored: its alerts page on-call.
+            if (!spec(config.environment)?.audiences.includes("consumers") || config.routeAlertsToOncall !== false) {
                 return undefined;
             }
             return {
                 key: qualified("routeAlertsToOncall"),
-                found: 'false in environment "prod"',
-                expected: "true in prod (prod alerts page on-call)",
+                found: `false in environment "${config.environment}"`,
+                expected: `true in ${config.environment} (${config.environment} alerts page on-call)`,
                 fix: setCommand(stack, "routeAlertsToOncall", "true"),
             };
         },

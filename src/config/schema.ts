@@ -5,6 +5,8 @@
  * Whether a key may differ between staging and prod is NOT decided here: that list is the
  * contract in `policy-pack/src/contract/environment-keys.ts`.
  */
+import { ENVIRONMENTS } from "../../policy-pack/src/contract";
+
 export const CONFIG_NAMESPACE = "atlas";
 
 /** Pulumi's project config types. */
@@ -43,9 +45,9 @@ export const CONFIG_KEYS = {
     environment: {
         type: "string",
         required: true,
-        enum: ["dev", "staging", "prod"],
+        enum: ENVIRONMENTS,
         example: "staging",
-        description: "Which environment this stack is: dev, staging or prod.",
+        description: `Which environment this stack is: ${ENVIRONMENTS.join(", ")} (a developer's or review stack is dev).`,
     },
     awsAccountId: {
         type: "string",

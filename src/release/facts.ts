@@ -1,4 +1,4 @@
-import { RELEASE_FORMAT, ReleaseFacts } from "../../policy-pack/src/contract/release-facts";
+import { RELEASE_FORMAT, ReleaseFacts } from "../../policy-pack/src/contract";
 import { ProgramRelease } from "./version";
 
 export interface ReleaseFactsInput {

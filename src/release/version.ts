@@ -7,7 +7,7 @@
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { RELEASE_ENV, isAssignableVersion } from "../../policy-pack/src/contract/release-identity";
+import { RELEASE_ENV, isAssignableVersion } from "../../policy-pack/src/contract";
 
 export const UNKNOWN_LOCAL_VERSION = "0.0.0-local+unknown";
 

@@ -21,6 +21,7 @@ import {
 } from "./support/atlas-under-mocks";
 import { ETL_SCRIPT_PATH } from "../../src/components/processing";
 import { assembleReleaseFacts } from "../../src/release";
+import { STATEFUL_RESOURCE_TYPES } from "../../policy-pack/src/contract";
 
 interface Expected {
     account: string;
@@ -36,7 +37,6 @@ const EXPECTED: Record<StackName, Expected> = {
     prod: { account: "333333333333", protect: true, humanRoles: { consumer: "atlas:consumerPrincipals" }, pagesOncall: true },
 };
 
-const STATEFUL_TYPES = ["aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:glue/catalogDatabase:CatalogDatabase", "aws:cloudwatch/logGroup:LogGroup"];
 const BUCKET = "aws:s3/bucket:Bucket";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -126,8 +126,22 @@ for (const stack of STACKS) {
         });
 
         it(`${expected.protect ? "protects and retains" : "does not protect"} stateful resources`, () => {
-            const stateful = run.resources.filter((r) => STATEFUL_TYPES.includes(r.type));
+            // The contract's list is the program's: every type in it is created here, and only those are protected.
+            const stateful = run.resources.filter((r) => STATEFUL_RESOURCE_TYPES.includes(r.type));
             assert.equal(stateful.length, 11); // key, 5 buckets, 3 databases, 2 log groups
+            const created = new Set(stateful.map((r) => r.type));
+            assert.deepEqual(
+                STATEFUL_RESOURCE_TYPES.filter((type) => !created.has(type) && type !== "aws:s3/bucketV2:BucketV2"),
+                [],
+                "a stateful type the program never creates (the list drifted)",
+            );
+            if (expected.protect) {
+                assert.deepEqual(
+                    run.resources.filter((r) => r.protect && !STATEFUL_RESOURCE_TYPES.includes(r.type)).map((r) => `${r.type}::${r.name}`),
+                    [],
+                    "a protected type missing from STATEFUL_RESOURCE_TYPES (policy-pack/src/contract/environments.ts)",
+                );
+            }
             for (const r of stateful) {
                 assert.equal(r.protect, expected.protect, `${r.name}.protect`);
                 assert.equal(r.retainOnDelete, expected.protect, `${r.name}.retainOnDelete`);

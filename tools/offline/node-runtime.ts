@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { minimumNodeMajor } from "../../policy-pack/src/contract/node-support";
+import { minimumNodeMajor } from "../../policy-pack/src/contract";
 import { REPO_ROOT } from "./pulumi-cli";
 import { shellQuote } from "./shell-quote";
 

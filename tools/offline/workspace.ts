@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { ENVIRONMENTS } from "../../policy-pack/src/contract/environment-identity";
+import { ENVIRONMENTS } from "../../policy-pack/src/contract";
 import { CLOUD_ENV } from "../stand-in-aws/cloud";
 import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
 import { installNodeLanguageHost } from "./language-host/install";

@@ -2,19 +2,28 @@
  * The `environmentIdentity` stack output: who this stack is, as the environment guardrails need
  * it. These values are environment-specific, so they are not part of `release.parityConfig`.
  */
+import { ENVIRONMENT_MODEL, environmentNames, environmentOfStack, gatedEnvironments, upstreamOf } from "./environments";
 import { Parsed, describeType } from "./release-facts";
 
 export const ENVIRONMENT_IDENTITY_OUTPUT = "environmentIdentity";
 
-export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+/** The environments' names, from the model (policy-pack/src/contract/environments.ts). */
+export const ENVIRONMENTS: readonly Environment[] = environmentNames(ENVIRONMENT_MODEL) as Environment[];
+export type Environment = (typeof ENVIRONMENT_MODEL)[number]["name"];
 
 /**
  * The environment each environment is promoted from. A promotion to an environment listed here
  * is gated: it must deploy the release its upstream runs, judged by a pack the candidate cannot
  * change (see cli/lib/trusted-gate.ts).
  */
-export const UPSTREAM_OF: Readonly<Partial<Record<Environment, Environment>>> = { prod: "staging" };
+export const UPSTREAM_OF: Readonly<Partial<Record<Environment, Environment>>> = Object.fromEntries(
+    gatedEnvironments(ENVIRONMENT_MODEL).map((name) => [name, upstreamOf(name, ENVIRONMENT_MODEL)]),
+);
+
+/** The environment a stack name belongs to (`dev-alice` and `pr-42` are dev), or undefined. */
+export function environmentOf(stack: string): Environment | undefined {
+    return environmentOfStack(stack, ENVIRONMENT_MODEL)?.name as Environment | undefined;
+}
 
 export interface EnvironmentIdentity {
     environment: Environment;

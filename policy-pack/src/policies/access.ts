@@ -1,3 +1,4 @@
+import { denying } from "../applicability";
 import { CONSUMER_ACCESS_SCHEMA, ConsumerAccessConfig, DEVELOPER_ACCESS_SCHEMA, DeveloperAccessConfig } from "../config";
 import { readIdentity, resourceLabel } from "../identity";
 import { allowedAmong, resourceDocuments } from "../policy-documents";
@@ -8,7 +9,7 @@ import { StackView } from "../stack-view";
 export const noDeveloperAccess = stackPolicy<DeveloperAccessConfig>({
     name: "no-developer-access",
     description: "Staging and prod must grant nothing to developer principals.",
-    environments: ["staging", "prod"],
+    environments: denying("developers"),
     configSchema: DEVELOPER_ACCESS_SCHEMA,
     remediationSteps: "Grant developers access only in dev (atlas:developerPrincipals is honoured in dev only).",
     check: (view, config) => {
@@ -25,7 +26,7 @@ export const noDeveloperAccess = stackPolicy<DeveloperAccessConfig>({
 export const consumerAccessProdOnly = stackPolicy<ConsumerAccessConfig>({
     name: "consumer-access-prod-only",
     description: "Only prod may grant consumer principals access.",
-    environments: ["dev", "staging"],
+    environments: denying("consumers"),
     configSchema: CONSUMER_ACCESS_SCHEMA,
     remediationSteps: "Leave atlas:consumerPrincipals empty outside prod; create consumer-* resources only in prod.",
     check: (view, config) => {

@@ -2,12 +2,13 @@ import { PolicyResource } from "@pulumi/policy";
 import { DEV_COST_DEFAULTS, DEV_COST_SCHEMA, DevCostConfig } from "../config";
 import { resourceLabel } from "../identity";
 import { Finding, stackPolicy } from "../policy-kit";
+import { withGuardrail } from "../applicability";
 
 /** Guardrail (advisory): dev experiments stay cheap. Caps come from policy config. */
 export const devCostGuardrails = stackPolicy<DevCostConfig>({
     name: "dev-cost-guardrails",
     description: "Dev should cap Glue workers and worker types, Athena bytes scanned per query, and log retention.",
-    environments: ["dev"],
+    environments: withGuardrail("cost-limits"),
     configSchema: DEV_COST_SCHEMA,
     remediationSteps: "Lower the values in Pulumi.dev.yaml, or raise the caps in the dev policy config if the experiment needs it.",
     check: (view, config) => {

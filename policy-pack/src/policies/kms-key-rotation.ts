@@ -1,11 +1,12 @@
 import { resourceLabel } from "../identity";
 import { stackPolicy } from "../policy-kit";
+import { EVERY_ENVIRONMENT } from "../applicability";
 
 /** Guardrail: customer-managed KMS keys rotate. */
 export const kmsKeyRotation = stackPolicy<object>({
     name: "kms-key-rotation",
     description: "Every KMS key must have automatic key rotation enabled.",
-    environments: ["dev", "staging", "prod"],
+    environments: EVERY_ENVIRONMENT,
     remediationSteps: "Set enableKeyRotation: true on the key.",
     check: (view) =>
         view.resources

@@ -4,6 +4,7 @@ import { CROSS_ENVIRONMENT_SCHEMA, CrossEnvironmentConfig, EnvironmentAddress } 
 import { readIdentity, resourceLabel } from "../identity";
 import { Finding, stackPolicy } from "../policy-kit";
 import { rawProps } from "../unknowns";
+import { EVERY_ENVIRONMENT } from "../applicability";
 
 /**
  * Guardrail: a stack mentions no other environment's account id or name prefix in any resource
@@ -14,7 +15,7 @@ import { rawProps } from "../unknowns";
 export const noCrossEnvironmentReferences = stackPolicy<CrossEnvironmentConfig>({
     name: "no-cross-environment-references",
     description: "No resource may refer to another environment's AWS account or resource name prefix.",
-    environments: ["dev", "staging", "prod"],
+    environments: EVERY_ENVIRONMENT,
     configSchema: CROSS_ENVIRONMENT_SCHEMA,
     remediationSteps: "Derive every account id and name from the stack's own config (atlas:awsAccountId, atlas:namePrefix).",
     check: (view, config) => {

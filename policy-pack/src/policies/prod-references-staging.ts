@@ -3,6 +3,7 @@ import { UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, parseReleaseFacts } fro
 import { DEPLOY_STAGING_COMMAND, readPromotion } from "../evidence";
 import { Finding, stackPolicy, unreadable } from "../policy-kit";
 import { StackView, namesStack } from "../stack-view";
+import { GATED } from "../applicability";
 
 /**
  * Policy 1: a prod update references the staging stack it is promoted from (a StackReference
@@ -13,7 +14,7 @@ import { StackView, namesStack } from "../stack-view";
 export const prodReferencesStaging = stackPolicy<ReleaseGateConfig>({
     name: "prod-references-staging",
     description: "Prod must reference this project's staging stack and carry its release output, at the release being deployed.",
-    environments: ["prod"],
+    environments: GATED,
     configSchema: RELEASE_GATE_SCHEMA,
     remediationSteps:
         "Set atlas:upstreamStack to the staging stack, export `upstreamStack` and `upstreamRelease` (staging's `release` read by a StackReference), deploy staging first.",

@@ -3,6 +3,7 @@ import { describeIdentity, identityDifferences } from "../contract/release-ident
 import { runningRelease } from "../contract/stack-history";
 import { DEPLOY_STAGING_COMMAND, PROMOTE_COMMAND, readPromotion } from "../evidence";
 import { stackPolicy } from "../policy-kit";
+import { GATED } from "../applicability";
 
 /**
  * Policy 2: prod gets only the release staging runs now: the same version, built from the same
@@ -12,7 +13,7 @@ import { stackPolicy } from "../policy-kit";
 export const prodReleaseMatchesStaging = stackPolicy<ReleaseGateConfig>({
     name: "prod-release-matches-staging",
     description: "Prod may only deploy the release (version, commit and digest) that staging runs now.",
-    environments: ["prod"],
+    environments: GATED,
     configSchema: RELEASE_GATE_SCHEMA,
     remediationSteps: `Deploy the release to staging from the same commit (it must succeed), then run \`${PROMOTE_COMMAND}\` with the same version.`,
     check: (view, config) => {

@@ -1,25 +1,17 @@
+import { STATEFUL_RESOURCE_TYPES } from "../contract/environments";
 import { resourceLabel } from "../identity";
 import { stackPolicy } from "../policy-kit";
+import { PROTECTING_STATE } from "../applicability";
 
-/** Resources that hold data or keys: deleting one loses what cannot be redeployed. */
-export const STATEFUL_TYPES = [
-    "aws:s3/bucket:Bucket",
-    "aws:s3/bucketV2:BucketV2",
-    "aws:kms/key:Key",
-    "aws:glue/catalogDatabase:CatalogDatabase",
-    "aws:glue/catalogTable:CatalogTable",
-    "aws:dynamodb/table:Table",
-];
-
-/** Guardrail: in prod, the engine refuses to delete stateful resources. */
+/** Guardrail: where the environment protects state (staging, prod), the engine refuses to delete stateful resources. */
 export const prodStatefulProtected = stackPolicy<object>({
     name: "prod-stateful-protected",
-    description: "In prod, every stateful resource (buckets, KMS keys, Glue catalog, tables) must be protected.",
-    environments: ["prod"],
+    description: "Where the environment protects state, every stateful resource (KMS keys, buckets, Glue databases, log groups) must be protected.",
+    environments: PROTECTING_STATE,
     remediationSteps: "Set atlas:protectStatefulResources to true (it is a parity key, so set it in staging too).",
     check: (view) =>
         view.resources
-            .filter((r) => STATEFUL_TYPES.includes(r.type) && !r.opts.protect)
+            .filter((r) => STATEFUL_RESOURCE_TYPES.includes(r.type) && !r.opts.protect)
             .map((resource) => ({
                 resource,
                 problem: `${resourceLabel(resource)} is not protected`,

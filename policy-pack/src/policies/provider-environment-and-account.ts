@@ -3,6 +3,7 @@ import { canonicalJson } from "../contract/canonical";
 import { readIdentity, resourceLabel } from "../identity";
 import { Finding, stackPolicy } from "../policy-kit";
 import { StackView } from "../stack-view";
+import { EVERY_ENVIRONMENT } from "../applicability";
 
 /**
  * Guardrail: every AWS resource goes through a provider that tags it with the stack's
@@ -12,7 +13,7 @@ export const providerEnvironmentAndAccount = stackPolicy<object>({
     name: "provider-environment-and-account",
     description:
         "Every AWS resource must use a provider whose defaultTags.environment is the stack's environment and whose allowedAccountIds is exactly the stack's account.",
-    environments: ["dev", "staging", "prod"],
+    environments: EVERY_ENVIRONMENT,
     remediationSteps:
         "Create every AWS resource with the program's explicit provider (defaultTags from atlas:environment, allowedAccountIds from atlas:awsAccountId).",
     check: (view) => {

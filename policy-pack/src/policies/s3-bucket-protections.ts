@@ -3,6 +3,7 @@ import { resourceLabel } from "../identity";
 import { Statement, parsePolicyDocument } from "../policy-documents";
 import { Finding, stackPolicy } from "../policy-kit";
 import { isUnknownValue, rawProps } from "../unknowns";
+import { EVERY_ENVIRONMENT } from "../applicability";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const ENCRYPTION_TYPES = [
@@ -18,7 +19,7 @@ export const s3BucketProtections = stackPolicy<object>({
     name: "s3-bucket-protections",
     description:
         "Every S3 bucket needs aws:kms default encryption, a public access block with all four flags true, and a bucket policy denying non-TLS access.",
-    environments: ["dev", "staging", "prod"],
+    environments: EVERY_ENVIRONMENT,
     remediationSteps: "Create the bucket through the storage component, which adds the encryption configuration, public access block and TLS-only policy.",
     check: (view) => {
         const buckets = view.resources.filter((r) => BUCKET_TYPES.includes(r.type));

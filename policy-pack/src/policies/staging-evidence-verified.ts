@@ -2,6 +2,7 @@ import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
 import { resourcesAfter, runningRelease } from "../contract/stack-history";
 import { DEPLOY_STAGING_COMMAND, PROMOTE_COMMAND, checkStagingStack, readPromotion } from "../evidence";
 import { Finding, stackPolicy } from "../policy-kit";
+import { GATED } from "../applicability";
 
 /**
  * Policy 4: a prod update is judged only on evidence the release tooling read from the staging
@@ -12,7 +13,7 @@ import { Finding, stackPolicy } from "../policy-kit";
 export const stagingEvidenceVerified = stackPolicy<ReleaseGateConfig>({
     name: "staging-evidence-verified",
     description: "A prod update must carry the release tooling's evidence about staging, and staging's state must be the one its last release left.",
-    environments: ["prod"],
+    environments: GATED,
     configSchema: RELEASE_GATE_SCHEMA,
     remediationSteps: `Update prod only through \`${PROMOTE_COMMAND}\`, which reads staging's history and state and passes them to this pack.`,
     check: (view, config) => {

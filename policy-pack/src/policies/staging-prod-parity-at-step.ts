@@ -18,7 +18,8 @@ import { DEPLOY_STAGING_COMMAND, readPromotion, readStagingState } from "../evid
 import { listed } from "../parity-check";
 import { plannedInputs } from "../planned-state";
 import { Finding, formatFinding } from "../policy-kit";
-import { StackView, readStackView } from "../stack-view";
+import { StackView, UNPLACED_STACK_FIX, readStackView } from "../stack-view";
+import { GATED } from "../applicability";
 
 const NAME = "staging-prod-parity-at-step";
 
@@ -78,18 +79,11 @@ export const stagingProdParityAtStep: ResourceValidationPolicy = {
     validateResource: async (args, reportViolation) => {
         const read = readStackView([{ urn: args.urn, type: args.type } as never]);
         if (!read.ok) {
-            reportViolation(
-                formatFinding(
-                    "this stack",
-                    { problem: read.problem, fix: "run the pack against the dev, staging or prod stack of this project" },
-                    ENFORCEMENT_LEVELS[NAME],
-                ),
-                args.urn,
-            );
+            reportViolation(formatFinding("this stack", { problem: read.problem, fix: UNPLACED_STACK_FIX }, ENFORCEMENT_LEVELS[NAME]), args.urn);
             return;
         }
         const view: StackView = read.view;
-        if (view.environment !== "prod" || !isCompared(args.type)) {
+        if (!GATED.includes(view.environment) || !isCompared(args.type)) {
             return;
         }
         const config = args.getConfig<ParityConfig>();

@@ -1,6 +1,7 @@
 import { PARITY_SCHEMA, ParityConfig } from "../config";
 import { compareWithStaging, listed, previousComparison } from "../parity-check";
 import { stackPolicy } from "../policy-kit";
+import { GATED } from "../applicability";
 
 /**
  * Advisory: says which of prod's values are unknown during preview and were therefore compared
@@ -10,7 +11,7 @@ import { stackPolicy } from "../policy-kit";
 export const stagingProdParityCoverage = stackPolicy<ParityConfig>({
     name: "staging-prod-parity-coverage",
     description: "Lists the values parity could compare only by the resources they are computed from (unknown until the update).",
-    environments: ["prod"],
+    environments: GATED,
     configSchema: PARITY_SCHEMA,
     remediationSteps: "Nothing to do; review the list. Values unknown at preview become known after the update, when staging-prod-parity checks them again.",
     check: async (view, config) => {

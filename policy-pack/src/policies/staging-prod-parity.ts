@@ -3,6 +3,7 @@ import { DEPLOY_STAGING_COMMAND } from "../evidence";
 import { compareWithStaging, listed } from "../parity-check";
 import { describeDifference } from "../contract/desired-state/compare";
 import { Finding, stackPolicy } from "../policy-kit";
+import { GATED } from "../applicability";
 
 /**
  * Policy 3: staging mirrors prod. Prod's planned resources must equal what staging runs (its
@@ -12,7 +13,7 @@ import { Finding, stackPolicy } from "../policy-kit";
 export const stagingProdParity = stackPolicy<ParityConfig>({
     name: "staging-prod-parity",
     description: "Prod's resources must equal staging's deployed resources, property by property; only environment-specific values may differ.",
-    environments: ["prod"],
+    environments: GATED,
     configSchema: PARITY_SCHEMA,
     remediationSteps:
         "Deploy the same commit and equal stack config (every key not listed in policy-pack/src/contract/environment-keys.ts) to staging and prod; derive environment differences from config, never from the environment's name.",
