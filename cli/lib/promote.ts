@@ -15,7 +15,6 @@ import {
     Environment,
     GateRecord,
     HistoryEntry,
-    isEnvironment,
     loweredGatePolicies,
     OptionName,
     OptionsEntry,
@@ -27,6 +26,7 @@ import {
     runningRelease,
     stateChangesUntilRelease,
     UPSTREAM_OF,
+    environmentOf as environmentOfStackName,
 } from "../../policy-pack/src/contract";
 import { UsageError } from "./args";
 import { compilePolicyPack } from "./compiled-pack";
@@ -335,9 +335,9 @@ export function isGatedTarget(target: string): boolean {
     return environment !== undefined && UPSTREAM_OF[environment] !== undefined;
 }
 
+/** The environment a target stack belongs to (`dev-alice` is dev), by the environment model. */
 function environmentOf(target: string): Environment | undefined {
-    const name = shortName(target);
-    return isEnvironment(name) ? name : undefined;
+    return environmentOfStackName(shortName(target));
 }
 
 /** One config value, or undefined when the stack does not set it (without decrypting any secret). */

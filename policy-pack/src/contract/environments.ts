@@ -40,15 +40,15 @@ export interface EnvironmentSpec {
     readonly guardrails: readonly Guardrail[];
 }
 
-/** The suffix of a developer's stack name, also the last word of its name prefix. */
-const DEVELOPER_NAME = /^[a-z][a-z0-9]{0,19}$/;
+/** The suffix of a developer's stack name, also the last word of its name prefix (which holds 26 characters at most). */
+const DEVELOPER_NAME = /^[a-z][a-z0-9]{0,14}$/;
 
 export const ENVIRONMENT_MODEL = [
     {
         name: "dev",
         purpose: "the developers' cloud sandbox: direct access, rapid iteration, allowed to be fragile",
         extraStacks: [
-            { what: "a developer's stack", prefix: "dev-", suffix: DEVELOPER_NAME, suffixHint: "a lower-case name of 1–20 letters and digits" },
+            { what: "a developer's stack", prefix: "dev-", suffix: DEVELOPER_NAME, suffixHint: "a lower-case name of 1–15 letters and digits, starting with a letter" },
             { what: "a pull request's review stack", prefix: "pr-", suffix: /^[1-9][0-9]{0,8}$/, suffixHint: "the pull request's number" },
         ],
         audiences: ["developers"],
