@@ -23,7 +23,8 @@ options:
                       the backend you are logged into
   -h, --help          show this help
 
-exit codes: 0 status printed (whatever the rows say), 2 bad flags, 3 failure`;
+exit codes: 0 status printed (whatever the rows say), 2 bad flags, 3 failure (the backend could not
+            be reached for any stack: not logged in)`;
 
 const FORMATS = ["table", "markdown", "json"] as const;
 
@@ -36,7 +37,8 @@ async function main(): Promise<number> {
     const format = (requireOneOf("format", flags.format, FORMATS) ?? "table") as (typeof FORMATS)[number];
     const report = await readStatus(await stackSourceFor(flags.workspace));
     console.log(format === "json" ? JSON.stringify(report, null, 2) : format === "markdown" ? statusMarkdown(report) : statusTable(report));
-    return EXIT.ok;
+    // Every row saying the backend could not be reached is a failure of the whole command, printed all the same.
+    return report.backendReachable ? EXIT.ok : EXIT.failure;
 }
 
 runMain("status", main);

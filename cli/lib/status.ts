@@ -64,14 +64,17 @@ export interface StatusReport {
     /** Where the stacks were read: the backend or the offline workspace. */
     source: string;
     environments: EnvironmentStatus[];
+    /** False when not one stack could even be looked for (not logged in, no backend): the report is all problems. */
+    backendReachable: boolean;
 }
 
 const NO_CHECK = "not checked";
+const UNLISTED = "cannot list the stacks";
 
 /** The status of every environment, in promotion order. */
 export async function readStatus(source: StackSource): Promise<StatusReport> {
     const environments = await Promise.all(ENVIRONMENTS.map((environment) => environmentStatus(source, environment)));
-    return { source: source.description, environments };
+    return { source: source.description, environments, backendReachable: environments.some((row) => !row.problem?.startsWith(UNLISTED)) };
 }
 
 async function environmentStatus(source: StackSource, environment: string): Promise<EnvironmentStatus> {
@@ -88,7 +91,7 @@ async function environmentStatus(source: StackSource, environment: string): Prom
     try {
         row.exists = await source.exists(environment);
     } catch (error) {
-        return { ...row, problem: `cannot list the stacks: ${reason(error)}` };
+        return { ...row, problem: `${UNLISTED}: ${reason(error)}; to fix: log in to the backend (pulumi login) or pass --workspace` };
     }
     if (!row.exists) {
         row.parity = { ...row.parity, note: upstream ? "no stack" : row.parity.note };

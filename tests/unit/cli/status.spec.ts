@@ -47,7 +47,10 @@ describe("status rows", () => {
             dev.problem ?? "",
             new RegExp(`its last update failed at \\S+, changing no resource, so it still runs ${CANDIDATE.version.replace(/\./g, "\\.")}`),
         );
-        assert.match(statusTable({ source: "x", environments: [dev] }), /^ {2}dev +organization\/atlas\/dev +1\.4\.0 +0123456789ab +update at \S+ +failed /m);
+        assert.match(
+            statusTable({ source: "x", environments: [dev], backendReachable: true }),
+            /^ {2}dev +organization\/atlas\/dev +1\.4\.0 +0123456789ab +update at \S+ +failed /m,
+        );
     });
 
     it("keep reading the other stacks when one cannot be read", async () => {
@@ -71,5 +74,20 @@ describe("status rows", () => {
             statusMarkdown(await readStatus(broken)),
             /dev\["dev<br\/>\(never deployed\)"\] --> staging\["staging<br\/>1\.4\.0"\] --> prod\["prod<br\/>\(no stack\) \?"\]/,
         );
+        assert.equal((await readStatus(broken)).backendReachable, true);
+    });
+
+    it("say so in every row when the backend cannot be reached, and the report says it was not", async () => {
+        const source = new FakeStackSource(ROOT, {});
+        const unreachable: StackSource = Object.assign(Object.create(source) as StackSource, {
+            exists: async () => {
+                throw new Error("error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions");
+            },
+        });
+        const report = await readStatus(unreachable);
+        assert.equal(report.backendReachable, false);
+        for (const row of report.environments) {
+            assert.match(row.problem ?? "", /^cannot list the stacks: error: PULUMI_ACCESS_TOKEN must be set .*; to fix: log in to the backend/);
+        }
     });
 });
