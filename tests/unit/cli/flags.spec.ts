@@ -24,7 +24,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -107,6 +107,35 @@ const USAGE_CASES: Case[] = [
         args: ["show", "--workspace", "/nonexistent", "--stack", "staging", "--resource", "etl-job"],
         message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
     },
+    { command: "dev-stack", args: [], message: "give exactly one of --name NAME (your own stack) or --pull-request N (a review stack)" },
+    {
+        command: "dev-stack",
+        args: ["--name", "alice", "--pull-request", "7"],
+        message: "give exactly one of --name NAME (your own stack) or --pull-request N (a review stack)",
+    },
+    {
+        command: "dev-stack",
+        args: ["--name", "Alice-Smith"],
+        message:
+            "\"Alice-Smith\" cannot name a developer's stack: expected a lower-case name of 1–15 letters and digits, starting with a letter, and not an environment's name (the stack would be dev-Alice-Smith)",
+    },
+    {
+        command: "dev-stack",
+        args: ["--name", "staging"],
+        message:
+            "\"staging\" cannot name a developer's stack: expected a lower-case name of 1–15 letters and digits, starting with a letter, and not an environment's name (the stack would be dev-staging)",
+    },
+    {
+        command: "dev-stack",
+        args: ["--pull-request", "x1"],
+        message:
+            "\"x1\" cannot name a pull request's review stack: expected the pull request's number, and not an environment's name (the stack would be pr-x1)",
+    },
+    {
+        command: "dev-stack",
+        args: ["--name", "alice", "--workspace", "/nonexistent"],
+        message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
+    },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -120,6 +149,7 @@ const ACCEPTED_CASES = [
     { command: "drift", args: ["--help"], code: 0, stdout: "usage: npm run drift -- --stack NAME [options]" },
     { command: "cloud", args: ["--help"], code: 0, stdout: "usage: npm run cloud -- <show|set|delete>" },
     { command: "status", args: ["--help"], code: 0, stdout: "usage: npm run status -- [options]" },
+    { command: "dev-stack", args: ["--help"], code: 0, stdout: "usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
