@@ -213,6 +213,35 @@ describe("GitHub Actions workflows", function () {
         );
     });
 
+    it("deploys a labelled pull request's review stack pr-<n> into the dev account only, comments on it, and destroys and removes it when the pull request closes or loses the label", () => {
+        const workflow = load("review-stack.yml");
+        const types = (workflow.on.pull_request as { types: string[] }).types;
+        for (const type of ["opened", "synchronize", "labeled", "unlabeled", "closed"]) {
+            assert.ok(types.includes(type), type);
+        }
+        const { deploy, destroy } = workflow.jobs as Record<string, Record<string, unknown> & { if: string }>;
+        assert.match(deploy.if, /contains\(github\.event\.pull_request\.labels\.\*\.name, 'review-stack'\)/, "opt-in by label");
+        assert.match(destroy.if, /github\.event\.action == 'closed'/);
+        assert.match(destroy.if, /github\.event\.action == 'unlabeled' && github\.event\.label\.name == 'review-stack'/);
+        for (const job of [deploy, destroy]) {
+            assert.equal(job.environment, "dev", "the dev environment's variables: its role reaches the dev account only");
+            assert.deepEqual(job.concurrency, { group: "atlas-stack-pr-${{ github.event.pull_request.number }}", "cancel-in-progress": false });
+            const roles = stepsOf(job)
+                .filter((s) => s.uses === "aws-actions/configure-aws-credentials@v4")
+                .map((s) => s.with?.["role-to-assume"]);
+            assert.deepEqual(roles, ["${{ vars.AWS_DEPLOY_ROLE_ARN }}"]);
+        }
+        const deployRuns = stepsOf(deploy).map((s) => s.run ?? "");
+        const creates = deployRuns.findIndex((r) => r.includes('npm run --silent dev-stack -- --pull-request "$PR"'));
+        const promotes = deployRuns.findIndex((r) => r.includes('npm run --silent promote -- --stack "pr-$PR"'));
+        assert.ok(creates >= 0 && creates < promotes, "creates the review stack from dev's stack file, then deploys it with the pack");
+        assert.ok(
+            deployRuns.some((r) => r.includes("gh pr comment") && r.includes("review.md") && r.includes("pulumi stack output --json")),
+            "comments the policy results and outputs",
+        );
+        assert.ok(stepsOf(destroy).some((s) => s.run === 'npm run --silent dev-stack -- --pull-request "$PR" --destroy'));
+    });
+
     it("run only commands and flags that exist and that an offline test exercises", () => {
         const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
         const tests = testSources();

@@ -48,7 +48,12 @@ export const ENVIRONMENT_MODEL = [
         name: "dev",
         purpose: "the developers' cloud sandbox: direct access, rapid iteration, allowed to be fragile",
         extraStacks: [
-            { what: "a developer's stack", prefix: "dev-", suffix: DEVELOPER_NAME, suffixHint: "a lower-case name of 1–15 letters and digits, starting with a letter" },
+            {
+                what: "a developer's stack",
+                prefix: "dev-",
+                suffix: DEVELOPER_NAME,
+                suffixHint: "a lower-case name of 1–15 letters and digits, starting with a letter",
+            },
             { what: "a pull request's review stack", prefix: "pr-", suffix: /^[1-9][0-9]{0,8}$/, suffixHint: "the pull request's number" },
         ],
         audiences: ["developers"],
@@ -161,4 +166,10 @@ export function modelProblems(model: EnvironmentModel): string[] {
         }
     });
     return problems;
+}
+
+// A model that cannot work stops every program, pack and command that reads it, naming what is wrong.
+const MODEL_PROBLEMS = modelProblems(ENVIRONMENT_MODEL);
+if (MODEL_PROBLEMS.length > 0) {
+    throw new Error(`policy-pack/src/contract/environments.ts: ${MODEL_PROBLEMS.join("; ")}`);
 }
