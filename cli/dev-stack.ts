@@ -4,10 +4,9 @@
  * pull request's review stack `pr-42` (the review-stack workflow). `--destroy` tears it down:
  * destroys its resources, removes the stack and its stack file.
  */
-import * as fs from "fs";
 import { EXIT, parseFlags, runMain } from "./lib/args";
-import { SANDBOX_ENVIRONMENT, sandboxStackName, stackFilePath, writeSandboxStackFile } from "./lib/developer-stacks";
-import { requireStack, stackSourceFor } from "./lib/stacks";
+import { SANDBOX_ENVIRONMENT, createSandboxStack, destroySandboxStack, sandboxStackName } from "./lib/developer-stacks";
+import { stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]
 
@@ -38,33 +37,14 @@ async function main(): Promise<number> {
     }
     const stackName = sandboxStackName({ name: flags.name, pullRequest: flags["pull-request"] });
     const source = await stackSourceFor(flags.workspace);
-    const file = stackFilePath(source.projectDir, stackName);
+    const again = flags.name ? `--name ${flags.name}` : `--pull-request ${flags["pull-request"]}`;
     if (flags.destroy) {
-        await requireStack(
-            source,
-            stackName,
-            ` (nothing to destroy; create it with npm run dev-stack -- ${flags.name ? `--name ${flags.name}` : `--pull-request ${flags["pull-request"]}`})`,
-        );
-        const stack = await source.stack(stackName);
         console.log(`dev-stack: destroying ${stackName} in ${source.description}`);
-        const result = await stack.destroy({ color: "never" });
-        const changes = Object.entries(result.summary.resourceChanges ?? {})
-            .map(([op, count]) => `${count} ${op}`)
-            .join(", ");
-        await stack.workspace.removeStack(stackName);
-        fs.rmSync(file, { force: true });
-        console.log(`dev-stack: ${stackName} destroyed (${changes || "nothing to delete"}), removed, and ${file} deleted`);
+        console.log(`dev-stack: ${await destroySandboxStack(source, stackName, ` (nothing to destroy; create it with npm run dev-stack -- ${again})`)}`);
         return EXIT.ok;
     }
-    const written = writeSandboxStackFile(source.projectDir, stackName);
-    const existed = await source.exists(stackName);
-    await source.stack(stackName, { create: true });
-    console.log(
-        `dev-stack: ${stackName} ${existed ? "exists" : "created"} in ${source.description}; stack file ${file} ${written === "written" ? "written" : "kept as it is"}`,
-    );
-    console.log(
-        `dev-stack: deploy it with pulumi up --stack ${stackName}; tear it down with npm run dev-stack -- ${flags.name ? `--name ${flags.name}` : `--pull-request ${flags["pull-request"]}`} --destroy`,
-    );
+    console.log(`dev-stack: ${await createSandboxStack(source, stackName)}`);
+    console.log(`dev-stack: deploy it with pulumi up --stack ${stackName}; tear it down with npm run dev-stack -- ${again} --destroy`);
     return EXIT.ok;
 }
 

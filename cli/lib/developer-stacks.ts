@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ENVIRONMENT_MODEL, environmentOf } from "../../policy-pack/src/contract";
 import { UsageError } from "./args";
+import { StackSource, requireStack } from "./stacks";
 
 /** The environment whose stack file developer and review stacks are made from. */
 const SANDBOX = ENVIRONMENT_MODEL.find((e) => e.extraStacks.length > 0)!;
@@ -71,3 +72,24 @@ export function writeSandboxStackFile(projectDir: string, stack: string): "writt
 }
 
 export const SANDBOX_ENVIRONMENT = SANDBOX.name;
+
+/** Creates (or selects) the stack with its stack file; one line saying what happened. */
+export async function createSandboxStack(source: StackSource, stack: string): Promise<string> {
+    const written = writeSandboxStackFile(source.projectDir, stack);
+    const existed = await source.exists(stack);
+    await source.stack(stack, { create: true });
+    return `${stack} ${existed ? "exists" : "created"} in ${source.description}; stack file ${stackFilePath(source.projectDir, stack)} ${written === "written" ? "written" : "kept as it is"}`;
+}
+
+/** Destroys the stack's resources, removes the stack and deletes its stack file; one line saying what happened. */
+export async function destroySandboxStack(source: StackSource, stack: string, hint = ""): Promise<string> {
+    await requireStack(source, stack, hint);
+    const result = await (await source.stack(stack)).destroy({ color: "never" });
+    const changes = Object.entries(result.summary.resourceChanges ?? {})
+        .map(([op, count]) => `${count} ${op}`)
+        .join(", ");
+    await (await source.stack(stack)).workspace.removeStack(stack);
+    const file = stackFilePath(source.projectDir, stack);
+    fs.rmSync(file, { force: true });
+    return `${stack} destroyed (${changes || "nothing to delete"}), removed, and ${file} deleted`;
+}

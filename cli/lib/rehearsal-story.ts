@@ -48,7 +48,13 @@ export function stepOutcome(result: StepResult): string {
         const { drifted, checkedResources } = result.drift;
         return drifted.length === 0 ? `no drift in ${checkedResources} resources` : `drift in ${drifted.length} of ${checkedResources} resources`;
     }
-    return result.step.kind === "refresh" ? "state refreshed from the cloud" : "done";
+    return result.step.kind === "refresh"
+        ? "state refreshed from the cloud"
+        : result.step.kind === "sandbox"
+          ? result.step.action === "create"
+              ? "created"
+              : "destroyed and removed"
+          : "done";
 }
 
 function describeChanges(changes: Record<string, number>): string {

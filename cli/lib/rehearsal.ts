@@ -10,6 +10,7 @@ import { CloudStore } from "../../tools/stand-in-aws/cloud";
 import { planMismatches } from "../../tools/stand-in-aws/plan-fidelity";
 import { RefusedError } from "./args";
 import { deleteInCloud, editInCloud } from "./console-edit";
+import { createSandboxStack, destroySandboxStack } from "./developer-stacks";
 import { detectDrift, DriftReport } from "./drift";
 import { RunOutcome } from "./engine-run";
 import { PromoteReport, promote } from "./promote";
@@ -78,7 +79,13 @@ export interface RefreshStep extends StepBase {
     kind: "refresh";
 }
 
-export type RehearsalStep = PromoteStep | ConsoleEditStep | DriftStep | RefreshStep;
+/** `npm run dev-stack` of a developer's or review stack: made from dev's stack file, or destroyed and removed. */
+export interface SandboxStep extends StepBase {
+    kind: "sandbox";
+    action: "create" | "destroy";
+}
+
+export type RehearsalStep = PromoteStep | ConsoleEditStep | DriftStep | RefreshStep | SandboxStep;
 
 const DEPLOYED: Expectation = { outcome: "deployed" };
 const QUIET: Expectation = { outcome: "deployed", quiet: true };
@@ -99,8 +106,17 @@ export const STAGING_EDIT = { resource: "etl-job", property: "timeout", value: 2
 /** The console edit in prod: the pipeline's dashboard, deleted behind Pulumi's back. */
 export const PROD_EDIT = { resource: "pipeline-dashboard" } as const;
 
+/** A stack of the dev environment besides dev, through its whole life: create, deploy (judged as dev), destroy and remove. */
+const sandboxLife = (stack: string, whose: string, command: string): RehearsalStep[] => [
+    { kind: "sandbox", name: `${stack}-create`, title: `${whose}: npm run dev-stack -- ${command}`, target: stack, action: "create" },
+    promoteStep(`${stack}-up`, `deploy ${whose} (dev's account and guardrails)`, stack, FIRST_VERSION, "snapshot", DEPLOYED),
+    { kind: "sandbox", name: `${stack}-destroy`, title: `tear ${whose} down: npm run dev-stack -- ${command} --destroy`, target: stack, action: "destroy" },
+];
+
 export const STEPS: readonly RehearsalStep[] = [
     promoteStep("dev", "deploy dev", "dev", FIRST_VERSION, "snapshot", DEPLOYED),
+    ...sandboxLife("dev-alice", "alice's own stack", "--name alice"),
+    ...sandboxLife("pr-42", "pull request 42's review stack", "--pull-request 42"),
     promoteStep("prod-before-staging", "try prod before staging has the release", "prod", FIRST_VERSION, "snapshot", {
         outcome: "refused",
         mentions: ["staging has never been updated"],
@@ -168,6 +184,8 @@ export function describeStep(step: RehearsalStep): string {
             return `${step.target}; expect ${step.expectDrifted.length === 0 ? "no drift" : `drift in ${step.expectDrifted.join(", ")}`}`;
         case "refresh":
             return `${step.target}: pulumi refresh`;
+        case "sandbox":
+            return `${step.target}: ${step.action === "create" ? "created from dev's stack file" : "destroyed, removed, stack file deleted"}`;
     }
 }
 
@@ -239,6 +257,12 @@ export async function runStep(context: RehearsalContext, step: RehearsalStep, on
         case "refresh": {
             await snapshot.pulumi(["refresh", "--stack", step.target, "--yes", "--skip-preview", "--color", "never"]);
             return { step, note: `${step.target}'s state now holds what its cloud holds (recorded as a refresh in its history)`, mismatches: [] };
+        }
+        case "sandbox": {
+            const note = step.action === "create" ? await createSandboxStack(snapshot, step.target) : await destroySandboxStack(snapshot, step.target);
+            const exists = await snapshot.exists(step.target);
+            const mismatches = exists === (step.action === "create") ? [] : [`expected ${step.target} to ${step.action === "create" ? "exist" : "be gone"}`];
+            return { step, note, mismatches };
         }
     }
 }
