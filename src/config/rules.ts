@@ -119,13 +119,13 @@ export const CROSS_RULES: readonly CrossRule[] = [
         keys: ["namePrefix", "environment"],
         check(config, stack) {
             const { namePrefix, environment } = config;
-            if (!namePrefix || !environment || namePrefix.split("-").includes(environment)) {
+            if (!namePrefix || !environment || `-${namePrefix}-`.includes(`-${environment}-`)) {
                 return undefined;
             }
             return {
                 key: qualified("namePrefix"),
                 found: JSON.stringify(namePrefix),
-                expected: `a prefix containing the environment name "${environment}" as a dash-separated word`,
+                expected: `a prefix containing the environment name "${environment}" between dashes (or at an end)`,
                 fix: setCommand(stack, "namePrefix", `atlas-${environment}`),
             };
         },
