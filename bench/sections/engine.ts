@@ -17,6 +17,7 @@ import { pulumiCommand, REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { ratio, secondsSince, spread, summarize, Summary } from "../lib/stats";
+import { ENVIRONMENTS } from "../../policy-pack/src/contract";
 
 export const BENCH_VERSION = "1.0.0";
 const ONCALL_KEY = "atlas:oncallEndpoint";
@@ -260,7 +261,7 @@ function inlineProgramOf(checkout: string): () => Promise<Record<string, unknown
 
 /** Creates the stacks from the checkout's stack files; prod pages on-call, so it needs the secret. */
 async function prepareStacks(source: OfflineBackend): Promise<void> {
-    for (const name of ["dev", "staging", "prod"]) {
+    for (const name of ENVIRONMENTS) {
         const stack = await source.stack(name, { create: true });
         const config = await stack.getAllConfig();
         if (config["atlas:routeAlertsToOncall"]?.value === "true" && !config[ONCALL_KEY]?.value) {

@@ -9,6 +9,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { UPSTREAM_PROFILE_ENV } from "../../cli/lib/promote";
 import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "../../cli/lib/trusted-gate";
+import { ENVIRONMENT_MODEL, ENVIRONMENTS, environmentsDenying } from "../../policy-pack/src/contract";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -190,7 +191,7 @@ describe("GitHub Actions workflows", function () {
     it("previews all three stacks on pull requests with the release gate advisory", () => {
         const workflow = load("pull-request.yml");
         const preview = workflow.jobs.preview as { strategy: { matrix: { stack: string[] } }; steps: Array<{ run?: string }> };
-        assert.deepEqual(preview.strategy.matrix.stack, ["dev", "staging", "prod"]);
+        assert.deepEqual(preview.strategy.matrix.stack, ENVIRONMENTS, "every environment of the model");
         assert.ok(preview.steps.some((s) => s.run?.includes("--pull-request-check")));
         const test = workflow.jobs.test as { steps: Array<{ run?: string }> };
         assert.ok(
@@ -203,7 +204,7 @@ describe("GitHub Actions workflows", function () {
         const workflow = load("drift.yml");
         assert.ok(Array.isArray(workflow.on.schedule), "scheduled");
         const job = workflow.jobs.drift as { strategy: { matrix: { stack: string[] } }; steps: Array<{ run?: string; if?: string; name?: string }> };
-        assert.deepEqual(job.strategy.matrix.stack, ["staging", "prod"]);
+        assert.deepEqual(job.strategy.matrix.stack, environmentsDenying("developers", ENVIRONMENT_MODEL), "every environment developers do not touch");
         assert.ok(job.steps.some((s) => s.run?.includes('npm run --silent drift -- --stack "${{ matrix.stack }}" --format markdown')));
         assert.ok(job.steps.some((s) => s.if === "steps.drift.outputs.exit == '1'" && s.run?.includes("gh issue create")));
         assert.ok(job.steps.some((s) => s.if === "steps.drift.outputs.exit == '0'" && s.run?.includes("gh issue close")));

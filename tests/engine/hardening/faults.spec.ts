@@ -32,6 +32,7 @@ import {
     stateOf,
     TS_NODE,
 } from "./harness";
+import { ENVIRONMENTS } from "../../../policy-pack/src/contract";
 
 const ONCALL_KEY = "atlas:oncallEndpoint";
 const PROD_ONCALL = `https://oncall.invalid/prod/${randomBytes(12).toString("hex")}`;
@@ -95,7 +96,7 @@ describe("hardening: faults, interruptions, concurrency and secrets (real engine
         repository = ReleaseRepository.snapshot(REPO_ROOT);
         workspace = await OfflineWorkspace.create({ projectSource: repository.dir });
         source = new ProgramBackend(workspace, repository.dir, { staging: stagingProgram, prod: changedAtRelease(atlasProgram) });
-        for (const name of ["dev", "staging", "prod"]) {
+        for (const name of ENVIRONMENTS) {
             await source.stack(name, { create: true });
         }
         await (await source.stack("prod")).setConfig(ONCALL_KEY, { value: PROD_ONCALL, secret: true });
