@@ -8,6 +8,7 @@ import * as path from "path";
 import { isAssignableVersion } from "../policy-pack/src/contract";
 import { STACK_NAMES } from "../tools/offline/workspace";
 import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
+import { announcePhases } from "./lib/progress";
 import { judgingTooling, runJudgingPromote } from "./lib/judging-tooling";
 import { isGatedTarget, promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
 import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
@@ -95,6 +96,7 @@ async function main(): Promise<number> {
         policyPack: flags["policy-pack"],
         policyOverrides: pullRequestCheck ? PULL_REQUEST_OVERRIDES : undefined,
         onOutput: (chunk) => process.stderr.write(chunk),
+        onPhase: announcePhases("promote"),
         toolingCommit: candidate === undefined ? undefined : toolingCommit(),
     });
     console.log(`${flags.stack} @ ${flags.version}: ${verdict(report)}`);

@@ -79,7 +79,7 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
     const onEvent = (event: EngineEvent) => {
         const state = event.resourcePreEvent?.metadata.new;
         if (state) {
-            steps.push({ urn: state.urn, type: state.type, retainOnDelete: state.retainOnDelete });
+            steps.push({ urn: state.urn, type: state.type, retainOnDelete: state.retainOnDelete, inputs: state.inputs });
         }
         const policy = event.policyEvent;
         if (policy) {

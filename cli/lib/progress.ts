@@ -127,3 +127,16 @@ export async function withProgress<T>(label: string, work: (progress: Progress) 
         progress.done();
     }
 }
+
+/**
+ * For work whose own output streams in between (a deploy: the engine prints each resource's step), a plain line as
+ * each phase starts, with the time since the work began: `promote [42s]: previewing prod with the policy pack`.
+ */
+export function announcePhases(prefix: string, options: Pick<ProgressOptions, "stream" | "now"> = {}): (phase: string) => void {
+    const stream = options.stream ?? process.stderr;
+    const now = options.now ?? Date.now;
+    const started = now();
+    return (phase) => {
+        stream.write(`${prefix} [${formatElapsed((now() - started) / 1000)}]: ${phase}\n`);
+    };
+}

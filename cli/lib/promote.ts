@@ -14,6 +14,9 @@ import {
     engineOnlyOptionsOf,
     Environment,
     GateRecord,
+    HIDDEN_PROPERTY,
+    HiddenProperty,
+    hiddenPropertiesOf,
     HistoryEntry,
     loweredGatePolicies,
     OptionName,
@@ -59,6 +62,8 @@ export interface PromoteOptions {
     /** Policy-config overrides merged over what promote builds (e.g. enforcement levels of a preview-only check). */
     policyOverrides?: Record<string, unknown>;
     onOutput?: (line: string) => void;
+    /** Called as each phase starts (`reading staging's history and state`, `previewing prod with the policy pack`, …): progress output. */
+    onPhase?: (phase: string) => void;
     /** Where the pinned gate setting is read from (default: this process's environment). */
     env?: NodeJS.ProcessEnv;
     /** Called once the preview has passed, before the update starts (progress output; a test's way in between). */
@@ -138,6 +143,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             const upstreamEnvironment = UPSTREAM_OF[environment!]!;
             const upstreamName = (await configValue(target, UPSTREAM_STACK_KEY)) ?? upstreamEnvironment;
             const qualifiedUpstream = await source.qualified(upstreamName);
+            options.onPhase?.(`reading ${upstreamName}'s history and state (the gate's evidence)`);
             evidence = await readGateEvidence(source, {
                 target: qualifiedTarget,
                 upstream: qualifiedUpstream,
@@ -151,6 +157,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 seconds: evidence.seconds,
             };
             if (await source.exists(qualifiedUpstream)) {
+                options.onPhase?.(`checking ${upstreamName}'s cloud for drift (a refresh preview)`);
                 const drift = await detectDrift(source, qualifiedUpstream, profileCredentials((options.env ?? process.env)[UPSTREAM_PROFILE_ENV]));
                 upstream.drift = { checkedResources: drift.checkedResources, drifted: drift.drifted.length, seconds: drift.seconds };
                 if (drift.drifted.length > 0) {
@@ -161,6 +168,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                     advisories.push(refusal);
                 }
             }
+            options.onPhase?.("choosing the policy pack that judges this release");
             gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, {
                 env: options.env,
                 adviseOnPackChange: gateIsAdvisory(options),
@@ -191,10 +199,15 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         };
         // The engine checks stack policies after an update's resource steps, so the gate's binding
         // verdict is the preview's: the update runs only after a preview with the pack has passed.
+        options.onPhase?.(`previewing ${options.target} with the policy pack`);
         const preview = await runWithPolicies(target, "preview", run);
         const unseenBefore = evidence ? unseenOptions(evidence, preview.steps ?? [], OPTIONS_IN_PREVIEW) : [];
-        if (unseenBefore.length > 0) {
-            const refusal = unseenOptionsRefusal(unseenBefore);
+        const hiddenBefore = evidence ? hiddenPropertiesOf(preview.steps ?? []) : [];
+        if (unseenBefore.length > 0 || hiddenBefore.length > 0) {
+            const refusal = [
+                ...(unseenBefore.length > 0 ? [unseenOptionsRefusal(unseenBefore)] : []),
+                ...(hiddenBefore.length > 0 ? [hiddenPropertiesRefusal(hiddenBefore, options.target, "would set")] : []),
+            ].join("\n");
             if (!gateIsAdvisory(options)) {
                 return { ...report, preview, update: null, succeeded: false, refusedBeforeUpdate: refusal };
             }
@@ -207,10 +220,21 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         if (evidence) {
             await refuseIfUpstreamMoved(source, evidence);
         }
+        options.onPhase?.(`updating ${options.target} with the policy pack (held to the preview's plan)`);
         const update = await runWithPolicies(target, "update", run);
-        const unseenAfter = evidence && update.succeeded ? unseenOptions(evidence, await readCheckpoint(source, qualifiedTarget), OPTIONS_IN_STATE) : [];
-        if (unseenAfter.length > 0) {
-            return { ...report, preview, update, succeeded: false, failedAfterUpdate: unseenOptionsAfterUpdate(unseenAfter, options.target) };
+        const state = evidence && update.succeeded ? await readCheckpoint(source, qualifiedTarget) : [];
+        const unseenAfter = evidence ? unseenOptions(evidence, state, OPTIONS_IN_STATE) : [];
+        const hiddenAfter = hiddenPropertiesOf(state);
+        if (unseenAfter.length > 0 || hiddenAfter.length > 0) {
+            const failure = [
+                ...(unseenAfter.length > 0 ? [unseenOptionsAfterUpdate(unseenAfter, options.target)] : []),
+                ...(hiddenAfter.length > 0
+                    ? [
+                          `${hiddenPropertiesRefusal(hiddenAfter, options.target, "now holds")} The release is not recorded as ${options.target}'s; roll back through staging.`,
+                      ]
+                    : []),
+            ].join("\n");
+            return { ...report, preview, update, succeeded: false, failedAfterUpdate: failure };
         }
         if (update.succeeded) {
             // Where `pulumi stack ls` and a backend's console show it; never on a resource (a quiet release).
@@ -228,6 +252,15 @@ const OPTIONS_IN_STATE: readonly OptionName[] = ["retainOnDelete", "replaceOnCha
 
 function unseenOptions(evidence: GateEvidence, prod: readonly OptionsEntry[], compared: readonly OptionName[]): Difference[] {
     return compareEngineOnlyOptions(evidence.stagingOptions, engineOnlyOptionsOf(prod), compared);
+}
+
+/** Properties named `__proto__` (hidden-properties.ts): no policy can judge them, so a gated target never takes one. */
+function hiddenPropertiesRefusal(hidden: readonly HiddenProperty[], target: string, verb: string): string {
+    return [
+        `${target} ${verb} ${hidden.length} propert${hidden.length === 1 ? "y" : "ies"} named ${HIDDEN_PROPERTY}, which no policy can see (CrossGuard's deserializer turns it into a prototype), so parity cannot judge ${hidden.length === 1 ? "it" : "them"}:`,
+        ...hidden.map((h) => `  - ${h.resource} ${h.path}`),
+        `To fix: rename the key (no AWS setting needs one named ${HIDDEN_PROPERTY}).`,
+    ].join("\n");
 }
 
 function unseenOptionsRefusal(differences: readonly Difference[]): string {

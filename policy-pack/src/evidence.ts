@@ -5,6 +5,7 @@
  */
 import { PromotionEvidence, StagingStateEvidence, parsePromotionEvidence, parseStagingState } from "./contract/promotion-evidence";
 import { ParityConfig, ReleaseGateConfig } from "./config";
+import { sameJson } from "./contract/canonical";
 import { Finding, unreadable } from "./policy-kit";
 import { StackView, namesStack } from "./stack-view";
 
@@ -58,9 +59,21 @@ export function readStagingState(config: ParityConfig): Read<StagingStateEvidenc
             ],
         };
     }
+    // Each parity policy gets its own copy of staging's state (the engine hands a policy only its block of
+    // the config). One parse serves them all, so they share its normalisers and what those have read
+    // (EnvironmentNormaliser.of keys them on these objects); a copy is checked equal before it is shared.
+    if (lastStagingState && (lastStagingState.source === config.stagingState || sameJson(lastStagingState.source, config.stagingState))) {
+        return { ok: true, value: lastStagingState.value };
+    }
     const parsed = parseStagingState(config.stagingState, "policy config `stagingState`");
-    return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, findings: unreadable(parsed.problems, FIX_TOOLING) };
+    if (!parsed.ok) {
+        return { ok: false, findings: unreadable(parsed.problems, FIX_TOOLING) };
+    }
+    lastStagingState = { source: config.stagingState, value: parsed.value };
+    return { ok: true, value: parsed.value };
 }
+
+let lastStagingState: { source: unknown; value: StagingStateEvidence } | undefined;
 
 /** The staging stack the evidence describes, when it is this project's staging stack. */
 export function checkStagingStack(view: StackView, promotion: PromotionEvidence): Finding[] {

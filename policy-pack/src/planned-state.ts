@@ -12,7 +12,7 @@ import * as path from "path";
 import { PolicyResource } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { ComparedResource, isCompared, resourceOptions } from "./contract/desired-state/resources";
-import { UNKNOWN_VALUE, assetValue, secretValue } from "./contract/desired-state/values";
+import { UNKNOWN_VALUE, assetValue, secretValue, setOwn } from "./contract/desired-state/values";
 import { recordedInputs } from "./planned-inputs";
 import { pathKey, secretPathsOf } from "./secret-paths";
 import { isUnknownValue, rawProps } from "./unknowns";
@@ -39,6 +39,7 @@ export async function plannedResources(resources: readonly PolicyResource[], pro
                 unrecorded.push(r.urn);
             }
             const inputs = recorded ? convertAll(recorded) : outputs;
+            const options = resourceOptions(r.opts);
             return {
                 urn: r.urn,
                 type: r.type,
@@ -49,7 +50,7 @@ export async function plannedResources(resources: readonly PolicyResource[], pro
                 dependencies: r.dependencies.map((d) => d.urn),
                 propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, deps]) => [key, deps.map((d) => d.urn)])),
                 protect: r.opts.protect === true,
-                ...(resourceOptions(r.opts) ? { options: resourceOptions(r.opts) } : {}),
+                ...(options ? { options } : {}),
                 ...(r.provider ? { provider: r.provider.urn } : {}),
             };
         });
@@ -72,7 +73,10 @@ interface Conversion {
     programDirectory: string;
 }
 
-/** The value with markers; an asset's marker is filled in when its hash (queued on `assets`) is known. */
+/**
+ * The value with markers; an asset's marker is filled in when its hash (queued on `assets`) is known.
+ * `at` is the value's path, tracked only while some value of the resource is secret (most have none).
+ */
 function convert(value: unknown, at: (string | number)[], secrets: ReadonlySet<string>, conversion: Conversion): unknown {
     if (secrets.size > 0 && secrets.has(pathKey(at))) {
         return secretValue(convert(value, [], new Set(), { ...conversion, assets: [] }));
@@ -89,24 +93,38 @@ function convert(value: unknown, at: (string | number)[], secrets: ReadonlySet<s
         return value;
     }
     if (Array.isArray(value)) {
-        return (value as unknown[]).map((item, i) => convert(item, [...at, i], secrets, conversion));
+        return (value as unknown[]).map((item, i) => convert(item, secrets.size > 0 ? [...at, i] : at, secrets, conversion));
     }
     const converted: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-        converted[key] = convert(item, [...at, key], secrets, conversion);
+        setOwn(converted, key, convert(item, secrets.size > 0 ? [...at, key] : at, secrets, conversion));
     }
     return converted;
 }
 
+/**
+ * Each file's hash, read once per pack process: many resources carry the same file (a job's script), and
+ * both parity policies hash every one. The program's files do not change during an update.
+ */
+const fileHashes = new Map<string, Promise<string>>();
+
 /** Pulumi's hash of a file or text asset: the SHA-256 of its content, as the checkpoint records it. */
 async function assetHash(asset: pulumi.asset.Asset | pulumi.asset.Archive, programDirectory: string): Promise<string> {
-    const sha256 = (content: string | Buffer) => createHash("sha256").update(content).digest("hex");
     if (asset instanceof pulumi.asset.StringAsset) {
         return sha256(await asset.text);
     }
     if (asset instanceof pulumi.asset.FileAsset) {
         const file = path.resolve(programDirectory, await asset.path);
-        return fs.promises.readFile(file).then(sha256, () => `(unreadable file ${file})`);
+        let hash = fileHashes.get(file);
+        if (hash === undefined) {
+            hash = fs.promises.readFile(file).then(sha256, () => `(unreadable file ${file})`);
+            fileHashes.set(file, hash);
+        }
+        return hash;
     }
     return "(an asset kind parity does not hash)";
+}
+
+function sha256(content: string | Buffer): string {
+    return createHash("sha256").update(content).digest("hex");
 }

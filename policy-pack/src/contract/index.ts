@@ -17,5 +17,6 @@ export * from "./desired-state/checkpoint";
 export * from "./desired-state/compare";
 export * from "./desired-state/engine-only-options";
 export * from "./desired-state/environment";
+export * from "./desired-state/hidden-properties";
 export * from "./desired-state/resources";
 export * from "./desired-state/values";

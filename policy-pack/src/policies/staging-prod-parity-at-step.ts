@@ -105,13 +105,8 @@ export const stagingProdParityAtStep: ResourceValidationPolicy = {
         }
         const { reference, candidateDirectory } = evidence;
         const inputs = await plannedInputs(args.props, candidateDirectory);
-        const differences = reference.compare({
-            urn: args.urn,
-            type: args.type,
-            inputs,
-            protect: args.opts.protect === true,
-            ...(resourceOptions(args.opts) ? { options: resourceOptions(args.opts) } : {}),
-        });
+        const options = resourceOptions(args.opts);
+        const differences = reference.compare({ urn: args.urn, type: args.type, inputs, protect: args.opts.protect === true, ...(options ? { options } : {}) });
         if (differences.length > 0) {
             reportViolation(
                 formatFinding(

@@ -1,6 +1,6 @@
 /** Progress of long work: in place on a terminal, a plain line now and then elsewhere; ticked by hand, on a fake clock. */
 import { strict as assert } from "assert";
-import { formatElapsed, Progress, ProgressOptions } from "../../../cli/lib/progress";
+import { announcePhases, formatElapsed, Progress, ProgressOptions } from "../../../cli/lib/progress";
 
 function harness(tty: boolean) {
     const written: string[] = [];
@@ -57,5 +57,21 @@ describe("progress", () => {
         progress.done("deployed in 62s");
         h.at(95);
         assert.deepEqual(h.written, ["deploying staging … still running after 31s\n", "deploying staging … still running after 1m02s\n", "deployed in 62s\n"]);
+    });
+
+    it("announces each phase of a deploy as a plain line with the time since it began (the engine's lines stream in between)", () => {
+        const written: string[] = [];
+        let now = 1_000;
+        const phase = announcePhases("promote", { stream: { write: (text: string) => written.push(text) }, now: () => now });
+        phase("reading staging's history and state (the gate's evidence)");
+        now += 4_200;
+        phase("previewing prod with the policy pack");
+        now += 61_000;
+        phase("updating prod with the policy pack (held to the preview's plan)");
+        assert.deepEqual(written, [
+            "promote [0s]: reading staging's history and state (the gate's evidence)\n",
+            "promote [4s]: previewing prod with the policy pack\n",
+            "promote [1m05s]: updating prod with the policy pack (held to the preview's plan)\n",
+        ]);
     });
 });

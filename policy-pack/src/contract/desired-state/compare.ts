@@ -9,7 +9,7 @@
  */
 import { environmentSpecificReason } from "../environment-keys";
 import { EnvironmentNormaliser, EnvironmentValues } from "./environment";
-import { GeneratedValues, isAutoName, tokensOf } from "./generated";
+import { AUTO_NAME_SUFFIX, GeneratedValues, isAutoName, tokensOf } from "./generated";
 import { ComparedResource, ResourceOptions, labelOf, logicalNameOf } from "./resources";
 import { ASSET, JSON_TEXT, SECRET, UNKNOWN, containsUnknown, markerOf, printable } from "./values";
 
@@ -60,7 +60,8 @@ interface Normalised {
     environment: EnvironmentNormaliser;
     logicalName: string;
     dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
+    /** A property's dependencies, normalised (read only for values unknown at preview). */
+    propertyDependencies: (key: string) => string[];
     provider?: string;
 }
 
@@ -102,19 +103,24 @@ export function compareDesiredState(staging: StackSide, prod: StackSide): Parity
 }
 
 function normaliseSide(side: StackSide, other: EnvironmentValues): Map<string, Normalised> {
-    const environment = new EnvironmentNormaliser(side.environment, other);
-    const urn = (value: string) => environment.replace(value);
+    const environment = EnvironmentNormaliser.of(side.environment, other);
+    const urn = (value: string) => environment.urn(value);
+    // A stack has few providers, each the provider of many resources.
+    const providerUrns = new Map<string, string>();
+    const providerUrn = (reference: string) => {
+        const found = withoutId(reference);
+        providerUrns.set(reference, found);
+        return found;
+    };
     const byUrn = new Map<string, Normalised>();
     for (const resource of side.resources) {
         byUrn.set(urn(resource.urn), {
             resource,
             environment,
             logicalName: logicalNameOf(resource.urn),
-            dependencies: [...new Set(resource.dependencies.map(urn))].sort(),
-            propertyDependencies: Object.fromEntries(
-                Object.entries(resource.propertyDependencies).map(([key, urns]) => [key, [...new Set(urns.map(urn))].sort()]),
-            ),
-            provider: resource.provider === undefined ? undefined : urn(withoutId(resource.provider)),
+            dependencies: resource.dependencies.length < 2 ? resource.dependencies.map(urn) : [...new Set(resource.dependencies.map(urn))].sort(),
+            propertyDependencies: (key) => [...new Set((resource.propertyDependencies[key] ?? []).map(urn))].sort(),
+            provider: resource.provider === undefined ? undefined : urn(providerUrns.get(resource.provider) ?? providerUrn(resource.provider)),
         });
     }
     return byUrn;
@@ -128,8 +134,8 @@ function withoutId(reference: string): string {
 
 /** A property of a resource, environment-normalised: a setting, or (`computed`) a value its provider computed. */
 function valueOf(n: Normalised, key: string, computed = false): unknown {
-    const value = computed ? n.resource.computed?.[key] : n.resource.inputs[key];
-    return value === undefined ? undefined : n.environment.value(value, { type: n.resource.type, property: key });
+    const record = computed ? n.resource.computed : n.resource.inputs;
+    return record === undefined ? undefined : n.environment.property(record, key, n.resource.type);
 }
 
 /** Tokens of a resource's own settings (those not computed on staging's side): a token in them is never a generated value. */
@@ -156,8 +162,10 @@ function pairGenerated(s: Normalised, p: Normalised, generated: GeneratedValues)
             );
         }
     }
-    // Only strings can be auto-names, and only a string normalises to one: the rest need no normalising here.
-    for (const key of Object.keys(s.resource.inputs).filter((k) => typeof s.resource.inputs[k] === "string" && typeof p.resource.inputs[k] === "string")) {
+    // Only strings can be auto-names, and only one that already ends like one normalises to one
+    // (a set-aside value ends in `>`): the rest need no normalising here.
+    const mayBeAutoName = (value: unknown) => typeof value === "string" && AUTO_NAME_SUFFIX.test(value);
+    for (const key of Object.keys(s.resource.inputs).filter((k) => mayBeAutoName(s.resource.inputs[k]) && mayBeAutoName(p.resource.inputs[k]))) {
         const [value, prodValue] = [valueOf(s, key), valueOf(p, key)];
         if (isAutoName(value, s.logicalName) && isAutoName(prodValue, p.logicalName) && value !== prodValue) {
             generated.add(value, prodValue);
@@ -203,7 +211,7 @@ function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, r
     }
     const strings: StringSides = { staging: (t) => generated.stagingString(t), prod: (t) => generated.prodString(t) };
     const [sr, pr] = [s.resource, p.resource];
-    for (const key of [...new Set([...Object.keys(sr.inputs), ...Object.keys(pr.inputs)])].sort()) {
+    for (const key of keysOfBoth(sr.inputs, pr.inputs)) {
         if (key.startsWith("__")) {
             continue; // engine bookkeeping such as a provider's __internal
         }
@@ -217,7 +225,7 @@ function comparePair(s: Normalised, p: Normalised, generated: GeneratedValues, r
         const unknownPaths: string[] = [];
         compareValues(stagingValue, prodValue, key, strings, (path, a, b) => differ(path, a, b), unknownPaths);
         if (unknownPaths.length > 0) {
-            compareByDependency(resource, key, s.propertyDependencies[key] ?? [], p.propertyDependencies[key] ?? [], generated, result);
+            compareByDependency(resource, key, s.propertyDependencies(key), p.propertyDependencies(key), generated, result);
         }
     }
 }
@@ -230,6 +238,9 @@ export function compareOptions(
 ): void {
     if (staging.protect !== prod.protect) {
         differ("(protect)", String(staging.protect), String(prod.protect));
+    }
+    if (staging.options === undefined && prod.options === undefined) {
+        return; // most resources set none
     }
     for (const option of Object.keys({ ...staging.options, ...prod.options }).sort()) {
         const [a, b] = [staging.options?.[option as keyof ResourceOptions], prod.options?.[option as keyof ResourceOptions]];
@@ -267,13 +278,14 @@ export function describeDifference(d: Difference): string {
 
 /** Reports every path where two normalised values differ; a path holding an unknown value goes to `unknownPaths`. */
 export function compareValues(a: unknown, b: unknown, path: string, strings: StringSides, report: Report, unknownPaths: string[]): void {
-    if (containsUnknown(a) || containsUnknown(b)) {
-        if (markerOf(a) === UNKNOWN || markerOf(b) === UNKNOWN || kindOf(a) !== kindOf(b)) {
-            unknownPaths.push(path);
-            return;
-        }
-    }
     const [ma, mb] = [markerOf(a), markerOf(b)];
+    // An unknown value, or one of another kind than the other side's with an unknown inside: compared by
+    // dependency. (Only the second needs a look inside; values of the same kind are compared below, where
+    // their unknowns are met one level down.)
+    if (ma === UNKNOWN || mb === UNKNOWN || (kindOf(a) !== kindOf(b) && (containsUnknown(a) || containsUnknown(b)))) {
+        unknownPaths.push(path);
+        return;
+    }
     if (ma === JSON_TEXT && mb === JSON_TEXT) {
         compareValues((a as Record<string, unknown>)[JSON_TEXT], (b as Record<string, unknown>)[JSON_TEXT], `${path} (JSON)`, strings, report, unknownPaths);
         return;
@@ -307,14 +319,37 @@ export function compareValues(a: unknown, b: unknown, path: string, strings: Str
     }
     if (kindOf(a) === "object" && kindOf(b) === "object") {
         const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
-        for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
-            compareValues(x[key], y[key], `${path}${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`, strings, report, unknownPaths);
+        for (const key of keysOfBoth(x, y)) {
+            compareValues(x[key], y[key], `${path}${pathSegment(key)}`, strings, report, unknownPaths);
         }
         return;
     }
     if (a !== b) {
         report(path, printable(typeof a === "string" ? strings.staging(a) : a), printable(typeof b === "string" ? strings.prod(b) : b));
     }
+}
+
+/** The keys of either object, sorted (most pairs have the same keys: then one list is made). */
+export function keysOfBoth(x: Readonly<Record<string, unknown>>, y: Readonly<Record<string, unknown>>): string[] {
+    const keys = Object.keys(x);
+    let extra: string[] | undefined;
+    for (const key in y) {
+        if (Object.prototype.hasOwnProperty.call(y, key) && !Object.prototype.hasOwnProperty.call(x, key)) {
+            (extra ??= []).push(key);
+        }
+    }
+    return (extra ? keys.concat(extra) : keys).sort();
+}
+
+/** `.key`, or `["key"]` where the key is not an identifier; keys recur across a stack, so each is worded once. */
+const segments = new Map<string, string>();
+function pathSegment(key: string): string {
+    let segment = segments.get(key);
+    if (segment === undefined) {
+        segment = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+        segments.set(key, segment);
+    }
+    return segment;
 }
 
 function kindOf(value: unknown): string {

@@ -24,6 +24,8 @@ export interface OptionsEntry {
     type: string;
     retainOnDelete?: boolean;
     replaceOnChanges?: readonly string[];
+    /** The inputs, where the entry has them (a step's new state, a checkpoint entry): read for properties no policy sees. */
+    inputs?: Record<string, unknown>;
     /** Pending deletions and reads are not what the stack runs. */
     delete?: boolean;
     external?: boolean;

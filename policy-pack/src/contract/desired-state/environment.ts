@@ -6,7 +6,7 @@
  * both read `<namePrefix>-etl`, while `10` and `20` stay what they are.
  */
 import { ENVIRONMENT_SPECIFIC_CONFIG, PropertySite } from "../environment-keys";
-import { JSON_TEXT, SECRET, markerOf } from "./values";
+import { JSON_TEXT, SECRET, markerOf, setOwn } from "./values";
 
 /**
  * An environment's value of each environment-specific key, as its stack file sets it; a key the
@@ -33,8 +33,30 @@ interface SetAside {
     sites?: readonly PropertySite[];
 }
 
+/** Normalisers by their two environments' values (the same objects: one parse of the evidence), see `EnvironmentNormaliser.of`. */
+const normalisers = new WeakMap<EnvironmentValues, WeakMap<EnvironmentValues, EnvironmentNormaliser>>();
+
 export class EnvironmentNormaliser {
+    /**
+     * The one normaliser of these values: the whole-stack and the step-time parity share it (and the
+     * documents it has parsed) when they read the same evidence.
+     */
+    static of(values: EnvironmentValues, otherWords: EnvironmentValues = {}): EnvironmentNormaliser {
+        let byOther = normalisers.get(values);
+        if (!byOther) {
+            byOther = new WeakMap();
+            normalisers.set(values, byOther);
+        }
+        let normaliser = byOther.get(otherWords);
+        if (!normaliser) {
+            normaliser = new EnvironmentNormaliser(values, otherWords);
+            byOther.set(otherWords, normaliser);
+        }
+        return normaliser;
+    }
+
     private readonly setAside: SetAside[] = [];
+    private readonly urns = new Map<string, string>();
     /** Placeholders of keys held as secrets, by the secret's digest, with the key's sites. */
     private readonly secrets: { digest: string; key: string; sites?: readonly PropertySite[] }[] = [];
     /** The replacement anywhere (keys without sites), and one per property site that has more. */
@@ -84,9 +106,28 @@ export class EnvironmentNormaliser {
         return this.at(site).value(value);
     }
 
+    /** `record[key]` normalised at its site (`type`, `key`); undefined when the record has no such property. */
+    property(record: Readonly<Record<string, unknown>>, key: string, type: string): unknown {
+        const value = record[key];
+        return value === undefined ? undefined : this.value(value, { type, property: key });
+    }
+
     /** Plain replacement, for names and URNs (no key with sites is set aside in them). */
     replace(text: string): string {
         return this.anywhere.replace(text);
+    }
+
+    /**
+     * A URN (or provider reference) replaced, remembered: every URN recurs as others' dependency, and both
+     * parity policies look each of the stack's up.
+     */
+    urn(urn: string): string {
+        let normalised = this.urns.get(urn);
+        if (normalised === undefined) {
+            normalised = this.anywhere.replace(urn);
+            this.urns.set(urn, normalised);
+        }
+        return normalised;
     }
 
     private at(site: PropertySite | undefined): Replacement {
@@ -112,11 +153,14 @@ export class EnvironmentNormaliser {
 class Replacement {
     private readonly text?: RegExp;
     private readonly words?: RegExp;
+    /** The values each expression looks for: most strings hold none, which `includes` tells faster than the expression. */
+    private readonly textItems: string[] = [];
+    private readonly wordItems: string[] = [];
     private readonly placeholders = new Map<string, string>();
     /** Placeholders of list keys: a list element that is one of them is an environment-specific member. */
     private readonly members = new Set<string>();
     private readonly secrets = new Map<string, string>();
-    private readonly strings = new Map<string, unknown>();
+    private readonly documents = new Map<string, unknown>();
 
     constructor(entries: readonly SetAside[], secrets: readonly { digest: string; key: string }[]) {
         const text: string[] = [];
@@ -124,6 +168,7 @@ class Replacement {
         for (const { item, key, appearance, member } of entries) {
             this.placeholders.set(item, `<${key}>`);
             (appearance === "word" ? words : text).push(item);
+            (appearance === "word" ? this.wordItems : this.textItems).push(item);
             if (member) {
                 this.members.add(`<${key}>`);
             }
@@ -161,10 +206,33 @@ class Replacement {
         if (value === null || typeof value !== "object" || markerOf(value) !== undefined) {
             return value;
         }
+        // Most values hold nothing environment-specific: they come back as they are, not copied.
         if (Array.isArray(value)) {
-            return value.map((item) => this.value(item)).filter((item) => !(typeof item === "string" && this.members.has(item)));
+            let changed: unknown[] | undefined;
+            for (let i = 0; i < value.length; i++) {
+                const item = this.value(value[i]);
+                const dropped = typeof item === "string" && this.members.has(item);
+                if (changed === undefined && (dropped || item !== value[i])) {
+                    changed = value.slice(0, i);
+                }
+                if (changed !== undefined && !dropped) {
+                    changed.push(item);
+                }
+            }
+            return changed ?? value;
         }
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.value(item)]));
+        let changed: Record<string, unknown> | undefined;
+        for (const key of Object.keys(value)) {
+            const item = (value as Record<string, unknown>)[key];
+            const normalised = this.value(item);
+            if (changed === undefined && normalised !== item) {
+                changed = { ...value };
+            }
+            if (changed !== undefined) {
+                setOwn(changed, key, normalised);
+            }
+        }
+        return changed ?? value;
     }
 
     /**
@@ -173,18 +241,21 @@ class Replacement {
      * is compared as text.
      */
     private string(text: string): unknown {
-        // Stacks repeat their strings (ARNs, names, tag values): each distinct one is normalised once. Results are never mutated.
-        let normalised = this.strings.get(text);
-        if (normalised === undefined && !this.strings.has(text)) {
+        if (!looksLikeJson(text)) {
+            // Replacing is one scan of the text: cheaper than remembering each of a stack's distinct strings.
+            return this.replace(text);
+        }
+        // Stacks repeat their JSON documents (policies): each distinct one is parsed once. Results are never mutated.
+        let normalised = this.documents.get(text);
+        if (normalised === undefined) {
             normalised = this.parseOrReplace(text);
-            this.strings.set(text, normalised);
+            this.documents.set(text, normalised);
         }
         return normalised;
     }
 
     private parseOrReplace(text: string): unknown {
-        const trimmed = text.trimStart();
-        if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && !hasRepeatedKey(text)) {
+        if (!hasRepeatedKey(text)) {
             try {
                 return { [JSON_TEXT]: this.value(JSON.parse(text)) };
             } catch {
@@ -195,10 +266,34 @@ class Replacement {
     }
 
     replace(text: string): string {
-        const lookup = (found: string) => this.placeholders.get(found) ?? found;
-        const replaced = this.text ? text.replace(this.text, lookup) : text;
-        return this.words ? replaced.replace(this.words, lookup) : replaced;
+        const replaced = this.text && holdsAny(text, this.textItems) ? text.replace(this.text, this.lookup) : text;
+        return this.words && holdsAny(replaced, this.wordItems) ? replaced.replace(this.words, this.lookup) : replaced;
     }
+
+    private readonly lookup = (found: string): string => this.placeholders.get(found) ?? found;
+}
+
+function holdsAny(text: string, items: readonly string[]): boolean {
+    for (const item of items) {
+        if (text.includes(item)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** A JSON object or list, by its first character after any leading whitespace. */
+function looksLikeJson(text: string): boolean {
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x7b || c === 0x5b) {
+            return true; // { or [
+        }
+        if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) {
+            return false;
+        }
+    }
+    return false;
 }
 
 /** True when some object of the JSON text names a key twice. */

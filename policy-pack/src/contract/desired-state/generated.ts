@@ -23,6 +23,9 @@ export class GeneratedValues {
      * they are settings (the sets are made only when a token differs).
      */
     pair(stagingValue: unknown, prodValue: unknown, stagingSettings: () => ReadonlySet<string>, prodSettings: () => ReadonlySet<string>): void {
+        if (stagingValue === prodValue) {
+            return; // every token the same: nothing generated differs here
+        }
         if (typeof stagingValue === "string" && typeof prodValue === "string") {
             const [a, b] = [stagingValue.match(TOKEN) ?? [], prodValue.match(TOKEN) ?? []];
             if (a.length !== b.length || stagingValue.replace(TOKEN, "") !== prodValue.replace(TOKEN, "")) {
@@ -74,8 +77,26 @@ export class GeneratedValues {
     }
 }
 
+/** TOKEN for `exec` loops (its own `lastIndex`; nothing else runs while a loop is under way). */
+const TOKEN_SCAN = new RegExp(TOKEN.source, "g");
+
+/** The text with each token found in `tokens` replaced; the text itself when none is (the common case, built without copying). */
 function substitute(text: string, tokens: ReadonlyMap<string, string>): string {
-    return tokens.size === 0 ? text : text.replace(TOKEN, (token) => tokens.get(token) ?? token);
+    if (tokens.size === 0) {
+        return text;
+    }
+    const scan = TOKEN_SCAN;
+    scan.lastIndex = 0;
+    let result: string | undefined;
+    let copied = 0;
+    for (let found = scan.exec(text); found !== null; found = scan.exec(text)) {
+        const placeholder = tokens.get(found[0]);
+        if (placeholder !== undefined) {
+            result = (result ?? "") + text.slice(copied, found.index) + placeholder;
+            copied = found.index + found[0].length;
+        }
+    }
+    return result === undefined ? text : result + text.slice(copied);
 }
 
 /** Every token in a value's strings (a resource's settings), to tell settings from generated values. */
@@ -92,7 +113,10 @@ export function tokensOf(value: unknown, into: Set<string> = new Set()): Set<str
     return into;
 }
 
+/** How an auto-name ends: a dash and 7 hex digits. */
+export const AUTO_NAME_SUFFIX = /-[0-9a-f]{7}$/;
+
 /** `<logical name>-<7 hex>`: the name the AWS provider generates when a program names none. */
 export function isAutoName(value: unknown, logicalName: string): value is string {
-    return typeof value === "string" && value.length === logicalName.length + 8 && value.startsWith(`${logicalName}-`) && /^[0-9a-f]{7}$/.test(value.slice(-7));
+    return typeof value === "string" && value.length === logicalName.length + 8 && value.startsWith(`${logicalName}-`) && AUTO_NAME_SUFFIX.test(value);
 }

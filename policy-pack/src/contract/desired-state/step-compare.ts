@@ -15,7 +15,7 @@
  *   stack policy then pairs those tokens exactly.
  */
 import { environmentSpecificReason } from "../environment-keys";
-import { Difference, StringSides, compareOptions, compareValues, isIdentifierKey } from "./compare";
+import { Difference, StringSides, compareOptions, compareValues, isIdentifierKey, keysOfBoth } from "./compare";
 import { EnvironmentNormaliser, EnvironmentValues } from "./environment";
 import { MIN_GENERATED_LENGTH, TOKEN, isAutoName, tokensOf } from "./generated";
 import { ComparedResource, labelOf, logicalNameOf } from "./resources";
@@ -37,32 +37,33 @@ export class StagingReference {
         stagingEnvironment: EnvironmentValues,
         private readonly prodEnvironment: EnvironmentValues,
     ) {
-        this.staging = new EnvironmentNormaliser(stagingEnvironment, prodEnvironment);
-        this.prod = new EnvironmentNormaliser(prodEnvironment, stagingEnvironment);
+        // The normalisers staging-prod-parity uses too (with the URNs and JSON documents they have read).
+        this.staging = EnvironmentNormaliser.of(stagingEnvironment, prodEnvironment);
+        this.prod = EnvironmentNormaliser.of(prodEnvironment, stagingEnvironment);
         for (const resource of stagingResources) {
-            this.byUrn.set(this.staging.replace(resource.urn), resource);
+            this.byUrn.set(this.staging.urn(resource.urn), resource);
             this.collectGenerated(resource);
         }
     }
 
     /** Where the prod resource differs from staging's counterpart, as staging-prod-parity words it. */
     compare(prod: ResourceAtStep): Difference[] {
-        const resource = labelOf(prod);
-        const staging = this.byUrn.get(this.prod.replace(prod.urn));
+        const staging = this.byUrn.get(this.prod.urn(prod.urn));
         if (!staging) {
             return environmentSpecificReason(logicalNameOf(prod.urn), prod.type, this.prodEnvironment)
                 ? []
-                : [{ resource, path: "(resource)", staging: "(absent)", prod: "present" }];
+                : [{ resource: labelOf(prod), path: "(resource)", staging: "(absent)", prod: "present" }];
         }
         const differences: Difference[] = [];
-        const differ = (path: string, stagingValue: string, prodValue: string) => differences.push({ resource, path, staging: stagingValue, prod: prodValue });
+        const differ = (path: string, stagingValue: string, prodValue: string) =>
+            differences.push({ resource: labelOf(prod), path, staging: stagingValue, prod: prodValue });
         compareOptions(staging, prod, differ);
         if (!staging.custom) {
             return differences;
         }
         const strings: StringSides = { staging: (t) => t, prod: (t) => t, equivalent: (a, b) => this.differOnlyInGeneratedTokens(a, b) };
         const unknown: string[] = [];
-        for (const key of [...new Set([...Object.keys(staging.inputs), ...Object.keys(prod.inputs)])].sort()) {
+        for (const key of keysOfBoth(staging.inputs, prod.inputs)) {
             if (key.startsWith("__")) {
                 continue;
             }
@@ -74,7 +75,7 @@ export class StagingReference {
                 }
                 continue;
             }
-            const stagingValue = this.staging.value(sSets ? staging.inputs[key] : staging.computed![key], site);
+            const stagingValue = this.staging.property(sSets ? staging.inputs : staging.computed!, key, staging.type);
             const prodValue = pSets ? this.prod.value(prod.inputs[key], site) : undefined;
             compareValues(stagingValue, prodValue, key, strings, differ, unknown);
         }
@@ -94,13 +95,11 @@ export class StagingReference {
     }
 
     private collectGenerated(resource: ComparedResource): void {
-        const settings = new Set<string>();
-        for (const [key, value] of Object.entries(resource.inputs)) {
-            tokensOf(this.staging.value(value, { type: resource.type, property: key }), settings);
-        }
-        for (const [key, value] of Object.entries(resource.computed ?? {})) {
+        let settings: Set<string> | undefined;
+        for (const key of Object.keys(resource.computed ?? {})) {
             if (isIdentifierKey(key)) {
-                for (const token of tokensOf(this.staging.value(value, { type: resource.type, property: key }))) {
+                settings ??= tokensOf(Object.keys(resource.inputs).map((input) => this.staging.property(resource.inputs, input, resource.type)));
+                for (const token of tokensOf(this.staging.property(resource.computed!, key, resource.type))) {
                     if (token.length >= MIN_GENERATED_LENGTH && !settings.has(token)) {
                         this.generated.add(token);
                     }

@@ -4,7 +4,9 @@
  * marker: a secret as its digest (never its plain text), an asset as its content hash, a value
  * unknown during preview as such, and a JSON document inside a string as its parsed form.
  */
-import { canonicalJson, digestOf } from "../canonical";
+import { canonicalJson, digestOf, setOwn } from "../canonical";
+
+export { setOwn };
 
 export const SECRET = "atlas:secret";
 export const ASSET = "atlas:asset";
@@ -30,8 +32,18 @@ export function markerOf(value: unknown): string | undefined {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
         return undefined;
     }
-    const keys = Object.keys(value);
-    return keys.length === 1 && MARKERS.includes(keys[0]) ? keys[0] : undefined;
+    // Called on every object parity compares: the common answer (no marker) allocates nothing.
+    const marker = MARKERS.find((key) => Object.prototype.hasOwnProperty.call(value, key));
+    if (marker === undefined) {
+        return undefined;
+    }
+    let count = 0;
+    for (const key in value) {
+        if (Object.prototype.hasOwnProperty.call(value, key) && ++count > 1) {
+            return undefined;
+        }
+    }
+    return marker;
 }
 
 export function isUnknown(value: unknown): boolean {
@@ -46,7 +58,12 @@ export function containsUnknown(value: unknown): boolean {
     if (isUnknown(value)) {
         return true;
     }
-    return Object.values(value).some(containsUnknown);
+    for (const key in value) {
+        if (Object.prototype.hasOwnProperty.call(value, key) && containsUnknown((value as Record<string, unknown>)[key])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 const MAX_PRINTED = 160;

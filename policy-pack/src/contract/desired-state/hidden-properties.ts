@@ -1,0 +1,37 @@
+/**
+ * Properties no policy can see. CrossGuard's deserializer builds each object by assignment, so a property named
+ * `__proto__` becomes the object's prototype and vanishes from what every policy reads (pinned in
+ * tests/hidden-properties.spec.ts). The Node SDK drops such a key the same way before it reaches the engine, but a
+ * program in another language (the candidate owns Pulumi.yaml's `runtime`) can send one, and the provider applies
+ * it. The release tooling parses the preview's steps and prod's state itself, where the key is an ordinary one, and
+ * refuses it.
+ */
+import { labelOf } from "./resources";
+
+export const HIDDEN_PROPERTY = "__proto__";
+
+export interface HiddenProperty {
+    /** `aws:glue/job:Job "etl"`. */
+    resource: string;
+    /** Where it is, as parity words paths (`defaultArguments["__proto__"]`). */
+    path: string;
+}
+
+/** Every property named `__proto__` in the resources' inputs (a step's new state, or a checkpoint entry). */
+export function hiddenPropertiesOf(resources: readonly { urn: string; type: string; inputs?: Record<string, unknown> }[]): HiddenProperty[] {
+    return resources.flatMap((resource) => pathsIn(resource.inputs, "").map((path) => ({ resource: labelOf(resource), path })));
+}
+
+function pathsIn(value: unknown, path: string): string[] {
+    if (value === null || typeof value !== "object") {
+        return [];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap((item, i) => pathsIn(item, `${path}[${i}]`));
+    }
+    return Object.keys(value).flatMap((key) => {
+        const plain = key !== HIDDEN_PROPERTY && /^[A-Za-z_$][\w$]*$/.test(key);
+        const here = plain ? (path === "" ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`;
+        return [...(key === HIDDEN_PROPERTY ? [here] : []), ...pathsIn((value as Record<string, unknown>)[key], here)];
+    });
+}
