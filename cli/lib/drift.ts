@@ -8,7 +8,7 @@
  * sides "[secret]": never its value, and no digest either, because the refreshed value never leaves the engine.
  */
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { labelOf, printable, SECRET_SIG, SIG } from "../../policy-pack/src/contract";
+import { keysOfBoth, labelOf, printable, propertyPath, SECRET_SIG, SIG } from "../../policy-pack/src/contract";
 import { StackSource } from "./stacks";
 import { markdownTable, textTable } from "./tables";
 
@@ -102,21 +102,12 @@ export function differences(recorded: unknown, cloud: unknown, path: string): Pr
         return JSON.stringify(recorded) === JSON.stringify(cloud) ? [] : [{ path, recorded: shown(recorded), cloud: shown(cloud) }];
     }
     if (isObject(recorded) && isObject(cloud)) {
-        return [...new Set([...Object.keys(recorded), ...Object.keys(cloud)])]
-            .sort()
-            .flatMap((key) => differences(recorded[key], cloud[key], childPath(path, key)));
+        return keysOfBoth(recorded, cloud).flatMap((key) => differences(recorded[key], cloud[key], propertyPath(path, key)));
     }
     if (Array.isArray(recorded) && Array.isArray(cloud) && recorded.length === cloud.length) {
         return recorded.flatMap((item, i) => differences(item, cloud[i], `${path}[${i}]`));
     }
     return JSON.stringify(recorded) === JSON.stringify(cloud) ? [] : [{ path, recorded: printable(recorded), cloud: printable(cloud) }];
-}
-
-function childPath(path: string, key: string): string {
-    if (!/^[A-Za-z_$][\w$]*$/.test(key)) {
-        return `${path}[${JSON.stringify(key)}]`;
-    }
-    return path === "" ? key : `${path}.${key}`;
 }
 
 /** A value as Pulumi signs it (a secret, an asset, an archive): compared whole. */

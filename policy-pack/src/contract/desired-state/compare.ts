@@ -105,13 +105,6 @@ export function compareDesiredState(staging: StackSide, prod: StackSide): Parity
 function normaliseSide(side: StackSide, other: EnvironmentValues): Map<string, Normalised> {
     const environment = EnvironmentNormaliser.of(side.environment, other);
     const urn = (value: string) => environment.urn(value);
-    // A stack has few providers, each the provider of many resources.
-    const providerUrns = new Map<string, string>();
-    const providerUrn = (reference: string) => {
-        const found = withoutId(reference);
-        providerUrns.set(reference, found);
-        return found;
-    };
     const byUrn = new Map<string, Normalised>();
     for (const resource of side.resources) {
         byUrn.set(urn(resource.urn), {
@@ -120,7 +113,7 @@ function normaliseSide(side: StackSide, other: EnvironmentValues): Map<string, N
             logicalName: logicalNameOf(resource.urn),
             dependencies: resource.dependencies.length < 2 ? resource.dependencies.map(urn) : [...new Set(resource.dependencies.map(urn))].sort(),
             propertyDependencies: (key) => [...new Set((resource.propertyDependencies[key] ?? []).map(urn))].sort(),
-            provider: resource.provider === undefined ? undefined : urn(providerUrns.get(resource.provider) ?? providerUrn(resource.provider)),
+            provider: resource.provider === undefined ? undefined : urn(withoutId(resource.provider)),
         });
     }
     return byUrn;
@@ -128,8 +121,15 @@ function normaliseSide(side: StackSide, other: EnvironmentValues): Map<string, N
 
 /** A provider reference is `<urn>::<id>` in a checkpoint and `<urn>` in a plan. */
 function withoutId(reference: string): string {
-    const parts = reference.split("::");
-    return parts.length > 4 ? parts.slice(0, 4).join("::") : reference;
+    // Cut at the fourth `::`, found without splitting (every resource has a provider reference).
+    let at = -2;
+    for (let found = 0; found < 4; found++) {
+        at = reference.indexOf("::", at + 2);
+        if (at < 0) {
+            return reference;
+        }
+    }
+    return reference.slice(0, at);
 }
 
 /** A property of a resource, environment-normalised: a setting, or (`computed`) a value its provider computed. */
@@ -320,7 +320,7 @@ export function compareValues(a: unknown, b: unknown, path: string, strings: Str
     if (kindOf(a) === "object" && kindOf(b) === "object") {
         const [x, y] = [a as Record<string, unknown>, b as Record<string, unknown>];
         for (const key of keysOfBoth(x, y)) {
-            compareValues(x[key], y[key], `${path}${pathSegment(key)}`, strings, report, unknownPaths);
+            compareValues(x[key], y[key], propertyPath(path, key), strings, report, unknownPaths);
         }
         return;
     }
@@ -341,12 +341,21 @@ export function keysOfBoth(x: Readonly<Record<string, unknown>>, y: Readonly<Rec
     return (extra ? keys.concat(extra) : keys).sort();
 }
 
-/** `.key`, or `["key"]` where the key is not an identifier; keys recur across a stack, so each is worded once. */
+/**
+ * How parity, drift and promote word a property's path: `key` at the top, `.key` below it, `["key"]` where the key
+ * is not an identifier (or is `__proto__`, which no object can hold as a plain property).
+ */
+export function propertyPath(path: string, key: string): string {
+    const segment = pathSegment(key);
+    return path === "" && segment.startsWith(".") ? key : `${path}${segment}`;
+}
+
+/** Keys recur across a stack, so each is worded once. */
 const segments = new Map<string, string>();
 function pathSegment(key: string): string {
     let segment = segments.get(key);
     if (segment === undefined) {
-        segment = /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+        segment = key !== "__proto__" && /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
         segments.set(key, segment);
     }
     return segment;

@@ -6,6 +6,7 @@
  * it. The release tooling parses the preview's steps and prod's state itself, where the key is an ordinary one, and
  * refuses it.
  */
+import { propertyPath } from "./compare";
 import { labelOf } from "./resources";
 
 export const HIDDEN_PROPERTY = "__proto__";
@@ -30,8 +31,7 @@ function pathsIn(value: unknown, path: string): string[] {
         return value.flatMap((item, i) => pathsIn(item, `${path}[${i}]`));
     }
     return Object.keys(value).flatMap((key) => {
-        const plain = key !== HIDDEN_PROPERTY && /^[A-Za-z_$][\w$]*$/.test(key);
-        const here = plain ? (path === "" ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`;
+        const here = propertyPath(path, key);
         return [...(key === HIDDEN_PROPERTY ? [here] : []), ...pathsIn((value as Record<string, unknown>)[key], here)];
     });
 }
