@@ -1,20 +1,22 @@
 /**
- * `npm run cloud -- <show|set|delete> --workspace DIR --stack S --resource NAME …`: a console edit, offline
+ * `npm run cloud -- <show|set|unset|delete> --workspace DIR --stack S --resource NAME …`: a console edit, offline
  * (lib/console-edit.ts). It only ever touches an offline workspace's `cloud/` directory; it has no way to reach a
  * real account.
  */
 import { parseArgs } from "util";
 import { EXIT, runMain, UsageError } from "./lib/args";
-import { cloudOf, cloudResource, deleteInCloud, editInCloud, masked, ResourceRef } from "./lib/console-edit";
+import { cloudOf, cloudResource, deleteInCloud, editInCloud, masked, ResourceRef, unsetInCloud } from "./lib/console-edit";
 import { stackSourceFor } from "./lib/stacks";
 
-const USAGE = `usage: npm run cloud -- <show|set|delete> --workspace DIR --stack NAME --resource NAME [options]
+const USAGE = `usage: npm run cloud -- <show|set|unset|delete> --workspace DIR --stack NAME --resource NAME [options]
 
 Edits the stand-in AWS provider's cloud of an offline workspace behind Pulumi's back, as a person
 in the AWS console would; Pulumi's state is not touched. Offline only: it needs --workspace.
 
   show      print what the cloud holds for the resource
-  set       change one property: --property PATH --value VALUE (JSON, or else a string)
+  set       change one property: --property PATH --value VALUE (JSON, or else a string);
+            a secret's new value is never echoed
+  unset     remove one property: --property PATH (a setting cleared in the console)
   delete    delete the resource from the cloud
 
 options:
@@ -28,7 +30,7 @@ options:
 
 exit codes: 0 done, 2 bad flags, no such workspace, stack, resource or property, 3 failure`;
 
-const ACTIONS = ["show", "set", "delete"] as const;
+const ACTIONS = ["show", "set", "unset", "delete"] as const;
 type Action = (typeof ACTIONS)[number];
 
 async function main(): Promise<number> {
@@ -54,6 +56,9 @@ async function main(): Promise<number> {
     if (action === "set" && (flags.property === undefined || flags.value === undefined)) {
         throw new UsageError("set needs --property PATH and --value VALUE");
     }
+    if (action === "unset" && (flags.property === undefined || flags.value !== undefined)) {
+        throw new UsageError("unset needs --property PATH and takes no --value");
+    }
     const source = await stackSourceFor(flags.workspace);
     const cloud = cloudOf(flags.workspace);
     const ref: ResourceRef = { stack: flags.stack!, resource: flags.resource!, type: flags.type };
@@ -62,10 +67,14 @@ async function main(): Promise<number> {
     } else if (action === "delete") {
         const urn = await deleteInCloud(cloud, source, ref);
         console.log(`deleted ${urn} from the cloud of ${flags.workspace}; Pulumi's state still has it`);
+    } else if (action === "unset") {
+        const urn = await unsetInCloud(cloud, source, ref, flags.property!);
+        console.log(`removed ${flags.property} of ${urn} in the cloud of ${flags.workspace}; Pulumi's state still has it`);
     } else {
         const value = parseValue(flags.value!);
-        const urn = await editInCloud(cloud, source, ref, flags.property!, value);
-        console.log(`set ${flags.property} of ${urn} to ${JSON.stringify(value)} in the cloud of ${flags.workspace}; Pulumi's state still has the old value`);
+        const { urn, secret } = await editInCloud(cloud, source, ref, flags.property!, value);
+        const shown = secret ? "a new value (a secret: not shown)" : JSON.stringify(value);
+        console.log(`set ${flags.property} of ${urn} to ${shown} in the cloud of ${flags.workspace}; Pulumi's state still has the old value`);
     }
     return EXIT.ok;
 }

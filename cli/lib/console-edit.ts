@@ -1,5 +1,5 @@
 /**
- * A console edit, offline: changes or deletes a resource in the stand-in provider's cloud of an offline workspace
+ * A console edit, offline: changes, clears or deletes a resource in the stand-in provider's cloud of an offline workspace
  * behind Pulumi's back (tools/stand-in-aws/cloud.ts), the way a person in the AWS console would. Pulumi's state is not
  * touched, so a refresh (npm run drift) finds the difference. Used by `npm run cloud` and the rehearsal.
  */
@@ -29,10 +29,27 @@ export async function cloudResource(cloud: CloudStore, source: StackSource, ref:
     return findResource(cloud, await readCheckpoint(source, ref.stack), ref);
 }
 
-/** Sets one property (`path` as `a.b[0]["c-d"]`) of the resource in the cloud; returns the resource's URN. */
-export async function editInCloud(cloud: CloudStore, source: StackSource, ref: ResourceRef, property: string, value: unknown): Promise<string> {
+/**
+ * Sets one property (`path` as `a.b[0]["c-d"]`) of the resource in the cloud; returns the resource's URN and whether
+ * the property is a secret (its value is then never echoed).
+ */
+export async function editInCloud(
+    cloud: CloudStore,
+    source: StackSource,
+    ref: ResourceRef,
+    property: string,
+    value: unknown,
+): Promise<{ urn: string; secret: boolean }> {
     const resource = await cloudResource(cloud, source, ref);
-    cloud.edit(resource, withValueAt(resource.properties, parsePath(property), value, property));
+    const path = parsePath(property);
+    cloud.edit(resource, withValueAt(resource.properties, path, { value }, property));
+    return { urn: resource.urn, secret: isSecretAt(resource.properties, path) };
+}
+
+/** Removes one property of the resource in the cloud (a setting cleared in the console); returns the resource's URN. */
+export async function unsetInCloud(cloud: CloudStore, source: StackSource, ref: ResourceRef, property: string): Promise<string> {
+    const resource = await cloudResource(cloud, source, ref);
+    cloud.edit(resource, withValueAt(resource.properties, parsePath(property), "removed", property));
     return resource.urn;
 }
 
@@ -98,24 +115,39 @@ export function parsePath(text: string): Step[] {
     return steps;
 }
 
-/** A copy of `properties` with `value` at `path` (inside a secret, the secret's value); the property must exist. */
-function withValueAt(properties: Record<string, unknown>, path: Step[], value: unknown, text: string): Record<string, unknown> {
+/** A copy of `properties` with `change` at `path` (inside a secret, the secret's value); the property must exist. */
+function withValueAt(properties: Record<string, unknown>, path: Step[], change: { value: unknown } | "removed", text: string): Record<string, unknown> {
     const set = (current: unknown, steps: Step[]): unknown => {
         if (isSecret(current)) {
             return { ...current, value: set(current.value, steps) };
         }
         if (steps.length === 0) {
-            return value;
+            return change === "removed" ? undefined : change.value;
         }
         const [step, ...rest] = steps;
         if (current === null || typeof current !== "object" || !(step in current)) {
             throw new UsageError(`the resource has no property ${text} in the cloud (show lists what it has)`);
+        }
+        if (change === "removed" && rest.length === 0) {
+            return Array.isArray(current) ? current.filter((_, i) => i !== step) : Object.fromEntries(Object.entries(current).filter(([key]) => key !== step));
         }
         const copy = Array.isArray(current) ? [...current] : { ...(current as Record<string, unknown>) };
         (copy as Record<string | number, unknown>)[step] = set((current as Record<string | number, unknown>)[step], rest);
         return copy;
     };
     return set(properties, path) as Record<string, unknown>;
+}
+
+/** True when the value at `path`, or anything holding it, is a secret. */
+function isSecretAt(properties: Record<string, unknown>, path: Step[]): boolean {
+    let current: unknown = properties;
+    for (const step of path) {
+        if (isSecret(current)) {
+            return true;
+        }
+        current = current !== null && typeof current === "object" ? (current as Record<string | number, unknown>)[step] : undefined;
+    }
+    return isSecret(current);
 }
 
 function isSecret(value: unknown): value is { value: unknown } {

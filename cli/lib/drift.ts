@@ -3,9 +3,12 @@
  * Pulumi's back). Found with a refresh preview (`pulumi refresh --preview-only`): the provider reads every resource
  * from the cloud, the engine compares, nothing is written to the state or its history.
  *
- * What the engine shows of secrets: a refresh preview hands out both sides of a secret as "[secret]" (the CLI blinds
- * them, even with --show-secrets), so a drifted secret is reported by its path, from the provider's diff, with both
- * sides "[secret]": never its value, and no digest either, because the refreshed value never leaves the engine.
+ * The engine's verdict is the verdict: every resource whose refresh step would update, replace or delete it is drift,
+ * whether or not a property can be named. The values in the events only explain it, and they are blinded: a refresh
+ * preview hands out both sides of a secret as "[secret]" (even with --show-secrets), so a changed secret shows no
+ * difference at all. Such a resource is still reported, by the secret's path where only one secret could have
+ * changed, and the report's count is held to the engine's own summary of the same run (`changeSummary`): a report that
+ * explains fewer resources than the engine counts is a failed check (UnexplainedDrift), never "no drift".
  */
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { keysOfBoth, labelOf, printable, propertyPath, SECRET_SIG, SIG } from "../../policy-pack/src/contract";
@@ -13,7 +16,19 @@ import { StackSource } from "./stacks";
 import { markdownTable, textTable } from "./tables";
 
 /** How the engine shows a secret in events. */
-const BLINDED_SECRET = "[secret]";
+export const BLINDED_SECRET = "[secret]";
+
+/** The engine's operations that mean the cloud differs from the state, and how the report words each. */
+const DRIFT_OPERATIONS: Readonly<Record<string, DriftedResource["change"]>> = {
+    update: "changed",
+    replace: "replaced",
+    "create-replacement": "replaced",
+    "delete-replaced": "replaced",
+    delete: "deleted",
+};
+
+/** The changeSummary keys the engine counts a drifted resource under (a replacement is counted once, as `replace`). */
+const COUNTED_OPERATIONS = ["update", "replace", "delete"] as const;
 
 export interface PropertyDrift {
     /** Property path, as parity messages write them (`tags.owner`, `defaultArguments["--conf"]`). */
@@ -28,7 +43,7 @@ export interface DriftedResource {
     urn: string;
     /** `<type> "<logical name>"`, as parity messages name resources. */
     label: string;
-    change: "changed" | "deleted";
+    change: "changed" | "replaced" | "deleted";
     properties: PropertyDrift[];
 }
 
@@ -40,23 +55,47 @@ export interface DriftReport {
     /** Resources the provider read (every resource but the stack, its providers and components). */
     checkedResources: number;
     drifted: DriftedResource[];
+    /** The engine's own count of resources this refresh would change (its summary's update + replace + delete). */
+    engineChanged: number;
 }
 
+/** The engine counted changes the report cannot account for: the check failed (exit 3), it did not find "no drift". */
+export class UnexplainedDrift extends Error {
+    constructor(readonly report: DriftReport) {
+        super(
+            `the engine found ${report.engineChanged} changed resource(s) in ${report.stack}, the report explains ${report.drifted.length}; the check cannot tell what drifted, so it is not "no drift". To fix: run \`pulumi refresh --preview-only --diff --stack ${report.stack}\` to see the engine's view, and report the difference as a bug of npm run drift`,
+        );
+    }
+}
+
+export interface DriftOptions {
+    /** Variables for the CLI and the provider (e.g. AWS_PROFILE with read access to the stack's account). */
+    env?: Record<string, string>;
+    /** Which engine events the report reads (all by default); tests drop some to prove the count check holds. */
+    readsEvent?: (event: EngineEvent) => boolean;
+}
+
+type StepMetadata = NonNullable<EngineEvent["resOutputsEvent"]>["metadata"];
+
 /**
- * A refresh preview of `stack`: every drifted resource, property by property; changes nothing. `env` reaches the
- * CLI and the provider (e.g. AWS_PROFILE with read access to the stack's account).
+ * A refresh preview of `stack`: every drifted resource, property by property where the engine lets us see; changes
+ * nothing. Throws UnexplainedDrift when the engine counts changes the events do not show.
  */
-export async function detectDrift(source: StackSource, stackName: string, env: Record<string, string> = {}): Promise<DriftReport> {
+export async function detectDrift(source: StackSource, stackName: string, options: DriftOptions = {}): Promise<DriftReport> {
     const started = Date.now();
-    const stack = await source.stack(stackName, { env });
-    const outputs: NonNullable<EngineEvent["resOutputsEvent"]>["metadata"][] = [];
+    const stack = await source.stack(stackName, { env: options.env ?? {} });
+    const steps = new Map<string, StepMetadata>();
     const failures: string[] = [];
-    await stack
+    const result = await stack
         .previewRefresh({
             color: "never",
             onEvent: (event) => {
-                if (event.resOutputsEvent) {
-                    outputs.push(event.resOutputsEvent.metadata);
+                if (options.readsEvent && !options.readsEvent(event)) {
+                    return;
+                }
+                const step = event.resOutputsEvent?.metadata ?? event.resourcePreEvent?.metadata;
+                if (step) {
+                    steps.set(step.urn, step);
                 }
                 if (event.diagnosticEvent?.severity === "error" && event.diagnosticEvent.message.trim()) {
                     failures.push(event.diagnosticEvent.message.trim());
@@ -68,32 +107,85 @@ export async function detectDrift(source: StackSource, stackName: string, env: R
                 `the refresh preview of ${stackName} failed: ${failures[0] ?? (error instanceof Error ? error.message.split("\n").slice(-3).join(" ") : String(error))}`,
             );
         });
-    const read = outputs.filter((m) => m.old?.custom && !m.type.startsWith("pulumi:providers:"));
+    const report = driftReport(stackName, [...steps.values()], result.changeSummary, (Date.now() - started) / 1000);
+    if (report.engineChanged !== report.drifted.length) {
+        throw new UnexplainedDrift(report);
+    }
+    return report;
+}
+
+/** The report of one refresh preview's step events and the engine's summary of it (pure: unit tests feed recorded streams). */
+export function driftReport(stack: string, steps: readonly StepMetadata[], summary: Record<string, number> | undefined, seconds: number): DriftReport {
+    if (!summary || Object.keys(summary).length === 0) {
+        throw new Error(
+            `the refresh preview of ${stack} ended without the engine's summary of its changes, so its verdict cannot be checked; to fix: run the check again, and update the Pulumi CLI if it persists`,
+        );
+    }
+    const read = steps.filter((m) => (m.old ?? m.new)?.custom && !m.type.startsWith("pulumi:providers:"));
     return {
-        stack: stackName,
+        stack,
         checkedAt: new Date().toISOString(),
-        seconds: (Date.now() - started) / 1000,
+        seconds,
         checkedResources: read.length,
         drifted: read
             .map(driftOf)
             .filter((d): d is DriftedResource => d !== undefined)
             .sort((a, b) => a.label.localeCompare(b.label)),
+        engineChanged: COUNTED_OPERATIONS.reduce((sum, op) => sum + (summary[op] ?? 0), 0),
     };
 }
 
-function driftOf(m: NonNullable<EngineEvent["resOutputsEvent"]>["metadata"]): DriftedResource | undefined {
-    const label = labelOf({ type: m.type, urn: m.urn });
-    if (m.op === "delete") {
-        return { urn: m.urn, label, change: "deleted", properties: [] };
+function driftOf(m: StepMetadata): DriftedResource | undefined {
+    const change = DRIFT_OPERATIONS[m.op];
+    if (!change) {
+        return undefined;
     }
-    const properties = differences(m.old?.outputs ?? {}, m.new?.outputs ?? {}, "");
-    // A drifted secret shows as "[secret]" on both sides; the provider's diff still names it.
-    for (const key of m.op === "update" ? (m.diffs ?? []) : []) {
-        if (!properties.some((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`))) {
-            properties.push({ path: key, recorded: BLINDED_SECRET, cloud: `${BLINDED_SECRET} (changed)` });
+    const label = labelOf({ type: m.type, urn: m.urn });
+    return { urn: m.urn, label, change, properties: change === "deleted" ? [] : explained(m) };
+}
+
+/**
+ * Why the engine would change a resource, as far as the events let us see: the values that differ, then each key the
+ * engine names (`diffs`, `detailedDiff`) that no visible difference covers, then, where nothing was named, the
+ * blinded secrets that alone could have changed. Never empty: a resource the engine would change is drift even when
+ * nothing about it can be named.
+ */
+export function explained(m: Pick<StepMetadata, "old" | "new" | "diffs" | "detailedDiff">): PropertyDrift[] {
+    const properties = [
+        ...differences(m.old?.outputs ?? {}, m.new?.outputs ?? {}, ""),
+        ...differences(m.old?.inputs ?? {}, m.new?.inputs ?? {}, "").filter((d) => !d.path.startsWith("__")),
+    ].filter((d, i, all) => all.findIndex((other) => other.path === d.path) === i);
+    const covered = (key: string) => properties.some((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`));
+    for (const key of new Set([...(m.diffs ?? []), ...Object.keys(m.detailedDiff ?? {})])) {
+        if (!covered(key)) {
+            properties.push({ path: key, recorded: "(not shown by the engine)", cloud: "(changed, not shown by the engine)" });
         }
     }
-    return properties.length > 0 ? { urn: m.urn, label, change: "changed", properties } : undefined;
+    if (properties.length > 0) {
+        return properties;
+    }
+    const secrets = [...new Set([...blindedPaths(m.old?.outputs, ""), ...blindedPaths(m.old?.inputs, "")])].sort();
+    if (secrets.length === 1) {
+        return [{ path: secrets[0], recorded: BLINDED_SECRET, cloud: `${BLINDED_SECRET} (changed; the engine shows neither side)` }];
+    }
+    return [
+        {
+            path: secrets.length > 1 ? `one of ${secrets.join(", ")}` : "(a property the engine does not name)",
+            recorded: secrets.length > 1 ? BLINDED_SECRET : "(not shown by the engine)",
+            cloud: secrets.length > 1 ? `${BLINDED_SECRET} (a secret property changed; the engine shows neither side)` : "(changed)",
+        },
+    ];
+}
+
+/** The paths of values the engine blinded as "[secret]". */
+function blindedPaths(value: unknown, path: string): string[] {
+    if (value === BLINDED_SECRET || (isObject(value) && value[SIG] === SECRET_SIG)) {
+        return [path];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap((item, i) => blindedPaths(item, `${path}[${i}]`));
+    }
+    return isObject(value) ? Object.keys(value).flatMap((key) => blindedPaths(value[key], propertyPath(path, key))) : [];
 }
 
 /** Where two values differ, path by path; a secret is one value, shown as "[secret]" whatever it holds. */
@@ -110,13 +202,13 @@ export function differences(recorded: unknown, cloud: unknown, path: string): Pr
     return JSON.stringify(recorded) === JSON.stringify(cloud) ? [] : [{ path, recorded: printable(recorded), cloud: printable(cloud) }];
 }
 
-/** A value as Pulumi signs it (a secret, an asset, an archive): compared whole. */
+/** A value as Pulumi signs it (a secret, an asset, an archive) or as the engine blinds a secret: compared whole. */
 function isSigned(value: unknown): boolean {
-    return isObject(value) && SIG in value;
+    return value === BLINDED_SECRET || (isObject(value) && SIG in value);
 }
 
 function shown(value: unknown): string {
-    return isObject(value) && value[SIG] === SECRET_SIG ? BLINDED_SECRET : printable(value);
+    return value === BLINDED_SECRET || (isObject(value) && value[SIG] === SECRET_SIG) ? BLINDED_SECRET : printable(value);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -139,7 +231,7 @@ function rows(report: DriftReport): string[][] {
     return report.drifted.flatMap((r) =>
         r.change === "deleted"
             ? [[r.label, "(resource)", "present", "deleted outside Pulumi"]]
-            : r.properties.map((p) => [r.label, p.path, p.recorded, p.cloud]),
+            : r.properties.map((p) => [r.label, p.path, p.recorded, r.change === "replaced" ? `${p.cloud} (the engine would replace it)` : p.cloud]),
     );
 }
 

@@ -37,7 +37,7 @@ import { runWithPolicies, RunOutcome } from "./engine-run";
 import { policyConfigFor } from "./policy-config";
 import { readCheckpoint, readHistory } from "./stack-reading";
 import { measureRelease } from "./release-identity";
-import { detectDrift, DriftReport, reconcileAdvice } from "./drift";
+import { detectDrift, DriftOptions, DriftReport, reconcileAdvice, UnexplainedDrift } from "./drift";
 import { GateEvidence, readGateEvidence } from "./staging-evidence";
 import { environmentFacts } from "./stack-file-config";
 import { shortName, StackSource } from "./stacks";
@@ -73,6 +73,8 @@ export interface PromoteOptions {
      * a gated target it must be the judging commit, so nothing of the candidate builds the gate's evidence.
      */
     toolingCommit?: string;
+    /** Which engine events the upstream's drift check reads (all by default): tests drop some to prove the gate fails closed. */
+    upstreamDriftEvents?: DriftOptions["readsEvent"];
 }
 
 /**
@@ -158,10 +160,13 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             };
             if (await source.exists(qualifiedUpstream)) {
                 options.onPhase?.(`checking ${upstreamName}'s cloud for drift (a refresh preview)`);
-                const drift = await detectDrift(source, qualifiedUpstream, profileCredentials((options.env ?? process.env)[UPSTREAM_PROFILE_ENV]));
+                const drift = await upstreamDrift(source, qualifiedUpstream, {
+                    env: profileCredentials((options.env ?? process.env)[UPSTREAM_PROFILE_ENV]),
+                    readsEvent: options.upstreamDriftEvents,
+                });
                 upstream.drift = { checkedResources: drift.checkedResources, drifted: drift.drifted.length, seconds: drift.seconds };
-                if (drift.drifted.length > 0) {
-                    const refusal = upstreamDriftRefusal(drift, upstreamEnvironment);
+                const refusal = upstreamDriftRefusal(drift, upstreamEnvironment);
+                if (refusal) {
                     if (!gateIsAdvisory(options)) {
                         throw new GateRefusal(refusal);
                     }
@@ -324,8 +329,26 @@ function profileCredentials(profile: string | undefined): Record<string, string>
     return profile ? { AWS_PROFILE: profile, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "" } : {};
 }
 
+/** The upstream's drift check; a report that cannot account for what the engine counts is kept, to be refused. */
+async function upstreamDrift(source: StackSource, stack: string, options: DriftOptions): Promise<DriftReport> {
+    try {
+        return await detectDrift(source, stack, options);
+    } catch (error) {
+        if (error instanceof UnexplainedDrift) {
+            return error.report;
+        }
+        throw error;
+    }
+}
+
 /** Staging's cloud is not what staging's state says: prod would be judged against a staging that no longer exists. */
-function upstreamDriftRefusal(drift: DriftReport, upstream: string): string {
+function upstreamDriftRefusal(drift: DriftReport, upstream: string): string | undefined {
+    if (drift.engineChanged !== drift.drifted.length) {
+        return `${upstream}'s drift check cannot account for what the engine found: ${new UnexplainedDrift(drift).message}. Prod is not promoted while ${upstream}'s cloud cannot be shown to be its release.`;
+    }
+    if (drift.drifted.length === 0) {
+        return undefined;
+    }
     const listed = drift.drifted.map((r) =>
         r.change === "deleted"
             ? `${r.label} deleted outside Pulumi`

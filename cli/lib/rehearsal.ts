@@ -12,6 +12,7 @@ import { RefusedError } from "./args";
 import { deleteInCloud, editInCloud } from "./console-edit";
 import { createSandboxStack, destroySandboxStack } from "./developer-stacks";
 import { detectDrift, DriftReport } from "./drift";
+import { recordDrift } from "./drift-record";
 import { RunOutcome } from "./engine-run";
 import { PromoteReport, promote } from "./promote";
 import { refusedByPolicy } from "./report";
@@ -239,7 +240,7 @@ export async function runStep(context: RehearsalContext, step: RehearsalStep, on
             const urn =
                 step.change === "delete"
                     ? await deleteInCloud(context.cloud, snapshot, ref)
-                    : await editInCloud(context.cloud, snapshot, ref, step.change.property, step.change.value);
+                    : (await editInCloud(context.cloud, snapshot, ref, step.change.property, step.change.value)).urn;
             return {
                 step,
                 note: `${urn}: ${step.change === "delete" ? "deleted" : `${step.change.property} set to ${JSON.stringify(step.change.value)}`} in the cloud; Pulumi's state unchanged`,
@@ -248,11 +249,13 @@ export async function runStep(context: RehearsalContext, step: RehearsalStep, on
         }
         case "drift": {
             const drift = await detectDrift(snapshot, step.target);
+            // As `npm run drift` does, so the status the rehearsal ends with shows the check.
+            const unrecorded = await recordDrift(snapshot, drift);
             const found = drift.drifted.map((r) => logicalNameOf(r.urn)).sort();
             const expected = [...step.expectDrifted].sort();
             const mismatches =
                 JSON.stringify(found) === JSON.stringify(expected) ? [] : [`expected drift in [${expected.join(", ")}], found it in [${found.join(", ")}]`];
-            return { step, drift, mismatches };
+            return { step, drift, mismatches: unrecorded ? [...mismatches, unrecorded] : mismatches };
         }
         case "refresh": {
             await snapshot.pulumi(["refresh", "--stack", step.target, "--yes", "--skip-preview", "--color", "never"]);

@@ -15,6 +15,7 @@ import {
     UPSTREAM_OF,
 } from "../../policy-pack/src/contract";
 import { compareDeployedStacks } from "./deployed-parity";
+import { DriftRecord, readDriftRecord } from "./drift-record";
 import { readHistory } from "./stack-reading";
 import { StackSource } from "./stacks";
 import { markdownCell, markdownTable, textTable } from "./tables";
@@ -38,7 +39,7 @@ export interface ParityStatus {
 }
 
 export interface DriftStatus {
-    /** False when no drift check is recorded since the release (a refresh preview, `npm run drift`, leaves no record). */
+    /** False when no drift check is recorded since the release (`npm run drift`'s atlas:drift tag, or a refresh). */
     checked: boolean;
     drifted: boolean | null;
     /** When the newest recorded check ran. */
@@ -114,7 +115,7 @@ async function environmentStatus(source: StackSource, environment: string): Prom
     row.lastOperation = newest ? { kind: newest.kind, result: newest.result, at: toSeconds(newest.startTime) } : null;
     const running = runningRelease(environment, stateChangesUntilRelease(history).changes, `npm run promote -- --stack ${environment} --version <version>`);
     row.release = running.runs ? running.identity : null;
-    row.drift = driftOf(history);
+    row.drift = driftOf(history, await readDriftRecord(source, row.stack));
     const problems: string[] = [];
     if (!running.runs) {
         problems.push(`${running.problem}; to fix: ${running.fix}`);
@@ -142,21 +143,37 @@ async function parityWith(source: StackSource, upstream: string, stack: string):
     }
 }
 
-/** The newest refresh since the stack's release: a refresh that changed the state found drift; one that changed nothing found none. */
-function driftOf(history: readonly HistoryEntry[]): DriftStatus {
+/**
+ * The newest drift check since the stack's release: a check `npm run drift` recorded (the stack's atlas:drift tag), or
+ * a refresh in the history (one that changed the state found drift, one that changed nothing found none). A check
+ * from before the release says nothing of what the release deployed.
+ */
+export function driftOf(history: readonly HistoryEntry[], recorded: { record?: DriftRecord; unreadable?: string } = {}): DriftStatus {
     const release = history.findIndex(isReleaseUpdate);
+    const releasedAt = release === -1 ? "" : toSeconds(history[release].startTime);
     const sinceRelease = release === -1 ? history : history.slice(0, release);
     const refresh = sinceRelease.find((entry) => entry.kind === "refresh" && entry.result === "succeeded");
-    if (!refresh) {
-        return { checked: false, drifted: null, note: NO_CHECK };
+    const checks: DriftStatus[] = [];
+    if (refresh) {
+        const changed = changedResources(refresh);
+        checks.push({
+            checked: true,
+            drifted: changed > 0,
+            at: toSeconds(refresh.startTime),
+            note: changed > 0 ? `drift in ${changed} resource(s), recorded by a refresh` : "none (refresh)",
+        });
     }
-    const changed = changedResources(refresh);
-    return {
-        checked: true,
-        drifted: changed > 0,
-        at: toSeconds(refresh.startTime),
-        note: changed > 0 ? `drift in ${changed} resource(s), recorded by a refresh` : "none (refresh)",
-    };
+    const record = recorded.record;
+    if (record && record.at >= releasedAt) {
+        checks.push({
+            checked: true,
+            drifted: record.drifted > 0,
+            at: record.at,
+            note: record.drifted > 0 ? `drift in ${record.drifted} resource(s)` : "no drift",
+        });
+    }
+    const [newest] = checks.sort((a, b) => b.at!.localeCompare(a.at!));
+    return newest ?? { checked: false, drifted: null, note: recorded.unreadable ? `${NO_CHECK} (${recorded.unreadable})` : NO_CHECK };
 }
 
 /** `2026-12-03T06:11:15.000Z` → `2026-12-03T06:11:15Z`. */

@@ -7,7 +7,7 @@ import { serializeProperty } from "@pulumi/pulumi/runtime/rpc";
 import { hiddenPropertiesOf } from "../src/contract/desired-state/hidden-properties";
 import { stagingProdParityAtStep } from "../src/policies/staging-prod-parity-at-step";
 import { blockFor, compliantStack, withResource } from "./fixtures";
-import { runResourcePolicy } from "./helpers";
+import { runResourcePolicy, SECRET_SIG, SIG } from "./helpers";
 
 /** As JSON.parse (and a step event, and a checkpoint) make it: an own property named __proto__. */
 const withProtoKey = (value: object, inner: unknown) => JSON.parse(JSON.stringify(value).replace(/^\{/, `{"__proto__":${JSON.stringify(inner)},`));
@@ -31,6 +31,14 @@ describe("properties named __proto__", () => {
         assert.deepStrictEqual(hiddenPropertiesOf([{ urn: "urn:pulumi:prod::atlas::aws:glue/job:Job::etl", type: "aws:glue/job:Job", inputs }]), [
             { resource: 'aws:glue/job:Job "etl"', path: 'defaultArguments["__proto__"]' },
             { resource: 'aws:glue/job:Job "etl"', path: 'list[1]["__proto__"]' },
+        ]);
+    });
+
+    it("are found inside a secret whose plain text the state holds (prod's state, exported with --show-secrets)", () => {
+        const plaintext = '{"--mode":"full","__proto__":{"x":1}}';
+        const inputs = { defaultArguments: { [SIG]: SECRET_SIG, plaintext }, other: { [SIG]: SECRET_SIG, ciphertext: "v1:abc" } };
+        assert.deepStrictEqual(hiddenPropertiesOf([{ urn: "urn:pulumi:prod::atlas::aws:glue/job:Job::etl", type: "aws:glue/job:Job", inputs }]), [
+            { resource: 'aws:glue/job:Job "etl"', path: 'defaultArguments["__proto__"]' },
         ]);
     });
 

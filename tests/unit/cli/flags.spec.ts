@@ -89,8 +89,8 @@ const USAGE_CASES: Case[] = [
         args: ["--workspace", "/nonexistent"],
         message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
     },
-    { command: "cloud", args: [], message: "say what to do first: one of show, set, delete (got nothing)" },
-    { command: "cloud", args: ["edit", "--workspace", "/tmp"], message: "say what to do first: one of show, set, delete (got edit)" },
+    { command: "cloud", args: [], message: "say what to do first: one of show, set, unset, delete (got nothing)" },
+    { command: "cloud", args: ["edit", "--workspace", "/tmp"], message: "say what to do first: one of show, set, unset, delete (got edit)" },
     {
         command: "cloud",
         args: ["set", "--stack", "staging", "--resource", "etl-job"],
@@ -100,6 +100,16 @@ const USAGE_CASES: Case[] = [
         command: "cloud",
         args: ["set", "--workspace", "/nonexistent", "--stack", "staging", "--resource", "etl-job"],
         message: "set needs --property PATH and --value VALUE",
+    },
+    {
+        command: "cloud",
+        args: ["unset", "--workspace", "/nonexistent", "--stack", "prod", "--resource", "oncall-subscription", "--property", "endpoint", "--value", "x"],
+        message: "unset needs --property PATH and takes no --value",
+    },
+    {
+        command: "cloud",
+        args: ["unset", "--workspace", "/nonexistent", "--stack", "prod", "--resource", "oncall-subscription"],
+        message: "unset needs --property PATH and takes no --value",
     },
     { command: "cloud", args: ["delete", "--workspace", "/nonexistent", "--stack", "staging"], message: "--resource is required" },
     {

@@ -33,6 +33,8 @@ export interface FakeStack {
     cannotDecrypt?: boolean;
     /** Config values the stack holds as secrets (`atlas:key` → plain text), as `pulumi config get` decrypts them. */
     secretConfig?: Record<string, string>;
+    /** Stack tags, as `pulumi stack tag ls --json` lists them. */
+    tags?: Record<string, string>;
 }
 
 export class FakeStackSource implements StackSource {
@@ -89,6 +91,9 @@ export class FakeStackSource implements StackSource {
                 .slice((page - 1) * size, page * size)
                 .map((entry, i) => ({ version: 1000 - i, ...entry, endTime: entry.startTime, environment: { "exec.kind": "cli" } }));
             return JSON.stringify(entries, null, 4);
+        }
+        if (args[0] === "stack" && args[1] === "tag" && args[2] === "ls") {
+            return JSON.stringify(stack.tags ?? {});
         }
         if (args[0] === "config" && args[1] === "--json") {
             return JSON.stringify(Object.fromEntries(Object.keys(stack.secretConfig ?? {}).map((key) => [key, { secret: true }])));

@@ -4,10 +4,12 @@
  * tests/hidden-properties.spec.ts). The Node SDK drops such a key the same way before it reaches the engine, but a
  * program in another language (the candidate owns Pulumi.yaml's `runtime`) can send one, and the provider applies
  * it. The release tooling parses the preview's steps and prod's state itself, where the key is an ordinary one, and
- * refuses it.
+ * refuses it — inside secrets too, where the state holds their plain text (the export with --show-secrets): a preview's
+ * events blind a secret as "[secret]", so there the check after the update is the one that sees it.
  */
 import { propertyPath } from "./compare";
 import { labelOf } from "./resources";
+import { SECRET_SIG, SIG } from "../value-signatures";
 
 export const HIDDEN_PROPERTY = "__proto__";
 
@@ -30,8 +32,21 @@ function pathsIn(value: unknown, path: string): string[] {
     if (Array.isArray(value)) {
         return value.flatMap((item, i) => pathsIn(item, `${path}[${i}]`));
     }
+    const record = value as Record<string, unknown>;
+    if (record[SIG] === SECRET_SIG) {
+        // The secret's value is one property to every policy: look inside its plain text, as the state holds it.
+        return pathsIn(typeof record.plaintext === "string" ? parsed(record.plaintext) : record.value, path);
+    }
     return Object.keys(value).flatMap((key) => {
         const here = propertyPath(path, key);
         return [...(key === HIDDEN_PROPERTY ? [here] : []), ...pathsIn((value as Record<string, unknown>)[key], here)];
     });
+}
+
+function parsed(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
 }
