@@ -10,6 +10,7 @@ const LONGEST_FIRST = [
     "tests/engine/gate-refusals.spec.ts",
     "tests/engine/release-gate.spec.ts",
     "tests/engine/cloud-drift.spec.ts",
+    "tests/engine/secret-drift.spec.ts",
     "tests/engine/hardening/faults.spec.ts",
     "tests/engine/offline-shell.spec.ts",
     "tests/engine/language-host.spec.ts",

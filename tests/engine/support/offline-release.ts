@@ -58,6 +58,8 @@ export interface PromoteCall {
     programPath?: ProgramPath;
     /** Runs between a passed preview and the update (to move staging in between). */
     onPreviewPassed?: () => Promise<void>;
+    /** Which engine events the upstream's drift check reads (a test dropping some to prove the gate fails closed). */
+    upstreamDriftEvents?: PromoteLib.PromoteOptions["upstreamDriftEvents"];
 }
 
 export interface ReleaseSystem {

@@ -5,6 +5,7 @@
  * the engine in tests/engine/secret-drift.spec.ts).
  */
 import { strict as assert } from "assert";
+import { DiffKind } from "@pulumi/pulumi/automation";
 import { driftReport, explained, UnexplainedDrift } from "../../../cli/lib/drift";
 import { driftRecordOf, parseDriftRecord } from "../../../cli/lib/drift-record";
 import { driftOf } from "../../../cli/lib/status";
@@ -84,7 +85,7 @@ describe("drift: the engine's verdict is the verdict", () => {
             old: step("update", "x", SUBSCRIBED, SUBSCRIBED).old,
             new: step("update", "x", SUBSCRIBED, SUBSCRIBED).new,
             diffs: ["endpoint"],
-            detailedDiff: { endpoint: { diffKind: "update", inputDiff: false } },
+            detailedDiff: { endpoint: { diffKind: DiffKind.update, inputDiff: false } },
         });
         assert.deepEqual(
             properties.map((p) => p.path),

@@ -157,7 +157,7 @@ const ACCEPTED_CASES = [
     { command: "rehearse", args: ["--list", "--quiet", "--verbose"], code: 0, stdout: "1. dev" },
     { command: "promote", args: ["--help"], code: 0, stdout: "usage: npm run promote -- --stack NAME --version V [options]" },
     { command: "drift", args: ["--help"], code: 0, stdout: "usage: npm run drift -- --stack NAME [options]" },
-    { command: "cloud", args: ["--help"], code: 0, stdout: "usage: npm run cloud -- <show|set|delete>" },
+    { command: "cloud", args: ["--help"], code: 0, stdout: "usage: npm run cloud -- <show|set|unset|delete>" },
     { command: "status", args: ["--help"], code: 0, stdout: "usage: npm run status -- [options]" },
     { command: "dev-stack", args: ["--help"], code: 0, stdout: "usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]" },
 ];
