@@ -29,7 +29,7 @@ import { formatPromoteReport } from "../../cli/lib/report";
 import type { PromotionEvidence } from "../../policy-pack/src/contract/promotion-evidence";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { DEPLOYED_VERSION } from "./support/deployed-release";
-import { assertDeployed, compose, Edit, mandatory, refusal, replacing, show } from "./support/gate-assertions";
+import { assertDeployed, changedResources, compose, Edit, mandatory, refusal, replacing, show } from "./support/gate-assertions";
 import { CommandResult, runCommand } from "./hardening/harness";
 import { inlineBackendOf, PolicyConfig, Promotion, ReleaseSystem, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
 
@@ -744,6 +744,14 @@ describe("evidence written by hand, with prod's credentials (the engine's own re
                 refusal(claimed, "prod-references-staging"),
                 /prod's `release` output claims version 1\.2\.0, but its StackReference reads staging's `release` at version 1\.0\.0: prod would report a release staging never ran/,
             );
+        });
+        it("allowed: a quiet release (the same commit as 1.1.0) once staging runs it: the engine records staging's new `release` output though no resource changed", async function () {
+            this.timeout(600_000);
+            const staging = await fixture.system.promote("staging", "1.1.0");
+            assertDeployed(staging, "staging @ 1.1.0");
+            assert.deepEqual(changedResources(staging.update!), {}, `(precondition) a quiet release:\n${show(staging.update)}`);
+            assertDeployed(await fixture.system.promote("prod", "1.1.0"), "prod @ 1.1.0, the quiet release staging runs");
+            assert.equal(((await fixture.system.state("prod")).outputs.upstreamRelease as { version: string }).version, "1.1.0");
         });
     });
 
