@@ -85,8 +85,8 @@ function checkDeployed(upstream: ReleaseFacts, candidate: ReleaseIdentity): Find
 }
 
 /**
- * What prod's program reports as its own release (and the update records) must be what staging runs too. Not
- * repeated when the claim is the deployed release, whose difference checkDeployed already names.
+ * The release prod's program reports (its `release` output, from what promote told it) must be what staging runs
+ * too. Not repeated when the claim is the deployed release, whose difference checkDeployed already names.
  */
 function checkClaimed(view: StackView, upstream: ReleaseFacts, candidate: ReleaseIdentity): Finding[] {
     const claim = parseReleaseFacts(view.outputs[RELEASE_OUTPUT], `prod's \`${RELEASE_OUTPUT}\` output`);
