@@ -211,14 +211,74 @@ describe("release gate", () => {
             );
         });
 
-        it("refuses a reference that reads staging at another commit than the one deployed", async () => {
-            const [message] = await judge({ upstreamRelease: releaseFacts("staging", NEXT) });
-            assert.match(message, /reads staging's `release` at commit 89abcdef0123, but prod deploys commit 0123456789ab/);
+        it("refuses a reference that reads staging at another commit than the one deployed, naming both", async () => {
+            const [message] = await judge({ upstreamRelease: { ...releaseFacts("staging"), commit: NEXT.commit } });
+            assert.match(message, /reads staging's `release` at commit 89abcdef0123, but prod deploys commit 0123456789ab\./);
         });
 
         it("refuses a staging release recorded without a commit (a local run)", async () => {
             const [message] = await judge({ upstreamRelease: { ...releaseFacts("staging"), commit: null, digest: null } });
-            assert.match(message, /at commit \(none recorded\), but prod deploys commit 0123456789ab/);
+            assert.match(message, /at commit \(none recorded\), digest \(none recorded\), but prod deploys commit 0123456789ab, digest sha256:5e5e5e5e5e5e\./);
+        });
+
+        // Evidence edited by hand (staging's release update relabelled 1.5.0) agrees with itself; the engine's read of staging does not.
+        it("refuses a version staging never ran when the evidence was edited to say it does, naming both versions", async () => {
+            const relabelled = { ...CANDIDATE, version: "1.5.0" };
+            const messages = await judge({ release: releaseFacts("prod", relabelled) }, { candidate: relabelled, stagingChanges: [releaseUpdate(relabelled)] });
+            assert.deepStrictEqual(await judged(prodReleaseMatchesStaging, { candidate: relabelled, stagingChanges: [releaseUpdate(relabelled)] }), []);
+            assert.strictEqual(messages.length, 1, messages.join("\n"));
+            assert.match(messages[0], /prod's StackReference reads staging's `release` at version 1\.4\.0, but prod deploys version 1\.5\.0\./);
+            assert.match(
+                messages[0],
+                /To fix: deploy this release to staging first \(npm run promote -- --stack staging --version 1\.5\.0, from commit 0123456789ab\), or promote the release staging runs \(version 1\.4\.0\)/,
+            );
+        });
+
+        it("refuses a digest staging never ran, in full where the shown prefix would hide the difference", async () => {
+            const forged = `${CANDIDATE.digest.slice(0, -1)}f`;
+            const [message] = await judge({}, { candidate: { ...CANDIDATE, digest: forged } });
+            assert.match(message, new RegExp(`at digest ${CANDIDATE.digest}, but prod deploys digest ${forged}\\.`));
+            const [other] = await judge({}, { candidate: { ...CANDIDATE, digest: NEXT.digest } });
+            assert.match(other, /at digest sha256:5e5e5e5e5e5e, but prod deploys digest sha256:7a7a7a7a7a7a\./);
+        });
+
+        it("names every field that differs, each with both values", async () => {
+            const [message] = await judge({ upstreamRelease: releaseFacts("staging", NEXT) });
+            assert.match(
+                message,
+                /at version 1\.5\.0, commit 89abcdef0123, digest sha256:7a7a7a7a7a7a, but prod deploys version 1\.4\.0, commit 0123456789ab, digest sha256:5e5e5e5e5e5e\./,
+            );
+        });
+
+        it("refuses a `release` output that claims a release staging never ran, while the evidence deploys staging's", async () => {
+            const messages = await judge({ release: releaseFacts("prod", { ...CANDIDATE, version: "1.5.0" }) });
+            assert.strictEqual(messages.length, 1, messages.join("\n"));
+            assert.match(
+                messages[0],
+                /prod's `release` output claims version 1\.5\.0, but its StackReference reads staging's `release` at version 1\.4\.0: prod would report a release staging never ran\./,
+            );
+            assert.match(
+                messages[0],
+                /To fix: update prod only through `npm run promote -- --stack prod --version <release>`, which sets ATLAS_RELEASE_VERSION/,
+            );
+        });
+
+        it("refuses a missing or malformed `release` output", async () => {
+            assert.match(
+                (await judge({ release: undefined }))[0],
+                /prod's `release` output is missing\.\nTo fix: export the release promote hands the program/,
+            );
+            assert.match(
+                (await judge({ release: { ...releaseFacts("prod"), version: "" } }))[0],
+                /prod's `release` output: field "version" should be a non-empty string/,
+            );
+        });
+
+        it("passes any release whose claim, evidence and reference agree: another commit (as a rollback is) or a quiet release, once staging runs it", async () => {
+            for (const identity of [NEXT, { ...CANDIDATE, version: "1.4.1" }]) {
+                const outputs = { release: releaseFacts("prod", identity), upstreamRelease: releaseFacts("staging", identity) };
+                assert.deepStrictEqual(await judge(outputs, { candidate: identity, stagingChanges: [releaseUpdate(identity)] }), [], identity.version);
+            }
         });
 
         it("refuses, at its own level, an upstreamRelease unknown during preview", async () => {

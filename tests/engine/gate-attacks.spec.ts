@@ -13,7 +13,8 @@
  * - "RESIDUAL": a hole or a wrong refusal the README's trust model names and leaves open; the test
  *   pins today's behaviour, so a change to it (a fix, or a wider hole) is noticed and documented.
  *
- * One workspace is shared by the whole file, a copy of the suite's deployed release. Most attacks are grouped into a few commits, each
+ * One workspace is shared by the red team's describe, a copy of the suite's deployed release (the attacks on the
+ * evidence, at the end, start from workspaces of their own). Most attacks are grouped into a few commits, each
  * deployed to staging once and previewed (or promoted) to prod once; every attack lives on its
  * own resource or property, so each test judges its own line of the gate's verdict.
  */
@@ -25,10 +26,12 @@ import type * as PromoteLib from "../../cli/lib/promote";
 import type * as StacksLib from "../../cli/lib/stacks";
 import { READ_ONLY_PROFILES_ENV } from "../../tools/stand-in-aws/read-only-profiles";
 import { formatPromoteReport } from "../../cli/lib/report";
+import type { PromotionEvidence } from "../../policy-pack/src/contract/promotion-evidence";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
-import { assertDeployed, compose, Edit, refusal, replacing, show } from "./support/gate-assertions";
+import { DEPLOYED_VERSION } from "./support/deployed-release";
+import { assertDeployed, changedResources, compose, Edit, mandatory, refusal, replacing, show } from "./support/gate-assertions";
 import { CommandResult, runCommand } from "./hardening/harness";
-import { inlineBackendOf, Promotion, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
+import { inlineBackendOf, PolicyConfig, Promotion, ReleaseSystem, RunOutcome, withOfflineWorkspace } from "./support/offline-release";
 
 /** Program code inserted into `buildPlatform` right after the explicit provider (config, names and provider in scope). */
 const PROVIDER_LINE = "    const opts: pulumi.ComponentResourceOptions = { providers: [provider] };\n";
@@ -684,6 +687,89 @@ describe("attacks on the release gate (red team)", function () {
             assert.match(candidateAction, /\(cd "\$RUNNER_TEMP\/candidate" && npm ci --ignore-scripts\)/);
             assert.doesNotMatch(workflow + candidateAction, /npm (ci|install)(?! --ignore-scripts)/, "every install in prod's jobs skips install scripts");
             assert.match(workflow, /npm run --silent promote -- --stack prod [^\n]*--checkout "\$RUNNER_TEMP\/candidate"/);
+        });
+    });
+});
+
+/**
+ * Prod's evidence as someone holding prod's credentials can rewrite it (it is a local file handed to the engine):
+ * staging's release update and the candidate relabelled `to`. It still agrees with itself, so the policies that read
+ * only the evidence pass it.
+ */
+function relabelled(config: PolicyConfig, from: string, to: string): PolicyConfig {
+    const relabel = (promotion: PromotionEvidence): PromotionEvidence => {
+        const [release, ...older] = promotion.stagingChanges;
+        return {
+            ...promotion,
+            candidate: { ...promotion.candidate, version: to },
+            stagingChanges: [{ ...release, message: replacing(`atlas release ${from} `, `atlas release ${to} `)(release.message) }, ...older],
+        };
+    };
+    return Object.fromEntries(
+        Object.entries(config).map(([policy, block]) => {
+            const promotion = (block as { promotion?: PromotionEvidence } | undefined)?.promotion;
+            return [policy, promotion ? { ...(block as object), promotion: relabel(promotion) } : block];
+        }),
+    );
+}
+
+/** The crafted preview: prod's evidence relabelled, and an honest program told it deploys `version` of the same commit. */
+async function craftedPreview(system: ReleaseSystem, staging: string, version: string): Promise<{ honest: Promotion; crafted: RunOutcome }> {
+    const honest = await system.promote("prod", staging, { previewOnly: true });
+    assert.deepEqual(mandatory(honest.preview), [], `(precondition) promote's own evidence passes:\n${show(honest.preview)}`);
+    const crafted = await system.run("prod", "preview", { ...honest.release, version }, relabelled(honest.policyConfig, staging, version));
+    return { honest, crafted };
+}
+
+describe("evidence written by hand, with prod's credentials (the engine's own read of staging)", function () {
+    describe("prod and staging run 1.0.0", function () {
+        const fixture = withOfflineWorkspace({ deployed: true });
+
+        it("refused: prod's evidence with staging's version relabelled 1.0.0 → 1.2.0, and an honest program at 1.2.0 of the same commit; prod-references-staging names both versions", async function () {
+            this.timeout(600_000);
+            const { crafted } = await craftedPreview(fixture.system, DEPLOYED_VERSION, "1.2.0");
+            assert.deepEqual(mandatory(crafted), ["prod-references-staging"], `the forged evidence passes every other policy:\n${show(crafted)}`);
+            assert.match(
+                refusal(crafted, "prod-references-staging"),
+                /prod's StackReference reads staging's `release` at version 1\.0\.0, but prod deploys version 1\.2\.0\./,
+            );
+        });
+
+        it("refused: the evidence untouched (staging's 1.0.0), but the program told it deploys 1.2.0; its `release` output would claim what staging never ran", async function () {
+            this.timeout(600_000);
+            const honest = await fixture.system.promote("prod", DEPLOYED_VERSION, { previewOnly: true });
+            const claimed = await fixture.system.run("prod", "preview", { ...honest.release, version: "1.2.0" }, honest.policyConfig);
+            assert.deepEqual(mandatory(claimed), ["prod-references-staging"], show(claimed));
+            assert.match(
+                refusal(claimed, "prod-references-staging"),
+                /prod's `release` output claims version 1\.2\.0, but its StackReference reads staging's `release` at version 1\.0\.0: prod would report a release staging never ran/,
+            );
+        });
+        it("allowed: a quiet release (the same commit as 1.1.0) once staging runs it: the engine records staging's new `release` output though no resource changed", async function () {
+            this.timeout(600_000);
+            const staging = await fixture.system.promote("staging", "1.1.0");
+            assertDeployed(staging, "staging @ 1.1.0");
+            assert.deepEqual(changedResources(staging.update!), {}, `(precondition) a quiet release:\n${show(staging.update)}`);
+            assertDeployed(await fixture.system.promote("prod", "1.1.0"), "prod @ 1.1.0, the quiet release staging runs");
+            assert.equal(((await fixture.system.state("prod")).outputs.upstreamRelease as { version: string }).version, "1.1.0");
+        });
+    });
+
+    describe("prod's first deployment (no StackReference in its state yet)", function () {
+        const fixture = withOfflineWorkspace();
+
+        it("refused the same way: the engine reads staging in the preview of prod's first deployment, so the reference is known there (not an unknown to refuse)", async function () {
+            this.timeout(600_000);
+            assertDeployed(await fixture.system.promote("staging", "1.0.0"), "staging @ 1.0.0");
+            const { honest, crafted } = await craftedPreview(fixture.system, "1.0.0", "1.2.0");
+            assert.deepEqual(await fixture.system.state("prod").then((state) => Object.keys(state.resources)), [], "(precondition) prod has deployed nothing");
+            assert.equal(honest.gate?.source, "bootstrap", "(precondition) a first deployment");
+            assert.deepEqual(mandatory(crafted), ["prod-references-staging"], show(crafted));
+            assert.match(
+                refusal(crafted, "prod-references-staging"),
+                /prod's StackReference reads staging's `release` at version 1\.0\.0, but prod deploys version 1\.2\.0\./,
+            );
+            assert.doesNotMatch(refusal(crafted, "prod-references-staging"), /unknown during preview/);
         });
     });
 });

@@ -59,8 +59,12 @@ describe("what the release gate refuses, on the real engine", function () {
         it("refuses prod at a release staging never had, naming both versions", async () => {
             const promotion = await sys().promote("prod", AHEAD);
             // A quiet release: the same commit under another version changes no resource, so parity has nothing to
-            // refuse; the release gate refuses the version staging never ran.
-            assertRefused(promotion, ["prod-release-matches-staging"], "prod ahead");
+            // refuse; the release gate refuses the version staging never ran, by the evidence and by the engine's read of staging.
+            assertRefused(promotion, ["prod-references-staging", "prod-release-matches-staging"], "prod ahead");
+            assert.match(
+                messageOf(promotion.preview, "prod-references-staging"),
+                /prod's StackReference reads staging's `release` at version 1\.0\.0, but prod deploys version 1\.2\.0\./,
+            );
             assert.match(
                 messageOf(promotion.preview, "prod-release-matches-staging"),
                 /prod would deploy release 1\.2\.0 \(commit \w{12}, digest sha256:\w{12}\) but staging runs 1\.0\.0 .*: the version differs/,

@@ -1,6 +1,8 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
-import { UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, parseReleaseFacts } from "../contract/release-facts";
-import { DEPLOY_STAGING_COMMAND, readPromotion } from "../evidence";
+import { RELEASE_OUTPUT, ReleaseFacts, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, parseReleaseFacts } from "../contract/release-facts";
+import { RELEASE_ENV, ReleaseIdentity } from "../contract/release-identity";
+import { DEPLOY_STAGING_COMMAND, PROMOTE_COMMAND, readPromotion } from "../evidence";
+import { describeSide, releaseDifferences } from "../release-fields";
 import { Finding, stackPolicy, unreadable } from "../policy-kit";
 import { StackView, namesStack } from "../stack-view";
 import { GATED } from "../applicability";
@@ -8,12 +10,16 @@ import { GATED } from "../applicability";
 /**
  * Policy 1: a prod update references the staging stack it is promoted from (a StackReference
  * whose `release` output prod carries), and that reference reads staging at the release being
- * deployed. The reference is the program's statement; what staging runs is decided by the other
- * gate policies from the tooling's evidence.
+ * deployed and claimed: the same version, commit and digest.
+ *
+ * Why both channels: the tooling's evidence (policy config) is written locally, so whoever runs
+ * the preview can write it; the reference is the engine's own read of staging, which only the
+ * program can misreport, and the program is the candidate's, which cannot write the evidence.
+ * A release passes only when the two agree.
  */
 export const prodReferencesStaging = stackPolicy<ReleaseGateConfig>({
     name: "prod-references-staging",
-    description: "Prod must reference this project's staging stack and carry its release output, at the release being deployed.",
+    description: "Prod must reference this project's staging stack and carry its release output, at the release (version, commit, digest) being deployed.",
     environments: GATED,
     configSchema: RELEASE_GATE_SCHEMA,
     remediationSteps:
@@ -41,11 +47,11 @@ export const prodReferencesStaging = stackPolicy<ReleaseGateConfig>({
                 fix: "make atlas:upstreamStack in Pulumi.prod.yaml name the stack the tooling promotes from",
             });
         }
-        return [...findings, ...checkUpstreamRelease(view, promotion.value.candidate.commit)];
+        return [...findings, ...checkUpstreamRelease(view, promotion.value.candidate)];
     },
 });
 
-function checkUpstreamRelease(view: StackView, commit: string): Finding[] {
+function checkUpstreamRelease(view: StackView, candidate: ReleaseIdentity): Finding[] {
     const upstream = parseReleaseFacts(
         view.outputs[UPSTREAM_RELEASE_OUTPUT],
         `prod's \`${UPSTREAM_RELEASE_OUTPUT}\` output (staging's \`release\` as its StackReference read it)`,
@@ -62,12 +68,38 @@ function checkUpstreamRelease(view: StackView, commit: string): Finding[] {
             },
         ];
     }
-    return upstream.value.commit === commit
+    return [...checkDeployed(upstream.value, candidate), ...checkClaimed(view, upstream.value, candidate)];
+}
+
+/** The release being deployed (the tooling's evidence) must be the one the engine read from staging itself. */
+function checkDeployed(upstream: ReleaseFacts, candidate: ReleaseIdentity): Finding[] {
+    const differences = releaseDifferences(upstream, candidate);
+    return differences.length === 0
         ? []
         : [
               {
-                  problem: `prod's StackReference reads staging's \`release\` at commit ${upstream.value.commit?.slice(0, 12) ?? "(none recorded)"}, but prod deploys commit ${commit.slice(0, 12)}`,
-                  fix: `deploy this commit to staging first (${DEPLOY_STAGING_COMMAND})`,
+                  problem: `prod's StackReference reads staging's \`release\` at ${describeSide(differences, "left")}, but prod deploys ${describeSide(differences, "right")}`,
+                  fix: `deploy this release to staging first (${DEPLOY_STAGING_COMMAND.replace("<release>", candidate.version)}, from commit ${candidate.commit.slice(0, 12)}), or promote the release staging runs (version ${upstream.version}); prod's evidence comes from \`${PROMOTE_COMMAND}\`, never from a policy config written by hand`,
+              },
+          ];
+}
+
+/**
+ * The release prod's program reports (its `release` output, from what promote told it) must be what staging runs
+ * too. Not repeated when the claim is the deployed release, whose difference checkDeployed already names.
+ */
+function checkClaimed(view: StackView, upstream: ReleaseFacts, candidate: ReleaseIdentity): Finding[] {
+    const claim = parseReleaseFacts(view.outputs[RELEASE_OUTPUT], `prod's \`${RELEASE_OUTPUT}\` output`);
+    if (!claim.ok) {
+        return unreadable(claim.problems, `export the release promote hands the program (${Object.values(RELEASE_ENV).join(", ")}) as \`${RELEASE_OUTPUT}\``);
+    }
+    const differences = releaseDifferences(claim.value, upstream);
+    return differences.length === 0 || releaseDifferences(claim.value, candidate).length === 0
+        ? []
+        : [
+              {
+                  problem: `prod's \`${RELEASE_OUTPUT}\` output claims ${describeSide(differences, "left")}, but its StackReference reads staging's \`release\` at ${describeSide(differences, "right")}: prod would report a release staging never ran`,
+                  fix: `update prod only through \`${PROMOTE_COMMAND}\`, which sets ${Object.values(RELEASE_ENV).join(", ")} to the release it deploys; do not set them by hand`,
               },
           ];
 }
