@@ -147,13 +147,13 @@ function driftOf(m: StepMetadata): DriftedResource | undefined {
 /**
  * Why the engine would change a resource, as far as the events let us see: the values that differ, then each key the
  * engine names (`diffs`, `detailedDiff`) that no visible difference covers, then, where nothing was named, the
- * blinded secrets that alone could have changed. Never empty: a resource the engine would change is drift even when
+ * inputs the release asked for that the cloud no longer holds, then the blinded secrets that alone could have changed. Never empty: a resource the engine would change is drift even when
  * nothing about it can be named.
  */
 export function explained(m: Pick<StepMetadata, "old" | "new" | "diffs" | "detailedDiff">): PropertyDrift[] {
     const properties = [
         ...differences(m.old?.outputs ?? {}, m.new?.outputs ?? {}, ""),
-        ...differences(m.old?.inputs ?? {}, m.new?.inputs ?? {}, "").filter((d) => !d.path.startsWith("__")),
+        ...differences(releaseInputs(m.old?.inputs), releaseInputs(m.new?.inputs), ""),
     ].filter((d, i, all) => all.findIndex((other) => other.path === d.path) === i);
     const covered = (key: string) => properties.some((p) => p.path === key || p.path.startsWith(`${key}.`) || p.path.startsWith(`${key}[`));
     for (const key of new Set([...(m.diffs ?? []), ...Object.keys(m.detailedDiff ?? {})])) {
@@ -163,6 +163,13 @@ export function explained(m: Pick<StepMetadata, "old" | "new" | "diffs" | "detai
     }
     if (properties.length > 0) {
         return properties;
+    }
+    // After a `pulumi refresh` recorded a console edit, the state's outputs are the cloud's but its inputs are still
+    // what the release asked for, and the engine diffs those (the next update would change the resource back).
+    const asked = releaseInputs(m.old?.inputs);
+    const fromInputs = Object.keys(asked).flatMap((key) => differences(asked[key], m.new?.outputs?.[key], propertyPath("", key)));
+    if (fromInputs.length > 0) {
+        return fromInputs;
     }
     const secrets = [...new Set([...blindedPaths(m.old?.outputs, ""), ...blindedPaths(m.old?.inputs, "")])].sort();
     if (secrets.length === 1) {
@@ -175,6 +182,11 @@ export function explained(m: Pick<StepMetadata, "old" | "new" | "diffs" | "detai
             cloud: secrets.length > 1 ? `${BLINDED_SECRET} (a secret property changed; the engine shows neither side)` : "(changed)",
         },
     ];
+}
+
+/** A resource's inputs as the program set them (without the engine's bookkeeping keys such as `__defaults`). */
+function releaseInputs(inputs: Record<string, unknown> | undefined): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(inputs ?? {}).filter(([key]) => !key.startsWith("__")));
 }
 
 /** The paths of values the engine blinded as "[secret]". */

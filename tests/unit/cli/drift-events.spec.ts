@@ -108,6 +108,31 @@ describe("drift: the engine's verdict is the verdict", () => {
         );
     });
 
+    it("after a refresh recorded a console edit, names what the release asked for against what the cloud holds", () => {
+        // As the engine sends it: the state's outputs and the cloud agree (240), the state's inputs are the release's (120).
+        const urn = URN("aws:glue/job:Job", "etl-job");
+        const state = {
+            type: "aws:glue/job:Job",
+            urn,
+            custom: true,
+            id: "etl",
+            parent: "",
+            provider: "",
+            inputs: { __defaults: [], timeout: 120 },
+            outputs: { timeout: 240 },
+        };
+        const report = driftReport(
+            "staging",
+            [{ op: "update" as Step["op"], urn, type: "aws:glue/job:Job", provider: "", old: state, new: state }],
+            { update: 1, same: 74 },
+            1,
+        );
+        assert.deepEqual(
+            report.drifted[0].properties.map((p) => [p.path, p.recorded, p.cloud]),
+            [["timeout", "120", "240"]],
+        );
+    });
+
     it("treats a replacement as drift too", () => {
         const report = driftReport("prod", [step("replace", "oncall-subscription", SUBSCRIBED, { ...SUBSCRIBED, protocol: "sqs" })], { replace: 1 }, 1);
         assert.deepEqual(
