@@ -6,11 +6,14 @@ import { describeIdentity } from "../../policy-pack/src/contract";
 import { hasMandatoryViolation, RunOutcome } from "./engine-run";
 import { PromoteReport } from "./promote";
 
-const GATE_SOURCES = {
-    pinned: "pinned by the prod environment (ATLAS_GATE_COMMIT)",
-    "prod-release": "the pack of the release prod runs",
-    bootstrap: "the candidate's own pack: prod has no release yet (first deployment)",
-};
+/** Where the judging pack of a promotion to `target` comes from, in words. */
+function gateSource(source: NonNullable<PromoteReport["gate"]>["source"], target: string): string {
+    return {
+        pinned: `pinned by the ${target} environment (ATLAS_GATE_COMMIT)`,
+        "prod-release": `the pack of the release ${target} runs`,
+        bootstrap: `the candidate's own pack: ${target} has no release yet (first deployment)`,
+    }[source];
+}
 
 /** The lines every report starts with: the release measured, the upstream's state, the judging pack. */
 function preamble(report: PromoteReport): string[] {
@@ -28,10 +31,10 @@ function preamble(report: PromoteReport): string[] {
         }
     }
     if (report.gate) {
-        lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${GATE_SOURCES[report.gate.source]}`);
+        lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${gateSource(report.gate.source, report.target)}`);
         if (report.gate.packChange) {
             lines.push(
-                `this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the prod environment (ATLAS_PACK_CHANGE_APPROVED)`,
+                `this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the ${report.target} environment (ATLAS_PACK_CHANGE_APPROVED)`,
             );
         }
     }

@@ -53,7 +53,7 @@ export async function chooseTrustedGate(
 ): Promise<TrustedGate> {
     const env = choice.env ?? process.env;
     const record = await gateRecord(source, target, candidateCommit, env);
-    const holder = repositoryWith(source.repositories, record);
+    const holder = repositoryWith(source.repositories, record, target);
     const packDir = extractPack(holder, record, scratchDir);
     if (record.source === "pinned" && (record.commit === candidateCommit || !isAncestor(source.checkout, record.commit, candidateCommit))) {
         throw new UsageError(
@@ -67,7 +67,7 @@ export async function chooseTrustedGate(
     if (env[PACK_CHANGE_ENV] === candidatePack) {
         return { ...record, packChange: candidatePack, packDir };
     }
-    const refusal = `this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges prod (commit ${record.commit.slice(0, 12)}, tree ${gatePack}); a change to the gate reaches prod only once approved: after review, set ${PACK_CHANGE_ENV}=${candidatePack} in the prod environment's protected settings and promote again`;
+    const refusal = `this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges ${target} (commit ${record.commit.slice(0, 12)}, tree ${gatePack}); a change to the gate reaches ${target} only once approved: after review, set ${PACK_CHANGE_ENV}=${candidatePack} in the ${target} environment's protected settings and promote again`;
     if (choice.adviseOnPackChange) {
         return { ...record, packDir, unapprovedPackChange: refusal };
     }
@@ -119,7 +119,7 @@ function newestRelease(entries: readonly HistoryEntry[]): string | undefined {
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
 
 /** The first repository that has the gate's commit. */
-export function repositoryWith(repositories: readonly string[], gate: GateRecord): string {
+export function repositoryWith(repositories: readonly string[], gate: GateRecord, target: string): string {
     const holder = repositories.find((repository) => {
         try {
             git(repository, "cat-file", "-e", `${gate.commit}^{commit}`);
@@ -130,7 +130,7 @@ export function repositoryWith(repositories: readonly string[], gate: GateRecord
     });
     if (!holder) {
         throw new UsageError(
-            `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : "the release prod runs"}), which ${repositories.join(" and ")} do${repositories.length === 1 ? "es" : ""} not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
+            `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : `the release ${target} runs`}), which ${repositories.join(" and ")} do${repositories.length === 1 ? "es" : ""} not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
         );
     }
     return holder;

@@ -813,9 +813,10 @@ describe("desired-state parity: what the red team tried (tests/engine/gate-attac
         assert.deepStrictEqual(misshapenValues({ ...ENV.prod, teamAlertEmail: "etl-deps@https://attacker.invalid/evil.whl" }), [
             'atlas:teamAlertEmail is "etl-deps@https://attacker.invalid/evil.whl", not an e-mail address',
         ]);
-        assert.deepStrictEqual(misshapenValues({ ...ENV.prod, namePrefix: "true" }), [
-            'atlas:namePrefix is "true", which does not name the environment "prod"',
-        ]);
+        const [prefixProblem] = misshapenValues({ ...ENV.prod, namePrefix: "atlas-prod2" });
+        assert.match(prefixProblem, /atlas:namePrefix is "atlas-prod2", which does not name the environment "prod"/);
+        assert.match(misshapenValues({ ...ENV.prod, environment: "prod-us" }).join("\n"), /atlas:environment is "prod-us", not dev, staging or prod/);
+        assert.deepStrictEqual(misshapenValues({ ...ENV.prod, namePrefix: "atlas-us-prod" }), [], "the environment's name between dashes, anywhere");
         assert.deepStrictEqual(misshapenValues(ENV.prod), []);
     });
 });

@@ -6,6 +6,7 @@
  * both read `<namePrefix>-etl`, while `10` and `20` stay what they are.
  */
 import { ENVIRONMENT_SPECIFIC_CONFIG, PropertySite } from "../environment-keys";
+import { prefixNamesEnvironment } from "../environments";
 import { JSON_TEXT, SECRET, markerOf, setOwn } from "./values";
 
 /**
@@ -331,8 +332,10 @@ export function misshapenValues(values: EnvironmentValues): string[] {
         }
     }
     const [environment, prefix] = [values.environment, values.namePrefix];
-    if (typeof environment === "string" && typeof prefix === "string" && !prefix.split("-").includes(environment)) {
-        problems.push(`atlas:namePrefix is ${JSON.stringify(prefix)}, which does not name the environment ${JSON.stringify(environment)}`);
+    if (typeof environment === "string" && typeof prefix === "string" && !prefixNamesEnvironment(prefix, environment)) {
+        problems.push(
+            `atlas:namePrefix is ${JSON.stringify(prefix)}, which does not name the environment ${JSON.stringify(environment)} (its name between dashes, or at an end)`,
+        );
     }
     return problems;
 }
