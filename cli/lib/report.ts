@@ -5,6 +5,7 @@
 import { describeIdentity } from "../../policy-pack/src/contract";
 import { hasMandatoryViolation, RunOutcome } from "./engine-run";
 import { PromoteReport } from "./promote";
+import { shortName } from "./stacks";
 
 /** Where the judging pack of a promotion to `target` comes from, in words. */
 function gateSource(source: NonNullable<PromoteReport["gate"]>["source"], target: string): string {
@@ -118,9 +119,10 @@ function stoppedUpdate(report: PromoteReport): string | undefined {
         .filter(([op, count]) => op !== "same" && op !== "read" && count > 0)
         .map(([op, count]) => `${count} ${op}`)
         .join(", ");
+    const upstream = report.upstream ? shortName(report.upstream.stack) : "its upstream";
     return [
         `the update stopped at the refused resource, before its step; ${applied ? `applied before it: ${applied}` : "nothing had been applied"}. ${report.target}'s history records the update as failed.`,
-        `To repair: fix the difference and release again through staging, or roll back: promote the release ${report.target} ran before to staging, then to ${report.target} (README, Runbooks).`,
+        `To repair: fix the difference and release again through ${upstream}, or roll back: promote the release ${report.target} ran before to ${upstream}, then to ${report.target} (README, Runbooks).`,
     ].join("\n");
 }
 

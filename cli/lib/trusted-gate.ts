@@ -99,7 +99,7 @@ export async function gateRecord(source: StackSource, target: string, candidateC
     if (pinned) {
         if (!COMMIT.test(pinned)) {
             throw new UsageError(
-                `${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge prod, or unset it`,
+                `${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge ${target}, or unset it`,
             );
         }
         return { source: "pinned", commit: pinned };

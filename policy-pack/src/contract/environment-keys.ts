@@ -35,6 +35,11 @@ export interface EnvironmentSpecificKey {
      * id, a region, a prefix naming the environment, the environment's name) hold nothing else.
      */
     sites?: readonly PropertySite[];
+    /**
+     * Other spellings of a value that the program derives from it (a Glue database name holds the name prefix with
+     * underscores); parity sets each aside as the value itself.
+     */
+    spellings?: readonly ((value: string) => string)[];
 }
 
 export interface KeyShape {
@@ -64,7 +69,11 @@ export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpe
     environment: { appears: "word", shape: environmentNameShape(ENVIRONMENT_MODEL) },
     awsAccountId: { appears: "text", shape: { pattern: /^\d{12}$/, description: "a 12-digit account id" } },
     awsRegion: { appears: "text", shape: { pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, description: "an AWS region such as eu-west-1" } },
-    namePrefix: { appears: "text", shape: { pattern: /^[a-z][a-z0-9-]{3,25}$/, description: "4-26 lower-case letters, digits or dashes" } },
+    namePrefix: {
+        appears: "text",
+        shape: { pattern: /^[a-z][a-z0-9-]{3,25}$/, description: "4-26 lower-case letters, digits or dashes" },
+        spellings: [underscored],
+    },
     upstreamStack: { appears: "absent" },
     developerPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
     qaPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
@@ -77,6 +86,11 @@ export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpe
         sites: SUBSCRIPTION_ENDPOINT,
     },
 };
+
+/** A name prefix as names that allow no dash spell it (Glue databases: `atlas-us-prod-us` → `atlas_us_prod_us`). */
+export function underscored(namePrefix: string): string {
+    return namePrefix.replace(/-/g, "_");
+}
 
 export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = Object.keys(ENVIRONMENT_SPECIFIC_CONFIG);
 
