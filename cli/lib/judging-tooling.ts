@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
-import { StackSource } from "./stacks";
+import { shortName, StackSource } from "./stacks";
 import { gateRecord, repositoryWith } from "./trusted-gate";
 
 export interface JudgingTooling {
@@ -48,7 +48,7 @@ export async function judgingTooling(
 /** Runs the judging commit's promote with these arguments and `--checkout <candidate>`; its exit code. */
 export function runJudgingPromote(tooling: JudgingTooling, args: readonly string[], candidate: string): number {
     console.error(
-        `promote: ${tooling.target} is judged by commit ${tooling.commit.slice(0, 12)}; running its release tooling (${tooling.dir}) with --checkout ${candidate}`,
+        `promote: ${shortName(tooling.target)} is judged by commit ${tooling.commit.slice(0, 12)}; running its release tooling (${tooling.dir}) with --checkout ${candidate}`,
     );
     const tsNode = path.join(REPO_ROOT, "node_modules", ".bin", "ts-node");
     const result = spawnSync(tsNode, [path.join(tooling.dir, "cli", "promote.ts"), ...args, "--checkout", candidate], { cwd: tooling.dir, stdio: "inherit" });

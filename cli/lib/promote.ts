@@ -130,7 +130,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     const environment = environmentOf(options.target);
     const gated = isGatedTarget(options.target);
     /** How messages name the two stacks of a gated promotion: never "prod" and "staging" for whichever they are. */
-    const sides: PromotionSides = { target: options.target, upstream: gated ? UPSTREAM_OF[environment!]! : "" };
+    const sides: PromotionSides = { target: shortName(options.target), upstream: gated ? UPSTREAM_OF[environment!]! : "" };
     if (gated) {
         refuseGateOverrides(options);
     }
@@ -181,7 +181,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 env: options.env,
                 adviseOnPackChange: gateIsAdvisory(options),
             });
-            tooling = toolingOf(release.commit, options.toolingCommit, gate, options.target);
+            tooling = toolingOf(release.commit, options.toolingCommit, gate, sides.target);
         }
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
         const run = {
@@ -226,7 +226,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         }
         await options.onPreviewPassed?.(preview);
         if (evidence) {
-            await refuseIfUpstreamMoved(source, evidence, options.target);
+            await refuseIfUpstreamMoved(source, evidence, sides.target);
         }
         options.onPhase?.(`updating ${options.target} with the policy pack (held to the preview's plan)`);
         const update = await runWithPolicies(target, "update", run);

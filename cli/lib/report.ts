@@ -32,10 +32,10 @@ function preamble(report: PromoteReport): string[] {
         }
     }
     if (report.gate) {
-        lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${gateSource(report.gate.source, report.target)}`);
+        lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${gateSource(report.gate.source, shortName(report.target))}`);
         if (report.gate.packChange) {
             lines.push(
-                `this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the ${report.target} environment (ATLAS_PACK_CHANGE_APPROVED)`,
+                `this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the ${shortName(report.target)} environment (ATLAS_PACK_CHANGE_APPROVED)`,
             );
         }
     }
