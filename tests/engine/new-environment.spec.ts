@@ -19,6 +19,9 @@ const ENVIRONMENT = "prod-us";
 const RELEASE = "1.1.0";
 const NEXT = "1.2.0";
 
+/** Text to match as it is, in a regular expression. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** The model entry exactly as the README's "Adding an environment" writes it. */
 function readmeModelEntry(): string {
     const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
@@ -59,12 +62,14 @@ describe("a new environment (prod-us) added as the README says, through the rele
         assert.match(
             messageOf(promotion.preview, "prod-release-matches-staging"),
             new RegExp(
-                `prod-us would deploy release ${RELEASE.replace(/\./g, "\\.")} .* but staging runs ${DEPLOYED_VERSION.replace(/\./g, "\\.")} .*: the version, commit, digest differ`,
+                `prod-us would deploy release ${literal(RELEASE)} .* but staging runs ${literal(DEPLOYED_VERSION)} .*: the version, commit, digest differ`,
             ),
         );
         assert.match(
             messageOf(promotion.preview, "prod-references-staging"),
-            /prod-us's StackReference reads staging's `release` at commit \w{12}, but prod-us deploys/,
+            new RegExp(
+                `prod-us's StackReference reads staging's \`release\` at version ${literal(DEPLOYED_VERSION)}, commit \\w{12}, digest \\S+, but prod-us deploys version ${literal(RELEASE)}`,
+            ),
         );
         assert.deepEqual(await historyOf(ENVIRONMENT), [], "prod-us has deployed nothing");
     });
