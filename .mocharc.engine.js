@@ -14,6 +14,7 @@ const LONGEST_FIRST = [
     "tests/engine/hardening/faults.spec.ts",
     "tests/engine/offline-shell.spec.ts",
     "tests/engine/language-host.spec.ts",
+    "tests/engine/new-environment.spec.ts",
 ];
 
 function specFiles(dir) {

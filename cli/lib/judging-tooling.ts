@@ -10,10 +10,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
-import { StackSource } from "./stacks";
+import { shortName, StackSource } from "./stacks";
 import { gateRecord, repositoryWith } from "./trusted-gate";
 
 export interface JudgingTooling {
+    /** The stack it judges a promotion to. */
+    target: string;
     commit: string;
     /** A clean checkout of it, with this checkout's dependencies linked. */
     dir: string;
@@ -31,22 +33,22 @@ export async function judgingTooling(
     if (record.commit === candidateCommit) {
         return undefined;
     }
-    const holder = repositoryWith(source.repositories, record);
+    const holder = repositoryWith(source.repositories, record, target);
     if (holder !== REPO_ROOT && fs.lstatSync(path.join(holder, "node_modules"), { throwIfNoEntry: false })?.isSymbolicLink()) {
-        return { commit: record.commit, dir: ReleaseRepository.open(holder).checkoutAt(record.commit) };
+        return { target, commit: record.commit, dir: ReleaseRepository.open(holder).checkoutAt(record.commit) };
     }
     const dir = path.join(scratchRoot, "judging", record.commit);
     if (!fs.existsSync(dir)) {
         execFileSync("git", ["worktree", "add", "-q", "--detach", dir, record.commit], { cwd: holder, stdio: ["ignore", "pipe", "pipe"] });
         fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
     }
-    return { commit: record.commit, dir };
+    return { target, commit: record.commit, dir };
 }
 
 /** Runs the judging commit's promote with these arguments and `--checkout <candidate>`; its exit code. */
 export function runJudgingPromote(tooling: JudgingTooling, args: readonly string[], candidate: string): number {
     console.error(
-        `promote: prod is judged by commit ${tooling.commit.slice(0, 12)}; running its release tooling (${tooling.dir}) with --checkout ${candidate}`,
+        `promote: ${shortName(tooling.target)} is judged by commit ${tooling.commit.slice(0, 12)}; running its release tooling (${tooling.dir}) with --checkout ${candidate}`,
     );
     const tsNode = path.join(REPO_ROOT, "node_modules", ".bin", "ts-node");
     const result = spawnSync(tsNode, [path.join(tooling.dir, "cli", "promote.ts"), ...args, "--checkout", candidate], { cwd: tooling.dir, stdio: "inherit" });

@@ -21,6 +21,7 @@ import {
     loweredGatePolicies,
     OptionName,
     OptionsEntry,
+    PromotionSides,
     RELEASE_GATE_POLICIES,
     RELEASE_STACK_TAG,
     ReleaseIdentity,
@@ -128,6 +129,8 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     const release = measureRelease(source.checkout, options.version);
     const environment = environmentOf(options.target);
     const gated = isGatedTarget(options.target);
+    /** How messages name the two stacks of a gated promotion: never "prod" and "staging" for whichever they are. */
+    const sides: PromotionSides = { target: shortName(options.target), upstream: gated ? UPSTREAM_OF[environment!]! : "" };
     if (gated) {
         refuseGateOverrides(options);
     }
@@ -142,7 +145,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         let tooling: ToolingRecord | undefined;
         const advisories: string[] = [];
         if (gated) {
-            const upstreamEnvironment = UPSTREAM_OF[environment!]!;
+            const upstreamEnvironment = sides.upstream;
             const upstreamName = (await configValue(target, UPSTREAM_STACK_KEY)) ?? upstreamEnvironment;
             const qualifiedUpstream = await source.qualified(upstreamName);
             options.onPhase?.(`reading ${upstreamName}'s history and state (the gate's evidence)`);
@@ -165,7 +168,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                     readsEvent: options.upstreamDriftEvents,
                 });
                 upstream.drift = { checkedResources: drift.checkedResources, drifted: drift.drifted.length, seconds: drift.seconds };
-                const refusal = upstreamDriftRefusal(drift, upstreamEnvironment);
+                const refusal = upstreamDriftRefusal(drift, sides);
                 if (refusal) {
                     if (!gateIsAdvisory(options)) {
                         throw new GateRefusal(refusal);
@@ -178,7 +181,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 env: options.env,
                 adviseOnPackChange: gateIsAdvisory(options),
             });
-            tooling = toolingOf(release.commit, options.toolingCommit, gate);
+            tooling = toolingOf(release.commit, options.toolingCommit, gate, sides.target);
         }
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
         const run = {
@@ -210,7 +213,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         const hiddenBefore = evidence ? hiddenPropertiesOf(preview.steps ?? []) : [];
         if (unseenBefore.length > 0 || hiddenBefore.length > 0) {
             const refusal = [
-                ...(unseenBefore.length > 0 ? [unseenOptionsRefusal(unseenBefore)] : []),
+                ...(unseenBefore.length > 0 ? [unseenOptionsRefusal(unseenBefore, sides)] : []),
                 ...(hiddenBefore.length > 0 ? [hiddenPropertiesRefusal(hiddenBefore, options.target, "would set")] : []),
             ].join("\n");
             if (!gateIsAdvisory(options)) {
@@ -223,7 +226,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         }
         await options.onPreviewPassed?.(preview);
         if (evidence) {
-            await refuseIfUpstreamMoved(source, evidence);
+            await refuseIfUpstreamMoved(source, evidence, sides.target);
         }
         options.onPhase?.(`updating ${options.target} with the policy pack (held to the preview's plan)`);
         const update = await runWithPolicies(target, "update", run);
@@ -232,10 +235,10 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         const hiddenAfter = hiddenPropertiesOf(state);
         if (unseenAfter.length > 0 || hiddenAfter.length > 0) {
             const failure = [
-                ...(unseenAfter.length > 0 ? [unseenOptionsAfterUpdate(unseenAfter, options.target)] : []),
+                ...(unseenAfter.length > 0 ? [unseenOptionsAfterUpdate(unseenAfter, sides)] : []),
                 ...(hiddenAfter.length > 0
                     ? [
-                          `${hiddenPropertiesRefusal(hiddenAfter, options.target, "now holds")} The release is not recorded as ${options.target}'s; roll back through staging.`,
+                          `${hiddenPropertiesRefusal(hiddenAfter, options.target, "now holds")} The release is not recorded as ${options.target}'s; roll back through ${sides.upstream}.`,
                       ]
                     : []),
             ].join("\n");
@@ -268,19 +271,21 @@ function hiddenPropertiesRefusal(hidden: readonly HiddenProperty[], target: stri
     ].join("\n");
 }
 
-function unseenOptionsRefusal(differences: readonly Difference[]): string {
+function unseenOptionsRefusal(differences: readonly Difference[], sides: PromotionSides): string {
+    const { target, upstream } = sides;
     return [
-        `prod would run resource options that staging does not, in ${differences.length} place(s) (options the engine never shows a policy, compared by promote with staging's state); nothing was updated:`,
-        ...differences.map((d) => `  - ${describeDifference(d)}`),
-        "To fix: set the same resource options in every environment (never branch on the environment's name), or change staging first, then promote.",
+        `${target} would run resource options that ${upstream} does not, in ${differences.length} place(s) (options the engine never shows a policy, compared by promote with ${upstream}'s state); nothing was updated:`,
+        ...differences.map((d) => `  - ${describeDifference(d, sides)}`),
+        `To fix: set the same resource options in every environment (never branch on the environment's name), or change ${upstream} first, then promote.`,
     ].join("\n");
 }
 
-function unseenOptionsAfterUpdate(differences: readonly Difference[], target: string): string {
+function unseenOptionsAfterUpdate(differences: readonly Difference[], sides: PromotionSides): string {
+    const { target, upstream } = sides;
     return [
-        `${target}'s update applied, but its state now records resource options that staging does not run, in ${differences.length} place(s) (replaceOnChanges is recorded only once deployed, never shown to a policy or a preview):`,
-        ...differences.map((d) => `  - ${describeDifference(d)}`),
-        `The release is not recorded as ${target}'s (no ${RELEASE_STACK_TAG} tag). To repair: roll back through staging (promote the release ${target} ran before to staging, then to ${target}), or promote a release whose options staging runs.`,
+        `${target}'s update applied, but its state now records resource options that ${upstream} does not run, in ${differences.length} place(s) (replaceOnChanges is recorded only once deployed, never shown to a policy or a preview):`,
+        ...differences.map((d) => `  - ${describeDifference(d, sides)}`),
+        `The release is not recorded as ${target}'s (no ${RELEASE_STACK_TAG} tag). To repair: roll back through ${upstream} (promote the release ${target} ran before to ${upstream}, then to ${target}), or promote a release whose options ${upstream} runs.`,
     ].join("\n");
 }
 
@@ -289,14 +294,14 @@ function unseenOptionsAfterUpdate(differences: readonly Difference[], target: st
  * preview ran; the engine's own policy run of the update would judge it by the evidence the preview had. Prod's update
  * goes ahead only when staging's newest state change is still the one the preview was judged against.
  */
-async function refuseIfUpstreamMoved(source: StackSource, evidence: GateEvidence): Promise<void> {
+async function refuseIfUpstreamMoved(source: StackSource, evidence: GateEvidence, target: string): Promise<void> {
     const stack = evidence.promotion.stagingStack;
     const now = stateChangesUntilRelease(await readHistory(source, stack, (entries) => stateChangesUntilRelease(entries).done)).changes[0];
     const then = evidence.promotion.stagingChanges[0];
     const key = (entry: HistoryEntry | undefined) => (entry ? JSON.stringify([entry.kind, entry.result, entry.startTime, entry.message]) : "none");
     if (key(now) !== key(then)) {
         throw new GateRefusal(
-            `${stack} changed while prod was being promoted: the preview was judged against its change of ${then?.startTime ?? "(none)"}, and its newest is now ${now ? `${now.kind} ${now.result} at ${now.startTime}` : "(none)"}; nothing was updated. Promote prod again: it is judged against what ${stack} runs now.`,
+            `${stack} changed while ${target} was being promoted: the preview was judged against its change of ${then?.startTime ?? "(none)"}, and its newest is now ${now ? `${now.kind} ${now.result} at ${now.startTime}` : "(none)"}; nothing was updated. Promote ${target} again: it is judged against what ${stack} runs now.`,
         );
     }
 }
@@ -307,21 +312,23 @@ async function refuseIfUpstreamMoved(source: StackSource, evidence: GateEvidence
  * shaped the evidence. Promoting its own checkout, the tooling is the candidate's: reported, trusted only when the
  * candidate is the judging commit (a first deployment).
  */
-function toolingOf(candidateCommit: string, toolingCommit: string | undefined, gate: GateRecord): ToolingRecord {
+function toolingOf(candidateCommit: string, toolingCommit: string | undefined, gate: GateRecord, target: string): ToolingRecord {
     if (toolingCommit !== undefined && toolingCommit !== gate.commit) {
         throw new UsageError(
-            `this promote runs from commit ${toolingCommit.slice(0, 12)}, but prod is judged by commit ${gate.commit.slice(0, 12)} (${GATE_ORIGIN[gate.source]}); run promote from a clean checkout of that commit (git worktree add ../gate ${gate.commit} && cd ../gate && npm ci --ignore-scripts) with --checkout <the candidate's checkout>`,
+            `this promote runs from commit ${toolingCommit.slice(0, 12)}, but ${target} is judged by commit ${gate.commit.slice(0, 12)} (${gateOrigin(gate.source, target)}); run promote from a clean checkout of that commit (git worktree add ../gate ${gate.commit} && cd ../gate && npm ci --ignore-scripts) with --checkout <the candidate's checkout>`,
         );
     }
     const commit = toolingCommit ?? candidateCommit;
     return { commit, trusted: commit === gate.commit };
 }
 
-const GATE_ORIGIN: Record<GateRecord["source"], string> = {
-    pinned: "pinned by ATLAS_GATE_COMMIT",
-    "prod-release": "the release prod runs",
-    bootstrap: "prod's first deployment: the candidate itself",
-};
+function gateOrigin(source: GateRecord["source"], target: string): string {
+    return {
+        pinned: "pinned by ATLAS_GATE_COMMIT",
+        "prod-release": `the release ${target} runs`,
+        bootstrap: `${target}'s first deployment: the candidate itself`,
+    }[source];
+}
 
 /** The upstream's read profile for its drift check; the job's own key variables (prod's role) would win over it. */
 /** The CLI's (and the provider's) credentials: the named profile's, in place of any in the environment; none named: the ambient ones. */
@@ -342,9 +349,9 @@ async function upstreamDrift(source: StackSource, stack: string, options: DriftO
 }
 
 /** Staging's cloud is not what staging's state says: prod would be judged against a staging that no longer exists. */
-function upstreamDriftRefusal(drift: DriftReport, upstream: string): string | undefined {
+function upstreamDriftRefusal(drift: DriftReport, { upstream, target }: PromotionSides): string | undefined {
     if (drift.engineChanged !== drift.drifted.length) {
-        return `${upstream}'s drift check cannot account for what the engine found: ${new UnexplainedDrift(drift).message}. Prod is not promoted while ${upstream}'s cloud cannot be shown to be its release.`;
+        return `${upstream}'s drift check cannot account for what the engine found: ${new UnexplainedDrift(drift).message}. ${target} is not promoted while ${upstream}'s cloud cannot be shown to be its release.`;
     }
     if (drift.drifted.length === 0) {
         return undefined;
@@ -355,9 +362,9 @@ function upstreamDriftRefusal(drift: DriftReport, upstream: string): string | un
             : `${r.label} ${r.properties.map((p) => `${p.path}: state ${p.recorded}, cloud ${p.cloud}`).join("; ")}`,
     );
     return [
-        `${upstream} has drifted from its last release: its cloud differs from its state in ${drift.drifted.length} resource(s), so it no longer shows what prod would run:`,
+        `${upstream} has drifted from its last release: its cloud differs from its state in ${drift.drifted.length} resource(s), so it no longer shows what ${target} would run:`,
         ...listed.map((line) => `  - ${line}`),
-        `${reconcileAdvice(upstream)} Then promote prod again.`,
+        `${reconcileAdvice(upstream)} Then promote ${target} again.`,
     ].join("\n");
 }
 

@@ -5,12 +5,16 @@
 import { describeIdentity } from "../../policy-pack/src/contract";
 import { hasMandatoryViolation, RunOutcome } from "./engine-run";
 import { PromoteReport } from "./promote";
+import { shortName } from "./stacks";
 
-const GATE_SOURCES = {
-    pinned: "pinned by the prod environment (ATLAS_GATE_COMMIT)",
-    "prod-release": "the pack of the release prod runs",
-    bootstrap: "the candidate's own pack: prod has no release yet (first deployment)",
-};
+/** Where the judging pack of a promotion to `target` comes from, in words. */
+function gateSource(source: NonNullable<PromoteReport["gate"]>["source"], target: string): string {
+    return {
+        pinned: `pinned by the ${target} environment (ATLAS_GATE_COMMIT)`,
+        "prod-release": `the pack of the release ${target} runs`,
+        bootstrap: `the candidate's own pack: ${target} has no release yet (first deployment)`,
+    }[source];
+}
 
 /** The lines every report starts with: the release measured, the upstream's state, the judging pack. */
 function preamble(report: PromoteReport): string[] {
@@ -28,10 +32,10 @@ function preamble(report: PromoteReport): string[] {
         }
     }
     if (report.gate) {
-        lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${GATE_SOURCES[report.gate.source]}`);
+        lines.push(`judged by policy-pack/ at commit ${report.gate.commit.slice(0, 12)}: ${gateSource(report.gate.source, shortName(report.target))}`);
         if (report.gate.packChange) {
             lines.push(
-                `this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the prod environment (ATLAS_PACK_CHANGE_APPROVED)`,
+                `this release changes policy-pack/ (tree ${report.gate.packChange.slice(0, 12)}), approved by the ${shortName(report.target)} environment (ATLAS_PACK_CHANGE_APPROVED)`,
             );
         }
     }
@@ -115,9 +119,10 @@ function stoppedUpdate(report: PromoteReport): string | undefined {
         .filter(([op, count]) => op !== "same" && op !== "read" && count > 0)
         .map(([op, count]) => `${count} ${op}`)
         .join(", ");
+    const upstream = report.upstream ? shortName(report.upstream.stack) : "its upstream";
     return [
         `the update stopped at the refused resource, before its step; ${applied ? `applied before it: ${applied}` : "nothing had been applied"}. ${report.target}'s history records the update as failed.`,
-        `To repair: fix the difference and release again through staging, or roll back: promote the release ${report.target} ran before to staging, then to ${report.target} (README, Runbooks).`,
+        `To repair: fix the difference and release again through ${upstream}, or roll back: promote the release ${report.target} ran before to ${upstream}, then to ${report.target} (README, Runbooks).`,
     ].join("\n");
 }
 

@@ -21,7 +21,7 @@ import * as path from "path";
 import { GateRecord, HistoryEntry, isReleaseUpdate, parseReleaseMessage } from "../../policy-pack/src/contract";
 import { RefusedError, UsageError } from "./args";
 import { readHistory } from "./stack-reading";
-import { StackSource } from "./stacks";
+import { shortName, StackSource } from "./stacks";
 
 export const PINNED_GATE_ENV = "ATLAS_GATE_COMMIT";
 export const PACK_CHANGE_ENV = "ATLAS_PACK_CHANGE_APPROVED";
@@ -53,7 +53,8 @@ export async function chooseTrustedGate(
 ): Promise<TrustedGate> {
     const env = choice.env ?? process.env;
     const record = await gateRecord(source, target, candidateCommit, env);
-    const holder = repositoryWith(source.repositories, record);
+    const holder = repositoryWith(source.repositories, record, target);
+    const judged = shortName(target);
     const packDir = extractPack(holder, record, scratchDir);
     if (record.source === "pinned" && (record.commit === candidateCommit || !isAncestor(source.checkout, record.commit, candidateCommit))) {
         throw new UsageError(
@@ -67,7 +68,7 @@ export async function chooseTrustedGate(
     if (env[PACK_CHANGE_ENV] === candidatePack) {
         return { ...record, packChange: candidatePack, packDir };
     }
-    const refusal = `this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges prod (commit ${record.commit.slice(0, 12)}, tree ${gatePack}); a change to the gate reaches prod only once approved: after review, set ${PACK_CHANGE_ENV}=${candidatePack} in the prod environment's protected settings and promote again`;
+    const refusal = `this release changes policy-pack/ (tree ${candidatePack}) from the pack that judges ${judged} (commit ${record.commit.slice(0, 12)}, tree ${gatePack}); a change to the gate reaches ${judged} only once approved: after review, set ${PACK_CHANGE_ENV}=${candidatePack} in the ${judged} environment's protected settings and promote again`;
     if (choice.adviseOnPackChange) {
         return { ...record, packDir, unapprovedPackChange: refusal };
     }
@@ -99,7 +100,7 @@ export async function gateRecord(source: StackSource, target: string, candidateC
     if (pinned) {
         if (!COMMIT.test(pinned)) {
             throw new UsageError(
-                `${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge prod, or unset it`,
+                `${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge ${shortName(target)}, or unset it`,
             );
         }
         return { source: "pinned", commit: pinned };
@@ -119,7 +120,7 @@ function newestRelease(entries: readonly HistoryEntry[]): string | undefined {
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
 
 /** The first repository that has the gate's commit. */
-export function repositoryWith(repositories: readonly string[], gate: GateRecord): string {
+export function repositoryWith(repositories: readonly string[], gate: GateRecord, target: string): string {
     const holder = repositories.find((repository) => {
         try {
             git(repository, "cat-file", "-e", `${gate.commit}^{commit}`);
@@ -130,7 +131,7 @@ export function repositoryWith(repositories: readonly string[], gate: GateRecord
     });
     if (!holder) {
         throw new UsageError(
-            `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : "the release prod runs"}), which ${repositories.join(" and ")} do${repositories.length === 1 ? "es" : ""} not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
+            `the policy pack that must judge this promotion is at commit ${gate.commit} (${gate.source === "pinned" ? PINNED_GATE_ENV : `the release ${shortName(target)} runs`}), which ${repositories.join(" and ")} do${repositories.length === 1 ? "es" : ""} not have; fetch the full history (actions/checkout with fetch-depth: 0) and run promote again`,
         );
     }
     return holder;

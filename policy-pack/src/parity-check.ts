@@ -11,7 +11,7 @@ import { ParityComparison, compareDesiredState } from "./contract/desired-state/
 import { misshapenValues } from "./contract/desired-state/environment";
 import { INPUTS_RECORDER } from "./planned-inputs";
 import { plannedResources } from "./planned-state";
-import { readPromotion, readStagingState } from "./evidence";
+import { promotionSides, readPromotion, readStagingState } from "./evidence";
 import { Finding } from "./policy-kit";
 import { StackView } from "./stack-view";
 
@@ -22,12 +22,16 @@ let last: { key: string; comparison: ParityComparison } | undefined;
 
 export async function compareWithStaging(view: StackView, config: ParityConfig): Promise<ParityResult> {
     const promotion = readPromotion(view, config);
-    const state = readStagingState(config);
+    const state = readStagingState(view, config);
     if (!promotion.ok || !state.ok) {
         return { ok: false, findings: [...(promotion.ok ? [] : promotion.findings), ...(state.ok ? [] : state.findings)] };
     }
     const { environments, resources } = state.value;
-    const misshapen = (["staging", "prod"] as const).flatMap((side) => misshapenValues(environments[side]).map((problem) => `${side}: ${problem}`));
+    const { upstream, target } = promotionSides(view);
+    const misshapen = [
+        ...misshapenValues(environments.staging).map((problem) => `${upstream}: ${problem}`),
+        ...misshapenValues(environments.prod).map((problem) => `${target}: ${problem}`),
+    ];
     if (misshapen.length > 0) {
         return {
             ok: false,
@@ -46,7 +50,7 @@ export async function compareWithStaging(view: StackView, config: ParityConfig):
             ok: false,
             findings: [
                 {
-                    problem: `the inputs of ${unrecorded.length} of prod's resources were not recorded (is ${INPUTS_RECORDER} disabled?), so what prod sets cannot be told from what its provider computes: ${unrecorded.slice(0, 5).join(", ")}${unrecorded.length > 5 ? ", …" : ""}`,
+                    problem: `the inputs of ${unrecorded.length} of ${target}'s resources were not recorded (is ${INPUTS_RECORDER} disabled?), so what ${target} sets cannot be told from what its provider computes: ${unrecorded.slice(0, 5).join(", ")}${unrecorded.length > 5 ? ", …" : ""}`,
                     fix: `run the pack with ${INPUTS_RECORDER} enabled (promote does)`,
                 },
             ],

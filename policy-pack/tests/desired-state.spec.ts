@@ -481,9 +481,16 @@ describe("desired-state parity: environment values (environment.ts)", () => {
     });
 
     it("replaces word values only as whole words", () => {
-        assert.strictEqual(staging.replace("atlas_staging_landing"), "atlas_<environment>_landing");
+        assert.strictEqual(staging.replace("etl_staging_run"), "etl_<environment>_run");
         assert.strictEqual(staging.replace("staging-area"), "<environment>-area");
         assert.strictEqual(staging.replace("stagingarea"), "stagingarea");
+    });
+
+    it("sets aside the name prefix as Glue database names spell it (dashes as underscores), whatever else the prefix holds", () => {
+        assert.strictEqual(staging.replace("atlas_staging_landing"), "<namePrefix>_landing");
+        const secondRegion = new EnvironmentNormaliser({ environment: "prod", namePrefix: "atlas-us-prod-east" });
+        assert.strictEqual(secondRegion.replace("atlas_us_prod_east_landing"), "<namePrefix>_landing");
+        assert.strictEqual(secondRegion.replace("atlas_us_prod_west_landing"), "atlas_us_<environment>_west_landing", "another prefix is not set aside");
     });
 
     it("leaves short values alone (they could be part of anything)", () => {
@@ -813,9 +820,10 @@ describe("desired-state parity: what the red team tried (tests/engine/gate-attac
         assert.deepStrictEqual(misshapenValues({ ...ENV.prod, teamAlertEmail: "etl-deps@https://attacker.invalid/evil.whl" }), [
             'atlas:teamAlertEmail is "etl-deps@https://attacker.invalid/evil.whl", not an e-mail address',
         ]);
-        assert.deepStrictEqual(misshapenValues({ ...ENV.prod, namePrefix: "true" }), [
-            'atlas:namePrefix is "true", which does not name the environment "prod"',
-        ]);
+        const [prefixProblem] = misshapenValues({ ...ENV.prod, namePrefix: "atlas-prod2" });
+        assert.match(prefixProblem, /atlas:namePrefix is "atlas-prod2", which does not name the environment "prod"/);
+        assert.match(misshapenValues({ ...ENV.prod, environment: "prod-us" }).join("\n"), /atlas:environment is "prod-us", not dev, staging or prod/);
+        assert.deepStrictEqual(misshapenValues({ ...ENV.prod, namePrefix: "atlas-us-prod" }), [], "the environment's name between dashes, anywhere");
         assert.deepStrictEqual(misshapenValues(ENV.prod), []);
     });
 });

@@ -8,6 +8,8 @@
  * `landing-bucket`, unique across the program; they are the identity compared between staging
  * and prod. Physical names carry the environment through `namePrefix` (and the account, for S3).
  */
+import { underscored } from "../../policy-pack/src/contract";
+
 export const BUCKET_ROLES = ["landing", "curated", "published", "artifacts", "query-results"] as const;
 export type BucketRole = (typeof BUCKET_ROLES)[number];
 
@@ -47,7 +49,7 @@ export class AtlasNames {
     }
 
     database(zone: DataZone): string {
-        return `${this.prefix.replace(/-/g, "_")}_${zone}`;
+        return `${underscored(this.prefix)}_${zone}`;
     }
 
     get glueCatalogArn(): string {

@@ -2,7 +2,14 @@
  * Rules that relate several keys. A rule is skipped when one of its keys has an invalid value,
  * so one bad value is reported once, by its key check, and not again by every rule reading it.
  */
-import { Audience, ENVIRONMENT_MODEL, EnvironmentModel, environmentsGranting, environmentsProtectingState } from "../../policy-pack/src/contract";
+import {
+    Audience,
+    ENVIRONMENT_MODEL,
+    EnvironmentModel,
+    environmentsGranting,
+    environmentsProtectingState,
+    prefixNamesEnvironment,
+} from "../../policy-pack/src/contract";
 import { removeCommand, setCommand } from "./fixes";
 import { ConfigProblem } from "./problems";
 import { AtlasConfig, ConfigKey, qualified } from "./schema";
@@ -119,7 +126,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         keys: ["namePrefix", "environment"],
         check(config, stack) {
             const { namePrefix, environment } = config;
-            if (!namePrefix || !environment || `-${namePrefix}-`.includes(`-${environment}-`)) {
+            if (!namePrefix || !environment || prefixNamesEnvironment(namePrefix, environment)) {
                 return undefined;
             }
             return {

@@ -12,6 +12,7 @@ import {
     UPSTREAM_OF,
     describeStackNames,
     environmentNames,
+    environmentNameShape,
     environmentOfStack,
     environmentsDenying,
     environmentsGranting,
@@ -19,6 +20,7 @@ import {
     environmentsWithGuardrail,
     gatedEnvironments,
     modelProblems,
+    prefixNamesEnvironment,
     upstreamOf,
 } from "../../policy-pack/src/contract";
 import { CONFIG_KEYS } from "../../src/config/schema";
@@ -54,6 +56,20 @@ describe("the environment model", () => {
         assert.equal(environmentOfStack("prod-us", ENVIRONMENT_MODEL), undefined, "unknown to the model without the entry");
         assert.match(describeStackNames(WITH_PROD_US), /; prod; prod-us$/);
         assert.deepEqual(modelProblems(WITH_PROD_US), []);
+        const shape = environmentNameShape(WITH_PROD_US);
+        assert.equal(shape.pattern.test("prod-us"), true, "parity takes atlas:environment: prod-us as an environment's name");
+        assert.equal(environmentNameShape(ENVIRONMENT_MODEL).pattern.test("prod-us"), false);
+        assert.equal(shape.description, "dev, staging, prod or prod-us");
+    });
+
+    it("reads a name prefix as naming an environment when the environment's whole name stands between dashes (names may hold dashes)", () => {
+        assert.equal(prefixNamesEnvironment("atlas-us-prod-us", "prod-us"), true);
+        assert.equal(prefixNamesEnvironment("prod-us-atlas", "prod-us"), true, "at the start");
+        assert.equal(prefixNamesEnvironment("atlas-prod", "prod"), true, "at the end");
+        assert.equal(prefixNamesEnvironment("atlas-prod-us", "prod"), true, "prod's words are in it, so it names prod too");
+        assert.equal(prefixNamesEnvironment("atlas-prod2", "prod"), false);
+        assert.equal(prefixNamesEnvironment("atlas-us-prod-usa", "prod-us"), false, "a longer word is another name");
+        assert.equal(prefixNamesEnvironment("atlas-us-prod", "prod-us"), false);
     });
 
     it("places developer and review stacks in dev, and nothing else that merely looks like an environment", () => {

@@ -84,13 +84,14 @@ export class ReleaseRepository {
         return dir;
     }
 
-    /** Commits `edits` on top of `base` and returns the new commit (checked out in its own directory). */
+    /** Commits `edits` on top of `base` (an edit of a missing file creates it) and returns the new commit (checked out in its own directory). */
     commitEdits(base: string, edits: FileEdits, message: string): string {
         const scratch = `${this.worktreeDir(base)}-edit-${process.pid}-${Date.now()}`;
         git(this.dir, "worktree", "add", "-q", "--detach", scratch, base);
         for (const [file, edit] of Object.entries(edits)) {
             const target = path.join(scratch, file);
-            const before = fs.readFileSync(target, "utf8");
+            // A file the commit adds (a new environment's stack file) is edited from nothing.
+            const before = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
             const after = edit(before);
             if (after === before) {
                 throw new Error(`editing ${file} for "${message}" changed nothing; the edit no longer matches the file`);

@@ -7,6 +7,7 @@
  * full load. The program's config validation, the parity policy and the `parity` command all
  * read this table; change it here and nowhere else (see README, "Allowed differences").
  */
+import { ENVIRONMENT_MODEL, EnvironmentModel, environmentNames, oneOf } from "./environments";
 
 /**
  * How a key's value appears inside resource properties:
@@ -25,7 +26,7 @@ export interface EnvironmentSpecificKey {
      * What each of its values must look like before parity sets it aside: a value that could be
      * anything else (a worker type, a count) would let a stack file hide a real difference.
      */
-    shape?: { pattern: RegExp; description: string };
+    shape?: KeyShape;
     /**
      * Where its value may be set aside: the resource properties the program routes the key into.
      * Anywhere else the value compares as a value, so a prod-only e-mail, URL or ARN routed into an
@@ -34,6 +35,17 @@ export interface EnvironmentSpecificKey {
      * id, a region, a prefix naming the environment, the environment's name) hold nothing else.
      */
     sites?: readonly PropertySite[];
+    /**
+     * Other spellings of a value that the program derives from it (a Glue database name holds the name prefix with
+     * underscores); parity sets each aside as the value itself.
+     */
+    spellings?: readonly ((value: string) => string)[];
+}
+
+export interface KeyShape {
+    pattern: RegExp;
+    /** The shape in words, for messages: `a 12-digit account id`. */
+    description: string;
 }
 
 /** A top-level property of a resource type: `aws:sns/topicSubscription:TopicSubscription` `endpoint`. */
@@ -45,13 +57,23 @@ export interface PropertySite {
 const SUBSCRIPTION_ENDPOINT: readonly PropertySite[] = [{ type: "aws:sns/topicSubscription:TopicSubscription", property: "endpoint" }];
 const ROLE_TRUST: readonly PropertySite[] = [{ type: "aws:iam/role:Role", property: "assumeRolePolicy" }];
 
+/** What `atlas:environment` may hold: the name of one of the model's environments (contract/environments.ts), nothing else. */
+export function environmentNameShape(model: EnvironmentModel): KeyShape {
+    const names = environmentNames(model);
+    return { pattern: new RegExp(`^(${names.map(escapeRegExp).join("|")})$`), description: oneOf(names) };
+}
+
 const PRINCIPAL = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, description: "an IAM role or user ARN" };
 
 export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpecificKey>> = {
-    environment: { appears: "word", shape: { pattern: /^(dev|staging|prod)$/, description: "dev, staging or prod" } },
+    environment: { appears: "word", shape: environmentNameShape(ENVIRONMENT_MODEL) },
     awsAccountId: { appears: "text", shape: { pattern: /^\d{12}$/, description: "a 12-digit account id" } },
     awsRegion: { appears: "text", shape: { pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, description: "an AWS region such as eu-west-1" } },
-    namePrefix: { appears: "text", shape: { pattern: /^[a-z][a-z0-9-]{3,25}$/, description: "4-26 lower-case letters, digits or dashes" } },
+    namePrefix: {
+        appears: "text",
+        shape: { pattern: /^[a-z][a-z0-9-]{3,25}$/, description: "4-26 lower-case letters, digits or dashes" },
+        spellings: [underscored],
+    },
     upstreamStack: { appears: "absent" },
     developerPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
     qaPrincipals: { appears: "text", shape: PRINCIPAL, sites: ROLE_TRUST },
@@ -64,6 +86,11 @@ export const ENVIRONMENT_SPECIFIC_CONFIG: Readonly<Record<string, EnvironmentSpe
         sites: SUBSCRIPTION_ENDPOINT,
     },
 };
+
+/** A name prefix as names that allow no dash spell it (Glue databases: `atlas-us-prod-us` → `atlas_us_prod_us`). */
+export function underscored(namePrefix: string): string {
+    return namePrefix.replace(/-/g, "_");
+}
 
 export const ENVIRONMENT_SPECIFIC_KEYS: readonly string[] = Object.keys(ENVIRONMENT_SPECIFIC_CONFIG);
 
@@ -127,6 +154,9 @@ export function stripNamespace(key: string): string {
 }
 
 function wildcardPattern(pattern: string): RegExp {
-    const escaped = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-    return new RegExp(`^${escaped.join(".*")}$`);
+    return new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

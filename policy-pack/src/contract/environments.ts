@@ -99,6 +99,20 @@ export function environmentNames(model: EnvironmentModel): string[] {
     return model.map((e) => e.name);
 }
 
+/**
+ * True when a name prefix names the environment: the environment's name is a run of whole dash-delimited words of
+ * the prefix (`atlas-us-prod-us` names prod-us; `atlas-prod2` names no environment "prod"). Environment names may
+ * themselves hold dashes, so the prefix is not split into words.
+ */
+export function prefixNamesEnvironment(prefix: string, environment: string): boolean {
+    return `-${prefix}-`.includes(`-${environment}-`);
+}
+
+/** Names in words, for messages: `dev, staging or prod`. */
+export function oneOf(names: readonly string[]): string {
+    return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+
 /** The environment a stack name belongs to: an environment's own name, or one of its extra stacks. */
 export function environmentOfStack(stack: string, model: EnvironmentModel): EnvironmentSpec | undefined {
     return model.find((e) => e.name === stack || e.extraStacks.some((extra) => isExtraStack(stack, extra, model)));

@@ -1,4 +1,5 @@
 import { denying } from "../applicability";
+import { ENVIRONMENT_MODEL, environmentsGranting, oneOf } from "../contract/environments";
 import { CONSUMER_ACCESS_SCHEMA, ConsumerAccessConfig, DEVELOPER_ACCESS_SCHEMA, DeveloperAccessConfig } from "../config";
 import { readIdentity, resourceLabel } from "../identity";
 import { allowedAmong, resourceDocuments } from "../policy-documents";
@@ -35,7 +36,12 @@ export const consumerAccessProdOnly = stackPolicy<ConsumerAccessConfig>({
             return identity.findings;
         }
         const consumers = new Set([...identity.value.consumerPrincipals, ...(config.consumerPrincipals ?? [])]);
-        return grantsTo(view, "consumer", consumers, `clear atlas:consumerPrincipals in Pulumi.${view.stack}.yaml; consumers use prod`);
+        return grantsTo(
+            view,
+            "consumer",
+            consumers,
+            `clear atlas:consumerPrincipals in Pulumi.${view.stack}.yaml; consumers use ${oneOf(environmentsGranting("consumers", ENVIRONMENT_MODEL))}`,
+        );
     },
 });
 

@@ -1,7 +1,8 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
 import { RELEASE_OUTPUT, ReleaseFacts, UPSTREAM_RELEASE_OUTPUT, UPSTREAM_STACK_OUTPUT, parseReleaseFacts } from "../contract/release-facts";
 import { RELEASE_ENV, ReleaseIdentity } from "../contract/release-identity";
-import { DEPLOY_STAGING_COMMAND, PROMOTE_COMMAND, readPromotion } from "../evidence";
+import { PromotionSides } from "../contract/desired-state/compare";
+import { promoteCommand, promotionSides, readPromotion } from "../evidence";
 import { describeSide, releaseDifferences } from "../release-fields";
 import { Finding, stackPolicy, unreadable } from "../policy-kit";
 import { StackView, namesStack } from "../stack-view";
@@ -26,13 +27,14 @@ export const prodReferencesStaging = stackPolicy<ReleaseGateConfig>({
         "Set atlas:upstreamStack to the staging stack, export `upstreamStack` and `upstreamRelease` (staging's `release` read by a StackReference), deploy staging first.",
     check: (view, config) => {
         const upstreamStack = view.outputs[UPSTREAM_STACK_OUTPUT];
-        const expected = `<organization>/${view.project}/staging`;
-        if (typeof upstreamStack !== "string" || !namesStack(upstreamStack, { project: view.project, stack: "staging" })) {
+        const { target, upstream } = promotionSides(view);
+        const expected = `<organization>/${view.project}/${upstream}`;
+        if (typeof upstreamStack !== "string" || !namesStack(upstreamStack, { project: view.project, stack: upstream })) {
             const got = typeof upstreamStack === "string" ? `"${upstreamStack}"` : upstreamStack === undefined ? "missing" : "not a string";
             return [
                 {
-                    problem: `prod's \`${UPSTREAM_STACK_OUTPUT}\` output is ${got}; it must name this project's staging stack (${expected})`,
-                    fix: `set atlas:upstreamStack in Pulumi.prod.yaml to ${expected} and export it as \`${UPSTREAM_STACK_OUTPUT}\``,
+                    problem: `${target}'s \`${UPSTREAM_STACK_OUTPUT}\` output is ${got}; it must name this project's ${upstream} stack (${expected})`,
+                    fix: `set atlas:upstreamStack in Pulumi.${target}.yaml to ${expected} and export it as \`${UPSTREAM_STACK_OUTPUT}\``,
                 },
             ];
         }
@@ -43,8 +45,8 @@ export const prodReferencesStaging = stackPolicy<ReleaseGateConfig>({
         const findings: Finding[] = [];
         if (promotion.value.stagingStack !== upstreamStack) {
             findings.push({
-                problem: `prod's \`${UPSTREAM_STACK_OUTPUT}\` is "${upstreamStack}" but the release tooling read staging from "${promotion.value.stagingStack}"`,
-                fix: "make atlas:upstreamStack in Pulumi.prod.yaml name the stack the tooling promotes from",
+                problem: `${target}'s \`${UPSTREAM_STACK_OUTPUT}\` is "${upstreamStack}" but the release tooling read ${upstream} from "${promotion.value.stagingStack}"`,
+                fix: `make atlas:upstreamStack in Pulumi.${target}.yaml name the stack the tooling promotes from`,
             });
         }
         return [...findings, ...checkUpstreamRelease(view, promotion.value.candidate)];
@@ -52,34 +54,35 @@ export const prodReferencesStaging = stackPolicy<ReleaseGateConfig>({
 });
 
 function checkUpstreamRelease(view: StackView, candidate: ReleaseIdentity): Finding[] {
+    const sides = promotionSides(view);
     const upstream = parseReleaseFacts(
         view.outputs[UPSTREAM_RELEASE_OUTPUT],
-        `prod's \`${UPSTREAM_RELEASE_OUTPUT}\` output (staging's \`release\` as its StackReference read it)`,
+        `${sides.target}'s \`${UPSTREAM_RELEASE_OUTPUT}\` output (${sides.upstream}'s \`release\` as its StackReference read it)`,
     );
     if (!upstream.ok) {
-        return unreadable(upstream.problems, `deploy the release to staging first (${DEPLOY_STAGING_COMMAND})`);
+        return unreadable(upstream.problems, `deploy the release to ${sides.upstream} first (${promoteCommand(sides.upstream)})`);
     }
     const { environment, project } = upstream.value;
-    if (environment !== "staging" || project !== view.project) {
+    if (environment !== sides.upstream || project !== view.project) {
         return [
             {
-                problem: `prod's \`${UPSTREAM_RELEASE_OUTPUT}\` describes ${project}/${environment}, not ${view.project}/staging`,
-                fix: "point atlas:upstreamStack at this project's staging stack",
+                problem: `${sides.target}'s \`${UPSTREAM_RELEASE_OUTPUT}\` describes ${project}/${environment}, not ${view.project}/${sides.upstream}`,
+                fix: `point atlas:upstreamStack at this project's ${sides.upstream} stack`,
             },
         ];
     }
-    return [...checkDeployed(upstream.value, candidate), ...checkClaimed(view, upstream.value, candidate)];
+    return [...checkDeployed(upstream.value, candidate, sides), ...checkClaimed(view, upstream.value, candidate, sides)];
 }
 
 /** The release being deployed (the tooling's evidence) must be the one the engine read from staging itself. */
-function checkDeployed(upstream: ReleaseFacts, candidate: ReleaseIdentity): Finding[] {
+function checkDeployed(upstream: ReleaseFacts, candidate: ReleaseIdentity, sides: PromotionSides): Finding[] {
     const differences = releaseDifferences(upstream, candidate);
     return differences.length === 0
         ? []
         : [
               {
-                  problem: `prod's StackReference reads staging's \`release\` at ${describeSide(differences, "left")}, but prod deploys ${describeSide(differences, "right")}`,
-                  fix: `deploy this release to staging first (${DEPLOY_STAGING_COMMAND.replace("<release>", candidate.version)}, from commit ${candidate.commit.slice(0, 12)}), or promote the release staging runs (version ${upstream.version}); prod's evidence comes from \`${PROMOTE_COMMAND}\`, never from a policy config written by hand`,
+                  problem: `${sides.target}'s StackReference reads ${sides.upstream}'s \`release\` at ${describeSide(differences, "left")}, but ${sides.target} deploys ${describeSide(differences, "right")}`,
+                  fix: `deploy this release to ${sides.upstream} first (${promoteCommand(sides.upstream, candidate.version)}, from commit ${candidate.commit.slice(0, 12)}), or promote the release ${sides.upstream} runs (version ${upstream.version}); ${sides.target}'s evidence comes from \`${promoteCommand(sides.target)}\`, never from a policy config written by hand`,
               },
           ];
 }
@@ -88,8 +91,8 @@ function checkDeployed(upstream: ReleaseFacts, candidate: ReleaseIdentity): Find
  * The release prod's program reports (its `release` output, from what promote told it) must be what staging runs
  * too. Not repeated when the claim is the deployed release, whose difference checkDeployed already names.
  */
-function checkClaimed(view: StackView, upstream: ReleaseFacts, candidate: ReleaseIdentity): Finding[] {
-    const claim = parseReleaseFacts(view.outputs[RELEASE_OUTPUT], `prod's \`${RELEASE_OUTPUT}\` output`);
+function checkClaimed(view: StackView, upstream: ReleaseFacts, candidate: ReleaseIdentity, sides: PromotionSides): Finding[] {
+    const claim = parseReleaseFacts(view.outputs[RELEASE_OUTPUT], `${sides.target}'s \`${RELEASE_OUTPUT}\` output`);
     if (!claim.ok) {
         return unreadable(claim.problems, `export the release promote hands the program (${Object.values(RELEASE_ENV).join(", ")}) as \`${RELEASE_OUTPUT}\``);
     }
@@ -98,8 +101,8 @@ function checkClaimed(view: StackView, upstream: ReleaseFacts, candidate: Releas
         ? []
         : [
               {
-                  problem: `prod's \`${RELEASE_OUTPUT}\` output claims ${describeSide(differences, "left")}, but its StackReference reads staging's \`release\` at ${describeSide(differences, "right")}: prod would report a release staging never ran`,
-                  fix: `update prod only through \`${PROMOTE_COMMAND}\`, which sets ${Object.values(RELEASE_ENV).join(", ")} to the release it deploys; do not set them by hand`,
+                  problem: `${sides.target}'s \`${RELEASE_OUTPUT}\` output claims ${describeSide(differences, "left")}, but its StackReference reads ${sides.upstream}'s \`release\` at ${describeSide(differences, "right")}: ${sides.target} would report a release ${sides.upstream} never ran`,
+                  fix: `update ${sides.target} only through \`${promoteCommand(sides.target)}\`, which sets ${Object.values(RELEASE_ENV).join(", ")} to the release it deploys; do not set them by hand`,
               },
           ];
 }

@@ -1,7 +1,7 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
 import { describeIdentity, identityDifferences } from "../contract/release-identity";
 import { runningRelease } from "../contract/stack-history";
-import { DEPLOY_STAGING_COMMAND, PROMOTE_COMMAND, readPromotion } from "../evidence";
+import { PROMOTE_COMMAND, promoteCommand, promotionSides, readPromotion } from "../evidence";
 import { stackPolicy } from "../policy-kit";
 import { GATED } from "../applicability";
 
@@ -22,7 +22,8 @@ export const prodReleaseMatchesStaging = stackPolicy<ReleaseGateConfig>({
             return promotion.findings;
         }
         const { candidate, stagingChanges } = promotion.value;
-        const running = runningRelease("staging", stagingChanges, DEPLOY_STAGING_COMMAND);
+        const { target, upstream } = promotionSides(view);
+        const running = runningRelease(upstream, stagingChanges, promoteCommand(upstream));
         if (!running.runs) {
             return [{ problem: running.problem, fix: running.fix }];
         }
@@ -31,8 +32,8 @@ export const prodReleaseMatchesStaging = stackPolicy<ReleaseGateConfig>({
             ? []
             : [
                   {
-                      problem: `prod would deploy release ${describeIdentity(candidate)} but staging runs ${describeIdentity(running.identity)}: the ${differing.join(", ")} differ${differing.length === 1 ? "s" : ""}`,
-                      fix: `deploy this commit to staging first (${DEPLOY_STAGING_COMMAND.replace("<release>", candidate.version)}, from commit ${candidate.commit.slice(0, 12)}), or promote the release staging runs (version ${running.identity.version} from commit ${running.identity.commit.slice(0, 12)})`,
+                      problem: `${target} would deploy release ${describeIdentity(candidate)} but ${upstream} runs ${describeIdentity(running.identity)}: the ${differing.join(", ")} differ${differing.length === 1 ? "s" : ""}`,
+                      fix: `deploy this commit to ${upstream} first (${promoteCommand(upstream, candidate.version)}, from commit ${candidate.commit.slice(0, 12)}), or promote the release ${upstream} runs (version ${running.identity.version} from commit ${running.identity.commit.slice(0, 12)})`,
                   },
               ];
     },

@@ -1,6 +1,6 @@
 import { RELEASE_GATE_SCHEMA, ReleaseGateConfig } from "../config";
 import { resourcesAfter, runningRelease } from "../contract/stack-history";
-import { DEPLOY_STAGING_COMMAND, PROMOTE_COMMAND, checkStagingStack, readPromotion } from "../evidence";
+import { PROMOTE_COMMAND, checkStagingStack, promoteCommand, promotionSides, readPromotion } from "../evidence";
 import { Finding, stackPolicy } from "../policy-kit";
 import { GATED } from "../applicability";
 
@@ -22,13 +22,14 @@ export const stagingEvidenceVerified = stackPolicy<ReleaseGateConfig>({
             return promotion.findings;
         }
         const findings: Finding[] = checkStagingStack(view, promotion.value);
-        const running = runningRelease("staging", promotion.value.stagingChanges, DEPLOY_STAGING_COMMAND);
+        const { upstream } = promotionSides(view);
+        const running = runningRelease(upstream, promotion.value.stagingChanges, promoteCommand(upstream));
         if (running.runs) {
             const expected = resourcesAfter(running.entry);
             if (expected !== promotion.value.stagingResourceCount) {
                 findings.push({
-                    problem: `staging's state holds ${promotion.value.stagingResourceCount} resources, but its last release update (${running.entry.startTime}) left ${expected}: its state was changed outside an update (pulumi state delete, state edit or import)`,
-                    fix: `redeploy staging (${DEPLOY_STAGING_COMMAND}) so its state is its release's again, then promote`,
+                    problem: `${upstream}'s state holds ${promotion.value.stagingResourceCount} resources, but its last release update (${running.entry.startTime}) left ${expected}: its state was changed outside an update (pulumi state delete, state edit or import)`,
+                    fix: `redeploy ${upstream} (${promoteCommand(upstream)}) so its state is its release's again, then promote`,
                 });
             }
         }

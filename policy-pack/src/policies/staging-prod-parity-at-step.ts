@@ -14,7 +14,7 @@ import { StagingReference } from "../contract/desired-state/step-compare";
 import { describeDifference } from "../contract/desired-state/compare";
 import { isCompared, resourceOptions } from "../contract/desired-state/resources";
 import { ENFORCEMENT_LEVELS } from "../enforcement";
-import { DEPLOY_STAGING_COMMAND, readPromotion, readStagingState } from "../evidence";
+import { promoteCommand, promotionSides, readPromotion, readStagingState } from "../evidence";
 import { listed } from "../parity-check";
 import { plannedInputs } from "../planned-state";
 import { Finding, formatFinding } from "../policy-kit";
@@ -56,7 +56,7 @@ function readEvidence(view: StackView, config: ParityConfig): Evidence {
         };
     }
     const promotion = readPromotion(view, config);
-    const state = readStagingState(config);
+    const state = readStagingState(view, config);
     if (!promotion.ok || !state.ok) {
         return { ok: false, findings: [...(promotion.ok ? [] : promotion.findings), ...(state.ok ? [] : state.findings)] };
     }
@@ -108,12 +108,14 @@ export const stagingProdParityAtStep: ResourceValidationPolicy = {
         const options = resourceOptions(args.opts);
         const differences = reference.compare({ urn: args.urn, type: args.type, inputs, protect: args.opts.protect === true, ...(options ? { options } : {}) });
         if (differences.length > 0) {
+            const sides = promotionSides(view);
+            const { target, upstream } = sides;
             reportViolation(
                 formatFinding(
                     `stack "${view.stack}"`,
                     {
-                        problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside), found before this resource's step:\n${listed(differences, describeDifference)}`,
-                        fix: `make the code and Pulumi.prod.yaml produce what staging runs (never branch on the environment's name), or change staging first (${DEPLOY_STAGING_COMMAND}), then promote; an update refused here applied only the steps before this resource`,
+                        problem: `${target} differs from what ${upstream} runs in ${differences.length} place(s) (environment-specific values set aside), found before this resource's step:\n${listed(differences, (d) => describeDifference(d, sides))}`,
+                        fix: `make the code and Pulumi.${target}.yaml produce what ${upstream} runs (never branch on the environment's name), or change ${upstream} first (${promoteCommand(upstream)}), then promote; an update refused here applied only the steps before this resource`,
                     },
                     ENFORCEMENT_LEVELS[NAME],
                 ),

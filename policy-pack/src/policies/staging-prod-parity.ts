@@ -1,5 +1,5 @@
 import { PARITY_SCHEMA, ParityConfig } from "../config";
-import { DEPLOY_STAGING_COMMAND } from "../evidence";
+import { promoteCommand, promotionSides } from "../evidence";
 import { compareWithStaging, listed } from "../parity-check";
 import { describeDifference } from "../contract/desired-state/compare";
 import { Finding, stackPolicy } from "../policy-kit";
@@ -22,11 +22,13 @@ export const stagingProdParity = stackPolicy<ParityConfig>({
         if (!result.ok) {
             return result.findings;
         }
+        const sides = promotionSides(view);
+        const { target, upstream } = sides;
         if (result.comparison.resourcesCompared === 0) {
             return [
                 {
-                    problem: "staging's state holds none of prod's resources, so there is nothing to compare prod with",
-                    fix: `deploy the release to staging first (${DEPLOY_STAGING_COMMAND})`,
+                    problem: `${upstream}'s state holds none of ${target}'s resources, so there is nothing to compare ${target} with`,
+                    fix: `deploy the release to ${upstream} first (${promoteCommand(upstream)})`,
                 },
             ];
         }
@@ -34,13 +36,13 @@ export const stagingProdParity = stackPolicy<ParityConfig>({
         const findings: Finding[] = [];
         if (differences.length > 0) {
             findings.push({
-                problem: `prod differs from what staging runs in ${differences.length} place(s) (environment-specific values set aside):\n${listed(differences, describeDifference)}`,
-                fix: `make the code and Pulumi.prod.yaml produce what staging runs (only keys in ENVIRONMENT_SPECIFIC_CONFIG may differ; never branch on the environment's name), or change staging first (${DEPLOY_STAGING_COMMAND}), then promote`,
+                problem: `${target} differs from what ${upstream} runs in ${differences.length} place(s) (environment-specific values set aside):\n${listed(differences, (d) => describeDifference(d, sides))}`,
+                fix: `make the code and Pulumi.${target}.yaml produce what ${upstream} runs (only keys in ENVIRONMENT_SPECIFIC_CONFIG may differ; never branch on the environment's name), or change ${upstream} first (${promoteCommand(upstream)}), then promote`,
             });
         }
         if (uncompared.length > 0) {
             findings.push({
-                problem: `${uncompared.length} value(s) of prod could not be compared with staging's:\n${listed(uncompared, (u) => `${u.resource} ${u.path}: ${u.reason}`)}`,
+                problem: `${uncompared.length} value(s) of ${target} could not be compared with ${upstream}'s:\n${listed(uncompared, (u) => `${u.resource} ${u.path}: ${u.reason}`)}`,
                 fix: "compute them from config or from other resources of the stack, so that they are known at preview or traceable to the resources they come from",
             });
         }

@@ -107,6 +107,11 @@ export interface OfflineWorkspaceOptions {
      * DEPLOYED_VERSION of the snapshot, deployed once per `npm test`) instead of empty stacks.
      */
     deployed?: boolean;
+    /**
+     * Start from a commit of these edits on the snapshot, as an engineer who commits them and runs the release tooling
+     * from that checkout: the system's tooling, stack files and stacks are that commit's, and `snapshot` names it.
+     */
+    startAt?: { edits: FileEdits; message: string };
 }
 
 export function withOfflineWorkspace(options: OfflineWorkspaceOptions = {}): { readonly system: ReleaseSystem } {
@@ -120,9 +125,11 @@ export function withOfflineWorkspace(options: OfflineWorkspaceOptions = {}): { r
         this.timeout(600_000);
         copy = options.deployed ? copyDeployedRelease(await suiteDeployedRelease()) : undefined;
         repository = copy ? ReleaseRepository.open(copy.repository) : ReleaseRepository.snapshot(REPO_ROOT);
-        const lib = await loadTooling(repository.dir);
-        workspace = await lib.workspace.OfflineWorkspace.create({ dir: copy?.workspace, projectSource: repository.dir });
-        system = await assemble(repository, workspace, lib, copy?.oncallSecret);
+        const start = options.startAt ? repository.commitEdits(repository.head, options.startAt.edits, options.startAt.message) : repository.head;
+        const checkout = repository.checkoutAt(start);
+        const lib = await loadTooling(checkout);
+        workspace = await lib.workspace.OfflineWorkspace.create({ dir: copy?.workspace, projectSource: checkout });
+        system = await assemble(repository, workspace, lib, copy?.oncallSecret, start);
     });
 
     after(() => {
@@ -171,16 +178,17 @@ async function loadTooling(dir: string): Promise<Tooling> {
 }
 
 /**
- * The release system over a repository and a workspace; its stacks are created, and prod (every stack that
- * routes alerts to on-call) gets `oncallSecret` unless it has one already (a copy of a deployed release).
+ * The release system over a repository and a workspace, deploying `snapshot` by default; its stacks are created, and
+ * every stack that routes alerts to on-call (prod) gets `oncallSecret` as its endpoint unless it holds one already (a
+ * copy of a deployed release; Pulumi.yaml's default of an optional key is "", never a secret).
  */
 async function assemble(
     repository: ReleaseRepository,
     workspace: WorkspaceLib.OfflineWorkspace,
     lib: Tooling,
     existingOncallSecret?: string,
+    snapshot: string = repository.head,
 ): Promise<ReleaseSystem> {
-    const snapshot = repository.head;
     const outcomes: RunOutcome[] = [];
     const oncallSecret = existingOncallSecret ?? `https://oncall.invalid/atlas/${randomBytes(12).toString("hex")}`;
 
@@ -200,7 +208,8 @@ async function assemble(
 
     for (const name of lib.workspace.STACK_NAMES) {
         const stack = await sourceFor().stack(name, { create: true });
-        if ((await stack.getAllConfig())["atlas:routeAlertsToOncall"]?.value === "true" && !existingOncallSecret) {
+        const config = await stack.getAllConfig();
+        if (config["atlas:routeAlertsToOncall"]?.value === "true" && config[ONCALL_KEY]?.secret !== true) {
             await stack.setConfig(ONCALL_KEY, { value: oncallSecret, secret: true });
         }
     }

@@ -24,7 +24,9 @@ export interface Difference {
     resource: string;
     /** Property path (`numberOfWorkers`, `policy (JSON).Statement[0].Resource`), or what else differs (`(resource)`, `(protect)`). */
     path: string;
+    /** The upstream's value (staging's); messages name the side by its stack (describeDifference). */
     staging: string;
+    /** The promoted stack's value (prod's, or another gated environment's). */
     prod: string;
 }
 
@@ -271,9 +273,21 @@ function compareByDependency(
 
 export type Report = (path: string, staging: string, prod: string) => void;
 
-/** One difference as every refusal words it: `aws:glue/job:Job "etl-job" timeout: staging 120, prod 240`. */
-export function describeDifference(d: Difference): string {
-    return `${d.resource} ${d.path}: staging ${d.staging}, prod ${d.prod}`;
+/**
+ * The two stacks of a gated promotion as messages name them: the promoted stack and the environment the model
+ * promotes it from (prod and staging; prod-us and staging). No message says "prod" for whichever stack is promoted.
+ */
+export interface PromotionSides {
+    target: string;
+    upstream: string;
+}
+
+/**
+ * One difference as every refusal words it, each side named by its stack: `aws:glue/job:Job "etl-job" timeout:
+ * staging 120, prod 240` (`staging` holds the upstream's value, `prod` the promoted stack's, whichever they are).
+ */
+export function describeDifference(d: Difference, sides: PromotionSides): string {
+    return `${d.resource} ${d.path}: ${sides.upstream} ${d.staging}, ${sides.target} ${d.prod}`;
 }
 
 /** Reports every path where two normalised values differ; a path holding an unknown value goes to `unknownPaths`. */

@@ -6,6 +6,7 @@
  * both read `<namePrefix>-etl`, while `10` and `20` stay what they are.
  */
 import { ENVIRONMENT_SPECIFIC_CONFIG, PropertySite } from "../environment-keys";
+import { prefixNamesEnvironment } from "../environments";
 import { JSON_TEXT, SECRET, markerOf, setOwn } from "./values";
 
 /**
@@ -72,7 +73,7 @@ export class EnvironmentNormaliser {
      */
     constructor(values: EnvironmentValues, otherWords: EnvironmentValues = {}) {
         const seen = new Set<string>();
-        for (const [key, { appears: appearance, sites }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG)) {
+        for (const [key, { appears: appearance, sites, spellings = [] }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG)) {
             if (appearance === "absent") {
                 continue;
             }
@@ -84,7 +85,8 @@ export class EnvironmentNormaliser {
             const other = appearance === "word" ? otherWords[key] : undefined;
             const value = typeof own === "string" && typeof other === "string" ? [own, other] : own;
             const list = Array.isArray(value) ? (value as readonly string[]) : typeof value === "string" ? [value] : [];
-            for (const item of list.filter((v) => typeof v === "string" && v.length >= MIN_LENGTH[appearance] && !seen.has(v))) {
+            const spelt = list.flatMap((v) => (typeof v === "string" ? [v, ...spellings.map((spell) => spell(v))] : []));
+            for (const item of spelt.filter((v) => v.length >= MIN_LENGTH[appearance] && !seen.has(v))) {
                 seen.add(item);
                 this.setAside.push({ item, key, appearance, member: Array.isArray(own), sites });
             }
@@ -331,8 +333,10 @@ export function misshapenValues(values: EnvironmentValues): string[] {
         }
     }
     const [environment, prefix] = [values.environment, values.namePrefix];
-    if (typeof environment === "string" && typeof prefix === "string" && !prefix.split("-").includes(environment)) {
-        problems.push(`atlas:namePrefix is ${JSON.stringify(prefix)}, which does not name the environment ${JSON.stringify(environment)}`);
+    if (typeof environment === "string" && typeof prefix === "string" && !prefixNamesEnvironment(prefix, environment)) {
+        problems.push(
+            `atlas:namePrefix is ${JSON.stringify(prefix)}, which does not name the environment ${JSON.stringify(environment)} (its name between dashes, or at an end)`,
+        );
     }
     return problems;
 }
