@@ -4,8 +4,8 @@
  * whether each target of issue 6 is met; never fails on timing (exit 0 with missed targets).
  */
 import * as os from "os";
-import { EXIT, parseFlags, runMain, UsageError } from "../cli/lib/args";
-import { formatElapsed, Progress } from "../cli/lib/progress";
+import { EXIT, parseFlags, runMain, UsageError } from "../cli/lib/kit/args";
+import { formatElapsed, Progress } from "../cli/lib/kit/progress";
 import { ensurePulumiCli } from "../tools/offline/pulumi-cli";
 import { renderSection, SectionResult } from "./lib/report";
 import { ratio, seconds, secondsSince, spread, summarize, Summary } from "./lib/stats";
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
     }
 
     const json = flags.json === true;
-    // A section's lines go above its progress line (cli/lib/progress.ts): in place on a terminal, a plain line in CI.
+    // A section's lines go above its progress line (cli/lib/kit/progress.ts): in place on a terminal, a plain line in CI.
     const log = (line: string) => (running ? running.print(`bench: ${line}`) : process.stderr.write(`bench: ${line}\n`));
     const print = (text: string) => {
         if (!json) {

@@ -4,8 +4,8 @@
  * real account.
  */
 import { parseArgs } from "util";
-import { EXIT, runMain, UsageError } from "./lib/args";
-import { cloudOf, cloudResource, deleteInCloud, editInCloud, masked, ResourceRef, unsetInCloud } from "./lib/console-edit";
+import { EXIT, runMain, UsageError } from "./lib/kit";
+import { cloudOf, cloudResource, deleteInCloud, editInCloud, masked, ResourceRef, unsetInCloud } from "./lib/operations";
 import { stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run cloud -- <show|set|unset|delete> --workspace DIR --stack NAME --resource NAME [options]

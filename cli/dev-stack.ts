@@ -4,9 +4,8 @@
  * pull request's review stack `pr-42` (the review-stack workflow). `--destroy` tears it down:
  * destroys its resources, removes the stack and its stack file.
  */
-import { EXIT, parseFlags, runMain } from "./lib/args";
-import { SANDBOX_ENVIRONMENT, createSandboxStack, destroySandboxStack, sandboxStackName } from "./lib/developer-stacks";
-import { stackSourceFor } from "./lib/stacks";
+import { EXIT, parseFlags, runMain } from "./lib/kit";
+import { SANDBOX_ENVIRONMENT, createSandboxStack, destroySandboxStack, sandboxStackName, stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]
 

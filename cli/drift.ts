@@ -6,9 +6,8 @@
  * as the stack tag atlas:drift, which `npm run status` shows.
  */
 import * as fs from "fs";
-import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
-import { detectDrift, driftMarkdown, driftTable } from "./lib/drift";
-import { recordDrift } from "./lib/drift-record";
+import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/kit";
+import { detectDrift, driftMarkdown, driftTable, recordDrift } from "./lib/operations";
 import { requireStack, stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run drift -- --stack NAME [options]

@@ -7,12 +7,9 @@
  */
 import { canonicalJson, describeIdentity, ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
-import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
-import { releaseRunBy } from "./lib/running-release";
-import { compareDeployedStacks } from "./lib/deployed-parity";
-import { ENCRYPTED, ParityValue, parityConfigFromStackFile, StackFileError } from "./lib/stack-file-config";
-import { requireStack, StackSource, stackSourceFor } from "./lib/stacks";
-import { markdownTable, textTable } from "./lib/tables";
+import { EXIT, parseFlags, requireOneOf, runMain, UsageError, markdownTable, textTable } from "./lib/kit";
+import { releaseRunBy, ENCRYPTED, ParityValue, parityConfigFromStackFile, StackFileError, requireStack, StackSource, stackSourceFor } from "./lib/stacks";
+import { compareDeployedStacks } from "./lib/operations";
 
 const USAGE = `usage: npm run parity -- [options]
 

@@ -7,15 +7,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { isAssignableVersion } from "../policy-pack/src/contract";
 import { STACK_NAMES } from "../tools/offline/workspace";
-import { EXIT, parseFlags, runMain, UsageError } from "./lib/args";
-import { announcePhases } from "./lib/progress";
-import { judgingTooling, runJudgingPromote } from "./lib/judging-tooling";
-import { isGatedTarget, promote, PromoteReport, PULL_REQUEST_OVERRIDES } from "./lib/promote";
-import { formatPromoteMarkdown, formatPromoteReport, refusedByPolicy } from "./lib/report";
-import { measureRelease, uncommittedFiles } from "./lib/release-identity";
+import { EXIT, parseFlags, runMain, UsageError, announcePhases } from "./lib/kit";
+import {
+    judgingTooling,
+    runJudgingPromote,
+    isGatedTarget,
+    promote,
+    PromoteReport,
+    PULL_REQUEST_OVERRIDES,
+    formatPromoteMarkdown,
+    formatPromoteReport,
+    refusedByPolicy,
+    measureRelease,
+    uncommittedFiles,
+    PACK_CHANGE_ENV,
+    PINNED_GATE_ENV,
+} from "./lib/gate";
 import { requireStack, StackSource, stackSourceFor } from "./lib/stacks";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
-import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "./lib/trusted-gate";
 
 const USAGE = `usage: npm run promote -- --stack NAME --version V [options]
 

@@ -11,17 +11,22 @@ import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../tools/offline/release-repository";
 import { writeShellEnvironment } from "../tools/offline/shell-environment";
 import { OfflineWorkspace, STACK_NAMES } from "../tools/offline/workspace";
-import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
-import { promote } from "./lib/promote";
-import { uncommittedFiles } from "./lib/release-identity";
-import { formatPromoteReport } from "./lib/report";
-import { cloudOf } from "./lib/console-edit";
-import { driftTable } from "./lib/drift";
-import { LastLines } from "./lib/engine-run";
-import { Progress, withProgress } from "./lib/progress";
-import { checkoutsOf, describeStep, RehearsalStep, runStep, StepResult, STEPS } from "./lib/rehearsal";
-import { stepLabel, stepLine, TAIL_LINES, unexpectedLines, verdictLines } from "./lib/rehearsal-story";
-import { readStatus, statusTable } from "./lib/status";
+import { EXIT, parseFlags, requireOneOf, runMain, UsageError, LastLines, Progress, withProgress } from "./lib/kit";
+import { promote, uncommittedFiles, formatPromoteReport } from "./lib/gate";
+import { cloudOf, driftTable, readStatus, statusTable } from "./lib/operations";
+import {
+    checkoutsOf,
+    describeStep,
+    RehearsalStep,
+    runStep,
+    StepResult,
+    STEPS,
+    stepLabel,
+    stepLine,
+    TAIL_LINES,
+    unexpectedLines,
+    verdictLines,
+} from "./lib/rehearsal";
 import { OfflineBackend } from "./lib/stacks";
 
 const USAGE = `usage: npm run rehearse -- [options]

@@ -3,9 +3,8 @@
  * the newest release update), never from a workflow run. The prod workflow deploys what staging runs when its job
  * starts: `--format github` writes `version=` and `commit=` lines for $GITHUB_OUTPUT.
  */
-import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/args";
-import { releaseRunBy } from "./lib/running-release";
-import { requireStack, stackSourceFor } from "./lib/stacks";
+import { EXIT, parseFlags, requireOneOf, runMain, UsageError } from "./lib/kit";
+import { releaseRunBy, requireStack, stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run release-of -- --stack NAME [options]
 

@@ -4,8 +4,8 @@
  * where a check is recorded. A table for a terminal, Markdown (with a Mermaid flowchart) for a job summary or a
  * pull-request comment, JSON for tools. A missing stack or an unreadable state is a row saying so, not a failure.
  */
-import { EXIT, parseFlags, requireOneOf, runMain } from "./lib/args";
-import { readStatus, statusMarkdown, statusTable } from "./lib/status";
+import { EXIT, parseFlags, requireOneOf, runMain } from "./lib/kit";
+import { readStatus, statusMarkdown, statusTable } from "./lib/operations";
 import { stackSourceFor } from "./lib/stacks";
 
 const USAGE = `usage: npm run status -- [options]

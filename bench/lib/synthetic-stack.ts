@@ -23,7 +23,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { load } from "js-yaml";
-import { environmentValues } from "../../cli/lib/stack-file-config";
+import { environmentValues } from "../../cli/lib/stacks/stack-file-config";
 import {
     AtlasPolicyPackConfig,
     buildPromotionConfig,

@@ -8,11 +8,11 @@
  */
 import * as path from "path";
 import { LocalWorkspace, PreviewResult, Stack } from "@pulumi/pulumi/automation";
-import { detectDrift } from "../../cli/lib/drift";
-import { runWithPolicies } from "../../cli/lib/engine-run";
-import { changedResources } from "../../cli/lib/rehearsal";
-import { promote } from "../../cli/lib/promote";
-import { OfflineBackend } from "../../cli/lib/stacks";
+import { detectDrift } from "../../cli/lib/operations/drift";
+import { runWithPolicies } from "../../cli/lib/kit/engine-run";
+import { changedResources } from "../../cli/lib/rehearsal/rehearsal";
+import { promote } from "../../cli/lib/gate/promote";
+import { OfflineBackend } from "../../cli/lib/stacks/stack-source";
 import { pulumiCommand, REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../tools/offline/workspace";

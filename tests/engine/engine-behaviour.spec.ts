@@ -11,8 +11,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
 import { transpileTree } from "../../tools/transpile";
-import { runWithPolicies } from "../../cli/lib/engine-run";
-import { describeRun } from "../../cli/lib/report";
+import { runWithPolicies } from "../../cli/lib/kit/engine-run";
+import { describeRun } from "../../cli/lib/gate/promote-report";
 import { digestOf } from "../../policy-pack/src/contract/canonical";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
 

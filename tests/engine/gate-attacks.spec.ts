@@ -22,10 +22,10 @@ import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type * as PromoteLib from "../../cli/lib/promote";
-import type * as StacksLib from "../../cli/lib/stacks";
+import type * as PromoteLib from "../../cli/lib/gate/promote";
+import type * as StacksLib from "../../cli/lib/stacks/stack-source";
 import { READ_ONLY_PROFILES_ENV } from "../../tools/stand-in-aws/read-only-profiles";
-import { formatPromoteReport } from "../../cli/lib/report";
+import { formatPromoteReport } from "../../cli/lib/gate/promote-report";
 import type { PromotionEvidence } from "../../policy-pack/src/contract/promotion-evidence";
 import { parseReleaseMessage } from "../../policy-pack/src/contract/release-identity";
 import { DEPLOYED_VERSION } from "./support/deployed-release";
@@ -132,7 +132,7 @@ const PROD_ONLY_REPLACEMENT_OPTIONS = transformation(`
         if (t.name === "state-machine-failure-alarm") o.deleteBeforeReplace = true;
 `);
 
-// ---- commit "tooling": program code that runs inside promote (cli/lib/stack-file-config.ts imports src/config) ----
+// ---- commit "tooling": program code that runs inside promote (cli/lib/stacks/stack-file-config.ts imports src/config) ----
 const FORGE_STAGING_EVIDENCE = `
 // Module code runs wherever src/config is loaded: the program, and the release tooling itself.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -547,8 +547,8 @@ describe("attacks on the release gate (red team)", function () {
             // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
             // which imports the candidate's src/config and policy-pack/src modules.
             const checkout = sys().source(commit).checkout;
-            const candidatePromote = (await import(path.join(checkout, "cli", "lib", "promote"))) as typeof PromoteLib;
-            const candidateStacks = (await import(path.join(checkout, "cli", "lib", "stacks"))) as typeof StacksLib;
+            const candidatePromote = (await import(path.join(checkout, "cli", "lib", "gate", "promote"))) as typeof PromoteLib;
+            const candidateStacks = (await import(path.join(checkout, "cli", "lib", "stacks", "stack-source"))) as typeof StacksLib;
             const CandidateBackend = inlineBackendOf(candidateStacks.OfflineBackend);
             promotion = await candidatePromote.promote(new CandidateBackend(sys().workspace, checkout), { target: "prod", version: "4.0.0" });
         });
@@ -578,7 +578,7 @@ describe("attacks on the release gate (red team)", function () {
                 ),
             );
         });
-        it("RESIDUAL (the candidate's own tooling): a module of src/ (imported by cli/lib/stack-file-config.ts) rewrites staging's evidence inside promote; prod deploys 20 workers, staging runs 10", async () => {
+        it("RESIDUAL (the candidate's own tooling): a module of src/ (imported by cli/lib/stacks/stack-file-config.ts) rewrites staging's evidence inside promote; prod deploys 20 workers, staging runs 10", async () => {
             const [prod, staging] = [await exported("prod"), await exported("staging")];
             assert.deepEqual(
                 [staging("etl-job")?.inputs?.numberOfWorkers, prod("etl-job")?.inputs?.numberOfWorkers],

@@ -12,8 +12,8 @@ import { randomBytes } from "crypto";
 import { runCommand } from "./hardening/harness";
 import { assertDeployed } from "./support/gate-assertions";
 import { withOfflineWorkspace } from "./support/offline-release";
-import { detectDrift, UnexplainedDrift } from "../../cli/lib/drift";
-import { DRIFT_STACK_TAG } from "../../cli/lib/drift-record";
+import { detectDrift, UnexplainedDrift } from "../../cli/lib/operations/drift";
+import { DRIFT_STACK_TAG } from "../../cli/lib/operations/drift-record";
 
 const ONCALL = "oncall-subscription";
 const SUBSCRIPTION = 'aws:sns/topicSubscription:TopicSubscription "oncall-subscription"';

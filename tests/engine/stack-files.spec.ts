@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { measureRelease, uncommittedFiles } from "../../cli/lib/release-identity";
+import { measureRelease, uncommittedFiles } from "../../cli/lib/gate/release-identity";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../tools/offline/workspace";

@@ -7,8 +7,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { UPSTREAM_PROFILE_ENV } from "../../cli/lib/promote";
-import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "../../cli/lib/trusted-gate";
+import { UPSTREAM_PROFILE_ENV } from "../../cli/lib/gate/promote";
+import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "../../cli/lib/gate/trusted-gate";
 import { ENVIRONMENT_MODEL, ENVIRONMENTS, environmentsDenying } from "../../policy-pack/src/contract";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -10,7 +10,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ENCRYPTED, StackFileError, environmentValues, parityConfigFromStackFile } from "../../cli/lib/stack-file-config";
+import { ENCRYPTED, StackFileError, environmentValues, parityConfigFromStackFile } from "../../cli/lib/stacks/stack-file-config";
 import { compareDesiredState } from "../../policy-pack/src/contract/desired-state/compare";
 import { ComparedResource, isCompared } from "../../policy-pack/src/contract/desired-state/resources";
 import { assetValue, secretValue } from "../../policy-pack/src/contract/desired-state/values";

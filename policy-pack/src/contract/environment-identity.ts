@@ -14,7 +14,7 @@ export type Environment = (typeof ENVIRONMENT_MODEL)[number]["name"];
 /**
  * The environment each environment is promoted from. A promotion to an environment listed here
  * is gated: it must deploy the release its upstream runs, judged by a pack the candidate cannot
- * change (see cli/lib/trusted-gate.ts).
+ * change (see cli/lib/gate/trusted-gate.ts).
  */
 export const UPSTREAM_OF: Readonly<Partial<Record<Environment, Environment>>> = Object.fromEntries(
     gatedEnvironments(ENVIRONMENT_MODEL).map((name) => [name, upstreamOf(name, ENVIRONMENT_MODEL)]),

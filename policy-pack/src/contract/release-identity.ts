@@ -10,7 +10,7 @@ export interface ReleaseIdentity {
     version: string;
     /** The full git commit the release was built from. */
     commit: string;
-    /** `sha256:<hex>` over the deployment inputs at that commit (see cli/lib/release-identity.ts). */
+    /** `sha256:<hex>` over the deployment inputs at that commit (see cli/lib/gate/release-identity.ts). */
     digest: string;
 }
 

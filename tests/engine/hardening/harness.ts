@@ -7,7 +7,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { OfflineBackend } from "../../../cli/lib/stacks";
+import { OfflineBackend } from "../../../cli/lib/stacks/stack-source";
 import { OfflineWorkspace } from "../../../tools/offline/workspace";
 import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 

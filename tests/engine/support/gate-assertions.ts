@@ -4,8 +4,8 @@
  * lines of the engine's output), never a whole transcript.
  */
 import { strict as assert } from "assert";
-import { describeRun } from "../../../cli/lib/report";
-export { changedResources } from "../../../cli/lib/rehearsal";
+import { describeRun } from "../../../cli/lib/gate/promote-report";
+export { changedResources } from "../../../cli/lib/rehearsal/rehearsal";
 import type { Promotion, RunOutcome } from "./offline-release";
 
 /** A commit's edit of one file: replaces `from` (which must occur) with `to`. */

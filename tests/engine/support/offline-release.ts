@@ -15,12 +15,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import type * as EngineRunLib from "../../../cli/lib/engine-run";
-import type * as PromoteLib from "../../../cli/lib/promote";
-import type * as RehearsalLib from "../../../cli/lib/rehearsal";
-import type * as ReportLib from "../../../cli/lib/report";
-import type * as ConsoleEditLib from "../../../cli/lib/console-edit";
-import type * as StacksLib from "../../../cli/lib/stacks";
+import type * as EngineRunLib from "../../../cli/lib/kit/engine-run";
+import type * as PromoteLib from "../../../cli/lib/gate/promote";
+import type * as RehearsalLib from "../../../cli/lib/rehearsal/rehearsal";
+import type * as ReportLib from "../../../cli/lib/gate/promote-report";
+import type * as ConsoleEditLib from "../../../cli/lib/operations/console-edit";
+import type * as StacksLib from "../../../cli/lib/stacks/stack-source";
 import type * as WorkspaceLib from "../../../tools/offline/workspace";
 import type { FileEdits } from "../../../tools/offline/release-repository";
 import { ReleaseRepository } from "../../../tools/offline/release-repository";
@@ -168,12 +168,12 @@ interface Tooling {
 async function loadTooling(dir: string): Promise<Tooling> {
     return {
         workspace: (await import(path.join(dir, "tools", "offline", "workspace"))) as typeof WorkspaceLib,
-        stacks: (await import(path.join(dir, "cli", "lib", "stacks"))) as typeof StacksLib,
-        promote: (await import(path.join(dir, "cli", "lib", "promote"))) as typeof PromoteLib,
-        engineRun: (await import(path.join(dir, "cli", "lib", "engine-run"))) as typeof EngineRunLib,
-        rehearsal: (await import(path.join(dir, "cli", "lib", "rehearsal"))) as typeof RehearsalLib,
-        report: (await import(path.join(dir, "cli", "lib", "report"))) as typeof ReportLib,
-        consoleEdit: (await import(path.join(dir, "cli", "lib", "console-edit"))) as typeof ConsoleEditLib,
+        stacks: (await import(path.join(dir, "cli", "lib", "stacks", "stack-source"))) as typeof StacksLib,
+        promote: (await import(path.join(dir, "cli", "lib", "gate", "promote"))) as typeof PromoteLib,
+        engineRun: (await import(path.join(dir, "cli", "lib", "kit", "engine-run"))) as typeof EngineRunLib,
+        rehearsal: (await import(path.join(dir, "cli", "lib", "rehearsal", "rehearsal"))) as typeof RehearsalLib,
+        report: (await import(path.join(dir, "cli", "lib", "gate", "promote-report"))) as typeof ReportLib,
+        consoleEdit: (await import(path.join(dir, "cli", "lib", "operations", "console-edit"))) as typeof ConsoleEditLib,
     };
 }
 

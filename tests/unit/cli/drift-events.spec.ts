@@ -6,9 +6,9 @@
  */
 import { strict as assert } from "assert";
 import { DiffKind } from "@pulumi/pulumi/automation";
-import { driftReport, explained, UnexplainedDrift } from "../../../cli/lib/drift";
-import { driftRecordOf, parseDriftRecord } from "../../../cli/lib/drift-record";
-import { driftOf } from "../../../cli/lib/status";
+import { driftReport, explained, UnexplainedDrift } from "../../../cli/lib/operations/drift";
+import { driftRecordOf, parseDriftRecord } from "../../../cli/lib/operations/drift-record";
+import { driftOf } from "../../../cli/lib/operations/status";
 import { historyEntry, releaseUpdate } from "../../../policy-pack/tests/fixtures";
 
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";

@@ -3,8 +3,8 @@
  * path by path, and how a console edit names a property.
  */
 import { strict as assert } from "assert";
-import { differences } from "../../../cli/lib/drift";
-import { parsePath } from "../../../cli/lib/console-edit";
+import { differences } from "../../../cli/lib/operations/drift";
+import { parsePath } from "../../../cli/lib/operations/console-edit";
 import { SECRET_SIG, SIG } from "../../../policy-pack/src/contract/value-signatures";
 
 describe("drift: differences between what the state records and what the cloud holds", () => {

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { STEPS } from "../../../cli/lib/rehearsal";
+import { STEPS } from "../../../cli/lib/rehearsal/rehearsal";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");

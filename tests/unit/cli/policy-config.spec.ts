@@ -1,10 +1,10 @@
 /**
- * The policy config promote hands the pack (cli/lib/policy-config.ts): every environment's
+ * The policy config promote hands the pack (cli/lib/gate/policy-config.ts): every environment's
  * identity for the guardrails, and for a gated promotion the evidence under the gate policies.
  */
 import { strict as assert } from "assert";
-import { policyConfigFor } from "../../../cli/lib/policy-config";
-import { EnvironmentFacts } from "../../../cli/lib/stack-file-config";
+import { policyConfigFor } from "../../../cli/lib/gate/policy-config";
+import { EnvironmentFacts } from "../../../cli/lib/stacks/stack-file-config";
 import { CONSUMER, DEVELOPER, ENVIRONMENTS_CONFIG, promotion, stagingState } from "../../../policy-pack/tests/fixtures";
 
 const ENVIRONMENTS: EnvironmentFacts = { addresses: ENVIRONMENTS_CONFIG.environments, developerPrincipals: [DEVELOPER], consumerPrincipals: [CONSUMER] };

@@ -1,6 +1,6 @@
 /** Progress of long work: in place on a terminal, a plain line now and then elsewhere; ticked by hand, on a fake clock. */
 import { strict as assert } from "assert";
-import { announcePhases, formatElapsed, Progress, ProgressOptions } from "../../../cli/lib/progress";
+import { announcePhases, formatElapsed, Progress, ProgressOptions } from "../../../cli/lib/kit/progress";
 
 function harness(tty: boolean) {
     const written: string[] = [];

@@ -1,13 +1,13 @@
 /**
- * promote's refusals that come before any engine run (cli/lib/promote.ts): it measures the
+ * promote's refusals that come before any engine run (cli/lib/gate/promote.ts): it measures the
  * checkout first (a dirty one has no release identity), and a gated promotion (prod) is judged
  * only by the trusted pack at full strength. The fake backend cannot run the engine: reaching it
  * (EngineReached) is the proof that promote did not refuse.
  */
 import { strict as assert } from "assert";
-import { UsageError } from "../../../cli/lib/args";
-import { PULL_REQUEST_OVERRIDES, promote } from "../../../cli/lib/promote";
-import { DirtyCheckoutError } from "../../../cli/lib/release-identity";
+import { UsageError } from "../../../cli/lib/kit/args";
+import { PULL_REQUEST_OVERRIDES, promote } from "../../../cli/lib/gate/promote";
+import { DirtyCheckoutError } from "../../../cli/lib/gate/release-identity";
 import { RELEASE_GATE_POLICIES } from "../../../policy-pack/src/config";
 import { EngineReached, FakeStackSource } from "../support/fake-stack-source";
 import { ThrowAwayRepo } from "../support/throw-away-repo";

@@ -1,9 +1,9 @@
 /** The rehearsal's story lines: one per step, a refusal's verdict capped, and a step that went wrong with the engine's last lines. */
 import { strict as assert } from "assert";
-import { RunOutcome } from "../../../cli/lib/engine-run";
-import { PromoteReport } from "../../../cli/lib/promote";
-import { STEPS, StepResult } from "../../../cli/lib/rehearsal";
-import { stepLine, unexpectedLines, verdictLines } from "../../../cli/lib/rehearsal-story";
+import { RunOutcome } from "../../../cli/lib/kit/engine-run";
+import { PromoteReport } from "../../../cli/lib/gate/promote";
+import { STEPS, StepResult } from "../../../cli/lib/rehearsal/rehearsal";
+import { stepLine, unexpectedLines, verdictLines } from "../../../cli/lib/rehearsal/story";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const step = (name: string) => STEPS.find((s) => s.name === name)!;

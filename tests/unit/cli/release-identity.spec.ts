@@ -1,5 +1,5 @@
 /**
- * The release identity the tooling measures from git (cli/lib/release-identity.ts), in a
+ * The release identity the tooling measures from git (cli/lib/gate/release-identity.ts), in a
  * throw-away repository: the commit, and a digest that follows exactly the files that shape a
  * deployment. A checkout with uncommitted changes has no identity.
  */
@@ -7,8 +7,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { UsageError } from "../../../cli/lib/args";
-import { DirtyCheckoutError, deploymentDigest, isDeploymentInput, measureRelease, uncommittedFiles } from "../../../cli/lib/release-identity";
+import { UsageError } from "../../../cli/lib/kit/args";
+import { DirtyCheckoutError, deploymentDigest, isDeploymentInput, measureRelease, uncommittedFiles } from "../../../cli/lib/gate/release-identity";
 import { parseReleaseIdentity } from "../../../policy-pack/src/contract/release-identity";
 import { PROJECT_FILES, ThrowAwayRepo } from "../support/throw-away-repo";
 
@@ -170,7 +170,7 @@ describe("deployment inputs", () => {
             "tests/unit/release.spec.ts",
             "policy-pack/tests/fixtures.ts",
             "policy-pack/README.md",
-            "cli/lib/promote.ts",
+            "cli/lib/gate/promote.ts",
             "tools/transpile.ts",
             "bench/run.ts",
             "scripts/test.js",

@@ -1,7 +1,7 @@
 /** How promote reports a promotion: the plain-text report and the Markdown of PR comments and job summaries. */
 import { strict as assert } from "assert";
-import { PromoteReport } from "../../../cli/lib/promote";
-import { formatPromoteMarkdown, formatPromoteReport } from "../../../cli/lib/report";
+import { PromoteReport } from "../../../cli/lib/gate/promote";
+import { formatPromoteMarkdown, formatPromoteReport } from "../../../cli/lib/gate/promote-report";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const DIGEST = `sha256:${"ab".repeat(32)}`;

@@ -1,10 +1,10 @@
 /**
- * Reading a stack's history and checkpoint through the Pulumi CLI (cli/lib/stack-reading.ts),
+ * Reading a stack's history and checkpoint through the Pulumi CLI (cli/lib/stacks/stack-reading.ts),
  * against a fake backend: history page by page until the caller has enough, and the checkpoint
  * with secrets in plain text only when it holds any.
  */
 import { strict as assert } from "assert";
-import { StackReadError, readCheckpoint, readHistory } from "../../../cli/lib/stack-reading";
+import { StackReadError, readCheckpoint, readHistory } from "../../../cli/lib/stacks/stack-reading";
 import { HistoryEntry, stateChangesUntilRelease } from "../../../policy-pack/src/contract/stack-history";
 import { STAGING_STACK, quietRefresh, releaseUpdate, stagingCheckpoint } from "../../../policy-pack/tests/fixtures";
 import { FakeStackSource } from "../support/fake-stack-source";

@@ -4,8 +4,8 @@
  * The engine test (tests/engine/status.spec.ts) covers the formats against real stacks.
  */
 import { strict as assert } from "assert";
-import { StackSource } from "../../../cli/lib/stacks";
-import { readStatus, statusMarkdown, statusTable } from "../../../cli/lib/status";
+import { StackSource } from "../../../cli/lib/stacks/stack-source";
+import { readStatus, statusMarkdown, statusTable } from "../../../cli/lib/operations/status";
 import { CANDIDATE, historyEntry, quietRefresh, releaseUpdate } from "../../../policy-pack/tests/fixtures";
 import { FakeStackSource } from "../support/fake-stack-source";
 

@@ -1,5 +1,5 @@
 /**
- * Which policy pack judges a prod promotion (cli/lib/trusted-gate.ts): the pinned commit, else the
+ * Which policy pack judges a prod promotion (cli/lib/gate/trusted-gate.ts): the pinned commit, else the
  * pack of the release prod runs, else (prod never released) the candidate's. Never simply the
  * candidate's own when prod has a release. A throw-away repository holds three versions of the
  * pack; a fake backend serves prod's history.
@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { UsageError } from "../../../cli/lib/args";
-import { GateRefusal, PACK_CHANGE_ENV, PINNED_GATE_ENV, chooseTrustedGate } from "../../../cli/lib/trusted-gate";
+import { UsageError } from "../../../cli/lib/kit/args";
+import { GateRefusal, PACK_CHANGE_ENV, PINNED_GATE_ENV, chooseTrustedGate } from "../../../cli/lib/gate/trusted-gate";
 import { HistoryEntry } from "../../../policy-pack/src/contract/stack-history";
 import { CANDIDATE, PROD_STACK, historyEntry, quietRefresh, releaseUpdate } from "../../../policy-pack/tests/fixtures";
 import { FakeStackSource } from "../support/fake-stack-source";

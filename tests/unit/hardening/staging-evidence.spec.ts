@@ -1,17 +1,17 @@
 /**
- * The gate's evidence end to end, without the engine: promote's reader (cli/lib/staging-evidence.ts)
+ * The gate's evidence end to end, without the engine: promote's reader (cli/lib/gate/staging-evidence.ts)
  * reads staging's history and checkpoint from a fake backend, promote's config builder
- * (cli/lib/policy-config.ts) puts it into policy config, and the real policies judge prod's
+ * (cli/lib/gate/policy-config.ts) puts it into policy config, and the real policies judge prod's
  * compliant plan with it (policy-pack/tests/helpers.ts). Every broken form of staging keeps the
  * gate shut, with a message that says why; the sound one passes every policy.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { UsageError } from "../../../cli/lib/args";
-import { policyConfigFor } from "../../../cli/lib/policy-config";
-import { environmentFacts } from "../../../cli/lib/stack-file-config";
-import { StackReadError } from "../../../cli/lib/stack-reading";
-import { GateEvidence, readGateEvidence } from "../../../cli/lib/staging-evidence";
+import { UsageError } from "../../../cli/lib/kit/args";
+import { policyConfigFor } from "../../../cli/lib/gate/policy-config";
+import { environmentFacts } from "../../../cli/lib/stacks/stack-file-config";
+import { StackReadError } from "../../../cli/lib/stacks/stack-reading";
+import { GateEvidence, readGateEvidence } from "../../../cli/lib/gate/staging-evidence";
 import { EncryptedSecretError } from "../../../policy-pack/src/contract/desired-state/checkpoint";
 import { secretValue } from "../../../policy-pack/src/contract/desired-state/values";
 import { HistoryEntry } from "../../../policy-pack/src/contract/stack-history";

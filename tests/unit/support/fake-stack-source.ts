@@ -1,5 +1,5 @@
 /**
- * A StackSource (cli/lib/stacks.ts) without a backend: it answers the Pulumi CLI commands the
+ * A StackSource (cli/lib/stacks/stack-source.ts) without a backend: it answers the Pulumi CLI commands the
  * release tooling reads evidence with (`stack history --json` page by page, `stack export` with
  * secrets encrypted unless `--show-secrets`) from canned data, and records every call. Running a
  * program is out of its reach: `stack()` throws EngineReached, which tests of the refusals that
@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { dump } from "js-yaml";
 import { Stack } from "@pulumi/pulumi/automation";
-import { StackSource } from "../../../cli/lib/stacks";
+import { StackSource } from "../../../cli/lib/stacks/stack-source";
 import { CheckpointResource } from "../../../policy-pack/src/contract/desired-state/checkpoint";
 import { Environment } from "../../../policy-pack/src/contract/environment-identity";
 import { ReleaseIdentity } from "../../../policy-pack/src/contract/release-identity";

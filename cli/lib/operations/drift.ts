@@ -11,9 +11,9 @@
  * explains fewer resources than the engine counts is a failed check (UnexplainedDrift), never "no drift".
  */
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { keysOfBoth, labelOf, printable, propertyPath, SECRET_SIG, SIG } from "../../policy-pack/src/contract";
-import { StackSource } from "./stacks";
-import { markdownTable, textTable } from "./tables";
+import { keysOfBoth, labelOf, printable, propertyPath, SECRET_SIG, SIG } from "../../../policy-pack/src/contract";
+import { StackSource } from "../stacks";
+import { markdownTable, textTable } from "../kit";
 
 /** How the engine shows a secret in events. */
 export const BLINDED_SECRET = "[secret]";

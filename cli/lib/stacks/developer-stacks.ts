@@ -4,10 +4,10 @@
  * own, in dev's account, judged by the pack as dev (policy-pack/src/contract/environments.ts).
  */
 import * as fs from "fs";
-import * as path from "path";
-import { ENVIRONMENT_MODEL, environmentOf } from "../../policy-pack/src/contract";
-import { UsageError } from "./args";
-import { StackSource, requireStack } from "./stacks";
+import { ENVIRONMENT_MODEL, environmentOf } from "../../../policy-pack/src/contract";
+import { UsageError } from "../kit";
+import { stackFilePath } from "./stack-file-config";
+import { StackSource, requireStack } from "./stack-source";
 
 /** The environment whose stack file developer and review stacks are made from. */
 const SANDBOX = ENVIRONMENT_MODEL.find((e) => e.extraStacks.length > 0)!;
@@ -36,10 +36,6 @@ export function sandboxStackName(flags: { name?: string; pullRequest?: string })
 export function sandboxNamePrefix(sandboxPrefix: string, stack: string): string {
     const own = `${SANDBOX.name}-`;
     return `${sandboxPrefix}--${stack.startsWith(own) ? stack.slice(own.length) : stack.replace(/-/g, "")}`;
-}
-
-export function stackFilePath(projectDir: string, stack: string): string {
-    return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 
 const NAME_PREFIX_LINE = /^(\s*atlas:namePrefix:\s*)(\S+)\s*$/m;

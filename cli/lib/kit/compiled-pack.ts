@@ -6,8 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
-import { transpileTree } from "../../tools/transpile";
+import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
+import { transpileTree } from "../../../tools/transpile";
 
 /** Writes the JavaScript copy of the pack at `packDir` into `outDir` and returns its path. */
 export function compilePolicyPack(packDir: string, outDir: string): string {

@@ -8,9 +8,9 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
-import { ReleaseRepository } from "../../tools/offline/release-repository";
-import { shortName, StackSource } from "./stacks";
+import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
+import { ReleaseRepository } from "../../../tools/offline/release-repository";
+import { shortName, StackSource } from "../stacks";
 import { gateRecord, repositoryWith } from "./trusted-gate";
 
 export interface JudgingTooling {

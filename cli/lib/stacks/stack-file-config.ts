@@ -5,11 +5,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { UsageError } from "./args";
-import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../src/config";
-import { KeySpec } from "../../src/config/schema";
-import { parseValue } from "../../src/config/values";
-import { ENVIRONMENT_SPECIFIC_KEYS, EnvironmentAddress, ENVIRONMENTS, EnvironmentValues, isEnvironmentSpecificKey } from "../../policy-pack/src/contract";
+import { UsageError } from "../kit";
+import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../../src/config";
+import { KeySpec } from "../../../src/config/schema";
+import { parseValue } from "../../../src/config/values";
+import { ENVIRONMENT_SPECIFIC_KEYS, EnvironmentAddress, ENVIRONMENTS, EnvironmentValues, isEnvironmentSpecificKey } from "../../../policy-pack/src/contract";
 /** A parity-relevant config value as a stack file holds it. */
 export type ParityValue = string | number | boolean | string[];
 

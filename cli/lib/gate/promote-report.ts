@@ -2,10 +2,10 @@
  * Plain-text reports of promotions, shared by `promote` and `rehearse`. Policy messages are
  * printed as the pack wrote them; the pack never includes secret values in them.
  */
-import { describeIdentity } from "../../policy-pack/src/contract";
-import { hasMandatoryViolation, RunOutcome } from "./engine-run";
+import { describeIdentity } from "../../../policy-pack/src/contract";
+import { hasMandatoryViolation, RunOutcome } from "../kit";
 import { PromoteReport } from "./promote";
-import { shortName } from "./stacks";
+import { shortName } from "../stacks";
 
 /** Where the judging pack of a promotion to `target` comes from, in words. */
 function gateSource(source: NonNullable<PromoteReport["gate"]>["source"], target: string): string {

@@ -7,8 +7,8 @@ import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ReleaseIdentity } from "../../policy-pack/src/contract";
-import { UsageError } from "./args";
+import { ReleaseIdentity } from "../../../policy-pack/src/contract";
+import { UsageError } from "../kit";
 
 /**
  * What shapes a deployment: the program and its Glue scripts, the project and stack files, the

@@ -3,10 +3,8 @@
  * checkpoints, resource by resource and property by property, as the parity policy compares them (environment-specific
  * values and generated ids set aside).
  */
-import { compareDesiredState, comparedResourcesOf } from "../../policy-pack/src/contract";
-import { readCheckpoint } from "./stack-reading";
-import { deployedEnvironmentValues } from "./staging-evidence";
-import { shortName, StackSource } from "./stacks";
+import { compareDesiredState, comparedResourcesOf } from "../../../policy-pack/src/contract";
+import { readCheckpoint, deployedEnvironmentValues, shortName, StackSource } from "../stacks";
 
 export interface DeployedDifference {
     resource: string;

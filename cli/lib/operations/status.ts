@@ -13,12 +13,11 @@ import {
     runningRelease,
     stateChangesUntilRelease,
     UPSTREAM_OF,
-} from "../../policy-pack/src/contract";
+} from "../../../policy-pack/src/contract";
 import { compareDeployedStacks } from "./deployed-parity";
 import { DriftRecord, readDriftRecord } from "./drift-record";
-import { readHistory } from "./stack-reading";
-import { StackSource } from "./stacks";
-import { markdownCell, markdownTable, textTable } from "./tables";
+import { readHistory, StackSource } from "../stacks";
+import { markdownCell, markdownTable, textTable } from "../kit";
 
 export interface LastOperation {
     /** `update`, `refresh`, `destroy`, … as `pulumi stack history` names it. */

@@ -3,8 +3,8 @@
  * stack files (for the guardrails), and for a gated promotion the evidence read from the upstream
  * stack itself and measured from git (never from the target's program).
  */
-import { AtlasPolicyPackConfig, buildPromotionConfig, PromotionEvidence, StagingStateEvidence, withPolicyFields } from "../../policy-pack/src/contract";
-import { EnvironmentFacts } from "./stack-file-config";
+import { AtlasPolicyPackConfig, buildPromotionConfig, PromotionEvidence, StagingStateEvidence, withPolicyFields } from "../../../policy-pack/src/contract";
+import { EnvironmentFacts } from "../stacks";
 
 export interface PolicyConfigRequest {
     /** What the stack files say about every environment. */

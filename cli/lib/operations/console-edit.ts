@@ -4,11 +4,10 @@
  * touched, so a refresh (npm run drift) finds the difference. Used by `npm run cloud` and the rehearsal.
  */
 import * as path from "path";
-import { CheckpointResource, SECRET_SIG, SIG } from "../../policy-pack/src/contract";
-import { CloudResource, CloudStore } from "../../tools/stand-in-aws/cloud";
-import { UsageError } from "./args";
-import { readCheckpoint } from "./stack-reading";
-import { requireStack, StackSource } from "./stacks";
+import { CheckpointResource, SECRET_SIG, SIG } from "../../../policy-pack/src/contract";
+import { CloudResource, CloudStore } from "../../../tools/stand-in-aws/cloud";
+import { UsageError } from "../kit";
+import { readCheckpoint, requireStack, StackSource } from "../stacks";
 
 export interface ResourceRef {
     stack: string;

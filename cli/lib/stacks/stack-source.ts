@@ -9,10 +9,10 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { ReleaseIdentity, releaseEnv } from "../../policy-pack/src/contract";
-import { UsageError } from "./args";
-import { OfflineWorkspace } from "../../tools/offline/workspace";
-import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { ReleaseIdentity, releaseEnv } from "../../../policy-pack/src/contract";
+import { UsageError } from "../kit";
+import { OfflineWorkspace } from "../../../tools/offline/workspace";
+import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 
 export interface StackSource {
     /** One line for reports: which backend the stacks live in. */

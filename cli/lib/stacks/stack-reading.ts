@@ -3,8 +3,8 @@
  * whole history when needed (a nightly refresh adds an entry every day, so "the newest ten" is
  * not enough), and the checkpoint without decrypting anything unless it holds secrets.
  */
-import { CheckpointResource, HistoryEntry, holdsSecrets } from "../../policy-pack/src/contract";
-import { StackSource } from "./stacks";
+import { CheckpointResource, HistoryEntry, holdsSecrets } from "../../../policy-pack/src/contract";
+import { StackSource } from "./stack-source";
 
 const PAGE_SIZE = 50;
 

@@ -31,17 +31,13 @@ import {
     stateChangesUntilRelease,
     UPSTREAM_OF,
     environmentOf as environmentOfStackName,
-} from "../../policy-pack/src/contract";
-import { UsageError } from "./args";
-import { compilePolicyPack } from "./compiled-pack";
-import { runWithPolicies, RunOutcome } from "./engine-run";
+} from "../../../policy-pack/src/contract";
+import { UsageError, compilePolicyPack, runWithPolicies, RunOutcome } from "../kit";
 import { policyConfigFor } from "./policy-config";
-import { readCheckpoint, readHistory } from "./stack-reading";
+import { readCheckpoint, readHistory, environmentFacts, shortName, StackSource } from "../stacks";
 import { measureRelease } from "./release-identity";
-import { detectDrift, DriftOptions, DriftReport, reconcileAdvice, UnexplainedDrift } from "./drift";
+import { detectDrift, DriftOptions, DriftReport, reconcileAdvice, UnexplainedDrift } from "../operations";
 import { GateEvidence, readGateEvidence } from "./staging-evidence";
-import { environmentFacts } from "./stack-file-config";
-import { shortName, StackSource } from "./stacks";
 import { GateRefusal, TrustedGate, chooseTrustedGate } from "./trusted-gate";
 
 const UPSTREAM_STACK_KEY = "atlas:upstreamStack";

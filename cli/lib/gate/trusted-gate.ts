@@ -18,10 +18,9 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { GateRecord, HistoryEntry, isReleaseUpdate, parseReleaseMessage } from "../../policy-pack/src/contract";
-import { RefusedError, UsageError } from "./args";
-import { readHistory } from "./stack-reading";
-import { shortName, StackSource } from "./stacks";
+import { GateRecord, HistoryEntry, isReleaseUpdate, parseReleaseMessage } from "../../../policy-pack/src/contract";
+import { RefusedError, UsageError } from "../kit";
+import { readHistory, shortName, StackSource } from "../stacks";
 
 export const PINNED_GATE_ENV = "ATLAS_GATE_COMMIT";
 export const PACK_CHANGE_ENV = "ATLAS_PACK_CHANGE_APPROVED";

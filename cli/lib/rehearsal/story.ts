@@ -3,9 +3,9 @@
  * ended), the verdict of each refusal and each drift found under its step, and, when a step did not end as expected,
  * its whole report and the last lines of the engine's output. `--verbose` adds the engine's full output.
  */
-import { changingOperations } from "../../policy-pack/src/contract";
+import { changingOperations } from "../../../policy-pack/src/contract";
 import { StepResult, describeStep } from "./rehearsal";
-import { refusedByPolicy } from "./report";
+import { refusedByPolicy } from "../gate";
 
 /** How many lines of a verdict (a policy message, a refusal) the story shows; `--verbose` shows all. */
 export const VERDICT_LINES = 6;

@@ -4,19 +4,14 @@
  * of a release repository (tools/offline/release-repository.ts): the snapshot of the working
  * tree, and commits made from it that a careless or hostile change would make.
  */
-import { changingOperations, logicalNameOf } from "../../policy-pack/src/contract";
-import { FileEdits, ReleaseRepository } from "../../tools/offline/release-repository";
-import { CloudStore } from "../../tools/stand-in-aws/cloud";
-import { planMismatches } from "../../tools/stand-in-aws/plan-fidelity";
-import { RefusedError } from "./args";
-import { deleteInCloud, editInCloud } from "./console-edit";
-import { createSandboxStack, destroySandboxStack } from "./developer-stacks";
-import { detectDrift, DriftReport } from "./drift";
-import { recordDrift } from "./drift-record";
-import { RunOutcome } from "./engine-run";
-import { PromoteReport, promote } from "./promote";
-import { refusedByPolicy } from "./report";
-import { StackSource } from "./stacks";
+import { changingOperations, logicalNameOf } from "../../../policy-pack/src/contract";
+import { FileEdits, ReleaseRepository } from "../../../tools/offline/release-repository";
+import { CloudStore } from "../../../tools/stand-in-aws/cloud";
+import { planMismatches } from "../../../tools/stand-in-aws/plan-fidelity";
+import { RefusedError, RunOutcome } from "../kit";
+import { deleteInCloud, editInCloud, detectDrift, DriftReport, recordDrift } from "../operations";
+import { createSandboxStack, destroySandboxStack, StackSource } from "../stacks";
+import { PromoteReport, promote, refusedByPolicy } from "../gate";
 
 export const FIRST_VERSION = "1.0.0";
 export const SECOND_VERSION = "1.1.0";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { OptionsEntry } from "../../policy-pack/src/contract";
+import { OptionsEntry } from "../../../policy-pack/src/contract";
 
 export type Operation = "preview" | "update";
 

@@ -5,7 +5,7 @@
  * promote always runs its own refresh preview of staging.
  */
 import { DriftReport } from "./drift";
-import { StackSource } from "./stacks";
+import { StackSource } from "../stacks";
 
 export const DRIFT_STACK_TAG = "atlas:drift";
 
