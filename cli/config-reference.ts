@@ -1,5 +1,5 @@
 /**
- * The README's config reference, rendered from the config table so the two cannot drift
+ * The config reference (docs/config-reference.md), rendered from the config table so the two cannot drift
  * (a unit test compares them). Refresh it with `npm run config-reference -- --write`.
  */
 import * as fs from "fs";
@@ -26,20 +26,22 @@ function escape(text: string): string {
     return text.replace(/\|/g, "\\|");
 }
 
-/** The README with its config reference section replaced by a freshly rendered one. */
+/** Where the rendered reference lives. */
+export const CONFIG_REFERENCE_PAGE = path.join(__dirname, "..", "docs", "config-reference.md");
+
+/** The page with its config reference section replaced by a freshly rendered one. */
 export function withFreshReference(readme: string): string {
     const start = readme.indexOf(REFERENCE_START);
     const end = readme.indexOf(REFERENCE_END);
     if (start < 0 || end < start) {
-        throw new Error(`README.md lacks the config reference markers ${REFERENCE_START} … ${REFERENCE_END}`);
+        throw new Error(`docs/config-reference.md lacks the config reference markers ${REFERENCE_START} … ${REFERENCE_END}`);
     }
     return `${readme.slice(0, start)}${REFERENCE_START}\n${configReferenceTable()}\n${readme.slice(end)}`;
 }
 
 if (require.main === module) {
     if (process.argv.includes("--write")) {
-        const readme = path.join(__dirname, "..", "README.md");
-        fs.writeFileSync(readme, withFreshReference(fs.readFileSync(readme, "utf8")));
+        fs.writeFileSync(CONFIG_REFERENCE_PAGE, withFreshReference(fs.readFileSync(CONFIG_REFERENCE_PAGE, "utf8")));
     } else {
         console.log(configReferenceTable());
     }

@@ -1,7 +1,7 @@
 /**
- * A new environment really is one entry (README, "Adding an environment"), on the real engine: starting from the
- * suite's deployed release (staging and prod running 1.0.0), a commit adds prod-us as the README says and nothing
- * else — its model entry, taken from the README's own text, and its stack file, prod's with its own identity — and
+ * A new environment really is one entry (docs/environments.md, "Adding an environment"), on the real engine: starting from the
+ * suite's deployed release (staging and prod running 1.0.0), a commit adds prod-us as that page says and nothing
+ * else — its model entry, taken from that page's own text, and its stack file, prod's with its own identity — and
  * the workspace gives it its on-call secret. The release gate then takes prod-us as it takes prod: refused before
  * staging runs the release, deployed at staging's release, refused for a difference only prod-us has; every message
  * names prod-us, never "prod".
@@ -22,16 +22,16 @@ const NEXT = "1.2.0";
 /** Text to match as it is, in a regular expression. */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The model entry exactly as the README's "Adding an environment" writes it. */
+/** The model entry exactly as docs/environments.md, "Adding an environment", writes it. */
 function readmeModelEntry(): string {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "docs", "environments.md"), "utf8");
     const section = readme.slice(readme.indexOf("### Adding an environment"));
     const entry = /`(\{ name: "prod-us"[^`]*\})`/.exec(section)?.[1];
-    assert.ok(entry, 'README.md, "Adding an environment", no longer shows the model entry of prod-us');
+    assert.ok(entry, 'docs/environments.md, "Adding an environment", no longer shows the model entry of prod-us');
     return entry;
 }
 
-/** Step 2 of the README: prod's stack file with prod-us's own environment, account (its consumers' too), region and name prefix. */
+/** Step 2 of that page: prod's stack file with prod-us's own environment, account (its consumers' too), region and name prefix. */
 const prodUsStackFile = compose(
     replacing(/^# .*\n/gm, ""), // prod's header comment
     replacing("atlas:environment: prod\n", `atlas:environment: ${ENVIRONMENT}\n`),
@@ -51,7 +51,7 @@ const ADD_PROD_US = {
     },
 };
 
-describe("a new environment (prod-us) added as the README says, through the release gate", function () {
+describe("a new environment (prod-us) added as docs/environments.md says, through the release gate", function () {
     const fixture = withOfflineWorkspace({ deployed: true, startAt: ADD_PROD_US });
     const sys = () => fixture.system;
     const historyOf = async (stack: string) => JSON.parse(await sys().pulumi(["stack", "history", "--json", "--stack", stack])) as { message: string }[];

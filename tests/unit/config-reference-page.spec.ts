@@ -1,15 +1,14 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as path from "path";
-import { withFreshReference } from "../../cli/config-reference";
+import { CONFIG_REFERENCE_PAGE, withFreshReference } from "../../cli/config-reference";
 
-describe("README config reference", () => {
+describe("the config reference page (docs/config-reference.md)", () => {
     it("is the one rendered from the config table (refresh: npm run config-reference -- --write)", () => {
-        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const readme = fs.readFileSync(CONFIG_REFERENCE_PAGE, "utf8");
         assert.equal(readme, withFreshReference(readme));
     });
 
-    it("refuses a README without its markers rather than passing silently", () => {
+    it("refuses a page without its markers rather than passing silently", () => {
         assert.throws(() => withFreshReference("# no markers here"), /lacks the config reference markers/);
     });
 });
