@@ -1,6 +1,6 @@
 /**
  * `npm run cloud -- <show|set|unset|delete> --workspace DIR --stack S --resource NAME …`: a console edit, offline
- * (lib/console-edit.ts). It only ever touches an offline workspace's `cloud/` directory; it has no way to reach a
+ * (lib/operations/console-edit.ts). It only ever touches an offline workspace's `cloud/` directory; it has no way to reach a
  * real account.
  */
 import { parseArgs } from "util";

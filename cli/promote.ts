@@ -54,8 +54,11 @@ options:
                          program (run by the engine, in its own process), stack files and git runs
   -h, --help             show this help
 
-exit codes: 0 deployed (or preview passed), 1 refused by a policy or by the gate (an unapproved
-            change to policy-pack/; nothing ran), 2 bad flags, stack files or a
+exit codes: 0 deployed (or preview passed), 1 refused: by a policy at the preview, or by the
+            gate before any run (an unapproved change to policy-pack/, staging drifted),
+            before the update (staging moved, options no policy sees), or after an update
+            whose state shows what no policy could see (not recorded as the release; see
+            the message), 2 bad flags, stack files or a
             dirty checkout (nothing ran), 3 failed otherwise (credentials, engine, provider or
             program error; see the message)`;
 

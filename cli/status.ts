@@ -13,7 +13,8 @@ const USAGE = `usage: npm run status -- [options]
 For every environment, one row: its stack, the release it runs and that release's commit (from
 the stack's own history), when and by which operation it last changed and that operation's result,
 whether it is at parity with its upstream (the deployed comparison of parity --deployed, and how
-many differences), and drift where the history records a check (a refresh); "not checked"
+many differences), and the newest drift check since the release (npm run drift records its
+verdict as the stack tag atlas:drift; a refresh in the history counts too); "not checked"
 otherwise: status itself never refreshes. A missing stack, a failed last update or an unreadable
 state is a row that says what is wrong.
 

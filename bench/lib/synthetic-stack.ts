@@ -87,7 +87,7 @@ const NEW_EVERY = 10;
 const REGION = "eu-west-1";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
-/** Policies do not see stack-reference reads (docs/DESIGN.md). */
+/** Policies do not see stack-reference reads (docs/engine-behaviour.md). */
 const UNSEEN_TYPES = new Set(["pulumi:pulumi:StackReference"]);
 const BUCKET_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
 /** Marks a reference to another resource's ARN inside compiled inputs: `«ref:<index>»`. */

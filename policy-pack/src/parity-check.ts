@@ -38,7 +38,7 @@ export async function compareWithStaging(view: StackView, config: ParityConfig):
             findings: [
                 {
                     problem: `parity sets environment-specific values aside, and these do not look like what their keys hold, so they could hide a real difference: ${misshapen.join("; ")}`,
-                    fix: "correct them in the stack files (see the README's config reference)",
+                    fix: "correct them in the stack files (see docs/config-reference.md)",
                 },
             ],
         };

@@ -19,7 +19,7 @@ export interface StackView {
 }
 
 /** What to do about a stack the pack cannot place in an environment. */
-export const UNPLACED_STACK_FIX = "name the stack as the environment model says (policy-pack/src/contract/environments.ts; README, Environments)";
+export const UNPLACED_STACK_FIX = "name the stack as the environment model says (policy-pack/src/contract/environments.ts; docs/environments.md)";
 
 export type StackViewResult = { ok: true; view: StackView } | { ok: false; problem: string };
 

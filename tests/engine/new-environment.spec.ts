@@ -25,7 +25,7 @@ const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** The model entry exactly as docs/environments.md, "Adding an environment", writes it. */
 function readmeModelEntry(): string {
     const readme = fs.readFileSync(path.join(REPO_ROOT, "docs", "environments.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Adding an environment"));
+    const section = readme.slice(readme.indexOf("## Adding an environment"));
     const entry = /`(\{ name: "prod-us"[^`]*\})`/.exec(section)?.[1];
     assert.ok(entry, 'docs/environments.md, "Adding an environment", no longer shows the model entry of prod-us');
     return entry;

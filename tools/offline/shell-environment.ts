@@ -1,5 +1,5 @@
 /**
- * `<workspace>/env.sh`: sourced in a shell, it makes the README's everyday commands work against
+ * `<workspace>/env.sh`: sourced in a shell, it makes the README's everyday commands (its offline shell lines) work against
  * an offline workspace exactly as written (`pulumi stack ls`, `pulumi preview -s dev`, …): the
  * workspace's CLI environment (PATH with the CLI and the project's Node first, its PULUMI_HOME,
  * file backend and passphrase), two names for the commands' arguments, and the project directory.

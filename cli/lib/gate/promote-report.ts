@@ -122,7 +122,7 @@ function stoppedUpdate(report: PromoteReport): string | undefined {
     const upstream = report.upstream ? shortName(report.upstream.stack) : "its upstream";
     return [
         `the update stopped at the refused resource, before its step; ${applied ? `applied before it: ${applied}` : "nothing had been applied"}. ${report.target}'s history records the update as failed.`,
-        `To repair: fix the difference and release again through ${upstream}, or roll back: promote the release ${report.target} ran before to ${upstream}, then to ${report.target} (README, Runbooks).`,
+        `To repair: fix the difference and release again through ${upstream}, or roll back: promote the release ${report.target} ran before to ${upstream}, then to ${report.target} (docs/runbooks.md).`,
     ].join("\n");
 }
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs, ParseArgsConfig } from "util";
 
-/** Exit codes, documented in the README. */
+/** Exit codes, documented in docs/commands.md. */
 export const EXIT = {
     ok: 0,
     /** The gate refused: a policy violation, or stacks not at parity. */

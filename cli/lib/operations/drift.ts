@@ -86,12 +86,16 @@ export async function detectDrift(source: StackSource, stackName: string, option
     const stack = await source.stack(stackName, { env: options.env ?? {} });
     const steps = new Map<string, StepMetadata>();
     const failures: string[] = [];
-    const result = await stack
+    let summary: Record<string, number> | undefined;
+    await stack
         .previewRefresh({
             color: "never",
             onEvent: (event) => {
                 if (options.readsEvent && !options.readsEvent(event)) {
                     return;
+                }
+                if (event.summaryEvent) {
+                    summary = event.summaryEvent.resourceChanges as Record<string, number>;
                 }
                 const step = event.resOutputsEvent?.metadata ?? event.resourcePreEvent?.metadata;
                 if (step) {
@@ -107,7 +111,7 @@ export async function detectDrift(source: StackSource, stackName: string, option
                 `the refresh preview of ${stackName} failed: ${failures[0] ?? (error instanceof Error ? error.message.split("\n").slice(-3).join(" ") : String(error))}`,
             );
         });
-    const report = driftReport(stackName, [...steps.values()], result.changeSummary, (Date.now() - started) / 1000);
+    const report = driftReport(stackName, [...steps.values()], summary, (Date.now() - started) / 1000);
     if (report.engineChanged !== report.drifted.length) {
         throw new UnexplainedDrift(report);
     }
@@ -116,7 +120,8 @@ export async function detectDrift(source: StackSource, stackName: string, option
 
 /** The report of one refresh preview's step events and the engine's summary of it (pure: unit tests feed recorded streams). */
 export function driftReport(stack: string, steps: readonly StepMetadata[], summary: Record<string, number> | undefined, seconds: number): DriftReport {
-    if (!summary || Object.keys(summary).length === 0) {
+    // A stack that was never deployed has no steps, and its summary counts nothing.
+    if (!summary || (Object.keys(summary).length === 0 && steps.length > 0)) {
         throw new Error(
             `the refresh preview of ${stack} ended without the engine's summary of its changes, so its verdict cannot be checked; to fix: run the check again, and update the Pulumi CLI if it persists`,
         );

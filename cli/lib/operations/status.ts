@@ -1,7 +1,8 @@
 /**
  * What runs where: for every environment, the release its stack runs (from its own history, as `release-of` reads it),
  * its last operation and that operation's result, parity with its upstream (the deployed comparison of
- * `parity --deployed`), and drift where the history records a check. Each environment is read on its own: a missing
+ * `parity --deployed`), and the newest drift check since the release (the atlas:drift tag `npm run drift` writes, or
+ * a refresh in the history). Each environment is read on its own: a missing
  * stack, a failed update or an unreadable state is that environment's row, never the whole report's failure.
  */
 import {

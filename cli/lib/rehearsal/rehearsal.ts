@@ -57,7 +57,7 @@ export interface PromoteStep extends StepBase {
     expect: Expectation;
 }
 
-/** A console edit in the stand-in's cloud (lib/console-edit.ts): a property changed, or the resource deleted. */
+/** A console edit in the stand-in's cloud (operations/console-edit.ts): a property changed, or the resource deleted. */
 export interface ConsoleEditStep extends StepBase {
     kind: "console-edit";
     resource: string;

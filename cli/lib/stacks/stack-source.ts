@@ -1,7 +1,7 @@
 /**
  * Where the release commands find stacks, and which checkout they deploy. The same commands run
  * against the backend the user is logged into (the program runs through the Pulumi CLI's Node.js
- * language host) or against an offline workspace (the program runs inline, see docs/DESIGN.md).
+ * language host) or against an offline workspace (the same CLI path through the project's language host, see docs/offline-engine.md).
  */
 import { execFile } from "child_process";
 import * as fs from "fs";

@@ -5,7 +5,7 @@
  * Everything else in the `atlas:` namespace is parity-relevant: capacity, retention,
  * encryption, schedules and job settings must be identical so that staging runs prod's
  * full load. The program's config validation, the parity policy and the `parity` command all
- * read this table; change it here and nowhere else (see README, "Allowed differences").
+ * read this table; change it here and nowhere else (see docs/environments.md and CONTRIBUTING.md).
  */
 import { ENVIRONMENT_MODEL, EnvironmentModel, environmentNames, oneOf } from "./environments";
 

@@ -2,7 +2,7 @@
  * Every environment of ADR-0041 and what sets it apart, written once. The config schema and its
  * rules, each policy's applicability, the stack-file reader, the CLIs, the offline workspace, the
  * bench and the tests derive from this model; a new environment (a second prod region promoted
- * from staging, say) is one entry here, its stack file and the workflows (README, "Adding an
+ * from staging, say) is one entry here, its stack file and the workflows (docs/environments.md, "Adding an
  * environment"). No `@pulumi` dependency: the program, the pack and the CLIs all read it.
  */
 

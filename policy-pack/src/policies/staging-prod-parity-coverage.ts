@@ -6,7 +6,7 @@ import { GATED } from "../applicability";
 /**
  * Advisory: says which of prod's values are unknown during preview and were therefore compared
  * with staging's by the resources they are computed from rather than by value. The update's own
- * policy run compares them by value (after its steps; see README, "How a release moves").
+ * policy run compares them by value (after its steps; see docs/release-flow.md).
  */
 export const stagingProdParityCoverage = stackPolicy<ParityConfig>({
     name: "staging-prod-parity-coverage",

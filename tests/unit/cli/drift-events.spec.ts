@@ -150,6 +150,12 @@ describe("drift: the engine's verdict is the verdict", () => {
     it("refuses a run without the engine's summary: its verdict could not be checked", () => {
         assert.throws(() => driftReport("prod", [same("oncall-subscription")], {}, 1), /ended without the engine's summary of its changes/);
         assert.throws(() => driftReport("prod", [same("oncall-subscription")], undefined, 1), /ended without the engine's summary/);
+        const neverDeployed = driftReport("staging", [], {}, 1);
+        assert.deepEqual(
+            [neverDeployed.checkedResources, neverDeployed.drifted, neverDeployed.engineChanged],
+            [0, [], 0],
+            "an empty summary of an empty stack",
+        );
     });
 
     it("never prints a value the recorded stream holds in plain text under a secret signature", () => {

@@ -24,7 +24,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -146,6 +146,8 @@ const USAGE_CASES: Case[] = [
         args: ["--name", "alice", "--workspace", "/nonexistent"],
         message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
     },
+    { command: "release-of", args: [], message: "--stack is required" },
+    { command: "release-of", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of text, json, github (got "yaml")' },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -160,6 +162,7 @@ const ACCEPTED_CASES = [
     { command: "cloud", args: ["--help"], code: 0, stdout: "usage: npm run cloud -- <show|set|unset|delete>" },
     { command: "status", args: ["--help"], code: 0, stdout: "usage: npm run status -- [options]" },
     { command: "dev-stack", args: ["--help"], code: 0, stdout: "usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]" },
+    { command: "release-of", args: ["--help"], code: 0, stdout: "usage: npm run release-of -- --stack NAME [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */

@@ -45,7 +45,7 @@ describe("release identity measured from git", () => {
     ];
     const NOT_SHAPING = [
         "README.md",
-        "docs/DESIGN.md",
+        "docs/architecture.md",
         "tests/unit/x.spec.ts",
         "policy-pack/tests/gate.spec.ts",
         "policy-pack/README.md",

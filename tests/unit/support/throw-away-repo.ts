@@ -24,7 +24,7 @@ export const PROJECT_FILES: Record<string, string> = {
     "policy-pack/tests/gate.spec.ts": "// test\n",
     "policy-pack/README.md": "# pack\n",
     "README.md": "# atlas\n",
-    "docs/DESIGN.md": "# design\n",
+    "docs/architecture.md": "# design\n",
     "tests/unit/x.spec.ts": "// test\n",
     "cli/promote.ts": "// promote\n",
     "tools/offline/workspace.ts": "// tool\n",

@@ -8,7 +8,7 @@
  *   compared before the update;
  * - `replaceOnChanges`: only the checkpoint records it, so it is compared right after the update;
  * - `deleteBeforeReplace`: recorded in no checkpoint (a plan holds prod's, nothing holds
- *   staging's), so it cannot be compared — a residual the README names.
+ *   staging's), so it cannot be compared — a residual docs/trust-model.md names.
  */
 import { Difference } from "./compare";
 import { labelOf } from "./resources";
