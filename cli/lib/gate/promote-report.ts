@@ -29,6 +29,8 @@ function preamble(report: PromoteReport): string[] {
                     ? `no drift in ${upstream.drift.checkedResources} resources`
                     : `DRIFT in ${upstream.drift.drifted} of ${upstream.drift.checkedResources} resources`;
             lines.push(`its cloud: ${cloud} (refresh preview, ${upstream.drift.seconds.toFixed(1)}s)`);
+        } else if (!upstream.running.runs) {
+            lines.push("its cloud: not checked for drift (it runs no known release, which the pack refuses)");
         }
     }
     if (report.gate) {

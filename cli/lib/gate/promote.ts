@@ -157,7 +157,9 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 resources: evidence.promotion.stagingResourceCount,
                 seconds: evidence.seconds,
             };
-            if (await source.exists(qualifiedUpstream)) {
+            // Staging's cloud is checked against the release it runs; one that runs no known release (never deployed, a
+            // failed update, a refresh that found drift) is refused by the pack at the preview, with that reason.
+            if (upstream.running.runs) {
                 options.onPhase?.(`checking ${upstreamName}'s cloud for drift (a refresh preview)`);
                 const drift = await upstreamDrift(source, qualifiedUpstream, {
                     env: profileCredentials((options.env ?? process.env)[UPSTREAM_PROFILE_ENV]),
