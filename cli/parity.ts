@@ -5,10 +5,10 @@
  * runs according to its history. Prints a table, Markdown for a PR comment, or JSON. Exit 0 at
  * parity, 1 when they differ. Secret values are never printed.
  */
-import { canonicalJson, describeIdentity, ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract";
+import { describeIdentity, ENVIRONMENT_SPECIFIC_KEYS } from "../policy-pack/src/contract";
 import { REPO_ROOT } from "../tools/offline/pulumi-cli";
 import { EXIT, parseFlags, requireOneOf, runMain, UsageError, markdownTable, textTable } from "./lib/kit";
-import { releaseRunBy, ENCRYPTED, ParityValue, parityConfigFromStackFile, StackFileError, requireStack, StackSource, stackSourceFor } from "./lib/stacks";
+import { releaseRunBy, compareStackFiles, StackFileError, requireStack, StackSource, stackSourceFor } from "./lib/stacks";
 import { compareDeployedStacks } from "./lib/operations";
 
 const USAGE = `usage: npm run parity -- [options]
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
         throw new UsageError("--workspace only matters with --deployed");
     }
 
-    const sections = [compareStackFiles(from, to)];
+    const sections = [compareStackFileSection(from, to)];
     if (flags.deployed) {
         const source = await stackSourceFor(flags.workspace);
         sections.push(await compareDeployed(source, from, to));
@@ -80,22 +80,17 @@ async function main(): Promise<number> {
     return atParity ? EXIT.ok : EXIT.refused;
 }
 
-function compareStackFiles(from: string, to: string): Section {
-    let fromConfig, toConfig;
+function compareStackFileSection(from: string, to: string): Section {
+    let comparison;
     try {
-        [fromConfig, toConfig] = [parityConfigFromStackFile(REPO_ROOT, from), parityConfigFromStackFile(REPO_ROOT, to)];
+        comparison = compareStackFiles(REPO_ROOT, from, to);
     } catch (error) {
         throw error instanceof StackFileError ? new UsageError(error.message) : error;
     }
-    const keys = [...new Set([...Object.keys(fromConfig), ...Object.keys(toConfig)])].sort();
-    const encrypted = keys.filter((key) => fromConfig[key] === ENCRYPTED && toConfig[key] === ENCRYPTED);
-    const shown = (value: ParityValue | undefined) => (value === undefined ? "(absent)" : canonicalJson(value));
     return {
         title: "stack files",
-        differences: keys
-            .filter((key) => !encrypted.includes(key) && canonicalJson(fromConfig[key] ?? null) !== canonicalJson(toConfig[key] ?? null))
-            .map((key) => ({ resource: "config", path: key, from: shown(fromConfig[key]), to: shown(toConfig[key]) })),
-        notes: encrypted.map((key) => `${key} is encrypted in both stack files; --deployed compares the resources it reaches`),
+        differences: comparison.differences.map((d) => ({ resource: "config", path: d.key, from: d.from, to: d.to })),
+        notes: comparison.encrypted.map((key) => `${key} is encrypted in both stack files; --deployed compares the resources it reaches`),
     };
 }
 

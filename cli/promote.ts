@@ -13,7 +13,8 @@ import {
     runJudgingPromote,
     isGatedTarget,
     promote,
-    PromoteReport,
+    promoteVerdict,
+    checkReportOf,
     PULL_REQUEST_OVERRIDES,
     formatPromoteMarkdown,
     formatPromoteReport,
@@ -44,6 +45,8 @@ options:
                          not in staging yet: it reports how prod would differ from staging); the
                          guardrails stay mandatory
   --markdown FILE        also append a Markdown summary to FILE (PR comments, job summaries)
+  --json FILE            with --pull-request-check: also write the check's JSON report to FILE,
+                         which npm run pr-comment assembles into the pull-request comment
   --policy-pack DIR      the policy pack for dev or staging (default: ./policy-pack); refused for prod
   --workspace DIR        use the offline workspace in DIR (as made by rehearse --workspace)
                          instead of the backend you are logged into; for prod without --checkout,
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
             "preview-only": { type: "boolean" },
             "pull-request-check": { type: "boolean" },
             markdown: { type: "string" },
+            json: { type: "string" },
             "policy-pack": { type: "string" },
             workspace: { type: "string" },
             checkout: { type: "string" },
@@ -89,6 +93,14 @@ async function main(): Promise<number> {
     }
     if (!isAssignableVersion(flags.version)) {
         throw new UsageError(`--version "${flags.version}" is not a semantic version such as 1.4.0, 1.4.0-rc.1 or 2026.11.26+run.7`);
+    }
+    if (flags.json !== undefined && !flags["pull-request-check"]) {
+        throw new UsageError("--json writes a pull-request check's report: add --pull-request-check (or use --markdown for a summary of any run)");
+    }
+    for (const file of [flags.json, flags.markdown]) {
+        if (file !== undefined && !fs.existsSync(path.dirname(path.resolve(file)))) {
+            throw new UsageError(`${file}: its directory ${path.dirname(path.resolve(file))} does not exist; create it first (nothing ran)`);
+        }
     }
     const candidate = flags.checkout === undefined ? undefined : candidateCheckout(flags.checkout);
     const source: StackSource = await stackSourceFor(flags.workspace, candidate);
@@ -111,10 +123,13 @@ async function main(): Promise<number> {
         onPhase: announcePhases("promote"),
         toolingCommit: candidate === undefined ? undefined : toolingCommit(),
     });
-    console.log(`${flags.stack} @ ${flags.version}: ${verdict(report)}`);
+    console.log(`${flags.stack} @ ${flags.version}: ${promoteVerdict(report)}`);
     console.log(formatPromoteReport(report));
     if (flags.markdown) {
-        fs.appendFileSync(flags.markdown, formatPromoteMarkdown(report, verdict(report)));
+        fs.appendFileSync(flags.markdown, formatPromoteMarkdown(report, promoteVerdict(report)));
+    }
+    if (flags.json) {
+        fs.writeFileSync(flags.json, JSON.stringify(checkReportOf(report, source.checkout), null, 2) + "\n");
     }
     if (report.succeeded) {
         return EXIT.ok;
@@ -145,13 +160,6 @@ function toolingCommit(): string {
         );
     }
     return measureRelease(REPO_ROOT, "0.0.0").commit;
-}
-
-function verdict(report: PromoteReport): string {
-    if (!report.succeeded) {
-        return "not deployed";
-    }
-    return report.update ? "deployed" : "preview passed";
 }
 
 runMain("promote", main);

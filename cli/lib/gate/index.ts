@@ -5,8 +5,11 @@
  * cloud: gate/promote.ts calls operations' drift check. Depends on the kit, stacks and operations; never on the
  * rehearsal.
  */
+export * from "./check-findings";
+export * from "./check-report";
 export * from "./judging-tooling";
 export * from "./policy-config";
+export * from "./pr-comment";
 export * from "./promote";
 export * from "./promote-report";
 export * from "./release-identity";

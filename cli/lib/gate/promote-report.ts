@@ -128,6 +128,14 @@ function stoppedUpdate(report: PromoteReport): string | undefined {
     ].join("\n");
 }
 
+/** The verdict a report's heading gives: deployed, preview passed, or not deployed. */
+export function promoteVerdict(report: PromoteReport): string {
+    if (!report.succeeded) {
+        return "not deployed";
+    }
+    return report.update ? "deployed" : "preview passed";
+}
+
 export function refusedByPolicy(outcome: RunOutcome): boolean {
     return hasMandatoryViolation(outcome.violations);
 }

@@ -9,7 +9,14 @@ import { UsageError } from "../kit";
 import { CONFIG_KEY_NAMES, CONFIG_KEYS, qualified } from "../../../src/config";
 import { KeySpec } from "../../../src/config/schema";
 import { parseValue } from "../../../src/config/values";
-import { ENVIRONMENT_SPECIFIC_KEYS, EnvironmentAddress, ENVIRONMENTS, EnvironmentValues, isEnvironmentSpecificKey } from "../../../policy-pack/src/contract";
+import {
+    canonicalJson,
+    ENVIRONMENT_SPECIFIC_KEYS,
+    EnvironmentAddress,
+    ENVIRONMENTS,
+    EnvironmentValues,
+    isEnvironmentSpecificKey,
+} from "../../../policy-pack/src/contract";
 /** A parity-relevant config value as a stack file holds it. */
 export type ParityValue = string | number | boolean | string[];
 
@@ -63,6 +70,36 @@ export function parityConfigFromStackFile(projectDir: string, stack: string): Re
         }
     }
     return parity;
+}
+
+/** One parity-relevant key whose value differs between two stack files (values as canonical JSON, `(absent)` when unset). */
+export interface StackFileDifference {
+    /** The key as the program names it (`glueNumberOfWorkers`). */
+    key: string;
+    /** The key as a stack file spells it (`atlas:glueNumberOfWorkers`). */
+    setting: string;
+    from: string;
+    to: string;
+}
+
+export interface StackFileComparison {
+    differences: StackFileDifference[];
+    /** Keys encrypted in both files: they cannot be compared from the files (the deployed states can). */
+    encrypted: string[];
+}
+
+/** Two stacks' stack files, parity-relevant key by key (`npm run parity`, and promote's pull-request report). */
+export function compareStackFiles(projectDir: string, from: string, to: string): StackFileComparison {
+    const [fromConfig, toConfig] = [parityConfigFromStackFile(projectDir, from), parityConfigFromStackFile(projectDir, to)];
+    const keys = [...new Set([...Object.keys(fromConfig), ...Object.keys(toConfig)])].sort();
+    const encrypted = keys.filter((key) => fromConfig[key] === ENCRYPTED && toConfig[key] === ENCRYPTED);
+    const shown = (value: ParityValue | undefined) => (value === undefined ? "(absent)" : canonicalJson(value));
+    return {
+        differences: keys
+            .filter((key) => !encrypted.includes(key) && canonicalJson(fromConfig[key] ?? null) !== canonicalJson(toConfig[key] ?? null))
+            .map((key) => ({ key, setting: qualified(key), from: shown(fromConfig[key]), to: shown(toConfig[key]) })),
+        encrypted,
+    };
 }
 
 /** What the stack files say about every environment, for the pack's cross-environment guardrails. */
