@@ -50,19 +50,30 @@ const WAITING_FINDINGS: Readonly<Record<string, RegExp>> = {
     "prod-references-staging": /^\S+'s StackReference reads \S+'s `release` at .+, but \S+ deploys .+/,
 };
 
-/** The first line of a finding, without the kit's `Refused for stack "prod": ` (or advisory) prefix. */
+const FINDING_PREFIX = /^(Refused|Advice|Would refuse) for (stack "[^"]*"|this stack)( \(advisory in this run\))?: /;
+
+/**
+ * The finding's own first line, without the kit's `Refused for stack "prod": ` (or advisory) prefix. The engine
+ * reports a policy's violation as its description, then the message: the description line is skipped.
+ */
 export function summaryOf(message: string): string {
-    return message
-        .split("\n")[0]
-        .replace(/^(Refused|Advice|Would refuse) for (stack "[^"]*"|this stack)( \(advisory in this run\))?: /, "")
-        .replace(/:$/, "");
+    const lines = message.split("\n");
+    const line = lines.find((l) => FINDING_PREFIX.test(l)) ?? lines[0];
+    return line.replace(FINDING_PREFIX, "").replace(/:$/, "");
 }
 
 /** The differences a parity finding lists (`  - <describeDifference>`), and how many lines were not differences. */
 export function differencesListed(message: string, sides: PromotionSides): { differences: Difference[]; unread: number } {
     const differences: Difference[] = [];
     let unread = 0;
-    for (const line of message.split("\n").filter((l) => l.startsWith("  - "))) {
+    const lines = message.split("\n");
+    // The kit ends a finding's problem with a full stop (policy-kit.ts, formatFinding): on the last listed line, before
+    // `To fix:`. No printed value ends in one (values are JSON, or words in parentheses or brackets).
+    const fixAt = lines.findIndex((l) => l.startsWith("To fix:"));
+    if (fixAt > 0 && lines[fixAt - 1].startsWith("  - ")) {
+        lines[fixAt - 1] = lines[fixAt - 1].replace(/\.$/, "");
+    }
+    for (const line of lines.filter((l) => l.startsWith("  - "))) {
         const difference = parseDifference(line.slice(4), sides);
         if (difference) {
             differences.push(difference);
@@ -83,7 +94,7 @@ export function parseDifference(line: string, sides: PromotionSides): Difference
         return undefined;
     }
     const rest = line.slice(resource.length + 1);
-    const upstreamAt = rest.indexOf(`: ${sides.upstream} `);
+    const upstreamAt = outsideQuotes(rest, `: ${sides.upstream} `);
     const targetAt = rest.lastIndexOf(`, ${sides.target} `);
     if (upstreamAt <= 0 || targetAt < upstreamAt) {
         return undefined;
@@ -96,6 +107,22 @@ export function parseDifference(line: string, sides: PromotionSides): Difference
     };
     // Only what reads back to the very line: anything else is another shape, left in view.
     return describeDifference(difference, sides) === line ? difference : undefined;
+}
+
+/** Where `text` first holds `needle` outside a JSON string (a path's `["key"]` segment may hold anything). */
+function outsideQuotes(text: string, needle: string): number {
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        if (!quoted && text.startsWith(needle, i)) {
+            return i;
+        }
+        if (text[i] === "\\" && quoted) {
+            i++;
+        } else if (text[i] === '"') {
+            quoted = !quoted;
+        }
+    }
+    return -1;
 }
 
 export interface ViolationLike {

@@ -10,9 +10,15 @@ import {
     describeIdentity,
     Difference,
     ENVIRONMENT_MODEL,
+    EnvironmentModel,
     environmentOfStack,
     identityDifferences,
+    labelOf,
+    OptionsEntry,
+    printable,
     PromotionSides,
+    propertyPath,
+    SIG,
     upstreamOf,
 } from "../../../policy-pack/src/contract";
 import { UsageError } from "../kit";
@@ -52,6 +58,13 @@ export interface CheckReport {
     /** Parity-relevant keys whose values differ between the upstream's stack file and this stack's. */
     stackFileDifferences: StackFileDifference[];
     errors: string[];
+    /**
+     * For an environment others are promoted from (staging): what its own plan would set, resource by resource
+     * (`aws:glue/job:Job "etl-job"`), property path by path, worded as parity words them. A difference of the
+     * promoted stack that its upstream's plan takes alike is not one the pull request introduces between them.
+     * Secrets, assets and archives are left out.
+     */
+    plannedValues?: Record<string, Record<string, string>>;
     /** The whole report as `--markdown` writes it. */
     markdown: string;
 }
@@ -105,8 +118,48 @@ export function checkReportOf(report: PromoteReport, projectDir: string): CheckR
         differences: distinctDifferences(differences),
         stackFileDifferences: upstream ? compareStackFiles(projectDir, upstream, stack).differences : [],
         errors: [...report.preview.errors, ...(report.update?.errors ?? [])],
+        ...((ENVIRONMENT_MODEL as EnvironmentModel).some((e) => e.promotedFrom === environment)
+            ? { plannedValues: plannedValuesOf(report.preview.steps ?? []) }
+            : {}),
         markdown: formatPromoteMarkdown(report, promoteVerdict(report)),
     };
+}
+
+/** Each planned resource's inputs, flattened to parity's paths and printed values. */
+export function plannedValuesOf(steps: readonly OptionsEntry[]): Record<string, Record<string, string>> {
+    const planned: Record<string, Record<string, string>> = {};
+    for (const step of steps) {
+        const values: Record<string, string> = {};
+        flatten(step.inputs ?? {}, "", values);
+        planned[labelOf(step)] = values;
+    }
+    return planned;
+}
+
+function flatten(value: unknown, path: string, out: Record<string, string>): void {
+    if (value !== null && typeof value === "object" && SIG in value) {
+        return; // a secret, an asset or an archive: never written to a report
+    }
+    if (Array.isArray(value)) {
+        value.forEach((item, i) => flatten(item, `${path}[${i}]`, out));
+        return;
+    }
+    if (value !== null && typeof value === "object") {
+        for (const [key, item] of Object.entries(value)) {
+            flatten(item, propertyPath(path, key), out);
+        }
+        return;
+    }
+    if (path !== "") {
+        out[path] = printable(value);
+    }
+    if (typeof value === "string" && /^\s*[[{]/.test(value)) {
+        try {
+            flatten(JSON.parse(value), `${path} (JSON)`, out);
+        } catch {
+            // not JSON after all: the string itself is recorded
+        }
+    }
 }
 
 /** A file that is not a check report: bad input (exit 2), named with how to make a good one. */
@@ -159,13 +212,25 @@ function reportProblems(value: unknown): string[] {
         expect(
             Array.isArray(r[key]) &&
                 (r[key] as unknown[]).every(
-                    (item) => item !== null && typeof item === "object" && fields.every((f) => isString((item as Record<string, unknown>)[f])) && check(item as Record<string, unknown>),
+                    (item) =>
+                        item !== null &&
+                        typeof item === "object" &&
+                        fields.every((f) => isString((item as Record<string, unknown>)[f])) &&
+                        check(item as Record<string, unknown>),
                 ),
             `"${key}" must be a list of objects with ${fields.join(", ")}`,
         );
     arrayOf("findings", ["policy", "level", "kind", "summary", "message"], (f) => KINDS.includes(f.kind as FindingKind));
     arrayOf("differences", ["resource", "path", "staging", "prod"]);
     arrayOf("stackFileDifferences", ["key", "setting", "from", "to"]);
+    const planned = r.plannedValues as Record<string, unknown> | undefined;
+    expect(
+        planned === undefined ||
+            (planned !== null &&
+                typeof planned === "object" &&
+                Object.values(planned).every((values) => values !== null && typeof values === "object" && Object.values(values).every(isString))),
+        `"plannedValues" must map resources to property paths and printed values`,
+    );
     expect(Array.isArray(r.errors) && (r.errors as unknown[]).every(isString), `"errors" must be a list of strings`);
     return problems;
 }
