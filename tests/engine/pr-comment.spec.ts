@@ -129,10 +129,23 @@ describe("the pull-request comment of real pull-request checks (real engine)", f
                 ["prod-references-staging", "prod-release-matches-staging"],
                 "the pack's real wording of a commit staging does not run yet is recognised",
             );
-            assert.deepEqual(
-                report.differences.map((d) => [d.resource, d.path, d.staging, d.prod]),
-                [['aws:glue/job:Job "etl-job"', "numberOfWorkers", "10", "12"]],
+            // Parity compares prod's plan with what staging runs now, so the reworded alarm is listed there too; the
+            // comment sets it aside because staging's own plan sets the same description.
+            assert.deepEqual(report.differences.map((d) => [d.resource, d.path, d.staging, d.prod]).sort(), [
+                [
+                    'aws:cloudwatch/metricAlarm:MetricAlarm "state-machine-failure-alarm"',
+                    "alarmDescription",
+                    '"A pipeline run failed"',
+                    '"A pipeline run failed: see its execution history"',
+                ],
+                ['aws:glue/job:Job "etl-job"', "numberOfWorkers", "10", "12"],
+            ]);
+            const upstreamPlan = readCheckReport(path.join(dir, `${upstream}.json`)).plannedValues;
+            assert.equal(
+                upstreamPlan?.['aws:cloudwatch/metricAlarm:MetricAlarm "state-machine-failure-alarm"']?.alarmDescription,
+                '"A pipeline run failed: see its execution history"',
             );
+            assert.doesNotMatch(firstScreen(text), /alarmDescription/);
         });
 
         it("folds every environment's full report, and holds no secret", () => {

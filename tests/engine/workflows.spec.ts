@@ -9,7 +9,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { UPSTREAM_PROFILE_ENV } from "../../cli/lib/gate/promote";
 import { PACK_CHANGE_ENV, PINNED_GATE_ENV } from "../../cli/lib/gate/trusted-gate";
-import { ENVIRONMENT_MODEL, ENVIRONMENTS, environmentsDenying } from "../../policy-pack/src/contract";
+import { ENVIRONMENT_MODEL, ENVIRONMENTS, environmentsDenying, gatedEnvironments, upstreamOf } from "../../policy-pack/src/contract";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -140,9 +140,18 @@ describe("GitHub Actions workflows", function () {
         }
         const prod = stepsOf(load("promote-prod.yml").jobs.prod);
         assert.equal(prod.find((s) => s.run === STATUS)?.["working-directory"], "${{ runner.temp }}/gate", "prod's job runs the judging commit's tooling only");
+        const preview = stepsOf(load("pull-request.yml").jobs.preview);
+        const status = preview.find((s) => s.run?.includes('npm run --silent status -- --format markdown > "reports/status-${{ matrix.stack }}.md" || true'));
+        assert.equal(status?.if, "matrix.upstream", "read where the job holds a promoted environment's preview role");
+        assert.ok(
+            preview.some((s) => s.uses === "actions/upload-artifact@v4" && s.with?.path === "reports/"),
+            "the status goes with the reports",
+        );
         const comment = stepsOf(load("pull-request.yml").jobs.comment);
-        assert.ok(comment.some((s) => s.run?.includes("npm run --silent status -- --format markdown > status.md")));
-        assert.ok(comment.some((s) => s.run?.includes("cat status.md")));
+        assert.ok(
+            comment.some((s) => s.run?.includes("npm run --silent pr-comment -- --reports reports")),
+            "the comment folds every report it is given",
+        );
     });
 
     it("never updates a stack from two runs at once, and runs each in its GitHub environment", () => {
@@ -188,15 +197,35 @@ describe("GitHub Actions workflows", function () {
         assert.equal((preview.permissions as Record<string, string>)["id-token"], "write");
     });
 
-    it("previews all three stacks on pull requests with the release gate advisory", () => {
+    it("previews every environment of the model on pull requests with the release gate advisory, each promoted one beside its upstream", () => {
         const workflow = load("pull-request.yml");
-        const preview = workflow.jobs.preview as { strategy: { matrix: { stack: string[] } }; steps: Array<{ run?: string }> };
+        const preview = workflow.jobs.preview as {
+            strategy: { matrix: { stack: string[]; include: { stack: string; upstream: string }[] } };
+            steps: Array<{ run?: string }>;
+        };
         assert.deepEqual(preview.strategy.matrix.stack, ENVIRONMENTS, "every environment of the model");
-        assert.ok(preview.steps.some((s) => s.run?.includes("--pull-request-check")));
+        assert.deepEqual(
+            preview.strategy.matrix.include,
+            gatedEnvironments(ENVIRONMENT_MODEL).map((stack) => ({ stack, upstream: upstreamOf(stack, ENVIRONMENT_MODEL) })),
+            "the upstream of each promoted environment, as the model has it",
+        );
+        assert.ok(preview.steps.some((s) => s.run?.includes("--pull-request-check") && s.run.includes('--json "reports/${{ matrix.stack }}.json"')));
         const test = workflow.jobs.test as { steps: Array<{ run?: string }> };
         assert.ok(
             test.steps.some((s) => s.run === "npm run --silent parity"),
             "stack-file drift between staging and prod fails the pull request",
+        );
+    });
+
+    it("pull-request.yml names no environment outside its preview matrix (the comment's rows come from the model)", () => {
+        const workflow = load("pull-request.yml");
+        assert.deepEqual(environmentsNamedOutsideMatrix(workflow), []);
+        const naming = load("pull-request.yml");
+        (naming.jobs.comment.steps as Step[]).push({ if: "matrix.stack == 'prod'", run: "for stack in dev staging; do cat $stack.md; done" });
+        assert.deepEqual(
+            environmentsNamedOutsideMatrix(naming),
+            ["dev", "staging", "prod"].filter((e) => ENVIRONMENTS.includes(e as never)),
+            "a made-up step naming environments is found",
         );
     });
 
@@ -281,6 +310,14 @@ describe("GitHub Actions workflows", function () {
         assert.deepEqual(problems, []);
     });
 });
+
+/** The environments of the model a workflow names anywhere but its preview job's matrix (comments aside). */
+function environmentsNamedOutsideMatrix(workflow: Workflow): string[] {
+    const copy = JSON.parse(JSON.stringify(workflow)) as Workflow;
+    delete (copy.jobs.preview.strategy as { matrix?: unknown }).matrix;
+    const text = JSON.stringify(copy);
+    return ENVIRONMENTS.filter((environment) => new RegExp(`(?<![\\w-])${environment}(?![\\w-])`).test(text));
+}
 
 /** Every `run:` line of the workflows and the repository's own actions. */
 function workflowCommandLines(): { file: string; line: string }[] {

@@ -24,11 +24,16 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
 }
+
+/** A reports directory holding a file that is not a check report. */
+const MALFORMED_REPORTS = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-pr-reports-"));
+fs.writeFileSync(path.join(MALFORMED_REPORTS, "prod.json"), JSON.stringify({ format: "atlas-pull-request-check/1", stack: "prod" }));
+process.once("exit", () => fs.rmSync(MALFORMED_REPORTS, { recursive: true, force: true }));
 
 const USAGE_CASES: Case[] = [
     { command: "parity", args: ["--bogus"], message: "Unknown option '--bogus'" },
@@ -148,6 +153,28 @@ const USAGE_CASES: Case[] = [
     },
     { command: "release-of", args: [], message: "--stack is required" },
     { command: "release-of", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of text, json, github (got "yaml")' },
+    {
+        command: "promote",
+        args: ["--stack", "prod", "--version", "1.0.0", "--json", "prod.json"],
+        message: "--json writes a pull-request check's report: add --pull-request-check (or use --markdown for a summary of any run)",
+    },
+    {
+        command: "promote",
+        args: ["--stack", "prod", "--version", "1.0.0", "--pull-request-check", "--json", "/nonexistent/prod.json"],
+        message: "/nonexistent/prod.json: its directory /nonexistent does not exist; create it first (nothing ran)",
+    },
+    { command: "pr-comment", args: [], message: "--reports is required: the directory of the check reports" },
+    { command: "pr-comment", args: ["--bogus"], message: "Unknown option '--bogus'" },
+    {
+        command: "pr-comment",
+        args: ["--reports", "/nonexistent"],
+        message: "--reports /nonexistent: no such directory; pass the directory the preview jobs' reports were downloaded to",
+    },
+    {
+        command: "pr-comment",
+        args: ["--reports", MALFORMED_REPORTS],
+        message: `${path.join(MALFORMED_REPORTS, "prod.json")} is not a pull-request check report: "environment" must be a string; "version" must be a string; "release" must be a string; "markdown" must be a string; "upstream" must be a string or null; "outcome" must be one of passed, refused, failed; "waitsForUpstream" must be true or false; "plan" must hold whole numbers create, update, replace and delete; "findings" must be a list of objects with policy, level, kind, summary, message; "differences" must be a list of objects with resource, path, staging, prod; "stackFileDifferences" must be a list of objects with key, setting, from, to; "errors" must be a list of strings; write it with \`npm run promote -- --stack <stack> --version <v> --pull-request-check --json <file>\``,
+    },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -163,6 +190,7 @@ const ACCEPTED_CASES = [
     { command: "status", args: ["--help"], code: 0, stdout: "usage: npm run status -- [options]" },
     { command: "dev-stack", args: ["--help"], code: 0, stdout: "usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]" },
     { command: "release-of", args: ["--help"], code: 0, stdout: "usage: npm run release-of -- --stack NAME [options]" },
+    { command: "pr-comment", args: ["--help"], code: 0, stdout: "usage: npm run pr-comment -- --reports DIR [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
