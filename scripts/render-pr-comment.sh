@@ -24,14 +24,15 @@ if [ ! -d "$ROOT/node_modules" ]; then
 fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/atlas-pr-comment-XXXXXX")"
 cleanup() {
-    git -C "$ROOT" worktree remove --force "$WORK/pr" 2>/dev/null || true
     if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; else echo "render-pr-comment: kept $WORK" >&2; fi
 }
 trap cleanup EXIT
 
 echo "render-pr-comment: deploying HEAD to dev, staging and prod offline ($WORK/workspace)…" >&2
-git -C "$ROOT" worktree add -q --detach "$WORK/pr" HEAD
+git clone -q "$ROOT" "$WORK/pr"
+echo /node_modules >> "$WORK/pr/.git/info/exclude"
 ln -s "$ROOT/node_modules" "$WORK/pr/node_modules"
+(cd "$WORK/pr" && npm run --silent build:pack > /dev/null)
 (cd "$WORK/pr" && npm run --silent rehearse -- --workspace "$WORK/workspace" --step dev --step staging --step prod >&2)
 
 echo "render-pr-comment: the pull request: the alarm reworded, 12 Glue workers in prod only" >&2
@@ -65,7 +66,7 @@ fs.writeFileSync(process.argv[2], `<!doctype html><meta charset="utf-8"><style>$
 ' "$WORK/comment.md" "$WORK/comment.html"
 
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
-    --window-size=900,760 --screenshot="$WORK/comment.png" "file://$WORK/comment.html" 2>/dev/null
+    --window-size=900,640 --screenshot="$WORK/comment.png" "file://$WORK/comment.html" 2>/dev/null
 mkdir -p "$(dirname "$OUT")"
 cp "$WORK/comment.png" "$OUT"
 echo "render-pr-comment: wrote $OUT ($(du -k "$OUT" | cut -f1) KB) from $WORK/comment.md" >&2

@@ -1,7 +1,8 @@
 /**
  * The release gate: promote (measure the release, read the upstream's evidence, check its cloud for drift, choose the
  * pack that judges, preview, re-read, update), the trusted gate and the judging tooling, the evidence and policy
- * config handed to the pack, the release identity, and the promote report. Where prod's promote checks staging's
+ * config handed to the pack, the release identity, the promote report, and a pull-request check's report and comment
+ * (check-findings, check-report, pr-comment). Where prod's promote checks staging's
  * cloud: gate/promote.ts calls operations' drift check. Depends on the kit, stacks and operations; never on the
  * rehearsal.
  */
