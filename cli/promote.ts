@@ -109,7 +109,7 @@ async function main(): Promise<number> {
         // Offline, prod takes the trusted path as in CI: the judging commit's tooling promotes this checkout.
         const tooling = await judgingTooling(source, flags.stack, measureRelease(REPO_ROOT, flags.version).commit, flags.workspace);
         if (tooling) {
-            return runJudgingPromote(tooling, process.argv.slice(2), REPO_ROOT);
+            return runJudgingPromote(tooling, withAbsolutePaths(process.argv.slice(2)), REPO_ROOT);
         }
     }
     const pullRequestCheck = flags["pull-request-check"] === true;
@@ -140,6 +140,19 @@ async function main(): Promise<number> {
         report.failedAfterUpdate !== undefined ||
         [report.preview, report.update].some((outcome) => outcome && refusedByPolicy(outcome));
     return refused ? EXIT.refused : EXIT.failure;
+}
+
+/** Flags naming files, made absolute: the judging commit's promote runs in a directory of its own. */
+const PATH_FLAGS = ["--markdown", "--json", "--workspace"];
+
+function withAbsolutePaths(args: readonly string[]): string[] {
+    return args.map((arg, i) => {
+        const [flag, value] = arg.split(/=(.*)/s);
+        if (value !== undefined && PATH_FLAGS.includes(flag)) {
+            return `${flag}=${path.resolve(value)}`;
+        }
+        return i > 0 && PATH_FLAGS.includes(args[i - 1]) ? path.resolve(arg) : arg;
+    });
 }
 
 /** The candidate's checkout, absolute; a directory that is not one is a usage error (nothing ran). */

@@ -54,10 +54,17 @@ describe("the pull-request comment of real pull-request checks (real engine)", f
         return reports;
     }
 
+    /** `npm run pr-comment` as the workflow runs it: the comment to a file, nothing on standard output. */
     async function comment(dir: string): Promise<string> {
-        const result = await runCommand("pr-comment", ["--reports", dir]);
+        const output = path.join(dir, "..", `${path.basename(dir)}-comment.md`);
+        const result = await runCommand("pr-comment", ["--reports", dir, "--output", output]);
         assert.equal(result.code, 0, result.stdout + result.stderr);
-        return result.stdout;
+        assert.equal(result.stdout, "");
+        try {
+            return fs.readFileSync(output, "utf8");
+        } finally {
+            fs.rmSync(output, { force: true });
+        }
     }
 
     describe("a prod-only Glue worker count beside an alarm reworded in both environments", function () {
@@ -86,7 +93,8 @@ describe("the pull-request comment of real pull-request checks (real engine)", f
                     "--preview-only",
                     "--pull-request-check",
                     "--json",
-                    path.join(dir, `${gated}.json`),
+                    // Relative to the checkout, as in the workflow: the judging commit's promote runs elsewhere.
+                    path.relative(checkout, path.join(dir, `${gated}.json`)),
                     "--workspace",
                     sys().workspace.dir,
                 ],
