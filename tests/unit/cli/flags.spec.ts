@@ -24,7 +24,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "access";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -148,6 +148,9 @@ const USAGE_CASES: Case[] = [
     },
     { command: "release-of", args: [], message: "--stack is required" },
     { command: "release-of", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of text, json, github (got "yaml")' },
+    { command: "access", args: [], message: "--stack is required" },
+    { command: "access", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of table, markdown, json (got "yaml")' },
+    { command: "access", args: ["--bogus"], message: "Unknown option '--bogus'" },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -163,6 +166,7 @@ const ACCEPTED_CASES = [
     { command: "status", args: ["--help"], code: 0, stdout: "usage: npm run status -- [options]" },
     { command: "dev-stack", args: ["--help"], code: 0, stdout: "usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]" },
     { command: "release-of", args: ["--help"], code: 0, stdout: "usage: npm run release-of -- --stack NAME [options]" },
+    { command: "access", args: ["--help"], code: 0, stdout: "usage: npm run access -- --stack NAME [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
