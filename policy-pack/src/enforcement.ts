@@ -20,6 +20,8 @@ export const ENFORCEMENT_LEVELS = {
     "staging-evidence-verified": "mandatory",
     "no-developer-access": "mandatory",
     "consumer-access-prod-only": "mandatory",
+    "iam-actions-exist": "mandatory",
+    "access-within-model": "mandatory",
     "s3-bucket-protections": "mandatory",
     "kms-key-rotation": "mandatory",
     "prod-stateful-protected": "mandatory",

@@ -1,22 +1,10 @@
-/** Just enough IAM policy-document reading to see who a resource policy lets in. */
+/** The IAM policy documents a stack holds, where they come from, and who a resource policy lets in. */
 import { PolicyResource } from "@pulumi/policy";
+import { ParsedDocument, Statement, parsePolicyDocument } from "./contract/access/documents";
+import { DOCUMENT_PROPERTIES, documentsOf } from "./contract/access/roles";
+import { isUnknownValue, rawProps } from "./unknowns";
 
-export interface Statement {
-    effect: string;
-    /** Every principal value (`*`, ARNs, service names), flattened. */
-    principals: string[];
-    actions: string[];
-    condition: Record<string, Record<string, unknown>>;
-}
-
-export type ParsedDocument = { ok: true; statements: Statement[] } | { ok: false; problem: string };
-
-/** Resource-based policies the guardrails read, by resource type and property. */
-const DOCUMENT_PROPERTIES: Record<string, { property: string; what: string }> = {
-    "aws:iam/role:Role": { property: "assumeRolePolicy", what: "trust policy" },
-    "aws:s3/bucketPolicy:BucketPolicy": { property: "policy", what: "bucket policy" },
-    "aws:kms/key:Key": { property: "policy", what: "key policy" },
-};
+export { ParsedDocument, Statement, parsePolicyDocument };
 
 export interface ResourceDocument {
     resource: PolicyResource;
@@ -28,50 +16,44 @@ export interface ResourceDocument {
 export function resourceDocuments(resources: PolicyResource[]): ResourceDocument[] {
     return resources.flatMap((resource) => {
         const source = DOCUMENT_PROPERTIES[resource.type];
-        if (!source || (resource.type === "aws:kms/key:Key" && resource.props[source.property] === undefined)) {
+        if (!source?.principals || (resource.type === "aws:kms/key:Key" && resource.props[source.property] === undefined)) {
             return [];
         }
         return [{ resource, what: source.what, document: parsePolicyDocument(resource.props[source.property]) }];
     });
 }
 
-/** Parses a JSON string or object. Never quotes the input back: it may hold a secret. */
-export function parsePolicyDocument(value: unknown): ParsedDocument {
-    let document: unknown = value;
-    if (typeof value === "string") {
-        try {
-            document = JSON.parse(value);
-        } catch {
-            return { ok: false, problem: "is not valid JSON" };
-        }
-    }
-    const statements = (document as { Statement?: unknown } | null)?.Statement;
-    if (typeof document !== "object" || document === null || statements === undefined) {
-        return { ok: false, problem: "has no Statement" };
-    }
-    return { ok: true, statements: (Array.isArray(statements) ? statements : [statements]).map(readStatement) };
+export interface IamDocument extends ResourceDocument {
+    /** False while preview cannot know it (it is built from another resource's output): judged once known. */
+    known: boolean;
 }
 
-function readStatement(raw: Record<string, unknown>): Statement {
-    return {
-        effect: String(raw.Effect),
-        principals: flatten(raw.Principal),
-        actions: flatten(raw.Action),
-        condition: (raw.Condition ?? {}) as Statement["condition"],
-    };
+/**
+ * Every IAM policy document of the stack: resource policies, trust policies, inline and managed
+ * policies, and a role's `inlinePolicies`. Unknown values are noted, not thrown.
+ */
+export function iamDocuments(resources: PolicyResource[]): IamDocument[] {
+    return resources.flatMap((resource) =>
+        documentsOf({ urn: resource.urn, type: resource.type, name: resource.name, props: rawProps(resource.props), dependsOn: () => [] }).map((d) =>
+            judgedDocument(resource, d.what, d.value),
+        ),
+    );
 }
 
-function flatten(value: unknown): string[] {
+/** A document read for judging: parsed when known, else marked unknown (never thrown). */
+export function judgedDocument(resource: PolicyResource, what: string, value: unknown): IamDocument {
+    const known = !containsUnknown(value);
+    return { resource, what, known, document: known ? parsePolicyDocument(value) : { ok: false, problem: "is unknown during preview" } };
+}
+
+function containsUnknown(value: unknown): boolean {
     if (typeof value === "string") {
-        return [value];
-    }
-    if (Array.isArray(value)) {
-        return value.flatMap(flatten);
+        return isUnknownValue(value);
     }
     if (value !== null && typeof value === "object") {
-        return Object.values(value).flatMap(flatten);
+        return Object.values(value).some(containsUnknown);
     }
-    return [];
+    return false;
 }
 
 /** Principals among `who` (or everyone, `*`) that Allow statements let in. */

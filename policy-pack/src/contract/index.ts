@@ -20,3 +20,6 @@ export * from "./desired-state/environment";
 export * from "./desired-state/hidden-properties";
 export * from "./desired-state/resources";
 export * from "./desired-state/values";
+export * from "./resource-names";
+export * from "./access-model";
+export * from "./access";

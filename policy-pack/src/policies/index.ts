@@ -1,6 +1,8 @@
 import { Policy, StackValidationPolicy } from "@pulumi/policy";
 import { parityInputsRecorder } from "../planned-inputs";
 import { consumerAccessProdOnly, noDeveloperAccess } from "./access";
+import { accessWithinModel } from "./access-within-model";
+import { iamActionsExist } from "./iam-actions-exist";
 import { devCostGuardrails } from "./dev-cost-guardrails";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { noCrossEnvironmentReferences } from "./no-cross-environment-references";
@@ -23,6 +25,8 @@ export const STACK_POLICIES: StackValidationPolicy[] = [
     stagingEvidenceVerified,
     noDeveloperAccess,
     consumerAccessProdOnly,
+    iamActionsExist,
+    accessWithinModel,
     s3BucketProtections,
     kmsKeyRotation,
     prodStatefulProtected,

@@ -24,7 +24,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment" | "access";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -175,6 +175,9 @@ const USAGE_CASES: Case[] = [
         args: ["--reports", MALFORMED_REPORTS],
         message: `${path.join(MALFORMED_REPORTS, "prod.json")} is not a pull-request check report: "environment" must be a string; "version" must be a string; "release" must be a string; "markdown" must be a string; "upstream" must be a string or null; "outcome" must be one of passed, refused, failed; "waitsForUpstream" must be true or false; "plan" must hold whole numbers create, update, replace and delete; "findings" must be a list of objects with policy, level, kind, summary, message; "differences" must be a list of objects with resource, path, staging, prod; "stackFileDifferences" must be a list of objects with key, setting, from, to; "errors" must be a list of strings; write it with \`npm run promote -- --stack <stack> --version <v> --pull-request-check --json <file>\``,
     },
+    { command: "access", args: [], message: "--stack is required" },
+    { command: "access", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of table, markdown, json (got "yaml")' },
+    { command: "access", args: ["--bogus"], message: "Unknown option '--bogus'" },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -191,6 +194,7 @@ const ACCEPTED_CASES = [
     { command: "dev-stack", args: ["--help"], code: 0, stdout: "usage: npm run dev-stack -- (--name NAME | --pull-request N) [options]" },
     { command: "release-of", args: ["--help"], code: 0, stdout: "usage: npm run release-of -- --stack NAME [options]" },
     { command: "pr-comment", args: ["--help"], code: 0, stdout: "usage: npm run pr-comment -- --reports DIR [options]" },
+    { command: "access", args: ["--help"], code: 0, stdout: "usage: npm run access -- --stack NAME [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */

@@ -52,6 +52,8 @@ export interface RunOptions {
     env?: Record<string, string | undefined>;
     /** Outputs the mock StackReference returns. */
     upstreamOutputs?: Record<string, unknown>;
+    /** The ARN a resource gets, where a test needs AWS's shape rather than `arn:mock:…`. */
+    arnOf?: (type: string, inputs: Inputs) => string | undefined;
 }
 
 /** The config a stack's program sees: Pulumi.yaml's defaults, overlaid by the stack file, as raw strings. */
@@ -102,7 +104,7 @@ export async function runAtlas(stack: StackName, options: RunOptions = {}): Prom
                 const state =
                     args.type === "pulumi:pulumi:StackReference"
                         ? { name: args.inputs.name, outputs: options.upstreamOutputs ?? {} }
-                        : { ...args.inputs, arn: args.inputs.arn ?? `arn:mock:${args.type}:${args.name}` };
+                        : { ...args.inputs, arn: args.inputs.arn ?? options.arnOf?.(args.type, args.inputs) ?? `arn:mock:${args.type}:${args.name}` };
                 return { id: mockId(args), state };
             },
             call(args) {
