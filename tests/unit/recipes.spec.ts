@@ -331,13 +331,28 @@ function programFiles(dir: string): string[] {
         .flatMap((entry) => (entry.isDirectory() ? programFiles(path.join(dir, entry.name)) : entry.name.endsWith(".ts") ? [path.join(dir, entry.name)] : []));
 }
 
-const GPL_FAMILY = /\b(?:A|L)?GPL\b/i;
-/** True when an SPDX expression leaves only GPL-family licences to choose: `MIT OR GPL-2.0` may be taken as MIT. */
-function isGplFamily(expression: string): boolean {
+/** Licences a dependency of this Apache-2.0 project may carry: permissive ones (no GPL family, no source-available). */
+const ALLOWED_LICENCES = new Set([
+    "MIT",
+    "ISC",
+    "Apache-2.0",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "0BSD",
+    "BlueOak-1.0.0",
+    "Python-2.0",
+    "PSF-2.0",
+    "CC0-1.0",
+    "CC-BY-3.0",
+    "CC-BY-4.0",
+    "Unlicense",
+]);
+/** True when an SPDX expression offers an alternative made only of allowed licences: `MIT OR GPL-2.0` may be taken as MIT. */
+function isAllowedLicence(expression: string): boolean {
     return expression
         .replace(/[()]/g, "")
         .split(/\s+OR\s+/i)
-        .every((alternative) => GPL_FAMILY.test(alternative));
+        .some((alternative) => alternative.split(/\s+AND\s+/i).every((part) => ALLOWED_LICENCES.has(part.trim())));
 }
 /** Lockfile entries whose licence field points at a file, with the licence that file was read to hold. */
 const LICENCES_READ_BY_HAND: Record<string, string> = { "node_modules/@logdna/tail-file": "MIT" };
@@ -361,7 +376,7 @@ describe("CONTRIBUTING.md's rules", () => {
         assert.deepEqual(environmentBranches("x.ts", "const workers = config.glueNumberOfWorkers; tags: { environment: config.environment }"), []);
     });
 
-    it("licences: the project is Apache-2.0 and no dependency is GPL-family", () => {
+    it("licences: the project is Apache-2.0 and every dependency's licence is on the allow-list (no GPL family)", () => {
         const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { license?: string; link?: boolean }> };
         assert.equal(lock.packages[""].license, "Apache-2.0");
         const entries = Object.entries(lock.packages).filter(([name, entry]) => name !== "" && !entry.link);
@@ -373,12 +388,23 @@ describe("CONTRIBUTING.md's rules", () => {
             "a dependency whose licence is unknown: read it and list it in LICENCES_READ_BY_HAND, or drop the dependency",
         );
         assert.deepEqual(
-            entries.filter(([name, entry]) => isGplFamily(licence(name, entry.license)!)).map(([name, entry]) => `${name}: ${entry.license}`),
+            entries.filter(([name, entry]) => !isAllowedLicence(licence(name, entry.license)!)).map(([name, entry]) => `${name}: ${entry.license}`),
             [],
+            "a dependency whose licence is not on the allow-list: choose another package, or (if the licence is permissive) add it to ALLOWED_LICENCES in a reviewed change",
         );
         assert.deepEqual(
-            ["GPL-3.0-only", "LGPL-2.1-or-later", "AGPL-3.0", "(MIT AND GPL-2.0)", "(MIT OR GPL-2.0)", "MIT", "Apache-2.0", "BlueOak-1.0.0"].map(isGplFamily),
-            [true, true, true, true, false, false, false, false],
+            [
+                "GPL-3.0-only",
+                "LGPL-2.1-or-later",
+                "AGPL-3.0",
+                "(MIT AND GPL-2.0)",
+                "(MIT OR GPL-2.0)",
+                "MIT",
+                "Apache-2.0",
+                "(BSD-3-Clause AND Apache-2.0)",
+                "BUSL-1.1",
+            ].map(isAllowedLicence),
+            [false, false, false, false, true, true, true, true, false],
             "the check can fail",
         );
     });
