@@ -151,9 +151,9 @@ function driftOf(m: StepMetadata): DriftedResource | undefined {
 
 /**
  * Why the engine would change a resource, as far as the events let us see: the values that differ, then each key the
- * engine names (`diffs`, `detailedDiff`) that no visible difference covers, then, where nothing was named, the
- * inputs the release asked for that the cloud no longer holds, then the blinded secrets that alone could have changed. Never empty: a resource the engine would change is drift even when
- * nothing about it can be named.
+ * engine names (`diffs`, `detailedDiff`) that no visible difference covers; where nothing was named, the inputs the
+ * release asked for that the cloud no longer holds, then the blinded secrets that alone could have changed. Never
+ * empty: a resource the engine would change is drift even when nothing about it can be named.
  */
 export function explained(m: Pick<StepMetadata, "old" | "new" | "diffs" | "detailedDiff">): PropertyDrift[] {
     const properties = [
@@ -180,13 +180,11 @@ export function explained(m: Pick<StepMetadata, "old" | "new" | "diffs" | "detai
     if (secrets.length === 1) {
         return [{ path: secrets[0], recorded: BLINDED_SECRET, cloud: `${BLINDED_SECRET} (changed; the engine shows neither side)` }];
     }
-    return [
-        {
-            path: secrets.length > 1 ? `one of ${secrets.join(", ")}` : "(a property the engine does not name)",
-            recorded: secrets.length > 1 ? BLINDED_SECRET : "(not shown by the engine)",
-            cloud: secrets.length > 1 ? `${BLINDED_SECRET} (a secret property changed; the engine shows neither side)` : "(changed)",
-        },
-    ];
+    if (secrets.length > 1) {
+        const cloud = `${BLINDED_SECRET} (a secret property changed; the engine shows neither side)`;
+        return [{ path: `one of ${secrets.join(", ")}`, recorded: BLINDED_SECRET, cloud }];
+    }
+    return [{ path: "(a property the engine does not name)", recorded: "(not shown by the engine)", cloud: "(changed)" }];
 }
 
 /** A resource's inputs as the program set them (without the engine's bookkeeping keys such as `__defaults`). */
