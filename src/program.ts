@@ -67,7 +67,6 @@ function buildPlatform(config: AtlasConfig): Record<string, unknown> {
         "access",
         {
             names,
-            keyArn,
             developerPrincipals: config.developerPrincipals,
             qaPrincipals: config.qaPrincipals,
             consumerPrincipals: config.consumerPrincipals,

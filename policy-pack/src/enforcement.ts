@@ -20,6 +20,7 @@ export const ENFORCEMENT_LEVELS = {
     "staging-evidence-verified": "mandatory",
     "no-developer-access": "mandatory",
     "consumer-access-prod-only": "mandatory",
+    "iam-documents-known-at-preview": "mandatory",
     "iam-actions-exist": "mandatory",
     "access-within-model": "mandatory",
     "s3-bucket-protections": "mandatory",

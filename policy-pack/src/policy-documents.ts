@@ -24,6 +24,8 @@ export function resourceDocuments(resources: PolicyResource[]): ResourceDocument
 }
 
 export interface IamDocument extends ResourceDocument {
+    /** The property that holds it, whose dependencies say what it is computed from. */
+    property: string;
     /** False while preview cannot know it (it is built from another resource's output): judged once known. */
     known: boolean;
 }
@@ -35,15 +37,15 @@ export interface IamDocument extends ResourceDocument {
 export function iamDocuments(resources: PolicyResource[]): IamDocument[] {
     return resources.flatMap((resource) =>
         documentsOf({ urn: resource.urn, type: resource.type, name: resource.name, props: rawProps(resource.props), dependsOn: () => [] }).map((d) =>
-            judgedDocument(resource, d.what, d.value),
+            judgedDocument(resource, d.what, d.property, d.value),
         ),
     );
 }
 
 /** A document read for judging: parsed when known, else marked unknown (never thrown). */
-export function judgedDocument(resource: PolicyResource, what: string, value: unknown): IamDocument {
+export function judgedDocument(resource: PolicyResource, what: string, property: string, value: unknown): IamDocument {
     const known = !containsUnknown(value);
-    return { resource, what, known, document: known ? parsePolicyDocument(value) : { ok: false, problem: "is unknown during preview" } };
+    return { resource, what, property, known, document: known ? parsePolicyDocument(value) : { ok: false, problem: "is unknown during preview" } };
 }
 
 function containsUnknown(value: unknown): boolean {

@@ -28,6 +28,6 @@ export function roleDocuments(resources: PolicyResource[]): RoleDocuments[] {
     return rolesWithDocuments(resources.map(asIamResource)).map(({ role, holder, documents }) => ({
         role: role.resource,
         holder,
-        documents: documents.map((d) => judgedDocument(d.resource.resource, d.what, d.value)),
+        documents: documents.map((d) => judgedDocument(d.resource.resource, d.what, d.property, d.value)),
     }));
 }

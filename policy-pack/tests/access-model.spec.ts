@@ -3,8 +3,9 @@ import * as assert from "assert";
 import { Environment } from "../src/contract/environment-identity";
 import { accessWithinModel } from "../src/policies/access-within-model";
 import { iamActionsExist } from "../src/policies/iam-actions-exist";
+import { iamDocumentsKnownAtPreview } from "../src/policies/iam-documents-known-at-preview";
 import { ACCOUNTS, CONSUMER, PREFIXES, PROVIDER, QA, compliantStack, trustPolicy } from "./fixtures";
-import { ResourceSpec, UNKNOWN_STRING, messagesOf, onlyMessage } from "./helpers";
+import { ResourceSpec, UNKNOWN_STRING, messagesOf, onlyMessage, runPolicy } from "./helpers";
 
 type Doc = Record<string, unknown>;
 const allow = (Action: string | string[], Resource: string | string[], extra: Doc = {}): Doc => ({ Effect: "Allow", Action, Resource, ...extra });
@@ -19,7 +20,7 @@ const SERVICE_TRUST = JSON.stringify({
 });
 
 /** The compliant stack plus a role `<name>-role` with the inline policy `<name>-policy`. */
-function withRole(env: Environment, name: string, trust: string, policy: string | Doc[]): ResourceSpec[] {
+function withRole(env: Environment, name: string, trust: string, policy: string | Doc[], policyFrom: string[] = []): ResourceSpec[] {
     return [
         ...compliantStack(env),
         { type: "aws:iam/role:Role", name: `${name}-role`, props: { name: `${PREFIXES[env]}-${name}-test`, assumeRolePolicy: trust }, provider: PROVIDER },
@@ -28,7 +29,7 @@ function withRole(env: Environment, name: string, trust: string, policy: string 
             name: `${name}-policy`,
             props: { role: `${PREFIXES[env]}-${name}-test`, policy: typeof policy === "string" ? policy : doc(...policy) },
             provider: PROVIDER,
-            dependsOn: { role: [`${name}-role`] },
+            dependsOn: { role: [`${name}-role`], ...(policyFrom.length > 0 ? { policy: policyFrom } : {}) },
         },
     ];
 }
@@ -121,6 +122,116 @@ describe("iam-actions-exist", () => {
     });
 });
 
+/** The compliant stack plus a bucket policy and a topic policy holding the given statements. */
+function withResourcePolicies(env: Environment, bucketStatements: Doc[], topicStatements: Doc[] = []): ResourceSpec[] {
+    const name = `${PREFIXES[env]}-published-${ACCOUNTS[env]}`;
+    return [
+        ...compliantStack(env),
+        {
+            type: "aws:s3/bucketPolicy:BucketPolicy",
+            name: "published-bucket-policy",
+            props: { bucket: name, policy: doc(...bucketStatements) },
+            provider: PROVIDER,
+        },
+        ...(topicStatements.length > 0
+            ? [
+                  {
+                      type: "aws:sns/topicPolicy:TopicPolicy",
+                      name: "alert-topic-policy",
+                      props: { arn: "x", policy: doc(...topicStatements) },
+                      provider: PROVIDER,
+                  },
+              ]
+            : []),
+    ];
+}
+
+describe("access-within-model on resource policies", () => {
+    const consumer = { Principal: { AWS: [CONSUMER] } };
+    it("lets a consumer principal read prod's published zone, and AWS services write the environment's own topic", async () => {
+        const topic = `arn:aws:sns:eu-west-1:${ACCOUNTS.prod}:atlas-prod-alerts`;
+        const stack = withResourcePolicies(
+            "prod",
+            [allow(["s3:GetObject", "s3:ListBucket"], [bucket("prod", "published"), `${bucket("prod", "published")}/*`], consumer)],
+            [allow("sns:Publish", topic, { Principal: { Service: "cloudwatch.amazonaws.com" } })],
+        );
+        assert.deepStrictEqual(await messagesOf(accessWithinModel, "prod", stack), []);
+    });
+
+    it("refuses a bucket policy letting consumers read the landing zone, naming policy, action, level and resource", async () => {
+        const landing = `${bucket("prod", "landing")}/*`;
+        const message = await onlyMessage(accessWithinModel, "prod", withResourcePolicies("prod", [allow("s3:GetObject", landing, consumer)]));
+        assert.match(
+            message,
+            /the bucket policy of aws:s3\/bucketPolicy:BucketPolicy "published-bucket-policy" lets consumers s3:GetObject \[Read\] on arn:aws:s3:::atlas-prod-landing-333333333333\/\* \(the landing zone\), which the access model does not give consumers/,
+        );
+    });
+
+    it("refuses a principal the model does not know, and a service writing outside its environment", async () => {
+        const stranger = "arn:aws:iam::999999999999:root";
+        const elsewhere = "arn:aws:sns:eu-west-1:999999999999:their-topic";
+        const messages = await messagesOf(
+            accessWithinModel,
+            "prod",
+            withResourcePolicies(
+                "prod",
+                [allow("s3:GetObject", `${bucket("prod", "published")}/*`, { Sid: "Partner", Principal: { AWS: stranger } })],
+                [allow("sns:Publish", elsewhere, { Principal: { Service: "cloudwatch.amazonaws.com" } })],
+            ),
+        );
+        assert.equal(messages.length, 2, messages.join("\n"));
+        assert.match(
+            messages[0],
+            /\(statement Partner\) lets in arn:aws:iam::999999999999:root, whom the access model does not know \(ADR-0041: nobody else\)/,
+        );
+        assert.match(
+            messages[1],
+            /topic policy of aws:sns\/topicPolicy:TopicPolicy "alert-topic-policy" lets services sns:Publish \[Write\] on arn:aws:sns:eu-west-1:999999999999:their-topic/,
+        );
+    });
+
+    it("reads a key policy's Resource * as the key itself, and leaves the account's own root to IAM", async () => {
+        const keyPolicy = doc(
+            allow("kms:*", "*", { Principal: { AWS: [`arn:aws:iam::${ACCOUNTS.prod}:root`] } }),
+            allow(["kms:Decrypt", "kms:GenerateDataKey*"], "*", { Principal: { Service: "cloudwatch.amazonaws.com" } }),
+        );
+        const stack = compliantStack("prod").map((r) => (r.type === "aws:kms/key:Key" ? { ...r, props: { ...r.props, policy: keyPolicy } } : r));
+        assert.deepStrictEqual(await messagesOf(accessWithinModel, "prod", stack), []);
+        const open = compliantStack("prod").map((r) =>
+            r.type === "aws:kms/key:Key" ? { ...r, props: { ...r.props, policy: doc(allow("kms:Decrypt", "*", consumer)) } } : r,
+        );
+        assert.deepStrictEqual(await messagesOf(accessWithinModel, "prod", open), [], "consumers may decrypt with their environment's key");
+    });
+});
+
+describe("iam-documents-known-at-preview", () => {
+    it("refuses in staging and prod a document unknown at preview, naming what it is computed from", async () => {
+        for (const env of ["staging", "prod"] as Environment[]) {
+            const message = await onlyMessage(iamDocumentsKnownAtPreview, env, withRole(env, "qa", trustPolicy(QA), UNKNOWN_STRING, ["qa-role"]));
+            assert.match(
+                message,
+                /^Refused for stack "\w+": the inline policy of aws:iam\/rolePolicy:RolePolicy "qa-policy" is unknown at preview \(computed from "qa-role"\)/,
+            );
+            assert.match(
+                message,
+                /so what it grants could be judged only after the update applied it[\s\S]*To fix: build it from names and config known at preview/,
+            );
+        }
+    });
+
+    it("lets dev use outputs (judged after the update there), and passes every known document", async () => {
+        const dev = await runPolicy(iamDocumentsKnownAtPreview, "dev", withRole("dev", "developer", trustPolicy(QA), UNKNOWN_STRING));
+        assert.match(dev.notApplicable ?? "", /applies to staging and prod only/);
+        for (const env of ["staging", "prod"] as Environment[]) {
+            assert.deepStrictEqual(await messagesOf(iamDocumentsKnownAtPreview, env, compliantStack(env)), [], env);
+        }
+        assert.deepStrictEqual(
+            await messagesOf(iamDocumentsKnownAtPreview, "staging", withRole("staging", "qa", trustPolicy(QA), readerStatements("staging", ["landing"]))),
+            [],
+        );
+    });
+});
+
 describe("access-within-model", () => {
     it("lets every compliant stack and the program's reader roles through", async () => {
         for (const env of ["dev", "staging", "prod"] as Environment[]) {
@@ -157,7 +268,10 @@ describe("access-within-model", () => {
             await onlyMessage(accessWithinModel, "prod", consumerStack(allow("s3:GetObject", `${bucket("prod", "landing")}/*`))),
             /"consumer-role" \(consumers\) may s3:GetObject \[Read\] on .*landing.* \(the landing zone\)/,
         );
-        assert.match(await onlyMessage(accessWithinModel, "prod", consumerStack(allow("kms:Decrypt", "*"))), /may kms:Decrypt \[Write\] on \* \(the key\)/);
+        assert.match(
+            await onlyMessage(accessWithinModel, "prod", consumerStack(allow("kms:Decrypt", "*"))),
+            /may kms:Decrypt \[Write\] on \* \(the environment's key\)/,
+        );
     });
 
     it("lets an unconditioned Deny remove a Write, but not a conditioned one; judges a conditioned Allow as granted", async () => {

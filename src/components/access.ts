@@ -1,22 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    ATHENA_QUERY,
-    GLUE_CATALOG_READ,
-    KMS_ENCRYPT_DECRYPT,
-    S3_LIST,
-    S3_READ,
-    S3_WRITE,
-    Statement,
-    principalTrust,
-    roleWithPolicy,
-    serviceTrust,
-} from "./iam";
+import { ATHENA_QUERY, GLUE_CATALOG_READ, S3_LIST, S3_READ, S3_WRITE, Statement, dataKeyUse, principalTrust, roleWithPolicy, serviceTrust } from "./iam";
 import { AtlasNames, BUCKET_ROLES, BucketRole, DATA_ZONES, DataZone } from "./names";
 
 export interface AccessArgs {
     names: AtlasNames;
-    keyArn: pulumi.Input<string>;
     /** Read/write on every bucket; the role exists only when the list is non-empty. */
     developerPrincipals: readonly string[];
     /** Read-only on every data zone, plus Athena queries. */
@@ -41,22 +29,22 @@ export class Access extends pulumi.ComponentResource {
     constructor(name: string, args: AccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("atlas:access:Access", name, {}, opts);
         this.names = args.names;
-        const { names, keyArn } = args;
+        const { names } = args;
 
-        this.pipelineRole = this.role("pipeline", serviceTrust("glue.amazonaws.com", names.placement.accountId), pipelineStatements(names, keyArn));
+        this.pipelineRole = this.role("pipeline", serviceTrust("glue.amazonaws.com", names.placement.accountId), pipelineStatements(names));
         if (args.developerPrincipals.length > 0) {
             this.developerRole = this.role("developer", principalTrust(args.developerPrincipals), [
                 ...bucketStatements(names, BUCKET_ROLES, S3_WRITE),
-                { Effect: "Allow", Action: KMS_ENCRYPT_DECRYPT, Resource: keyArn },
+                dataKeyUse(names),
                 ...catalogReadStatements(names, DATA_ZONES),
                 athenaStatement(names),
             ]);
         }
         if (args.qaPrincipals.length > 0) {
-            this.qaRole = this.role("qa", principalTrust(args.qaPrincipals), readerStatements(names, keyArn, DATA_ZONES));
+            this.qaRole = this.role("qa", principalTrust(args.qaPrincipals), readerStatements(names, DATA_ZONES));
         }
         if (args.consumerPrincipals.length > 0) {
-            this.consumerRole = this.role("consumer", principalTrust(args.consumerPrincipals), readerStatements(names, keyArn, ["published"]));
+            this.consumerRole = this.role("consumer", principalTrust(args.consumerPrincipals), readerStatements(names, ["published"]));
         }
         this.registerOutputs({
             pipelineRoleArn: this.pipelineRole.arn,
@@ -72,12 +60,12 @@ export class Access extends pulumi.ComponentResource {
 }
 
 /** Glue reads landing and artifacts, writes curated and published, and records catalog, logs and quality metrics. */
-function pipelineStatements(names: AtlasNames, keyArn: pulumi.Input<string>): Statement[] {
+function pipelineStatements(names: AtlasNames): Statement[] {
     return [
         ...bucketStatements(names, ["landing", "artifacts"], S3_READ),
         ...bucketStatements(names, ["curated", "published"], S3_WRITE),
         { Sid: "GlueTemporaryFiles", Effect: "Allow", Action: S3_WRITE, Resource: `${names.bucketArn("artifacts")}/tmp/*` },
-        { Sid: "DataKey", Effect: "Allow", Action: KMS_ENCRYPT_DECRYPT, Resource: keyArn },
+        dataKeyUse(names, "DataKey"),
         {
             Sid: "Catalog",
             Effect: "Allow",
@@ -107,11 +95,11 @@ function pipelineStatements(names: AtlasNames, keyArn: pulumi.Input<string>): St
 }
 
 /** Read a set of zones, and query them through the environment's Athena workgroup. */
-function readerStatements(names: AtlasNames, keyArn: pulumi.Input<string>, zones: readonly DataZone[]): Statement[] {
+function readerStatements(names: AtlasNames, zones: readonly DataZone[]): Statement[] {
     return [
         ...bucketStatements(names, zones, S3_READ),
         ...bucketStatements(names, ["query-results"], S3_WRITE),
-        { Effect: "Allow", Action: KMS_ENCRYPT_DECRYPT, Resource: keyArn },
+        dataKeyUse(names),
         ...catalogReadStatements(names, zones),
         athenaStatement(names),
     ];

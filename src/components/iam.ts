@@ -1,6 +1,7 @@
 /** IAM policy documents built in code (no getPolicyDocument invoke) and serialised once. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AtlasNames } from "./names";
 
 export interface Statement {
     Sid?: string;
@@ -30,6 +31,21 @@ export function serviceTrust(service: string, accountId: string): pulumi.Output<
 /** Trust policy for the listed IAM principals. */
 export function principalTrust(principals: readonly string[]): pulumi.Output<string> {
     return policyDocument([{ Effect: "Allow", Principal: { AWS: [...principals] }, Action: "sts:AssumeRole" }]);
+}
+
+/**
+ * Use of the environment's data key, named by its alias rather than its ARN: the alias is known at
+ * preview, so the whole document is, even on a first deployment (the pack refuses an IAM document
+ * of staging or prod it cannot read at preview: it could only be judged after it was applied).
+ */
+export function dataKeyUse(names: AtlasNames, sid?: string): Statement {
+    return {
+        ...(sid ? { Sid: sid } : {}),
+        Effect: "Allow",
+        Action: KMS_ENCRYPT_DECRYPT,
+        Resource: names.keysArn,
+        Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": names.keyAlias } },
+    };
 }
 
 export const S3_READ = ["s3:GetObject", "s3:GetObjectVersion"];

@@ -46,7 +46,7 @@ export class Orchestration extends pulumi.ComponentResource {
             names.role("state-machine"),
             "state-machine",
             serviceTrust("states.amazonaws.com", names.placement.accountId),
-            stateMachineStatements(names, args.pipelineRoleArn),
+            stateMachineStatements(names),
         );
 
         this.stateMachine = new aws.sfn.StateMachine(
@@ -87,7 +87,7 @@ export class Orchestration extends pulumi.ComponentResource {
     }
 }
 
-function stateMachineStatements(names: AtlasNames, pipelineRoleArn: pulumi.Input<string>): Statement[] {
+function stateMachineStatements(names: AtlasNames): Statement[] {
     return [
         { Sid: "Ingest", Effect: "Allow", Action: ["glue:StartCrawler", "glue:GetCrawler"], Resource: names.crawlerArn },
         {
@@ -100,7 +100,7 @@ function stateMachineStatements(names: AtlasNames, pipelineRoleArn: pulumi.Input
             Sid: "QualityRunsUseThePipelineRole",
             Effect: "Allow",
             Action: "iam:PassRole",
-            Resource: pipelineRoleArn,
+            Resource: names.roleArn("pipeline"), // by name, not the role's output: known at preview, even on a first deployment
             Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
         },
         {

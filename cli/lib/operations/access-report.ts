@@ -6,19 +6,23 @@
 import {
     AccessHolder,
     CheckpointResource,
+    DOCUMENT_PROPERTIES,
     ENVIRONMENT_IDENTITY_OUTPUT,
+    environmentIdentityFromConfig,
     Grant,
     IamResource,
     Statement,
     allowedGrants,
     documentsOf,
     judgeGrant,
+    judgeResourcePolicy,
+    selfOf,
     namesForAccess,
     parseEnvironmentIdentity,
     parsePolicyDocument,
     rolesWithDocuments,
 } from "../../../policy-pack/src/contract";
-import { StackSource, readCheckpoint } from "../stacks";
+import { PLANNED_UNKNOWN, StackSource, readCheckpoint, readPlan } from "../stacks";
 
 export interface AccessRow {
     /** `role qa-role`, `bucket policy landing-bucket-policy`. */
@@ -29,30 +33,48 @@ export interface AccessRow {
     level: string;
     actions: string[];
     resources: string[];
-    /** `allowed`, `outside the model: N action(s)`, or `-` where the model does not judge (resource policies). */
+    /** `allowed`, `outside the model: …`, or `-` where the model does not judge (what the account's own root may do: IAM decides). */
     model: string;
 }
 
 export interface AccessReport {
     stack: string;
+    /** Where it was read: the stack's state, or the plan of the checkout's program (`--preview`). */
+    from: "state" | "plan";
     rows: AccessRow[];
     /** Documents that could not be read (invalid JSON, no Statement). */
     problems: string[];
 }
 
-/** Reads the stack's state (`pulumi stack export`) and reports what it allows. */
-export async function readAccessReport(source: StackSource, stack: string): Promise<AccessReport> {
-    return accessReportOf(stack, await readCheckpoint(source, stack));
+/** Reads the stack's state (`pulumi stack export`), or with `preview` its plan, and reports what it allows. */
+export async function readAccessReport(source: StackSource, stack: string, preview = false): Promise<AccessReport> {
+    if (!preview) {
+        return accessReportOf(stack, await readCheckpoint(source, stack));
+    }
+    const plan = await readPlan(source, stack);
+    return accessReportOf(stack, plan.resources, plan.config);
 }
 
-export async function accessReportOf(stack: string, checkpoint: CheckpointResource[]): Promise<AccessReport> {
+/**
+ * The report of a stack's resources. Who the stack is (its account, prefix and audiences) comes from its root's
+ * ENVIRONMENT_IDENTITY_OUTPUT in a state, and from the stack's config with a plan (`planConfig`: a preview has no outputs).
+ */
+export async function accessReportOf(stack: string, checkpoint: CheckpointResource[], planConfig?: Record<string, string>): Promise<AccessReport> {
+    const from = planConfig ? "plan" : "state";
     const resources = checkpoint.filter((r) => !r.delete).map(asIamResource);
     const root = checkpoint.find((r) => r.type === "pulumi:pulumi:Stack");
-    const identity = parseEnvironmentIdentity(root?.outputs?.[ENVIRONMENT_IDENTITY_OUTPUT], `${stack}'s ${ENVIRONMENT_IDENTITY_OUTPUT} output`);
+    const identity = planConfig
+        ? environmentIdentityFromConfig(planConfig, `${stack}'s config`)
+        : parseEnvironmentIdentity(root?.outputs?.[ENVIRONMENT_IDENTITY_OUTPUT], `${stack}'s ${ENVIRONMENT_IDENTITY_OUTPUT} output`);
     const names = identity.ok ? namesForAccess(identity.value.namePrefix, identity.value.awsAccountId) : undefined;
     const rows: AccessRow[] = [];
-    const problems: string[] = [];
+    // Without the identity nothing can be judged: said once, and every row shows "-" rather than a false "outside".
+    const problems: string[] = identity.ok ? [] : [`cannot judge against the access model: ${identity.problems.join("; ")}`];
     const statementsOf = (what: string, subject: string, value: unknown): Statement[] => {
+        if (value === PLANNED_UNKNOWN) {
+            problems.push(`the ${what} of ${subject} is unknown until the update (it is computed from another resource's output)`);
+            return [];
+        }
         const parsed = parsePolicyDocument(value);
         if (!parsed.ok) {
             problems.push(`the ${what} of ${subject} ${parsed.problem}`);
@@ -63,21 +85,55 @@ export async function accessReportOf(stack: string, checkpoint: CheckpointResour
     for (const { role, holder, documents } of rolesWithDocuments(resources)) {
         const subject = `role ${role.name}`;
         const statements = documents.flatMap((d) => statementsOf(d.what, subject, d.value));
-        const judge = (grant: Grant) => (names && holder ? judgeGrant(holder, grant, names).rule !== undefined : false);
-        rows.push(...grouped(subject, holder ?? "nobody the model knows", await allowedGrants(statements), holder ? judge : undefined));
+        const judge = names && holder ? (grant: Grant) => judgeGrant(holder, grant, names).rule !== undefined : undefined;
+        rows.push(...grouped(subject, holder ?? "nobody the model knows", await allowedGrants(statements), judge));
     }
-    for (const resource of resources.filter(
-        (r) => r.type !== "aws:iam/role:Role" && r.type !== "aws:iam/rolePolicy:RolePolicy" && r.type !== "aws:iam/policy:Policy",
-    )) {
+    const known = identity.ok
+        ? {
+              accountId: identity.value.awsAccountId,
+              audiences: { developers: identity.value.developerPrincipals, consumers: identity.value.consumerPrincipals },
+          }
+        : undefined;
+    for (const resource of resources.filter((r) => DOCUMENT_PROPERTIES[r.type]?.principals && r.type !== "aws:iam/role:Role")) {
         for (const d of documentsOf(resource)) {
+            const subject = `${d.what} ${resource.name}`;
             const statements = statementsOf(d.what, resource.name, d.value);
+            if (!names || !known) {
+                rows.push(...grouped(subject, "-", await allowedGrants(statements), undefined));
+                continue;
+            }
             const denies = statements.filter((s) => s.effect === "Deny");
-            for (const allow of statements.filter((s) => s.effect === "Allow")) {
-                rows.push(...grouped(`${d.what} ${resource.name}`, allow.principals.join(", ") || "-", await allowedGrants([allow, ...denies]), undefined));
+            for (const { statement, strangers, holders } of await judgeResourcePolicy(statements, selfOf(resource.type, names), known, names)) {
+                for (const { holder, verdicts } of holders) {
+                    const allowed = new Set(verdicts.filter((v) => v.rule !== undefined).map((v) => v.grant));
+                    rows.push(
+                        ...grouped(
+                            subject,
+                            holder,
+                            verdicts.map((v) => v.grant),
+                            (g) => allowed.has(g),
+                        ),
+                    );
+                }
+                const others = statement.principals.filter((p) => !strangers.includes(p));
+                if (holders.length === 0 && others.length > 0) {
+                    rows.push(...grouped(subject, `${others.join(", ")} (the account: IAM decides)`, await allowedGrants([statement, ...denies]), undefined));
+                }
+                for (const stranger of strangers) {
+                    rows.push({
+                        subject,
+                        who: stranger,
+                        service: "-",
+                        level: "-",
+                        actions: statement.actions,
+                        resources: statement.resources,
+                        model: "outside the model: a principal it does not know",
+                    });
+                }
             }
         }
     }
-    return { stack, rows, problems };
+    return { stack, from, rows, problems };
 }
 
 function asIamResource(r: CheckpointResource): IamResource {

@@ -41,6 +41,51 @@ export async function readCheckpoint(source: StackSource, stack: string): Promis
     return holdsSecrets(resources) ? exported(true) : resources;
 }
 
+/** The engine's sentinel for a value a preview cannot know (pkg/resource/plugin's UnknownStringValue), as `--json` prints it. */
+export const PLANNED_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * The resources the stack would hold after an update of the checkout's program, from the engine's plan
+ * (`pulumi preview --json --show-sames`, no policy pack): each step's new state. Without --show-sames the
+ * CLI leaves unchanged resources out of the steps, so the plan is checked against the engine's own count
+ * (its change summary) and refused when it holds fewer. Values the preview cannot know are PLANNED_UNKNOWN.
+ */
+export async function readPlan(source: StackSource, stack: string): Promise<Plan> {
+    await source.stack(stack); // brings the project files the CLI reads to the checkout's (an offline workspace's are synced here)
+    const text = await source.pulumi(["preview", "--json", "--show-sames", "--stack", stack]);
+    const plan = parseJson(text, `pulumi preview --json of ${stack}`) as {
+        steps?: { op?: string; urn?: string; newState?: CheckpointResource }[];
+        changeSummary?: Record<string, number>;
+        config?: Record<string, string>;
+    } | null;
+    if (!Array.isArray(plan?.steps)) {
+        throw new StackReadError(`pulumi preview --json of ${stack} returned no steps`);
+    }
+    const held = plan.steps.filter((step) => HELD_AFTER.has(step.op ?? "") && step.newState !== undefined);
+    const planned = new Set(held.map((step) => step.urn)).size;
+    const counted = Object.entries(plan.changeSummary ?? {})
+        .filter(([op]) => SUMMARISED_HELD.has(op))
+        .reduce((sum, [, count]) => sum + count, 0);
+    if (planned !== counted) {
+        throw new StackReadError(
+            `the plan of ${stack} lists ${planned} resource(s) the update would keep or make, but the engine counts ${counted}; ` +
+                `refusing to report on part of it (is this Pulumi CLI's preview --json output different?)`,
+        );
+    }
+    return { resources: held.map((step) => step.newState!), config: plan.config ?? {} };
+}
+
+/** What a preview plans: the resources after the update, and the stack's config (secrets shown as "[secret]"). */
+export interface Plan {
+    resources: CheckpointResource[];
+    config: Record<string, string>;
+}
+
+/** The step kinds after which a resource exists: unchanged, created, updated, replaced or imported (reads are not counted). */
+const HELD_AFTER = new Set(["same", "create", "update", "replace", "create-replacement", "import", "import-replacement"]);
+/** The change summary's names for the same resources: one per resource (a replacement counts once, as "replace"). */
+const SUMMARISED_HELD = new Set(["same", "create", "update", "replace", "import", "import-replacement"]);
+
 function historyEntry(raw: unknown, stack: string): HistoryEntry {
     const entry = raw as Partial<Record<keyof HistoryEntry, unknown>>;
     if (typeof entry?.kind !== "string" || typeof entry.result !== "string") {

@@ -37,6 +37,31 @@ export interface EnvironmentIdentity {
     consumerPrincipals: string[];
 }
 
+/**
+ * The identity as a stack's config states it: each field is the `atlas:` config key of the same name (lists as JSON),
+ * as the program writes it to its ENVIRONMENT_IDENTITY_OUTPUT. For a plan, whose root stack has no outputs yet.
+ */
+export function environmentIdentityFromConfig(config: Record<string, string>, what: string): Parsed<EnvironmentIdentity> {
+    const field = (name: keyof EnvironmentIdentity) => config[`atlas:${name}`];
+    const list = (name: keyof EnvironmentIdentity): unknown => {
+        try {
+            return JSON.parse(field(name) ?? "[]");
+        } catch {
+            return field(name);
+        }
+    };
+    return parseEnvironmentIdentity(
+        {
+            environment: field("environment"),
+            awsAccountId: field("awsAccountId"),
+            namePrefix: field("namePrefix"),
+            developerPrincipals: list("developerPrincipals"),
+            consumerPrincipals: list("consumerPrincipals"),
+        },
+        what,
+    );
+}
+
 export function isEnvironment(value: unknown): value is Environment {
     return (ENVIRONMENTS as readonly unknown[]).includes(value);
 }

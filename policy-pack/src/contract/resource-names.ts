@@ -112,6 +112,10 @@ export class AtlasNames {
     get keyAlias(): string {
         return `alias/${this.prefix}-data`;
     }
+    /** Every key of the account and region: IAM grants name the data key by its alias (a condition), which is known before the key exists. */
+    get keysArn(): string {
+        return this.regional("kms", "key/*");
+    }
 
     /** Log groups the platform writes to, including the streams Glue creates under its prefix. */
     get logGroupsArn(): string {
@@ -120,5 +124,8 @@ export class AtlasNames {
 
     role(purpose: string): string {
         return `${this.prefix}-${purpose}`;
+    }
+    roleArn(purpose: string): string {
+        return `arn:${this.partition}:iam::${this.placement.accountId}:role/${this.role(purpose)}`;
     }
 }

@@ -3,6 +3,7 @@ import { parityInputsRecorder } from "../planned-inputs";
 import { consumerAccessProdOnly, noDeveloperAccess } from "./access";
 import { accessWithinModel } from "./access-within-model";
 import { iamActionsExist } from "./iam-actions-exist";
+import { iamDocumentsKnownAtPreview } from "./iam-documents-known-at-preview";
 import { devCostGuardrails } from "./dev-cost-guardrails";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { noCrossEnvironmentReferences } from "./no-cross-environment-references";
@@ -25,6 +26,7 @@ export const STACK_POLICIES: StackValidationPolicy[] = [
     stagingEvidenceVerified,
     noDeveloperAccess,
     consumerAccessProdOnly,
+    iamDocumentsKnownAtPreview,
     iamActionsExist,
     accessWithinModel,
     s3BucketProtections,

@@ -178,6 +178,7 @@ const USAGE_CASES: Case[] = [
     { command: "access", args: [], message: "--stack is required" },
     { command: "access", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of table, markdown, json (got "yaml")' },
     { command: "access", args: ["--bogus"], message: "Unknown option '--bogus'" },
+    { command: "access", args: ["--stack", "prod", "--preview=yes"], message: "Option '--preview' does not take an argument" },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */

@@ -5,4 +5,5 @@ export * from "./documents";
 export * from "./grants";
 export * from "./judge";
 export * from "./patterns";
+export * from "./resource-policies";
 export * from "./roles";

@@ -49,8 +49,22 @@ function reached(grant: Grant, names: AtlasNames): AccessTarget[] {
 
 /** A target in words, for messages and the report. */
 export function describeTarget(target: AccessTarget): string {
-    return target.endsWith("-zone") ? `the ${target.replace("-zone", "")} zone` : target === "query-results" ? "the query-results bucket" : `the ${target}`;
+    if (target.endsWith("-zone")) {
+        return `the ${target.replace("-zone", "")} zone`;
+    }
+    return TARGET_WORDS[target as keyof typeof TARGET_WORDS];
 }
+
+const TARGET_WORDS = {
+    catalog: "the catalog",
+    "query-results": "the query-results bucket",
+    artifacts: "the artifacts bucket",
+    workgroup: "the workgroup",
+    key: "the environment's key",
+    environment: "the environment's own resources",
+    "account-level": "* for actions AWS defines on no resource",
+    anywhere: "any resource",
+} satisfies Record<Exclude<AccessTarget, `${string}-zone`>, string>;
 
 /** The rules of a holder in words: what it may hold, for a refusal's fix. */
 export function describeRules(holder: AccessHolder): string {

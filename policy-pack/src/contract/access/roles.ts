@@ -32,6 +32,8 @@ export const DOCUMENT_PROPERTIES: Readonly<Record<string, { property: string; wh
 export interface FoundDocument<R extends IamResource = IamResource> {
     resource: R;
     what: string;
+    /** The property that holds it (`policy`, `assumeRolePolicy`, `inlinePolicies`). */
+    property: string;
     /** The document as the resource holds it: a JSON string, an object, or an unknown's placeholder. */
     value: unknown;
 }
@@ -40,10 +42,12 @@ export interface FoundDocument<R extends IamResource = IamResource> {
 export function documentsOf<R extends IamResource>(resource: R): FoundDocument<R>[] {
     const source = DOCUMENT_PROPERTIES[resource.type];
     const found: FoundDocument<R>[] =
-        source && resource.props[source.property] !== undefined ? [{ resource, what: source.what, value: resource.props[source.property] }] : [];
+        source && resource.props[source.property] !== undefined
+            ? [{ resource, what: source.what, property: source.property, value: resource.props[source.property] }]
+            : [];
     if (resource.type === "aws:iam/role:Role" && Array.isArray(resource.props.inlinePolicies)) {
         for (const inline of resource.props.inlinePolicies as { name?: unknown; policy?: unknown }[]) {
-            found.push({ resource, what: `inline policy "${String(inline?.name)}"`, value: inline?.policy });
+            found.push({ resource, what: `inline policy "${String(inline?.name)}"`, property: "inlinePolicies", value: inline?.policy });
         }
     }
     return found;
