@@ -13,6 +13,7 @@ import { rehearsal, testSuite } from "./sections/commands";
 import { measureEngine, POLICY_TARGET, PROGRAM_TARGET, Variant } from "./sections/engine";
 import { measurePluginStart } from "./sections/plugin-start";
 import { LOAD_STEPS, measureProgramLoad } from "./sections/program-load";
+import { measurePackLoad, PACK_LOAD_STEPS } from "./sections/pack-load";
 import { policyScaling } from "./sections/policy-scaling";
 
 export const SECTIONS = ["policy-overhead", "program-overhead", "policy-scaling", "tests", "rehearsal"] as const;
@@ -219,6 +220,8 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
     };
 
     if (selected.has("policy-overhead")) {
+        log("policy-overhead: the pack's start in fresh processes");
+        const packLoad = await measurePackLoad(runs);
         const [atlas, empty, emptyTs, none] = [s["prod+pack"]!, s["prod+empty-pack"]!, s["prod+empty-ts-pack"]!, s.prod!];
         const overhead = atlas.median / empty.median;
         const { quiet } = figures.betweenReleases;
@@ -243,6 +246,7 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
                     label: "empty pack ÷ no pack (the engine's per-pack floor), JavaScript / TypeScript",
                     value: `${ratio(empty.median / none.median)} / ${ratio(emptyTs.median / none.median)}`,
                 },
+                ...PACK_LOAD_STEPS.map(({ step, label }) => ({ label: `pack start: ${label}`, value: spread(packLoad[step]) })),
                 { label: "release gate in the measured previews", value: gate },
                 {
                     label: `promote reading staging for prod's gate (history and checkpoint of ${figures.stagingRead.resources} resources)`,
@@ -273,6 +277,7 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
             notes: [setupNote, ...figures.notes, `policy config passed (as promote builds it) has blocks for: ${figures.policyConfigPolicies.join(", ")}`],
             data: {
                 summaries: { atlas, empty, emptyTs, none },
+                packLoad,
                 ratio: overhead,
                 gate: figures.gate,
                 setupSeconds: figures.setupSeconds,

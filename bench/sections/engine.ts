@@ -21,8 +21,8 @@ import { ENVIRONMENTS } from "../../policy-pack/src/contract";
 
 export const BENCH_VERSION = "1.0.0";
 const ONCALL_KEY = "atlas:oncallEndpoint";
-/** The Atlas policies' own cost: a preview with the Atlas pack over one with an empty pack. */
-const POLICY_TARGET = 1.1;
+/** The Atlas policies' own cost: a preview with the Atlas pack over one with an empty pack (issue 26 holds it at 1.05 with the catalogue checks). */
+const POLICY_TARGET = 1.05;
 /** The Atlas prod preview over a one-resource program's, on the same path. */
 const PROGRAM_TARGET = 2.0;
 const FIXTURES = path.join("bench", "fixtures");
