@@ -186,6 +186,13 @@ const USAGE_CASES: Case[] = [
         message: `--stack "qa" is no stack of the environment model; stacks are: ${describeStackNames(ENVIRONMENT_MODEL)}`,
     },
     { command: "doctor", args: ["--bogus"], message: "Unknown option '--bogus'" },
+    { command: "doctor", args: ["--stack"], message: "Option '--stack <value>' argument missing" },
+    { command: "doctor", args: ["prod"], message: "Unexpected argument 'prod'. This command does not take positional arguments" },
+    {
+        command: "doctor",
+        args: ["--workspace", "/nonexistent"],
+        message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
+    },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
