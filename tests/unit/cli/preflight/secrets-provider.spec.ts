@@ -96,6 +96,11 @@ describe("doctor: what it reads from a stack file", () => {
         assert.deepEqual(readStackFileFacts(dir, "staging"), { provider: undefined, passphraseSalt: true, accountId: "222222222222", region: undefined });
     });
 
+    it("an unquoted account with a leading zero as the Pulumi CLI reads it (a number: `pulumi config get` says 12345678901 too)", () => {
+        write("prod", "config:\n  atlas:awsAccountId: 012345678901\n");
+        assert.equal(readStackFileFacts(dir, "prod")?.accountId, "12345678901", "so the account check cannot call it the credentials' 012345678901");
+    });
+
     it("nothing from an empty file, and undefined when there is no file", () => {
         write("dev", "");
         assert.deepEqual(readStackFileFacts(dir, "dev"), { provider: undefined, passphraseSalt: false, accountId: undefined, region: undefined });
