@@ -41,6 +41,10 @@ options:
   --workspace DIR   use (and keep) this workspace directory instead of a temporary one;
                     a kept workspace has DIR/env.sh: \`source DIR/env.sh\` to use pulumi there
   --keep            keep the temporary workspace and print its path
+  --kms             a new workspace's staging and prod stacks encrypt their secrets with
+                    awskms:// keys of a stand-in KMS, as a real organisation's must (npm run
+                    doctor checks it); this command serves the KMS while it runs, so a shell
+                    sourcing env.sh cannot read those stacks' secrets
   --step NAME       run only this step (repeatable); see --list
   --stack NAME      promote one stack (dev, staging or prod) instead of the steps; needs --version
   --version V       the release version for --stack
@@ -62,6 +66,7 @@ async function main(): Promise<number> {
         {
             workspace: { type: "string" },
             keep: { type: "boolean" },
+            kms: { type: "boolean" },
             step: { type: "string", multiple: true },
             stack: { type: "string" },
             version: { type: "string" },
@@ -108,7 +113,7 @@ async function main(): Promise<number> {
     };
 
     print(`rehearse: preparing an offline workspace (building the Pulumi CLI on first use)…`);
-    const workspace = await OfflineWorkspace.create({ dir: flags.workspace });
+    const workspace = await OfflineWorkspace.create({ dir: flags.workspace, kmsSecrets: flags.kms === true });
     const repository = ReleaseRepository.snapshot(REPO_ROOT, workspace.releasesDir);
     const checkouts = checkoutsOf(repository);
     const sourceFor = (revision: keyof typeof checkouts) => new OfflineBackend(workspace, checkouts[revision]);

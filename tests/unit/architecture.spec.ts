@@ -18,6 +18,7 @@ const MAY_USE: Record<string, readonly string[]> = {
     operations: ["kit", "stacks"],
     gate: ["kit", "stacks", "operations"],
     rehearsal: ["kit", "stacks", "operations", "gate"],
+    preflight: ["kit", "stacks", "operations", "gate"],
 };
 const MAX_MODULES_PER_FOLDER = 12;
 

@@ -1,7 +1,8 @@
 /**
  * An isolated, offline Pulumi workspace: a local file state backend, a PULUMI_HOME of its
  * own holding the stand-in AWS provider and the offline Node.js language host, a passphrase
- * secrets provider, and copies of a checkout's Pulumi.yaml and stack files, synced from the
+ * secrets provider (or, made with `kmsSecrets`, Pulumi's `awskms://` provider against a stand-in KMS for the
+ * stacks the environment model says need one, as a real organisation's), and copies of a checkout's Pulumi.yaml and stack files, synced from the
  * checkout before each use (the CLI writes each stack's encryption salt into its stack file, so
  * the checkout's own files are never touched). The copy of Pulumi.yaml names the checkout as the
  * program (`main`), so the CLI runs the checkout's program through the language host, as on a
@@ -12,11 +13,12 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { ENVIRONMENTS } from "../../policy-pack/src/contract";
+import { ENVIRONMENT_MODEL, ENVIRONMENTS, environmentsNeedingKmsSecrets, secretsKeyAlias } from "../../policy-pack/src/contract";
 import { CLOUD_ENV } from "../stand-in-aws/cloud";
 import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
 import { installNodeLanguageHost } from "./language-host/install";
 import { nodeBinary } from "./node-runtime";
+import { KMS_ENDPOINT_ENV, KmsKeyring, StandInKms, startStandInKms } from "./stand-in-kms";
 import { ensurePulumiCli, pulumiCommand, PulumiCli, REPO_ROOT } from "./pulumi-cli";
 
 export const PROJECT_NAME = "atlas";
@@ -33,11 +35,18 @@ export interface OfflineWorkspaceOptions {
     /** Where the project files come from; the repo root by default. */
     projectSource?: string;
     passphrase?: string;
+    /**
+     * New stacks of the environments that need KMS secrets use `awskms://` against the workspace's stand-in KMS.
+     * Kept by the workspace (its `kms/` directory): a later `create` of the same directory serves the keys again.
+     */
+    kmsSecrets?: boolean;
 }
 
 export class OfflineWorkspace {
     /** Fault injection and caller identity: the caller's environment's (ATLAS_STANDIN_FAIL) unless set. */
     private standIn: StandInOptions = standInOptionsFrom(process.env);
+    /** The stand-in KMS this process serves, for a workspace made with `kmsSecrets`. */
+    private kms: StandInKms | undefined;
 
     private constructor(
         readonly cli: PulumiCli,
@@ -55,6 +64,12 @@ export class OfflineWorkspace {
         }
         for (const sub of [workspace.stateDir, workspace.pulumiHome, workspace.projectDir, workspace.pluginBuildDir]) {
             fs.mkdirSync(sub, { recursive: true });
+        }
+        if (options.kmsSecrets) {
+            fs.mkdirSync(workspace.kmsDir, { recursive: true });
+        }
+        if (fs.existsSync(workspace.kmsDir)) {
+            workspace.kms = await startStandInKms(new KmsKeyring(workspace.kmsDir));
         }
         workspace.syncProjectFiles(options.projectSource ?? REPO_ROOT);
         if (!workspace.hasPlugin("language-nodejs")) {
@@ -82,6 +97,11 @@ export class OfflineWorkspace {
     /** What exists "in AWS" for the stand-in provider, apart from Pulumi's state (tools/stand-in-aws/cloud.ts). */
     get cloudDir(): string {
         return path.join(this.dir, "cloud");
+    }
+
+    /** The stand-in KMS's keys (tools/offline/stand-in-kms.ts); present only in a workspace made with `kmsSecrets`. */
+    get kmsDir(): string {
+        return path.join(this.dir, "kms");
     }
 
     get pulumiHome(): string {
@@ -133,7 +153,37 @@ export class OfflineWorkspace {
             PULUMI_ACCESS_TOKEN: "",
             ...standInEnv(this.standIn),
             [CLOUD_ENV]: this.cloudDir,
+            ...(this.kms ? this.kmsEnv(this.kms) : {}),
         };
+    }
+
+    /**
+     * What the CLI's AWS SDK needs to reach the stand-in KMS: its endpoint, and credentials of its own (the SDK signs
+     * every request; a user's real keys or profile never leave for a local endpoint).
+     */
+    private kmsEnv(kms: StandInKms): Record<string, string> {
+        return { [KMS_ENDPOINT_ENV]: kms.endpoint, AWS_ACCESS_KEY_ID: "offline-workspace", AWS_SECRET_ACCESS_KEY: "offline-workspace", AWS_PROFILE: "" };
+    }
+
+    /**
+     * The secrets provider a new stack is created with: `awskms://` with the stack's own key for the environments
+     * that need one in a `kmsSecrets` workspace (the key is created here), else the passphrase (undefined).
+     */
+    secretsProviderFor(stackName: string): string | undefined {
+        if (!this.kms || !environmentsNeedingKmsSecrets(ENVIRONMENT_MODEL).includes(stackName)) {
+            return undefined;
+        }
+        const keyId = secretsKeyAlias(stackName);
+        new KmsKeyring(this.kmsDir).createKey(keyId);
+        const region = this.stackFileRegion(stackName);
+        return `awskms://${keyId}${region ? `?region=${region}` : ""}`;
+    }
+
+    private stackFileRegion(stackName: string): string | undefined {
+        const file = path.join(this.projectDir, `Pulumi.${stackName}.yaml`);
+        const config = fs.existsSync(file) ? (yaml.load(fs.readFileSync(file, "utf8")) as StackFile | null)?.config : undefined;
+        const region = config?.["atlas:awsRegion"];
+        return typeof region === "string" ? region : undefined;
     }
 
     /**
@@ -142,7 +192,8 @@ export class OfflineWorkspace {
      * process. `env` reaches the CLI, the language host and the program.
      */
     async stack(stackName: string, program?: PulumiFn, env: Record<string, string> = {}): Promise<Stack> {
-        const options = { workDir: this.projectDir, envVars: { ...this.env(), ...env }, pulumiCommand: await pulumiCommand(this.cli) };
+        const secretsProvider = this.stackExists(stackName) ? undefined : this.secretsProviderFor(stackName);
+        const options = { workDir: this.projectDir, envVars: { ...this.env(), ...env }, pulumiCommand: await pulumiCommand(this.cli), secretsProvider };
         return program
             ? LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT_NAME, program }, options)
             : LocalWorkspace.createOrSelectStack({ stackName, workDir: this.projectDir }, options);

@@ -27,7 +27,8 @@ export const PACK_CHANGE_ENV = "ATLAS_PACK_CHANGE_APPROVED";
 
 /** The gate refuses the release before anything runs (exit 1, like a policy's refusal). */
 export class GateRefusal extends RefusedError {}
-const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/** A full git object id (SHA-1, or SHA-256): what ATLAS_GATE_COMMIT and ATLAS_PACK_CHANGE_APPROVED must hold. */
+export const FULL_OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export interface TrustedGate extends GateRecord {
     /** The pack's sources, extracted from git at `commit`. */
@@ -75,7 +76,7 @@ export async function chooseTrustedGate(
 }
 
 /** The git tree id of `policy-pack/` at a commit. */
-function packTree(repository: string, commit: string): string {
+export function packTree(repository: string, commit: string): string {
     try {
         return git(repository, "rev-parse", "--verify", "--quiet", `${commit}:policy-pack`).toString().trim();
     } catch {
@@ -85,7 +86,8 @@ function packTree(repository: string, commit: string): string {
     }
 }
 
-function isAncestor(checkout: string, ancestor: string, descendant: string): boolean {
+/** True when `ancestor` is in the history of `descendant` (itself included). */
+export function isAncestor(checkout: string, ancestor: string, descendant: string): boolean {
     try {
         execFileSync("git", ["merge-base", "--is-ancestor", ancestor, descendant], { cwd: checkout, stdio: "ignore" });
         return true;
@@ -97,7 +99,7 @@ function isAncestor(checkout: string, ancestor: string, descendant: string): boo
 export async function gateRecord(source: StackSource, target: string, candidateCommit: string, env: NodeJS.ProcessEnv): Promise<GateRecord> {
     const pinned = env[PINNED_GATE_ENV];
     if (pinned) {
-        if (!COMMIT.test(pinned)) {
+        if (!FULL_OBJECT_ID.test(pinned)) {
             throw new UsageError(
                 `${PINNED_GATE_ENV}="${pinned}" is not a full git commit id; set it to the 40-character commit whose policy-pack/ must judge ${shortName(target)}, or unset it`,
             );

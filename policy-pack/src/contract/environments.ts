@@ -142,6 +142,21 @@ export function gatedEnvironments(model: EnvironmentModel): string[] {
     return model.filter((e) => e.promotedFrom !== undefined).map((e) => e.name);
 }
 
+/**
+ * Environments whose stacks must encrypt their secrets with a KMS key (`awskms://`), never a passphrase: each gated
+ * environment and the one it is promoted from, whose state (secrets included) the gate reads. A passphrase is one
+ * shared string anyone with the repository's CI secrets can use; a KMS key answers only to the roles its policy names.
+ */
+export function environmentsNeedingKmsSecrets(model: EnvironmentModel): string[] {
+    const onReleasePath = new Set(model.flatMap((e) => (e.promotedFrom === undefined ? [] : [e.name, e.promotedFrom])));
+    return model.filter((e) => onReleasePath.has(e.name)).map((e) => e.name);
+}
+
+/** The KMS key (an alias) that encrypts a stack's secrets: one key per stack, so a role can be given only its own. */
+export function secretsKeyAlias(stack: string): string {
+    return `alias/atlas-${stack}-secrets`;
+}
+
 /** Environments that may grant an audience access, and those that may not. */
 export function environmentsGranting(audience: Audience, model: EnvironmentModel): string[] {
     return model.filter((e) => e.audiences.includes(audience)).map((e) => e.name);

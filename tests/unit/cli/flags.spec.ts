@@ -13,6 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { STEPS } from "../../../cli/lib/rehearsal/rehearsal";
+import { describeStackNames, ENVIRONMENT_MODEL } from "../../../policy-pack/src/contract";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
@@ -24,7 +25,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment" | "access";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment" | "access" | "doctor";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -179,6 +180,19 @@ const USAGE_CASES: Case[] = [
     { command: "access", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of table, markdown, json (got "yaml")' },
     { command: "access", args: ["--bogus"], message: "Unknown option '--bogus'" },
     { command: "access", args: ["--stack", "prod", "--preview=yes"], message: "Option '--preview' does not take an argument" },
+    {
+        command: "doctor",
+        args: ["--stack", "qa"],
+        message: `--stack "qa" is no stack of the environment model; stacks are: ${describeStackNames(ENVIRONMENT_MODEL)}`,
+    },
+    { command: "doctor", args: ["--bogus"], message: "Unknown option '--bogus'" },
+    { command: "doctor", args: ["--stack"], message: "Option '--stack <value>' argument missing" },
+    { command: "doctor", args: ["prod"], message: "Unexpected argument 'prod'. This command does not take positional arguments" },
+    {
+        command: "doctor",
+        args: ["--workspace", "/nonexistent"],
+        message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
+    },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -196,6 +210,7 @@ const ACCEPTED_CASES = [
     { command: "release-of", args: ["--help"], code: 0, stdout: "usage: npm run release-of -- --stack NAME [options]" },
     { command: "pr-comment", args: ["--help"], code: 0, stdout: "usage: npm run pr-comment -- --reports DIR [options]" },
     { command: "access", args: ["--help"], code: 0, stdout: "usage: npm run access -- --stack NAME [options]" },
+    { command: "doctor", args: ["--help"], code: 0, stdout: "usage: npm run doctor -- [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
