@@ -60,6 +60,7 @@ export async function accountStack(
     }
     return {
         accountId: stack.accountId,
+        githubRepository: config.githubRepository,
         deployRoleArns,
         previewRoleArns,
         regions: Object.fromEntries(stack.environments.map((e) => [e.environment, e.region])),

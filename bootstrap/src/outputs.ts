@@ -10,6 +10,8 @@ export type StackOutputs<T> = { [K in keyof T]: T[K] extends Record<string, stri
 /** An account stack's outputs. */
 export interface AccountOutputs {
     accountId: string;
+    /** The repository (`owner/name`) whose workflows the roles trust. */
+    githubRepository: string;
     /** Environment → its deploy role's ARN (`AWS_DEPLOY_ROLE_ARN` of that GitHub environment). */
     deployRoleArns: Record<string, string>;
     /** Environment → its preview role's ARN (`AWS_PREVIEW_ROLE_ARN_<env>`, a repository variable). */

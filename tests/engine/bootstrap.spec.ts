@@ -7,6 +7,7 @@
  * (its cloud: tools/stand-in-aws/cloud.ts) has its row of deploy actions, each held by that environment's deploy role.
  */
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
@@ -15,6 +16,7 @@ import { DEPLOY_ACTIONS } from "../../bootstrap/src/deploy-actions";
 import { bootstrapStack } from "../../tools/offline/bootstrap-project";
 import { withOfflineWorkspace } from "./support/offline-release";
 
+const ROOT = path.resolve(__dirname, "..", "..");
 const REPOSITORY = "example-org/atlas-release-environments";
 const ACCOUNTS: Record<string, string> = { dev: "111111111111", staging: "222222222222", prod: "333333333333" };
 const STACKS = ["dev", "staging", "prod", "tooling"];
@@ -220,5 +222,41 @@ describe("the bootstrap program, on the real engine", function () {
                 [],
             );
         }
+    });
+
+    it("prints the GitHub variables from the deployed stacks: npm run bootstrap -- variables", () => {
+        const printed = execFileSync(
+            path.join(ROOT, "node_modules", ".bin", "ts-node"),
+            ["-T", path.join(ROOT, "cli", "bootstrap.ts"), "variables", "--format", "json", "--workspace", fixture.system.workspace.dir],
+            {
+                cwd: ROOT,
+                encoding: "utf8",
+            },
+        );
+        const variables = JSON.parse(printed) as {
+            repository: Record<string, string>;
+            environments: Record<string, Record<string, string>>;
+            secretsProviders: Record<string, string>;
+        };
+        assert.deepEqual(variables.repository, {
+            PULUMI_BACKEND_URL: "s3://atlas-pulumi-state-444444444444",
+            AWS_REGION: "eu-west-1",
+            ...Object.fromEntries(
+                Object.entries(ACCOUNTS).map(([environment, account]) => [
+                    `AWS_PREVIEW_ROLE_ARN_${environment}`,
+                    `arn:aws:iam::${account}:role/github-actions-${environment}-preview`,
+                ]),
+            ),
+        });
+        assert.deepEqual(
+            variables.environments,
+            Object.fromEntries(
+                Object.entries(ACCOUNTS).map(([environment, account]) => [
+                    environment,
+                    { AWS_DEPLOY_ROLE_ARN: `arn:aws:iam::${account}:role/github-actions-${environment}-deploy` },
+                ]),
+            ),
+        );
+        assert.deepEqual(variables.secretsProviders, outputs.tooling.secretsProviders);
     });
 });

@@ -24,7 +24,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment" | "access";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment" | "access" | "bootstrap";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -179,6 +179,15 @@ const USAGE_CASES: Case[] = [
     { command: "access", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of table, markdown, json (got "yaml")' },
     { command: "access", args: ["--bogus"], message: "Unknown option '--bogus'" },
     { command: "access", args: ["--stack", "prod", "--preview=yes"], message: "Option '--preview' does not take an argument" },
+    { command: "bootstrap", args: [], message: "say what to do first: one of variables (got nothing)" },
+    { command: "bootstrap", args: ["print"], message: "say what to do first: one of variables (got print)" },
+    { command: "bootstrap", args: ["variables", "--format", "yaml"], message: '--format must be one of text, github, json (got "yaml")' },
+    { command: "bootstrap", args: ["variables", "--bogus"], message: "Unknown option '--bogus'" },
+    {
+        command: "bootstrap",
+        args: ["variables", "--workspace", "/nonexistent"],
+        message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
+    },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -196,6 +205,7 @@ const ACCEPTED_CASES = [
     { command: "release-of", args: ["--help"], code: 0, stdout: "usage: npm run release-of -- --stack NAME [options]" },
     { command: "pr-comment", args: ["--help"], code: 0, stdout: "usage: npm run pr-comment -- --reports DIR [options]" },
     { command: "access", args: ["--help"], code: 0, stdout: "usage: npm run access -- --stack NAME [options]" },
+    { command: "bootstrap", args: ["--help"], code: 0, stdout: "usage: npm run bootstrap -- variables [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
@@ -215,7 +225,7 @@ function run(command: string, args: string[], cwd = ROOT): Promise<Result> {
 /** A copy of the commands and the program beside stack files of our own (the repo's are never edited). */
 function projectCopy(edit: (prod: { config: Record<string, unknown> }) => void): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-cli-flags-"));
-    for (const sub of ["cli", "src", "tools", "policy-pack/src", "glue"]) {
+    for (const sub of ["cli", "src", "tools", "policy-pack/src", "glue", "bootstrap"]) {
         fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true, filter: (from) => !from.includes("node_modules") });
     }
     for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$|^tsconfig\.json$|^package\.json$/.test(f))) {
