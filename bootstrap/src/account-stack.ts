@@ -5,9 +5,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountStack, EnvironmentAccount } from "./accounts";
-import { ciRoleName, CiRole } from "./ci-names";
+import { CiRole, ciRoleName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_URL } from "../../policy-pack/src/contract";
 import { BootstrapConfig } from "./config";
-import { deploySubjects, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_URL, githubTrustPolicy, previewSubjects } from "./github-oidc";
+import { deploySubjects, githubTrustPolicy, previewSubjects } from "./github-oidc";
 import { AccountOutputs, StackOutputs } from "./outputs";
 import { deployPolicy, PolicyDocument, previewPolicy, splitPolicy } from "./role-policies";
 import { StateLocation } from "./state-access";

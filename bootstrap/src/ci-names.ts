@@ -3,21 +3,10 @@
  * and bucket policies name the account stacks' roles by ARN, and the roles name the bucket and the state objects.
  * (AWS checks that a principal in a key or bucket policy exists: deploy the account stacks before the tooling one.)
  */
+import { CiRole, ciRoleName } from "../../policy-pack/src/contract";
 import { EnvironmentAccount } from "./accounts";
 
-export type CiRole = "deploy" | "preview";
-
-/** The start of every CI role's and CI policy's name. */
-export const CI_IDENTITY_PREFIX = "github-actions-";
-
-/**
- * A CI role's name. Deliberately outside the environment's name prefix, so the deploy role's grants on
- * `*<prefix>*` never reach the CI roles themselves (an explicit deny guards that too: permissions.ts).
- */
-export function ciRoleName(environment: string, role: CiRole): string {
-    return `${CI_IDENTITY_PREFIX}${environment}-${role}`;
-}
-
+/** A CI role's ARN (its name: the contract's ciRoleName; an explicit deny keeps the deploy role off it: role-policies.ts). */
 export function ciRoleArn(account: EnvironmentAccount, role: CiRole): string {
     return `arn:aws:iam::${account.accountId}:role/${ciRoleName(account.environment, role)}`;
 }

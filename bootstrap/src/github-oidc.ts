@@ -2,32 +2,18 @@
  * GitHub Actions' OIDC identity in AWS: the provider, and the trust policies of the CI roles. A role trusts exact
  * subjects only (StringEquals, no wildcard): the environment a job runs in is what GitHub's environment protection
  * (reviewers, branch rules) guards, so a deploy role that trusted a branch or `pull_request` would let any such run
- * deploy. https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
+ * deploy. The names and subjects are the contract's (ci-identity.ts), which the bootstrap's policy pack reads too.
  */
+import {
+    environmentSubject,
+    GITHUB_AUDIENCE_KEY,
+    GITHUB_OIDC_AUDIENCE,
+    GITHUB_SUBJECT_KEY,
+    oidcProviderArn,
+    previewEnvironment,
+    pullRequestSubject,
+} from "../../policy-pack/src/contract";
 import { EnvironmentAccount } from "./accounts";
-
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
-export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
-
-export function oidcProviderArn(accountId: string): string {
-    return `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
-}
-
-/** The subject of a job in a GitHub environment of the repository. */
-export function environmentSubject(repository: string, githubEnvironment: string): string {
-    return `repo:${repository}:environment:${githubEnvironment}`;
-}
-
-/** The subject of a pull request's jobs (no environment). */
-export function pullRequestSubject(repository: string): string {
-    return `repo:${repository}:pull_request`;
-}
-
-/** The GitHub environment of a read-only job of an environment (promote-prod.yml's gate job: `prod-preview`). */
-export function previewEnvironment(environment: string): string {
-    return `${environment}-preview`;
-}
 
 /** Only the environment's own GitHub environment deploys it. */
 export function deploySubjects(repository: string, account: EnvironmentAccount): string[] {
@@ -59,8 +45,8 @@ export function githubTrustPolicy(accountId: string, subjects: string[]): object
                 Action: "sts:AssumeRoleWithWebIdentity",
                 Condition: {
                     StringEquals: {
-                        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-                        [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
+                        [GITHUB_AUDIENCE_KEY]: GITHUB_OIDC_AUDIENCE,
+                        [GITHUB_SUBJECT_KEY]: subjects.length === 1 ? subjects[0] : subjects,
                     },
                 },
             },

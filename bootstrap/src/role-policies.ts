@@ -4,8 +4,7 @@
  * by the catalogue's own levels. Both reach their environment's state and secrets key (state-access.ts).
  */
 import { EnvironmentAccount } from "./accounts";
-import { CI_IDENTITY_PREFIX } from "./ci-names";
-import { oidcProviderArn } from "./github-oidc";
+import { CI_IDENTITY_PREFIX, oidcProviderArn } from "../../policy-pack/src/contract";
 import { DEPLOY_ACTIONS, PROVIDER_ACTIONS } from "./deploy-actions";
 import { StateLocation, secretsKeyStatement, stateStatements } from "./state-access";
 import { catalogued, isReadOnly, scopedStatements, Statement } from "./statements";

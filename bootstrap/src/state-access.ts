@@ -5,7 +5,8 @@
  * with the role as principal, the bucket's policy (tooling stack): a cross-account read needs both.
  */
 import { EnvironmentAccount } from "./accounts";
-import { BACKEND_METADATA_KEY, CiRole, stackNamePatterns, stateObjectKeys } from "./ci-names";
+import { CiRole, SECRETS_KEY_ACTIONS } from "../../policy-pack/src/contract";
+import { BACKEND_METADATA_KEY, stackNamePatterns, stateObjectKeys } from "./ci-names";
 import { Statement } from "./statements";
 
 export interface StateLocation {
@@ -34,11 +35,6 @@ export function stateStatements(location: StateLocation, account: EnvironmentAcc
     ];
 }
 
-/** What a CI role may do with its stack's secrets key: the key's policy names the role for its own key only. */
-export function secretsKeyActions(role: CiRole): string[] {
-    return role === "deploy" ? ["kms:Decrypt", "kms:Encrypt", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey"];
-}
-
 /**
  * The identity side of the key grant: any key of the tooling account's region, because the keys' ids are assigned
  * when the tooling stack creates them; each key's policy is what limits a role to its own.
@@ -47,7 +43,7 @@ export function secretsKeyStatement(location: StateLocation, role: CiRole): Stat
     return {
         Sid: "SecretsKey",
         Effect: "Allow",
-        Action: secretsKeyActions(role),
+        Action: [...SECRETS_KEY_ACTIONS[role]],
         Resource: [`arn:aws:kms:${location.toolingRegion}:${location.toolingAccountId}:key/*`],
     };
 }

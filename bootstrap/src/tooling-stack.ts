@@ -7,13 +7,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EnvironmentAccount } from "./accounts";
-import { ciRoleArn, CiRole, secretsKeyAlias } from "./ci-names";
+import { CI_ROLES, SECRETS_KEY_ACTIONS } from "../../policy-pack/src/contract";
+import { ciRoleArn, secretsKeyAlias } from "./ci-names";
 import { BootstrapConfig } from "./config";
 import { StackOutputs, ToolingOutputs } from "./outputs";
-import { secretsKeyActions, StateLocation, stateStatements } from "./state-access";
+import { StateLocation, stateStatements } from "./state-access";
 import { Statement } from "./statements";
-
-const CI_ROLES: readonly CiRole[] = ["deploy", "preview"];
 
 /** The bucket policy: TLS only, and each CI role's state statements with the role as principal (cross-account). */
 export function bucketPolicy(location: StateLocation, all: EnvironmentAccount[]): object {
@@ -53,7 +52,7 @@ export function secretsKeyPolicy(toolingAccountId: string, account: EnvironmentA
                 Sid: `${sidWord(role)}RoleUses`,
                 Effect: "Allow",
                 Principal: { AWS: ciRoleArn(account, role) },
-                Action: secretsKeyActions(role),
+                Action: SECRETS_KEY_ACTIONS[role],
                 Resource: "*",
             })),
         ],

@@ -1,19 +1,23 @@
 /**
  * The bootstrap program (bootstrap/) on the real engine: every bootstrap stack deployed beside the suite's deployed
- * release, in the same offline workspace; then the state pinned. Trust: each deploy role only its GitHub
+ * release, in the same offline workspace, as `npm run bootstrap -- up` deploys it (a preview with the bootstrap's
+ * policy pack, then the update held to its plan); then the state pinned. Trust: each deploy role only its GitHub
  * environment, by exact StringEquals. Permissions: scoped to the environment's account and name prefix, `*` only
  * for actions AWS's catalogue scopes to no resource. The state bucket: versioned, encrypted, public access blocked,
  * protected. Coverage: every resource type the stand-in wrote into staging's and prod's accounts for the release
  * (its cloud: tools/stand-in-aws/cloud.ts) has its row of deploy actions, each held by that environment's deploy role.
+ * Guardrails: bad commits of bootstrap/ (a deploy role trusting pull requests, a branch and a pattern; a preview
+ * role given Write, Permissions management and Tagging actions; a state bucket unversioned and partly public) are
+ * refused by the pack at the preview, in a copy of the workspace, with nothing deployed.
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Stack } from "@pulumi/pulumi/automation";
 import { lookUpAction } from "../../policy-pack/src/contract";
 import { DEPLOY_ACTIONS } from "../../bootstrap/src/deploy-actions";
-import { bootstrapStack } from "../../tools/offline/bootstrap-project";
+import { BootstrapDeployment, deployBootstrapStack } from "../../cli/lib/bootstrap";
+import { bootstrapStacksFor } from "../../cli/lib/stacks";
 import { withOfflineWorkspace } from "./support/offline-release";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -50,11 +54,12 @@ describe("the bootstrap program, on the real engine", function () {
 
     before(async function () {
         this.timeout(900_000);
-        const checkout = fixture.system.source().checkout;
+        const stacks = await bootstrapStacksFor(fixture.system.workspace.dir, fixture.system.source().checkout);
         for (const name of STACKS) {
-            const stack: Stack = await bootstrapStack(fixture.system.workspace, checkout, name);
-            const result = await stack.up();
-            assert.equal(result.summary.result, "succeeded", `bootstrap stack ${name}`);
+            const deployment = await deployBootstrapStack(stacks, name);
+            assert.ok(deployment.succeeded, `bootstrap stack ${name}: ${JSON.stringify(deployment, null, 2)}`);
+            assert.deepEqual([...deployment.preview.violations, ...deployment.update!.violations], [], `the pack finds nothing in bootstrap stack ${name}`);
+            const stack = await stacks.stack(name);
             state[name] = ((await stack.exportStack()).deployment as { resources: StateResource[] }).resources;
             outputs[name] = Object.fromEntries(Object.entries(await stack.outputs()).map(([key, output]) => [key, output.value]));
         }
@@ -258,5 +263,81 @@ describe("the bootstrap program, on the real engine", function () {
             ),
         );
         assert.deepEqual(variables.secretsProviders, outputs.tooling.secretsProviders);
+    });
+
+    describe("a bad commit of bootstrap/, in a copy of the deployed workspace", () => {
+        let attacks: string;
+        /** The preview and (never) update of a stack of the commit, and the stand-in's cloud and the stack's state before and after. */
+        const attempt = async (edits: Record<string, (text: string) => string>, message: string, stack: string) => {
+            const checkout = fixture.system.repository.checkoutAt(fixture.system.commit(edits, message));
+            const stacks = await bootstrapStacksFor(attacks, checkout);
+            const snapshot = async () => ({
+                state: JSON.stringify((await (await stacks.stack(stack)).exportStack()).deployment),
+                cloud: fs.readdirSync(path.join(attacks, "cloud"), { recursive: true }).sort().join("\n"),
+            });
+            const before = await snapshot();
+            const deployment = await deployBootstrapStack(stacks, stack);
+            return { deployment, before, after: await snapshot() };
+        };
+        const refusals = (deployment: BootstrapDeployment, policy: string) =>
+            deployment.preview.violations.filter((v) => v.policy === policy && v.level === "mandatory").map((v) => v.message);
+
+        before(() => {
+            attacks = fs.mkdtempSync(path.join(path.dirname(fixture.system.workspace.dir), "bootstrap-attacks-"));
+            fs.cpSync(fixture.system.workspace.dir, attacks, { recursive: true, verbatimSymlinks: true });
+        });
+        after(() => fs.rmSync(attacks, { recursive: true, force: true }));
+
+        it("is refused at the preview when the deploy role trusts pull requests, a branch or a pattern, or the preview role may write", async () => {
+            const { deployment, before, after } = await attempt(
+                {
+                    "bootstrap/src/github-oidc.ts": (text) =>
+                        text.replace(
+                            "return [environmentSubject(repository, account.environment)];",
+                            "return [environmentSubject(repository, account.environment), pullRequestSubject(repository), `repo:${repository}:ref:refs/heads/main`, `repo:${repository}:*`];",
+                        ),
+                    "bootstrap/src/role-policies.ts": (text) =>
+                        text.replace(
+                            '...(await scopedStatements(await previewActions(), account, "Read")),',
+                            '...(await scopedStatements([...(await previewActions()), "s3:PutObject", "iam:PutRolePolicy", "s3:PutBucketTagging"], account, "Read")),',
+                        ),
+                },
+                "bootstrap: let pull requests, main and any job deploy; let previews write",
+                "prod",
+            );
+            assert.equal(deployment.update, null, "the update did not run");
+            assert.equal(deployment.succeeded, false);
+            const trust = refusals(deployment, "bootstrap-deploy-role-trust");
+            assert.equal(trust.length, 3, trust.join("\n"));
+            assert.match(trust.join("\n"), /trusts pull requests \(repo:example-org\/atlas-release-environments:pull_request\)/);
+            assert.match(trust.join("\n"), /trusts branch main/);
+            assert.match(trust.join("\n"), /trusts the pattern repo:example-org\/atlas-release-environments:\*/);
+            const writes = refusals(deployment, "bootstrap-preview-role-read-only");
+            assert.equal(writes.length, 1, writes.join("\n"));
+            assert.match(writes[0], /the preview role github-actions-prod-preview .* may /);
+            assert.match(writes[0], /s3:PutObject \[Write\]/);
+            assert.match(writes[0], /iam:PutRolePolicy \[Permissions management/);
+            assert.match(writes[0], /s3:PutBucketTagging \[Tagging/);
+            assert.deepEqual(after, before, "nothing deployed: prod's bootstrap state and the stand-in's cloud are as they were");
+        });
+
+        it("is refused at the preview when the state bucket loses its versioning and part of its public access block", async () => {
+            const { deployment, before, after } = await attempt(
+                {
+                    "bootstrap/src/tooling-stack.ts": (text) =>
+                        text
+                            .replace(/ {4}new aws\.s3\.BucketVersioning\([^\n]*\n/, "")
+                            .replace("ignorePublicAcls: true, restrictPublicBuckets: true", "ignorePublicAcls: true, restrictPublicBuckets: false"),
+                },
+                "bootstrap: the state bucket without versioning, its public access block relaxed",
+                "tooling",
+            );
+            assert.equal(deployment.update, null, "the update did not run");
+            const bucket = refusals(deployment, "bootstrap-state-bucket");
+            assert.equal(bucket.length, 2, bucket.join("\n"));
+            assert.match(bucket.join("\n"), /"state-bucket" holds the release's state but is not versioned/);
+            assert.match(bucket.join("\n"), /does not block public access: restrictPublicBuckets not true/);
+            assert.deepEqual(after, before, "nothing deployed: the tooling stack's state and the stand-in's cloud are as they were");
+        });
     });
 });

@@ -43,7 +43,12 @@ export function githubVariables(outputs: BootstrapOutputs, read: readonly string
         githubRepository: oneRepository(outputs),
         repository: wanted(repository),
         environments: Object.fromEntries(Object.entries(environments).map(([environment, values]) => [environment, wanted(values)])),
-        secretsProviders: outputs.tooling.secretsProviders,
+        // In the model's order, as the environments (a stack's outputs come back sorted by name).
+        secretsProviders: Object.fromEntries(
+            [...Object.keys(environments), ...Object.keys(outputs.tooling.secretsProviders)]
+                .filter((e, i, all) => e in outputs.tooling.secretsProviders && all.indexOf(e) === i)
+                .map((e) => [e, outputs.tooling.secretsProviders[e]]),
+        ),
         notFromBootstrap: read.filter((name) => !made.has(name)),
     };
 }

@@ -179,8 +179,20 @@ const USAGE_CASES: Case[] = [
     { command: "access", args: ["--stack", "staging", "--format", "yaml"], message: '--format must be one of table, markdown, json (got "yaml")' },
     { command: "access", args: ["--bogus"], message: "Unknown option '--bogus'" },
     { command: "access", args: ["--stack", "prod", "--preview=yes"], message: "Option '--preview' does not take an argument" },
-    { command: "bootstrap", args: [], message: "say what to do first: one of variables (got nothing)" },
-    { command: "bootstrap", args: ["print"], message: "say what to do first: one of variables (got print)" },
+    { command: "bootstrap", args: [], message: "say what to do first: one of preview, up, variables (got nothing)" },
+    { command: "bootstrap", args: ["print"], message: "say what to do first: one of preview, up, variables (got print)" },
+    { command: "bootstrap", args: ["up"], message: "--stack is required: the bootstrap stack to deploy" },
+    {
+        command: "bootstrap",
+        args: ["up", "--stack", "qa"],
+        message: 'no bootstrap stack "qa": the bootstrap stacks are dev, staging, prod, tooling, deployed in that order',
+    },
+    {
+        command: "bootstrap",
+        args: ["preview", "--stack", "prod", "--format", "json"],
+        message: "--format is for variables; preview prints the engine's output and the pack's verdict",
+    },
+    { command: "bootstrap", args: ["variables", "--stack", "prod"], message: "variables reads every bootstrap stack and takes no --stack" },
     { command: "bootstrap", args: ["variables", "--format", "yaml"], message: '--format must be one of text, github, json (got "yaml")' },
     { command: "bootstrap", args: ["variables", "--bogus"], message: "Unknown option '--bogus'" },
     {
@@ -205,7 +217,7 @@ const ACCEPTED_CASES = [
     { command: "release-of", args: ["--help"], code: 0, stdout: "usage: npm run release-of -- --stack NAME [options]" },
     { command: "pr-comment", args: ["--help"], code: 0, stdout: "usage: npm run pr-comment -- --reports DIR [options]" },
     { command: "access", args: ["--help"], code: 0, stdout: "usage: npm run access -- --stack NAME [options]" },
-    { command: "bootstrap", args: ["--help"], code: 0, stdout: "usage: npm run bootstrap -- variables [options]" },
+    { command: "bootstrap", args: ["--help"], code: 0, stdout: "usage: npm run bootstrap -- preview|up --stack NAME [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
