@@ -1,6 +1,6 @@
 /**
  * The atlas-bootstrap policy pack: the guardrails of the bootstrap's stacks (bootstrap/), on the release pack's kit.
- * `npm run bootstrap -- preview|up` runs it; by hand: `pulumi up --policy-pack bootstrap/policy-pack` in bootstrap/.
+ * `npm run bootstrap -- preview|up` runs it; by hand, in bootstrap/: `pulumi up --policy-pack policy-pack`.
  */
 import "./src/supported-node";
 import { PolicyPack } from "@pulumi/policy";
