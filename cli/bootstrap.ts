@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     }
     if (subcommand === "variables") {
         if (flags.stack !== undefined) {
-            throw new UsageError("variables reads every bootstrap stack and takes no --stack");
+            throw new UsageError(`variables reads every bootstrap stack and takes no --stack\n\n${USAGE}`);
         }
         const format = requireOneOf("format", flags.format, FORMATS) ?? "text";
         const stacks = await bootstrapStacksFor(flags.workspace);
@@ -65,10 +65,10 @@ async function main(): Promise<number> {
         return EXIT.ok;
     }
     if (flags.format !== undefined) {
-        throw new UsageError(`--format is for variables; ${subcommand} prints the engine's output and the pack's verdict`);
+        throw new UsageError(`--format is for variables; ${subcommand} prints the engine's output and the pack's verdict\n\n${USAGE}`);
     }
     if (flags.stack === undefined) {
-        throw new UsageError(`--stack is required: the bootstrap stack to ${subcommand === "up" ? "deploy" : "preview"}`);
+        throw new UsageError(`--stack is required: the bootstrap stack to ${subcommand === "up" ? "deploy" : "preview"}\n\n${USAGE}`);
     }
     const deployment = await deployBootstrapStack(await bootstrapStacksFor(flags.workspace), flags.stack, {
         previewOnly: subcommand === "preview",

@@ -66,7 +66,7 @@ export async function bootstrapStacksFor(workspaceDir: string | undefined, check
             `--workspace ${workspaceDir} is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace ${workspaceDir}`,
         );
     }
-    const workspace = await OfflineWorkspace.create({ dir: workspaceDir });
+    const workspace = await OfflineWorkspace.create({ dir: workspaceDir, projectSource: checkout });
     return new BootstrapProject(`offline workspace ${workspace.dir}`, ` --workspace ${workspaceDir}`, checkout, async () => ({
         workDir: bootstrapProjectDir(workspace, checkout),
         envVars: workspace.env(),
