@@ -5,7 +5,7 @@
  * otherwise downgrade them to advisory, i.e. let a mandatory gate pass), and turns a crash into a
  * refusal whose message cannot carry a secret.
  */
-import { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, PolicyConfigSchema, PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { Environment } from "./contract/environment-identity";
 import { unknownConfigKeys } from "./config";
 import { ENFORCEMENT_LEVELS, PolicyName } from "./enforcement";
@@ -24,6 +24,51 @@ export function unreadable(problems: string[], fix: string): Finding[] {
     return problems.map((problem) => ({ problem, fix }));
 }
 
+/** What a policy of the kit is, whatever stacks it judges. */
+export interface PolicyBasics {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    configSchema?: PolicyConfigSchema;
+    remediationSteps: string;
+}
+
+/** A stack as a policy reads it: what its findings are about and the check to run, or why it cannot be judged at all. */
+export type StackReading<C> = { subject: string; check: (config: C) => Finding[] | Promise<Finding[]> } | { unjudged: Finding };
+
+/**
+ * A stack policy that keeps the kit's promises, whatever stacks it reads (the release's environments here, the
+ * bootstrap's accounts in bootstrap/policy-pack): unknown config keys refused, unknowns at preview and crashes
+ * turned into refusals at the policy's own level, every finding said as what is wrong and how to fix it.
+ */
+export function guardedStackPolicy<C extends object>(basics: PolicyBasics, read: (args: StackValidationArgs) => StackReading<C>): StackValidationPolicy {
+    const level = basics.enforcementLevel;
+    return {
+        ...basics,
+        validateStack: async (args, reportViolation) => {
+            const reading = read(args);
+            if ("unjudged" in reading) {
+                reportViolation(formatFinding("this stack", reading.unjudged, level));
+                return;
+            }
+            const config = args.getConfig<C>();
+            const unknownKeys = unknownConfigKeys(config, basics.configSchema);
+            const findings: Finding[] =
+                unknownKeys.length > 0
+                    ? [
+                          {
+                              problem: `policy config for "${basics.name}" has unknown key(s) ${unknownKeys.join(", ")}`,
+                              fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)",
+                          },
+                      ]
+                    : await runGuarded(() => reading.check(config));
+            for (const finding of findings) {
+                reportViolation(formatFinding(reading.subject, finding, level), finding.resource?.urn);
+            }
+        },
+    };
+}
+
 export interface StackCheck<C> {
     name: PolicyName;
     description: string;
@@ -34,39 +79,20 @@ export interface StackCheck<C> {
     check: (view: StackView, config: C) => Finding[] | Promise<Finding[]>;
 }
 
+/** A policy of the release's pack: it places the stack in its environment by name and runs only where it applies. */
 export function stackPolicy<C extends object>(spec: StackCheck<C>): StackValidationPolicy {
-    return {
-        name: spec.name,
-        description: spec.description,
-        enforcementLevel: ENFORCEMENT_LEVELS[spec.name],
-        configSchema: spec.configSchema,
-        remediationSteps: spec.remediationSteps,
-        validateStack: async (args, reportViolation) => {
-            const read = readStackView(args.resources);
-            if (!read.ok) {
-                reportViolation(formatFinding("this stack", { problem: read.problem, fix: UNPLACED_STACK_FIX }, ENFORCEMENT_LEVELS[spec.name]));
-                return;
-            }
-            const view = read.view;
-            if (!spec.environments.includes(view.environment)) {
-                args.notApplicable(`applies to ${spec.environments.join(" and ")} only; stack "${view.stack}" is ${view.environment}`);
-            }
-            const config = args.getConfig<C>();
-            const unknownKeys = unknownConfigKeys(config, spec.configSchema);
-            const findings: Finding[] =
-                unknownKeys.length > 0
-                    ? [
-                          {
-                              problem: `policy config for "${spec.name}" has unknown key(s) ${unknownKeys.join(", ")}`,
-                              fix: "correct the --policy-pack-config file (see policy-pack/README.md, Policy config)",
-                          },
-                      ]
-                    : await runGuarded(() => spec.check(view, config));
-            for (const finding of findings) {
-                reportViolation(formatFinding(`stack "${view.stack}"`, finding, ENFORCEMENT_LEVELS[spec.name]), finding.resource?.urn);
-            }
-        },
-    };
+    const { environments, check, ...basics } = spec;
+    return guardedStackPolicy<C>({ ...basics, enforcementLevel: ENFORCEMENT_LEVELS[spec.name] }, (args) => {
+        const read = readStackView(args.resources);
+        if (!read.ok) {
+            return { unjudged: { problem: read.problem, fix: UNPLACED_STACK_FIX } };
+        }
+        const view = read.view;
+        if (!environments.includes(view.environment)) {
+            args.notApplicable(`applies to ${environments.join(" and ")} only; stack "${view.stack}" is ${view.environment}`);
+        }
+        return { subject: `stack "${view.stack}"`, check: (config) => check(view, config) };
+    });
 }
 
 async function runGuarded(check: () => Finding[] | Promise<Finding[]>): Promise<Finding[]> {

@@ -25,12 +25,21 @@ export type StackViewResult = { ok: true; view: StackView } | { ok: false; probl
 
 const URN = /^urn:pulumi:([^:]+)::([^:]+)::/;
 
-export function readStackView(resources: PolicyResource[]): StackViewResult {
+/** The stack and project the engine's resources belong to, read from their URNs; undefined when there are none. */
+export function stackOfResources(resources: PolicyResource[]): { stack: string; project: string } | undefined {
     const match = resources.length > 0 ? URN.exec(resources[0].urn) : null;
-    if (!match) {
-        return { ok: false, problem: "the engine passed no resources with a stack URN, so the stack cannot be identified" };
+    return match ? { stack: match[1], project: match[2] } : undefined;
+}
+
+/** What a policy says when the engine passed no resources with a stack URN. */
+export const UNIDENTIFIED_STACK = "the engine passed no resources with a stack URN, so the stack cannot be identified";
+
+export function readStackView(resources: PolicyResource[]): StackViewResult {
+    const found = stackOfResources(resources);
+    if (!found) {
+        return { ok: false, problem: UNIDENTIFIED_STACK };
     }
-    const [, stack, project] = match;
+    const { stack, project } = found;
     const environment = environmentOf(stack);
     if (environment === undefined) {
         return {

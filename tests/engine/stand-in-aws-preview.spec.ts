@@ -162,6 +162,14 @@ const PROBES: Record<string, Probe> = {
             ),
         updatesInPlace: false,
     },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+        declare: (v, o) =>
+            new aws.iam.OpenIdConnectProvider(
+                "oidc-provider",
+                { url: pick(v.replaced, "https://b.example.com", "https://a.example.com"), clientIdLists: [pick(v.inPlace, "b", "a")], tags: tags(v) },
+                o,
+            ),
+    },
     "aws:glue/catalogDatabase:CatalogDatabase": {
         declare: (v, o) =>
             new aws.glue.CatalogDatabase(

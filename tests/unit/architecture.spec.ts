@@ -16,6 +16,7 @@ const MAY_USE: Record<string, readonly string[]> = {
     kit: [],
     stacks: ["kit"],
     operations: ["kit", "stacks"],
+    bootstrap: ["kit", "stacks"],
     gate: ["kit", "stacks", "operations"],
     rehearsal: ["kit", "stacks", "operations", "gate"],
     preflight: ["kit", "stacks", "operations", "gate"],

@@ -222,6 +222,17 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceBehaviour>> = {
         forceNew: forceNew("iam/role_policy_attachment.go@04c7984", "policyArn", "role"),
         state: (i, ctx) => ({ id: ctx.previousId ?? prefixedUniqueId(`${i.role}-`) }),
     },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+        global: true,
+        tagged: true,
+        // client_id_list and thumbprint_list are updated in place (AddClientIDToOpenIDConnectProvider, UpdateOpenIDConnectProviderThumbprint).
+        forceNew: forceNew("iam/openid_connect_provider.go (url ForceNew; schema not re-read)", "url"),
+        state: (i, ctx) => {
+            const arn = ctx.globalArn("iam", `oidc-provider/${String(i.url).replace(/^https:\/\//, "")}`);
+            // Without a thumbprint list, IAM retrieves the issuer's top intermediate CA thumbprint itself.
+            return { id: arn, outputs: { arn, thumbprintLists: ctx.previous?.thumbprintLists ?? [randomHex(40)] } };
+        },
+    },
     "aws:glue/catalogDatabase:CatalogDatabase": {
         naming: named(255),
         tagged: true,

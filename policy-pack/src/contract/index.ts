@@ -23,3 +23,4 @@ export * from "./desired-state/values";
 export * from "./resource-names";
 export * from "./access-model";
 export * from "./access";
+export * from "./ci-identity";

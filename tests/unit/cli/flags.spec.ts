@@ -25,7 +25,7 @@ interface Result {
 }
 
 interface Case {
-    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment" | "access" | "doctor";
+    command: "parity" | "promote" | "rehearse" | "drift" | "cloud" | "status" | "dev-stack" | "release-of" | "pr-comment" | "access" | "doctor" | "bootstrap";
     args: string[];
     /** The message's first line, exactly (after the "<command>: " prefix). */
     message: string;
@@ -193,6 +193,27 @@ const USAGE_CASES: Case[] = [
         args: ["--workspace", "/nonexistent"],
         message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
     },
+    { command: "bootstrap", args: [], message: "say what to do first: one of preview, up, variables (got nothing)" },
+    { command: "bootstrap", args: ["print"], message: "say what to do first: one of preview, up, variables (got print)" },
+    { command: "bootstrap", args: ["up"], message: "--stack is required: the bootstrap stack to deploy" },
+    {
+        command: "bootstrap",
+        args: ["up", "--stack", "qa"],
+        message: 'no bootstrap stack "qa": the bootstrap stacks are dev, staging, prod, tooling, deployed in that order',
+    },
+    {
+        command: "bootstrap",
+        args: ["preview", "--stack", "prod", "--format", "json"],
+        message: "--format is for variables; preview prints the engine's output and the pack's verdict",
+    },
+    { command: "bootstrap", args: ["variables", "--stack", "prod"], message: "variables reads every bootstrap stack and takes no --stack" },
+    { command: "bootstrap", args: ["variables", "--format", "yaml"], message: '--format must be one of text, github, json (got "yaml")' },
+    { command: "bootstrap", args: ["variables", "--bogus"], message: "Unknown option '--bogus'" },
+    {
+        command: "bootstrap",
+        args: ["variables", "--workspace", "/nonexistent"],
+        message: "--workspace /nonexistent is not an offline workspace (it has no state/); make one with npm run rehearse -- --workspace /nonexistent",
+    },
 ];
 
 /** Flags that must work, so the harness is known to tell a refusal from a run. */
@@ -211,6 +232,7 @@ const ACCEPTED_CASES = [
     { command: "pr-comment", args: ["--help"], code: 0, stdout: "usage: npm run pr-comment -- --reports DIR [options]" },
     { command: "access", args: ["--help"], code: 0, stdout: "usage: npm run access -- --stack NAME [options]" },
     { command: "doctor", args: ["--help"], code: 0, stdout: "usage: npm run doctor -- [options]" },
+    { command: "bootstrap", args: ["--help"], code: 0, stdout: "usage: npm run bootstrap -- preview|up --stack NAME [options]" },
 ];
 
 /** One case as a real process, as `npm run rehearse -- ...` runs it (the parity drift case below is another). */
@@ -230,7 +252,7 @@ function run(command: string, args: string[], cwd = ROOT): Promise<Result> {
 /** A copy of the commands and the program beside stack files of our own (the repo's are never edited). */
 function projectCopy(edit: (prod: { config: Record<string, unknown> }) => void): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-cli-flags-"));
-    for (const sub of ["cli", "src", "tools", "policy-pack/src", "glue"]) {
+    for (const sub of ["cli", "src", "tools", "policy-pack/src", "glue", "bootstrap"]) {
         fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true, filter: (from) => !from.includes("node_modules") });
     }
     for (const file of fs.readdirSync(ROOT).filter((f) => /^Pulumi(\..+)?\.yaml$|^tsconfig\.json$|^package\.json$/.test(f))) {

@@ -78,7 +78,17 @@ export function requiredSecrets(stack: StackName): Record<string, string> {
     return stack === "prod" ? { "atlas:oncallEndpoint": TEST_ONCALL_ENDPOINT } : {};
 }
 
-export async function runAtlas(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
+/** The run in progress: runs take turns, as each resets the runtime's global config, mocks and root stack. */
+let previousRun: Promise<unknown> = Promise.resolve();
+
+/** Runs the program once under mocks; a run started while another is in flight waits for it. */
+export function runAtlas(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
+    const run = previousRun.then(() => runAtlasAlone(stack, options));
+    previousRun = run.catch(() => undefined);
+    return run;
+}
+
+async function runAtlasAlone(stack: StackName, options: RunOptions): Promise<ProgramRun> {
     const config = { ...stackConfig(stack), ...options.set, ...options.secrets };
     for (const key of options.remove ?? []) {
         delete config[key];

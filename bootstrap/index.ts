@@ -1,0 +1,4 @@
+import "../src/supported-node";
+import { bootstrapProgram } from "./src/program";
+
+export = bootstrapProgram;
