@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { CONFIG_REFERENCE_PAGE, withFreshReference } from "../../cli/config-reference";
+import { CONFIG_REFERENCE_PAGE, withFreshReference } from "../../tools/config-reference";
 
 describe("the config reference page (docs/config-reference.md)", () => {
     it("is the one rendered from the config table (refresh: npm run config-reference -- --write)", () => {

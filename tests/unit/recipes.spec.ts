@@ -10,7 +10,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as configReference from "../../cli/config-reference";
+import * as configReference from "../../tools/config-reference";
 import * as stackFiles from "../../cli/lib/stacks/stack-file-config";
 import * as contract from "../../policy-pack/src/contract";
 import { ComparedResource, EnvironmentValues } from "../../policy-pack/src/contract";
@@ -96,7 +96,7 @@ describe("recipe (c): a new allowed difference is one line of ENVIRONMENT_SPECIF
         copied = {
             contract: loadFrom(copy, "policy-pack/src/contract"),
             stackFiles: loadFrom(copy, "cli/lib/stacks/stack-file-config"),
-            configReference: loadFrom(copy, "cli/config-reference"),
+            configReference: loadFrom(copy, "tools/config-reference"),
         };
     });
 
