@@ -27,7 +27,7 @@ import {
     unexpectedLines,
     verdictLines,
 } from "./lib/rehearsal";
-import { OfflineBackend } from "./lib/stacks";
+import { bootstrapStacksFor, OfflineBackend } from "./lib/stacks";
 
 const USAGE = `usage: npm run rehearse -- [options]
 
@@ -150,7 +150,11 @@ async function main(): Promise<number> {
             });
             let result;
             try {
-                result = await runStep({ sourceFor, cloud: cloudOf(workspace.dir) }, step, onOutput);
+                result = await runStep(
+                    { sourceFor, cloud: cloudOf(workspace.dir), bootstrapStacks: () => bootstrapStacksFor(workspace.dir, checkouts.snapshot) },
+                    step,
+                    onOutput,
+                );
             } catch (error) {
                 progress.done(`✘ ${stepLabel(index, steps.length, { step })} → failed after ${progress.seconds.toFixed(1)}s`);
                 stepOutput.lines().forEach((line) => print(`      │ ${line}`));

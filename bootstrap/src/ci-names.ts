@@ -4,16 +4,13 @@
  * (AWS checks that a principal in a key or bucket policy exists: deploy the account stacks before the tooling one.)
  */
 import { CiRole, ciRoleName } from "../../policy-pack/src/contract";
+// The secrets key's alias is the contract's too: doctor and the offline stand-in KMS name the same key.
+export { secretsKeyAlias } from "../../policy-pack/src/contract";
 import { EnvironmentAccount } from "./accounts";
 
 /** A CI role's ARN (its name: the contract's ciRoleName; an explicit deny keeps the deploy role off it: role-policies.ts). */
 export function ciRoleArn(account: EnvironmentAccount, role: CiRole): string {
     return `arn:aws:iam::${account.accountId}:role/${ciRoleName(account.environment, role)}`;
-}
-
-/** The KMS alias of an environment's secrets key, in the tooling account. */
-export function secretsKeyAlias(environment: string): string {
-    return `alias/atlas-pulumi-${environment}`;
 }
 
 /**

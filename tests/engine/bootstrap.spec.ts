@@ -52,11 +52,20 @@ describe("the bootstrap program, on the real engine", function () {
     const state: Record<string, StateResource[]> = {};
     const outputs: Record<string, Record<string, unknown>> = {};
 
+    // As the rehearsal's first step does it (npm run rehearse bootstraps the accounts before dev).
     before(async function () {
         this.timeout(900_000);
+        const step = fixture.system.rehearsal.STEPS[0];
+        assert.equal(step.name, "bootstrap", "the rehearsal bootstraps the accounts first");
+        const result = await fixture.system.runStep(step);
+        assert.deepEqual(result.mismatches, []);
+        assert.deepEqual(
+            result.bootstrap?.map((d) => d.stack),
+            STACKS,
+        );
         const stacks = await bootstrapStacksFor(fixture.system.workspace.dir, fixture.system.source().checkout);
-        for (const name of STACKS) {
-            const deployment = await deployBootstrapStack(stacks, name);
+        for (const deployment of result.bootstrap!) {
+            const name = deployment.stack;
             assert.ok(deployment.succeeded, `bootstrap stack ${name}: ${JSON.stringify(deployment, null, 2)}`);
             assert.deepEqual([...deployment.preview.violations, ...deployment.update!.violations], [], `the pack finds nothing in bootstrap stack ${name}`);
             const stack = await stacks.stack(name);

@@ -137,7 +137,7 @@ describe("npm run doctor (real engine, a rehearsal's workspace)", function () {
         assertOneProblem(
             await doctor(broken),
             "prod's secrets provider",
-            /prod encrypts its secrets with a passphrase; prod must use an AWS KMS key \(awskms:\/\/\); to fix: pulumi stack change-secrets-provider --stack prod "awskms:\/\/alias\/atlas-prod-secrets\?region=/,
+            /prod encrypts its secrets with a passphrase; prod must use an AWS KMS key \(awskms:\/\/\); to fix: pulumi stack change-secrets-provider --stack prod "<prod's secrets provider, printed by npm run bootstrap -- variables: awskms:\/\/\/arn:aws:kms:/,
         );
     });
 

@@ -18,7 +18,7 @@ const MAY_USE: Record<string, readonly string[]> = {
     operations: ["kit", "stacks"],
     bootstrap: ["kit", "stacks"],
     gate: ["kit", "stacks", "operations"],
-    rehearsal: ["kit", "stacks", "operations", "gate"],
+    rehearsal: ["kit", "stacks", "operations", "bootstrap", "gate"],
     preflight: ["kit", "stacks", "operations", "gate"],
 };
 const MAX_MODULES_PER_FOLDER = 12;

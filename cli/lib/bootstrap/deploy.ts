@@ -25,6 +25,8 @@ export interface BootstrapDeployment {
 
 export interface DeployOptions {
     previewOnly?: boolean;
+    /** The bootstrap's pack already compiled (compiledBootstrapPack), for several stacks in a row; else compiled here. */
+    compiledPack?: string;
     /** Each chunk of the engine's output. */
     onOutput?: (text: string) => void;
     /** A line as each phase starts. */
@@ -52,7 +54,7 @@ export async function deployBootstrapStack(stacks: BootstrapStacks, name: string
     try {
         const stack = await stacks.stack(name, { create: true });
         const run = {
-            policyPack: compiledBootstrapPack(stacks.checkout, scratchDir),
+            policyPack: options.compiledPack ?? compiledBootstrapPack(stacks.checkout, scratchDir),
             plan: path.join(scratchDir, "plan.json"),
             onOutput: options.onOutput,
             message: `bootstrap ${name}`,
@@ -68,6 +70,28 @@ export async function deployBootstrapStack(stacks: BootstrapStacks, name: string
         return { stack: name, preview, update, succeeded: update.succeeded };
     } finally {
         fs.rmSync(scratchDir, { recursive: true, force: true });
+    }
+}
+
+/**
+ * Every bootstrap stack in order (account stacks, then tooling), the pack compiled once; stops at the first that does
+ * not deploy. What a first bootstrap of an organisation, and the rehearsal's first step, do.
+ */
+export async function deployEveryBootstrapStack(stacks: BootstrapStacks, options: Omit<DeployOptions, "compiledPack"> = {}): Promise<BootstrapDeployment[]> {
+    const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-bootstrap-pack-"));
+    try {
+        const compiledPack = compiledBootstrapPack(stacks.checkout, packDir);
+        const deployments: BootstrapDeployment[] = [];
+        for (const name of stacks.names) {
+            const deployment = await deployBootstrapStack(stacks, name, { ...options, compiledPack });
+            deployments.push(deployment);
+            if (!deployment.succeeded) {
+                break;
+            }
+        }
+        return deployments;
+    } finally {
+        fs.rmSync(packDir, { recursive: true, force: true });
     }
 }
 

@@ -4,7 +4,7 @@
  * shared by everyone who deploys, a KMS key answers only to the roles its key policy names, and each use is logged.
  * Read from the stack file the CLI uses (`secretsprovider:`), without decrypting anything.
  */
-import { ENVIRONMENT_MODEL, environmentOfStack, environmentsNeedingKmsSecrets, secretsKeyAlias } from "../../../policy-pack/src/contract";
+import { ENVIRONMENT_MODEL, environmentOfStack, environmentsNeedingKmsSecrets } from "../../../policy-pack/src/contract";
 import { Finding, ok, problem } from "./check-result";
 import { StackFileFacts } from "./stack-file-facts";
 
@@ -20,7 +20,8 @@ export function needsKmsSecrets(stack: string): boolean {
 /** The finding for one stack whose environment needs KMS secrets (its region goes into the fix's example URL). */
 export function secretsFinding(stack: string, settings: StackFileFacts | undefined): Finding {
     const region = settings?.region ?? "<region>";
-    const fix = `pulumi stack change-secrets-provider --stack ${stack} "awskms://${secretsKeyAlias(stack)}?region=${region}" (the key the bootstrap stacks create), then commit Pulumi.${stack}.yaml`;
+    // By ARN: the key is in the tooling account, and an alias names a key only inside its own account.
+    const fix = `pulumi stack change-secrets-provider --stack ${stack} "<${stack}'s secrets provider, printed by npm run bootstrap -- variables: awskms:///arn:aws:kms:${region}:<tooling account>:key/<id>?region=${region}>", then commit Pulumi.${stack}.yaml`;
     if (settings === undefined) {
         return problem(secretsCheck(stack), `no stack file Pulumi.${stack}.yaml to read it from`, `create the stack, then ${fix}`);
     }

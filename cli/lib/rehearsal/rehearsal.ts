@@ -10,7 +10,8 @@ import { CloudStore } from "../../../tools/stand-in-aws/cloud";
 import { planMismatches } from "../../../tools/stand-in-aws/plan-fidelity";
 import { RefusedError, RunOutcome } from "../kit";
 import { deleteInCloud, editInCloud, detectDrift, DriftReport, recordDrift } from "../operations";
-import { createSandboxStack, destroySandboxStack, StackSource } from "../stacks";
+import { BootstrapStacks, createSandboxStack, destroySandboxStack, StackSource } from "../stacks";
+import { BootstrapDeployment, deployEveryBootstrapStack, formatDeployment } from "../bootstrap";
 import { PromoteReport, promote, refusedByPolicy } from "../gate";
 
 export const FIRST_VERSION = "1.0.0";
@@ -81,7 +82,12 @@ export interface SandboxStep extends StepBase {
     action: "create" | "destroy";
 }
 
-export type RehearsalStep = PromoteStep | ConsoleEditStep | DriftStep | RefreshStep | SandboxStep;
+/** `npm run bootstrap -- up` of every bootstrap stack in order (bootstrap/: each account's CI roles, the state bucket and secrets keys). */
+export interface BootstrapStep extends StepBase {
+    kind: "bootstrap";
+}
+
+export type RehearsalStep = PromoteStep | ConsoleEditStep | DriftStep | RefreshStep | SandboxStep | BootstrapStep;
 
 const DEPLOYED: Expectation = { outcome: "deployed" };
 const QUIET: Expectation = { outcome: "deployed", quiet: true };
@@ -110,6 +116,12 @@ const sandboxLife = (stack: string, whose: string, command: string): RehearsalSt
 ];
 
 export const STEPS: readonly RehearsalStep[] = [
+    {
+        kind: "bootstrap",
+        name: "bootstrap",
+        title: "bootstrap the accounts: npm run bootstrap -- up, every stack",
+        target: "the accounts",
+    },
     promoteStep("dev", "deploy dev", "dev", FIRST_VERSION, "snapshot", DEPLOYED),
     ...sandboxLife("dev-alice", "alice's own stack", "--name alice"),
     ...sandboxLife("pr-42", "pull request 42's review stack", "--pull-request 42"),
@@ -182,6 +194,8 @@ export function describeStep(step: RehearsalStep): string {
             return `${step.target}: pulumi refresh`;
         case "sandbox":
             return `${step.target}: ${step.action === "create" ? "created from dev's stack file" : "destroyed, removed, stack file deleted"}`;
+        case "bootstrap":
+            return "CI roles per account, then the state bucket and secrets keys; judged by the bootstrap pack; expect deployed";
     }
 }
 
@@ -198,6 +212,8 @@ export function checkoutsOf(repository: ReleaseRepository): Record<Revision, str
 export interface RehearsalContext {
     sourceFor: (revision: Revision) => StackSource;
     cloud: CloudStore;
+    /** The bootstrap stacks beside the release's stacks (same backend), run from the snapshot's bootstrap/. */
+    bootstrapStacks: () => Promise<BootstrapStacks>;
 }
 
 export interface StepResult {
@@ -207,6 +223,8 @@ export interface StepResult {
     /** The tooling's refusal before any run (e.g. staging has drifted), as it printed it. */
     refusal?: string;
     drift?: DriftReport;
+    /** The bootstrap step's deployments, one per bootstrap stack it ran. */
+    bootstrap?: BootstrapDeployment[];
     /** What a step that is neither printed as a report nor a drift check did, in one line. */
     note?: string;
     /** Why the outcome is not the expected one; empty when it is. */
@@ -255,6 +273,15 @@ export async function runStep(context: RehearsalContext, step: RehearsalStep, on
         case "refresh": {
             await snapshot.pulumi(["refresh", "--stack", step.target, "--yes", "--skip-preview", "--color", "never"]);
             return { step, note: `${step.target}'s state now holds what its cloud holds (recorded as a refresh in its history)`, mismatches: [] };
+        }
+        case "bootstrap": {
+            const deployments = await deployEveryBootstrapStack(await context.bootstrapStacks(), { onOutput });
+            const failed = deployments.find((d) => !d.succeeded);
+            if (failed) {
+                return { step, bootstrap: deployments, mismatches: [`expected every bootstrap stack to deploy:\n${formatDeployment(failed)}`] };
+            }
+            const created = deployments.reduce((sum, d) => sum + (d.update?.changes.create ?? 0), 0);
+            return { step, bootstrap: deployments, note: `${deployments.map((d) => d.stack).join(", ")} deployed (${created} created)`, mismatches: [] };
         }
         case "sandbox": {
             const note = step.action === "create" ? await createSandboxStack(snapshot, step.target) : await destroySandboxStack(snapshot, step.target);

@@ -48,6 +48,9 @@ export function stepOutcome(result: StepResult): string {
         const { drifted, checkedResources } = result.drift;
         return drifted.length === 0 ? `no drift in ${checkedResources} resources` : `drift in ${drifted.length} of ${checkedResources} resources`;
     }
+    if (result.step.kind === "bootstrap") {
+        return result.note ?? "bootstrapped";
+    }
     return result.step.kind === "refresh"
         ? "state refreshed from the cloud"
         : result.step.kind === "sandbox"

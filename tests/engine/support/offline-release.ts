@@ -21,6 +21,7 @@ import type * as RehearsalLib from "../../../cli/lib/rehearsal/rehearsal";
 import type * as ReportLib from "../../../cli/lib/gate/promote-report";
 import type * as ConsoleEditLib from "../../../cli/lib/operations/console-edit";
 import type * as StacksLib from "../../../cli/lib/stacks/stack-source";
+import type * as BootstrapStacksLib from "../../../cli/lib/stacks/bootstrap-stacks";
 import type * as WorkspaceLib from "../../../tools/offline/workspace";
 import type { FileEdits } from "../../../tools/offline/release-repository";
 import { ReleaseRepository } from "../../../tools/offline/release-repository";
@@ -158,6 +159,7 @@ export function withOfflineWorkspace(options: OfflineWorkspaceOptions = {}): { r
 interface Tooling {
     workspace: typeof WorkspaceLib;
     stacks: typeof StacksLib;
+    bootstrapStacks: typeof BootstrapStacksLib;
     promote: typeof PromoteLib;
     engineRun: typeof EngineRunLib;
     rehearsal: typeof RehearsalLib;
@@ -169,6 +171,7 @@ async function loadTooling(dir: string): Promise<Tooling> {
     return {
         workspace: (await import(path.join(dir, "tools", "offline", "workspace"))) as typeof WorkspaceLib,
         stacks: (await import(path.join(dir, "cli", "lib", "stacks", "stack-source"))) as typeof StacksLib,
+        bootstrapStacks: (await import(path.join(dir, "cli", "lib", "stacks", "bootstrap-stacks"))) as typeof BootstrapStacksLib,
         promote: (await import(path.join(dir, "cli", "lib", "gate", "promote"))) as typeof PromoteLib,
         engineRun: (await import(path.join(dir, "cli", "lib", "kit", "engine-run"))) as typeof EngineRunLib,
         rehearsal: (await import(path.join(dir, "cli", "lib", "rehearsal", "rehearsal"))) as typeof RehearsalLib,
@@ -239,7 +242,11 @@ async function assemble(
         },
         async runStep(step) {
             const result = await lib.rehearsal.runStep(
-                { sourceFor: (revision) => sourceFor(commitOf(checkouts[revision])), cloud: lib.consoleEdit.cloudOf(workspace.dir) },
+                {
+                    sourceFor: (revision) => sourceFor(commitOf(checkouts[revision])),
+                    cloud: lib.consoleEdit.cloudOf(workspace.dir),
+                    bootstrapStacks: () => lib.bootstrapStacks.bootstrapStacksFor(workspace.dir, checkouts.snapshot),
+                },
                 step,
             );
             keep(result.report?.preview ?? null);

@@ -220,9 +220,9 @@ const USAGE_CASES: Case[] = [
 const ACCEPTED_CASES = [
     { command: "parity", args: [], code: 0, stdout: "parity staging ↔ prod: at parity" },
     { command: "parity", args: ["--from", "staging", "--to", "dev", "--format", "markdown"], code: 1, stdout: "### Parity: staging ↔ dev: NOT at parity" },
-    { command: "rehearse", args: ["--list"], code: 0, stdout: "1. dev" },
+    { command: "rehearse", args: ["--list"], code: 0, stdout: "1. bootstrap" },
     // --quiet is the default now, kept as an alias; --verbose adds the engine's output.
-    { command: "rehearse", args: ["--list", "--quiet", "--verbose"], code: 0, stdout: "1. dev" },
+    { command: "rehearse", args: ["--list", "--quiet", "--verbose"], code: 0, stdout: "1. bootstrap" },
     { command: "promote", args: ["--help"], code: 0, stdout: "usage: npm run promote -- --stack NAME --version V [options]" },
     { command: "drift", args: ["--help"], code: 0, stdout: "usage: npm run drift -- --stack NAME [options]" },
     { command: "cloud", args: ["--help"], code: 0, stdout: "usage: npm run cloud -- <show|set|unset|delete>" },

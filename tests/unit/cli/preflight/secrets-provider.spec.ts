@@ -19,7 +19,7 @@ const KMS: StackFileFacts = {
     region: "eu-west-1",
 };
 const FIX =
-    /; to fix: pulumi stack change-secrets-provider --stack prod "awskms:\/\/alias\/atlas-prod-secrets\?region=eu-west-1" \(the key the bootstrap stacks create\), then commit Pulumi\.prod\.yaml$/;
+    /; to fix: pulumi stack change-secrets-provider --stack prod "<prod's secrets provider, printed by npm run bootstrap -- variables: awskms:\/\/\/arn:aws:kms:eu-west-1:<tooling account>:key\/<id>\?region=eu-west-1>", then commit Pulumi\.prod\.yaml$/;
 
 describe("doctor: the secrets provider of the stacks that need a KMS key", () => {
     it("is needed by every gated environment and the one it is promoted from (staging and prod), not by dev's stacks", () => {
@@ -63,7 +63,7 @@ describe("doctor: the secrets provider of the stacks that need a KMS key", () =>
         const line = findingLine(secretsFinding("prod", undefined));
         assert.match(
             line,
-            /^✘ {3}prod's secrets provider: no stack file Pulumi\.prod\.yaml to read it from; to fix: create the stack, then pulumi stack change-secrets-provider --stack prod "awskms:\/\/alias\/atlas-prod-secrets\?region=<region>"/,
+            /^✘ {3}prod's secrets provider: no stack file Pulumi\.prod\.yaml to read it from; to fix: create the stack, then pulumi stack change-secrets-provider --stack prod "<prod's secrets provider, printed by npm run bootstrap -- variables: awskms:\/\/\/arn:aws:kms:<region>:/,
         );
     });
 });
