@@ -7,7 +7,7 @@ import * as os from "os";
 import { EXIT, parseFlags, runMain, UsageError } from "../cli/lib/kit/args";
 import { formatElapsed, Progress } from "../cli/lib/kit/progress";
 import { ensurePulumiCli } from "../tools/offline/pulumi-cli";
-import { renderSection, SectionResult } from "./lib/report";
+import { failedSection, renderSection, SectionResult } from "./lib/report";
 import { ratio, seconds, secondsSince, spread, summarize, Summary } from "./lib/stats";
 import { rehearsal, testSuite } from "./sections/commands";
 import { measureEngine, POLICY_TARGET, PROGRAM_TARGET, Variant } from "./sections/engine";
@@ -146,7 +146,7 @@ async function main(): Promise<number> {
             `${checks.length - missed.length} of ${checks.length} targets met${missed.length > 0 ? `; missed: ${missed.map((c) => `${c.name} (${c.value}, wanted ${c.target})`).join("; ")}` : ""}`,
         );
         if (failed.length > 0) {
-            print(`could not run: ${failed.map((r) => `${r.id} (${r.error})`).join("; ")}`);
+            print(`could not run: ${failed.map((r) => `${r.id} (${r.error?.split("\n")[0]} … the whole reason is in its section above)`).join("; ")}`);
         }
         print(`bench wall time: ${seconds(totalSeconds)}`);
     }
@@ -175,7 +175,7 @@ async function guarded(id: string, title: string, run: () => Promise<SectionResu
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         process.stderr.write(`bench: ${id} could not run: ${message}\n`);
-        return { id, title, rows: [], checks: [], notes: [], data: {}, error: message.split("\n")[0], seconds: secondsSince(started) };
+        return failedSection(id, title, message, secondsSince(started));
     }
 }
 
@@ -192,18 +192,9 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
     try {
         figures = await withSectionProgress("engine sections (1. policy-pack overhead, 2. program overhead)", () => measureEngine({ runs, variants, log }));
     } catch (error) {
-        const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+        const message = error instanceof Error ? error.message : String(error);
         log(`engine sections could not run: ${message}`);
-        const failed = (id: string, title: string): SectionResult => ({
-            id,
-            title,
-            rows: [],
-            checks: [],
-            notes: [],
-            data: {},
-            error: message,
-            seconds: secondsSince(started),
-        });
+        const failed = (id: string, title: string): SectionResult => failedSection(id, title, message, secondsSince(started));
         return [
             ...(selected.has("policy-overhead") ? [failed("policy-overhead", "1. Policy-pack overhead")] : []),
             ...(selected.has("program-overhead") ? [failed("program-overhead", "2. Program overhead")] : []),

@@ -188,7 +188,7 @@ export class OfflineWorkspace {
 }
 
 /** Pulumi.yaml with `main` pointing at the program in the checkout (absolute, as the copy lives elsewhere). */
-function withProgramAt(projectText: string, checkout: string): string {
+export function withProgramAt(projectText: string, checkout: string): string {
     const declared = (yaml.load(projectText) as { main?: unknown } | null)?.main;
     const main = `main: ${JSON.stringify(path.resolve(checkout, typeof declared === "string" ? declared : "."))}`;
     return /^main:.*$/m.test(projectText) ? projectText.replace(/^main:.*$/m, main) : `${projectText.trimEnd()}\n${main}\n`;
