@@ -14,8 +14,10 @@ import { measureEngine, POLICY_TARGET, PROGRAM_TARGET, Variant } from "./section
 import { measurePluginStart } from "./sections/plugin-start";
 import { LOAD_STEPS, measureProgramLoad } from "./sections/program-load";
 import { policyScaling } from "./sections/policy-scaling";
+import { measurePromoteCost } from "./sections/promote-cost";
+import { promoteCostSection } from "./sections/promote-cost-report";
 
-export const SECTIONS = ["policy-overhead", "program-overhead", "policy-scaling", "tests", "rehearsal"] as const;
+export const SECTIONS = ["policy-overhead", "program-overhead", "promote-cost", "policy-scaling", "tests", "rehearsal"] as const;
 type SectionId = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -24,6 +26,8 @@ Measures, and prints with the targets of issue 6 (met or missed; a missed target
   policy-overhead    prod preview with the Atlas pack vs an empty pack vs none (real engine, stand-in AWS, CLI path)
   program-overhead   prod preview vs a one-resource program, both through the CLI's language host;
                      pulumi preview -s dev through the host vs inline; program module load
+  promote-cost       prod's promote of one change vs a plain pulumi up -s prod of it, interleaved: wall time per
+                     phase, CPU-seconds per process kind (CLI invocations and their count, program, pack, host, stand-in)
   policy-scaling     staging-prod-parity over synthetic staging/prod pairs of 1,000 and 10,000 resources
                      (time, growth, peak memory, size of the policy config promote passes)
   tests              wall time of npm test, each of its phases and each engine file
@@ -111,6 +115,15 @@ async function main(): Promise<number> {
         for (const result of await engineSections(selected, runs, log)) {
             record(result);
         }
+    }
+    if (selected.has("promote-cost")) {
+        record(
+            await guarded("promote-cost", "6. Promote cost", async () => {
+                const t = process.hrtime.bigint();
+                const figures = await measurePromoteCost(runs, log);
+                return { ...promoteCostSection(figures), seconds: secondsSince(t) };
+            }),
+        );
     }
     if (selected.has("policy-scaling")) {
         record(await guarded("policy-scaling", "3. Policy scaling", () => policyScaling(runs, log)));

@@ -261,7 +261,7 @@ function inlineProgramOf(checkout: string): () => Promise<Record<string, unknown
 }
 
 /** Creates the stacks from the checkout's stack files; prod pages on-call, so it needs the secret. */
-async function prepareStacks(source: OfflineBackend): Promise<void> {
+export async function prepareStacks(source: OfflineBackend): Promise<void> {
     for (const name of ENVIRONMENTS) {
         const stack = await source.stack(name, { create: true });
         const config = await stack.getAllConfig();
