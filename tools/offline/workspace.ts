@@ -16,7 +16,7 @@ import { ENVIRONMENTS } from "../../policy-pack/src/contract";
 import { CLOUD_ENV } from "../stand-in-aws/cloud";
 import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
 import { installNodeLanguageHost } from "./language-host/install";
-import { nodeBinary } from "./node-runtime";
+import { nodeBinary, nodeCompileCacheDir } from "./node-runtime";
 import { ensurePulumiCli, pulumiCommand, PulumiCli, REPO_ROOT } from "./pulumi-cli";
 
 export const PROJECT_NAME = "atlas";
@@ -119,7 +119,8 @@ export class OfflineWorkspace {
     /**
      * Environment of every CLI call: never the user's own ~/.pulumi, login or plugins. PATH starts
      * with the CLI and the project's Node 22 (the language host runs programs and packs on the
-     * `node` it finds there), whatever Node started this process.
+     * `node` it finds there), whatever Node started this process. Node processes share an on-disk compile cache
+     * (`nodeCompileCacheDir`).
      */
     env(): Record<string, string> {
         return {
@@ -133,6 +134,7 @@ export class OfflineWorkspace {
             PULUMI_ACCESS_TOKEN: "",
             ...standInEnv(this.standIn),
             [CLOUD_ENV]: this.cloudDir,
+            NODE_COMPILE_CACHE: nodeCompileCacheDir(),
         };
     }
 
