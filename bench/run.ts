@@ -7,7 +7,7 @@ import * as os from "os";
 import { EXIT, parseFlags, runMain, UsageError } from "../cli/lib/kit/args";
 import { formatElapsed, Progress } from "../cli/lib/kit/progress";
 import { ensurePulumiCli } from "../tools/offline/pulumi-cli";
-import { renderSection, SectionResult } from "./lib/report";
+import { failedSection, renderSection, SectionResult } from "./lib/report";
 import { ratio, seconds, secondsSince, spread, summarize, Summary } from "./lib/stats";
 import { rehearsal, testSuite } from "./sections/commands";
 import { measureEngine, POLICY_TARGET, PROGRAM_TARGET, Variant } from "./sections/engine";
@@ -15,8 +15,10 @@ import { measurePluginStart } from "./sections/plugin-start";
 import { LOAD_STEPS, measureProgramLoad } from "./sections/program-load";
 import { measurePackLoad, PACK_LOAD_STEPS } from "./sections/pack-load";
 import { policyScaling } from "./sections/policy-scaling";
+import { measurePromoteCost } from "./sections/promote-cost";
+import { promoteCostSection } from "./sections/promote-cost-report";
 
-export const SECTIONS = ["policy-overhead", "program-overhead", "policy-scaling", "tests", "rehearsal"] as const;
+export const SECTIONS = ["policy-overhead", "program-overhead", "promote-cost", "policy-scaling", "tests", "rehearsal"] as const;
 type SectionId = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -25,6 +27,8 @@ Measures, and prints with the targets of issue 6 (met or missed; a missed target
   policy-overhead    prod preview with the Atlas pack vs an empty pack vs none (real engine, stand-in AWS, CLI path)
   program-overhead   prod preview vs a one-resource program, both through the CLI's language host;
                      pulumi preview -s dev through the host vs inline; program module load
+  promote-cost       prod's promote of one change vs a plain pulumi up -s prod of it, interleaved: wall time per
+                     phase, CPU-seconds per process kind (CLI invocations and their count, program, pack, host, stand-in)
   policy-scaling     staging-prod-parity over synthetic staging/prod pairs of 1,000 and 10,000 resources
                      (time, growth, peak memory, size of the policy config promote passes)
   tests              wall time of npm test, each of its phases and each engine file
@@ -113,6 +117,15 @@ async function main(): Promise<number> {
             record(result);
         }
     }
+    if (selected.has("promote-cost")) {
+        record(
+            await guarded("promote-cost", "6. Promote cost", async () => {
+                const t = process.hrtime.bigint();
+                const figures = await measurePromoteCost(runs, log);
+                return { ...promoteCostSection(figures), seconds: secondsSince(t) };
+            }),
+        );
+    }
     if (selected.has("policy-scaling")) {
         record(await guarded("policy-scaling", "3. Policy scaling", () => policyScaling(runs, log)));
     }
@@ -147,7 +160,7 @@ async function main(): Promise<number> {
             `${checks.length - missed.length} of ${checks.length} targets met${missed.length > 0 ? `; missed: ${missed.map((c) => `${c.name} (${c.value}, wanted ${c.target})`).join("; ")}` : ""}`,
         );
         if (failed.length > 0) {
-            print(`could not run: ${failed.map((r) => `${r.id} (${r.error})`).join("; ")}`);
+            print(`could not run: ${failed.map((r) => `${r.id} (${r.error?.split("\n")[0]} … the whole reason is in its section above)`).join("; ")}`);
         }
         print(`bench wall time: ${seconds(totalSeconds)}`);
     }
@@ -176,7 +189,7 @@ async function guarded(id: string, title: string, run: () => Promise<SectionResu
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         process.stderr.write(`bench: ${id} could not run: ${message}\n`);
-        return { id, title, rows: [], checks: [], notes: [], data: {}, error: message.split("\n")[0], seconds: secondsSince(started) };
+        return failedSection(id, title, message, secondsSince(started));
     }
 }
 
@@ -193,18 +206,9 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
     try {
         figures = await withSectionProgress("engine sections (1. policy-pack overhead, 2. program overhead)", () => measureEngine({ runs, variants, log }));
     } catch (error) {
-        const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+        const message = error instanceof Error ? error.message : String(error);
         log(`engine sections could not run: ${message}`);
-        const failed = (id: string, title: string): SectionResult => ({
-            id,
-            title,
-            rows: [],
-            checks: [],
-            notes: [],
-            data: {},
-            error: message,
-            seconds: secondsSince(started),
-        });
+        const failed = (id: string, title: string): SectionResult => failedSection(id, title, message, secondsSince(started));
         return [
             ...(selected.has("policy-overhead") ? [failed("policy-overhead", "1. Policy-pack overhead")] : []),
             ...(selected.has("program-overhead") ? [failed("program-overhead", "2. Program overhead")] : []),

@@ -29,6 +29,11 @@ export interface SectionResult {
     seconds: number;
 }
 
+/** A section that could not run, with the whole reason (a tool's message may list what it found, one line each). */
+export function failedSection(id: string, title: string, reason: string, seconds: number): SectionResult {
+    return { id, title, rows: [], checks: [], notes: [], data: {}, error: reason, seconds };
+}
+
 export function renderTable(headers: string[], rows: string[][]): string {
     const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)));
     const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;

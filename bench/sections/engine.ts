@@ -16,6 +16,7 @@ import { OfflineBackend } from "../../cli/lib/stacks/stack-source";
 import { pulumiCommand, REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
 import { OfflineWorkspace } from "../../tools/offline/workspace";
+import { fixtureProject } from "../lib/fixture-project";
 import { ratio, secondsSince, spread, summarize, Summary } from "../lib/stats";
 import { ENVIRONMENTS } from "../../policy-pack/src/contract";
 
@@ -260,7 +261,7 @@ function inlineProgramOf(checkout: string): () => Promise<Record<string, unknown
 }
 
 /** Creates the stacks from the checkout's stack files; prod pages on-call, so it needs the secret. */
-async function prepareStacks(source: OfflineBackend): Promise<void> {
+export async function prepareStacks(source: OfflineBackend): Promise<void> {
     for (const name of ENVIRONMENTS) {
         const stack = await source.stack(name, { create: true });
         const config = await stack.getAllConfig();
@@ -270,8 +271,12 @@ async function prepareStacks(source: OfflineBackend): Promise<void> {
     }
 }
 
-/** The one-resource fixture program as the CLI runs it (its own project, the same engine and backend), deployed once. */
-async function oneResourceStack(workspace: OfflineWorkspace, projectDir: string): Promise<Stack> {
+/**
+ * The one-resource fixture program as the CLI runs it (its own project, the same engine and backend), deployed once;
+ * its project directory is in the workspace, so the stack file the CLI writes never lands in the release checkout.
+ */
+async function oneResourceStack(workspace: OfflineWorkspace, fixtureDir: string): Promise<Stack> {
+    const projectDir = fixtureProject(fixtureDir, path.join(workspace.dir, "bench-one-resource"));
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: "prod", workDir: projectDir },
         { workDir: projectDir, envVars: workspace.env(), pulumiCommand: await pulumiCommand(workspace.cli) },

@@ -17,7 +17,7 @@ import { ENVIRONMENT_MODEL, ENVIRONMENTS, environmentsNeedingKmsSecrets, secrets
 import { CLOUD_ENV } from "../stand-in-aws/cloud";
 import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
 import { installNodeLanguageHost } from "./language-host/install";
-import { nodeBinary } from "./node-runtime";
+import { nodeBinary, nodeCompileCacheDir } from "./node-runtime";
 import { KMS_ENDPOINT_ENV, KmsKeyring, StandInKms, startStandInKms } from "./stand-in-kms";
 import { ensurePulumiCli, pulumiCommand, PulumiCli, REPO_ROOT } from "./pulumi-cli";
 
@@ -139,7 +139,8 @@ export class OfflineWorkspace {
     /**
      * Environment of every CLI call: never the user's own ~/.pulumi, login or plugins. PATH starts
      * with the CLI and the project's Node 22 (the language host runs programs and packs on the
-     * `node` it finds there), whatever Node started this process.
+     * `node` it finds there), whatever Node started this process. Node processes share an on-disk compile cache
+     * (`nodeCompileCacheDir`).
      */
     env(): Record<string, string> {
         return {
@@ -154,6 +155,7 @@ export class OfflineWorkspace {
             ...standInEnv(this.standIn),
             [CLOUD_ENV]: this.cloudDir,
             ...(this.kms ? this.kmsEnv(this.kms) : {}),
+            NODE_COMPILE_CACHE: nodeCompileCacheDir(),
         };
     }
 
@@ -239,7 +241,7 @@ export class OfflineWorkspace {
 }
 
 /** Pulumi.yaml with `main` pointing at the program in the checkout (absolute, as the copy lives elsewhere). */
-function withProgramAt(projectText: string, checkout: string): string {
+export function withProgramAt(projectText: string, checkout: string): string {
     const declared = (yaml.load(projectText) as { main?: unknown } | null)?.main;
     const main = `main: ${JSON.stringify(path.resolve(checkout, typeof declared === "string" ? declared : "."))}`;
     return /^main:.*$/m.test(projectText) ? projectText.replace(/^main:.*$/m, main) : `${projectText.trimEnd()}\n${main}\n`;

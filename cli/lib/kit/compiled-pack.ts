@@ -2,10 +2,12 @@
  * Runs a policy pack from transpiled JavaScript. `@pulumi/pulumi/cmd/run-policy-pack` starts
  * TypeScript packs with ts-node type-checking on every start (several seconds per preview); the
  * test command already type-checks the pack, so the release commands hand the engine a
- * JavaScript copy: the same code, minus the per-run compile.
+ * JavaScript copy: the same code, minus the per-run compile. The copy's manifest says so (`typescript: false`, the
+ * Node.js runtime's own option), so the pack starts without ts-node and the TypeScript compiler loaded.
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { REPO_ROOT } from "../../../tools/offline/pulumi-cli";
 import { transpileTree } from "../../../tools/transpile";
 
@@ -33,7 +35,7 @@ export function compilePolicyPack(packDir: string, outDir: string, shared?: Shar
     for (const dir of shared?.dirs ?? []) {
         transpileTree(dir, placed(dir), ["tests", "bin"]);
     }
-    fs.copyFileSync(manifest, path.join(pack, "PulumiPolicy.yaml"));
+    fs.writeFileSync(path.join(pack, "PulumiPolicy.yaml"), asJavaScriptPack(fs.readFileSync(manifest, "utf8")));
     const packageJson = JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string };
     packageJson.main = "index.js"; // the copy is the transpiled sources, whatever build `main` names
     fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify(packageJson, null, 2));
@@ -67,4 +69,14 @@ function unresolvedImports(dir: string): string[] {
             })
             .map((specifier) => `${path.relative(dir, file)} → ${specifier}`),
     );
+}
+
+/** The pack's manifest with its Node.js runtime told the pack is JavaScript (no ts-node on start); the rest as written. */
+export function asJavaScriptPack(manifestText: string): string {
+    const manifest = (yaml.load(manifestText) ?? {}) as { runtime?: string | { name?: string; options?: Record<string, unknown> } };
+    const runtime = typeof manifest.runtime === "string" ? { name: manifest.runtime } : (manifest.runtime ?? { name: "nodejs" });
+    if (runtime.name !== "nodejs") {
+        return manifestText;
+    }
+    return yaml.dump({ ...manifest, runtime: { ...runtime, options: { ...(runtime.options ?? {}), typescript: false } } }, { lineWidth: -1 });
 }

@@ -1,0 +1,116 @@
+/**
+ * The CPU account of one promote (issue 28): prod's promote of one change and a plain `pulumi up -s prod` of the
+ * same change, interleaved round by round (A B A B …) in one offline workspace, each with the wall time of its
+ * phases and the CPU-seconds of the processes it started, by kind (bench/lib/process-cpu.ts).
+ *
+ * A round: a one-property change (the Glue job's timeout, in both stack files) committed and released to staging
+ * (not measured); prod's promote of it (measured); prod put back to the release before with a plain update (not
+ * measured); a plain `pulumi up -s prod` of the change, no pack, as someone without the gate runs it (measured).
+ */
+import { promote, PromoteReport } from "../../cli/lib/gate/promote";
+import { OfflineBackend } from "../../cli/lib/stacks/stack-source";
+import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { ReleaseRepository } from "../../tools/offline/release-repository";
+import { OfflineWorkspace } from "../../tools/offline/workspace";
+import { CpuAccount, withCpuAccount } from "../lib/process-cpu";
+import { secondsSince } from "../lib/stats";
+import { BENCH_VERSION, prepareStacks } from "./engine";
+
+/** Promote's phases as it names them (its onPhase), shortened for the table; the time before the first is "set-up". */
+const PHASE_NAMES: [RegExp, string][] = [
+    [/history and state/, "evidence (staging's history and checkpoint)"],
+    [/cloud for drift/, "staging's drift check"],
+    [/choosing the policy pack/, "choosing the trusted pack"],
+    [/^previewing/, "preview with the pack"],
+    [/^updating/, "update with the pack, then the checkpoint read and tag"],
+];
+
+export interface OneRun {
+    wallSeconds: number;
+    /** Wall seconds per phase (promote), in order. */
+    phases: Record<string, number>;
+    account: CpuAccount;
+}
+
+export interface PromoteCostFigures {
+    promote: OneRun[];
+    plainUp: OneRun[];
+    changed: Record<string, number>;
+    setupSeconds: number;
+}
+
+export async function measurePromoteCost(runs: number, log: (line: string) => void): Promise<PromoteCostFigures> {
+    const setupStarted = process.hrtime.bigint();
+    log("promote-cost: preparing an offline workspace; dev, staging and prod deployed at the first release");
+    const workspace = await OfflineWorkspace.create();
+    try {
+        const repository = ReleaseRepository.snapshot(REPO_ROOT, workspace.releasesDir);
+        const source = new OfflineBackend(workspace, repository.dir);
+        await prepareStacks(source);
+        for (const stack of ["dev", "staging", "prod"]) {
+            succeededOrThrow(await promote(source, { target: stack, version: BENCH_VERSION }), `deploying ${stack}`);
+        }
+        const base = repository.head;
+        let previous = { checkout: repository.dir, version: BENCH_VERSION };
+        const figures: PromoteCostFigures = { promote: [], plainUp: [], changed: {}, setupSeconds: secondsSince(setupStarted) };
+        for (let i = 0; i < runs; i++) {
+            const minutes = (text: string) =>
+                text.replace(/atlas:glueJobTimeoutMinutes: (\d+)/, (_, value: string) => `atlas:glueJobTimeoutMinutes: ${Number(value) + i + 1}`);
+            const change = repository.commitEdits(base, { "Pulumi.staging.yaml": minutes, "Pulumi.prod.yaml": minutes }, `bench: change ${i + 1}`);
+            const checkout = repository.checkoutAt(change);
+            const version = `1.${i + 1}.0`;
+            const changed = new OfflineBackend(workspace, checkout);
+            succeededOrThrow(await promote(changed, { target: "staging", version }), "releasing the change to staging");
+
+            const phases: [string, bigint][] = [["set-up (the release measured, the stack selected)", process.hrtime.bigint()]];
+            const onPhase = (phase: string) => phases.push([PHASE_NAMES.find(([pattern]) => pattern.test(phase))?.[1] ?? phase, process.hrtime.bigint()]);
+            let started = process.hrtime.bigint();
+            const promoted = await withCpuAccount(() => promote(changed, { target: "prod", version, onPhase }));
+            const ended = process.hrtime.bigint();
+            const report = succeededOrThrow(promoted.result, "promoting the change to prod");
+            figures.promote.push({ wallSeconds: secondsSince(started), phases: phaseSeconds(phases, ended), account: promoted.account });
+            figures.changed = report.update?.changes ?? {};
+
+            const back = new OfflineBackend(workspace, previous.checkout);
+            back.setRelease({ ...report.release, version: previous.version });
+            await (await back.stack("prod")).up({ color: "never" });
+
+            changed.setRelease(report.release);
+            const plain = await changed.stack("prod");
+            started = process.hrtime.bigint();
+            const up = await withCpuAccount(() => plain.up({ color: "never" }));
+            const upSeconds = secondsSince(started);
+            figures.plainUp.push({ wallSeconds: upSeconds, phases: { "pulumi up": upSeconds }, account: up.account });
+            log(
+                `promote-cost: round ${i + 1}/${runs}: promote ${figures.promote[i].wallSeconds.toFixed(2)} s wall, ${promoted.account.totalSeconds.toFixed(2)} CPU-s; plain up ${upSeconds.toFixed(2)} s wall, ${up.account.totalSeconds.toFixed(2)} CPU-s`,
+            );
+            previous = { checkout, version };
+        }
+        return figures;
+    } finally {
+        workspace.remove();
+    }
+}
+
+function phaseSeconds(phases: [string, bigint][], ended: bigint): Record<string, number> {
+    const out: Record<string, number> = {};
+    phases.forEach(([name, start], i) => {
+        const end = phases[i + 1]?.[1] ?? ended;
+        out[name] = (out[name] ?? 0) + Number(end - start) / 1e9;
+    });
+    return out;
+}
+
+function succeededOrThrow(report: PromoteReport, what: string): PromoteReport {
+    if (!report.succeeded) {
+        const reasons = [
+            ...report.preview.errors,
+            ...report.preview.violations.filter((v) => v.level === "mandatory").map((v) => v.message),
+            ...(report.update?.errors ?? []),
+            ...(report.refusedBeforeUpdate ? [report.refusedBeforeUpdate] : []),
+            ...(report.failedAfterUpdate ? [report.failedAfterUpdate] : []),
+        ];
+        throw new Error(`${what} failed: ${reasons.join("; ") || "no reason given"}`);
+    }
+    return report;
+}
