@@ -1,6 +1,8 @@
 /** Runs a child process to completion, timing it and keeping its output (never throws on exit status). */
 import { spawn } from "child_process";
-import { secondsSince } from "./stats";
+import * as path from "path";
+import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { secondsSince, summarize, Summary } from "./stats";
 
 export interface ChildResult {
     status: number | null;
@@ -31,4 +33,23 @@ export function tail(text: string, lines = 5): string {
         .filter(Boolean)
         .slice(-lines)
         .join("\n");
+}
+
+/**
+ * Runs a bench child script (bench/children/NAME.js: plain JavaScript, one JSON line of seconds per step) in `runs`
+ * fresh processes, one after another; each step's figures summarised.
+ */
+export async function measureFreshProcesses<Step extends string>(name: string, steps: readonly Step[], runs: number): Promise<Record<Step, Summary>> {
+    const samples = new Map<Step, number[]>(steps.map((step) => [step, []]));
+    for (let i = 0; i < runs; i++) {
+        const child = await runChild(process.execPath, [path.join(__dirname, "..", "children", `${name}.js`)], { cwd: REPO_ROOT });
+        if (child.status !== 0) {
+            throw new Error(`${name} child failed (exit ${child.status}): ${tail(child.stderr)}`);
+        }
+        const figures = JSON.parse(child.stdout.trim().split("\n").pop()!) as Record<Step, number>;
+        for (const step of steps) {
+            samples.get(step)!.push(figures[step]);
+        }
+    }
+    return Object.fromEntries(steps.map((step) => [step, summarize(samples.get(step)!)])) as Record<Step, Summary>;
 }
