@@ -16,6 +16,7 @@ import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { ENVIRONMENT_MODEL, ENVIRONMENTS, environmentsNeedingKmsSecrets, secretsKeyAlias } from "../../policy-pack/src/contract";
 import { CLOUD_ENV } from "../stand-in-aws/cloud";
 import { installStandInAws, StandInOptions, standInEnv, standInOptionsFrom } from "../stand-in-aws/install";
+import { isolateInlineProgramChannels } from "./inline-grpc";
 import { installNodeLanguageHost } from "./language-host/install";
 import { nodeBinary, nodeCompileCacheDir } from "./node-runtime";
 import { KMS_ENDPOINT_ENV, KmsKeyring, StandInKms, startStandInKms } from "./stand-in-kms";
@@ -196,6 +197,9 @@ export class OfflineWorkspace {
     async stack(stackName: string, program?: PulumiFn, env: Record<string, string> = {}): Promise<Stack> {
         const secretsProvider = this.stackExists(stackName) ? undefined : this.secretsProviderFor(stackName);
         const options = { workDir: this.projectDir, envVars: { ...this.env(), ...env }, pulumiCommand: await pulumiCommand(this.cli), secretsProvider };
+        if (program) {
+            isolateInlineProgramChannels();
+        }
         return program
             ? LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT_NAME, program }, options)
             : LocalWorkspace.createOrSelectStack({ stackName, workDir: this.projectDir }, options);
