@@ -265,7 +265,7 @@ async function engineSections(selected: Set<SectionId>, runs: number, log: (line
                     value: `${describeChanges(figures.betweenReleases.quiet.preview)} / ${describeChanges(figures.betweenReleases.quiet.update)} (promote ${seconds(figures.betweenReleases.quiet.seconds)})`,
                 },
                 {
-                    label: `the gate's whole cost to the person waiting: prod's promote of one change (${describeChanges(figures.gateCost.changed)}) ÷ a plain pulumi up -s prod of the same change`,
+                    label: `the gate's whole cost to the person waiting: prod's promote of one change (${describeChanges(figures.gateCost.changed)}) ÷ the same change's update alone (the Automation API's up: pulumi up --skip-preview; section 6 also compares the CLI's pulumi up --yes, which previews first)`,
                     value: `${ratio(figures.gateCost.promoteSeconds / figures.gateCost.plainUpSeconds)} (${seconds(figures.gateCost.promoteSeconds)} ÷ ${seconds(figures.gateCost.plainUpSeconds)})`,
                 },
             ],
