@@ -15,7 +15,7 @@ const cpu = (value: number) => `${value.toFixed(2)} CPU-s`;
 function baselinesOf(figures: PromoteCostFigures): { name: string; runs: OneRun[] }[] {
     return [
         { name: "plain pulumi up -s prod --yes (the CLI's preview, then update)", runs: figures.plainUp },
-        { name: "pulumi up --yes --skip-preview (the Automation API's up: no preview)", runs: figures.updateOnly ?? [] },
+        { name: "pulumi up --yes --skip-preview (the Automation API's up: no preview)", runs: figures.updateOnly },
     ].filter((b) => b.runs.length > 0);
 }
 

@@ -199,10 +199,9 @@ export class OfflineWorkspace {
         const options = { workDir: this.projectDir, envVars: { ...this.env(), ...env }, pulumiCommand: await pulumiCommand(this.cli), secretsProvider };
         if (program) {
             isolateInlineProgramChannels();
+            return LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT_NAME, program }, options);
         }
-        return program
-            ? LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT_NAME, program }, options)
-            : LocalWorkspace.createOrSelectStack({ stackName, workDir: this.projectDir }, options);
+        return LocalWorkspace.createOrSelectStack({ stackName, workDir: this.projectDir }, options);
     }
 
     /** True when the backend has the stack (its state file exists). */
