@@ -26,7 +26,7 @@ describe("the pack served by run-policy-pack", function () {
 
     before(async () => {
         server = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", path.join(ROOT, "policy-pack")], {
-            cwd: ROOT,
+            cwd: path.join(ROOT, "policy-pack"),
             stdio: ["ignore", "pipe", "inherit"],
         });
         const port = await new Promise<string>((resolve, reject) => {
