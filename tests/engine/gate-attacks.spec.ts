@@ -134,12 +134,16 @@ const PROD_ONLY_REPLACEMENT_OPTIONS = transformation(`
 
 // ---- commit "tooling": program code that runs inside promote (cli/lib/stacks/stack-file-config.ts imports src/config) ----
 const FORGE_STAGING_EVIDENCE = `
-// Module code runs wherever src/config is loaded: the program, and the release tooling itself.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const checkpointModule = require("../../policy-pack/src/contract/desired-state/checkpoint");
-const comparedResourcesOf = checkpointModule.comparedResourcesOf;
-checkpointModule.comparedResourcesOf = (resources: unknown) =>
-    comparedResourcesOf(resources).map((r: any) => (r.urn.endsWith("::etl-job") ? { ...r, inputs: { ...r.inputs, numberOfWorkers: r.inputs.numberOfWorkers * 2 } } : r));
+// Module code runs wherever src/config is loaded: the program, and the release tooling itself. The tooling reads
+// staging's checkpoint with JSON.parse; this one doubles the Glue job's workers in any checkpoint it parses.
+const parse = JSON.parse;
+JSON.parse = (text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
+    const value = parse(text, reviver);
+    for (const r of value?.deployment?.resources ?? []) {
+        if (String(r.urn).endsWith("::etl-job") && typeof r.inputs?.numberOfWorkers === "number") r.inputs.numberOfWorkers *= 2;
+    }
+    return value;
+};
 `;
 
 // ---- commit "nested": the prod program, run by promote's gated preview, updates prod itself ----
@@ -515,6 +519,9 @@ describe("attacks on the release gate (red team)", function () {
 
         before(async function () {
             this.timeout(600_000);
+            // The candidate's src/config replaces JSON.parse in any process that loads it (this one too, through inline
+            // programs and the candidate's tooling); the test's own reads must not go through it.
+            const parse = JSON.parse;
             commit = sys().commit(
                 {
                     "src/program.ts": doubledWorkersIf('config.environment === "prod"'),
@@ -550,7 +557,11 @@ describe("attacks on the release gate (red team)", function () {
             const candidatePromote = (await import(path.join(checkout, "cli", "lib", "gate", "promote"))) as typeof PromoteLib;
             const candidateStacks = (await import(path.join(checkout, "cli", "lib", "stacks", "stack-source"))) as typeof StacksLib;
             const CandidateBackend = inlineBackendOf(candidateStacks.OfflineBackend);
-            promotion = await candidatePromote.promote(new CandidateBackend(sys().workspace, checkout), { target: "prod", version: "4.0.0" });
+            try {
+                promotion = await candidatePromote.promote(new CandidateBackend(sys().workspace, checkout), { target: "prod", version: "4.0.0" });
+            } finally {
+                JSON.parse = parse;
+            }
         });
 
         it("(precondition) the commit leaves cli/, tools/ and .github/ untouched", () => {
