@@ -43,7 +43,11 @@ function tsNodeOptions(dir: string): { configFile: string | undefined; swc: bool
         return { configFile: undefined, swc: undefined, transpileOnly: undefined };
     }
     const service = create({ project: config });
-    return { configFile: path.relative(REPO_ROOT, service.configFilePath!), swc: service.options.swc, transpileOnly: service.options.transpileOnly };
+    return {
+        configFile: path.relative(REPO_ROOT, String(service.config.options.configFilePath)),
+        swc: service.options.swc,
+        transpileOnly: service.options.transpileOnly,
+    };
 }
 
 describe("how Pulumi's Node.js runtime loads the repository's TypeScript", () => {
