@@ -28,6 +28,12 @@ export const STACK_NAMES = ENVIRONMENTS;
 const DEFAULT_PASSPHRASE = "atlas-offline-rehearsal";
 const PROJECT_FILE = /^Pulumi(\.[a-z0-9-]+)?\.yaml$/;
 /** What `pulumi stack init` writes into a stack file for this workspace's secrets provider. */
+/**
+ * The Go runtime of the CLI: no garbage collection until its heap reaches 1 GiB. Most offline CLI runs are short reads
+ * (history, export, config) that spent a third of their CPU collecting; an engine run that grows past the limit is
+ * collected as usual. Memory only, never behaviour; a workspace's CLI alone (a logged-in backend's runs keep Go's default).
+ */
+const GO_RUNTIME_ENV = { GOGC: "off", GOMEMLIMIT: "1GiB" };
 const SECRETS_PROVIDER_FIELDS = ["secretsprovider", "encryptedkey", "encryptionsalt"];
 
 export interface OfflineWorkspaceOptions {
@@ -157,6 +163,7 @@ export class OfflineWorkspace {
             [CLOUD_ENV]: this.cloudDir,
             ...(this.kms ? this.kmsEnv(this.kms) : {}),
             NODE_COMPILE_CACHE: nodeCompileCacheDir(),
+            ...GO_RUNTIME_ENV,
         };
     }
 
