@@ -522,45 +522,59 @@ describe("attacks on the release gate (red team)", function () {
             // The candidate's src/config replaces JSON.parse in any process that loads it (this one too, through inline
             // programs and the candidate's tooling); the test's own reads must not go through it.
             const parse = JSON.parse;
-            commit = sys().commit(
-                {
-                    "src/program.ts": doubledWorkersIf('config.environment === "prod"'),
-                    "src/config/index.ts": (text) => text + FORGE_STAGING_EVIDENCE,
-                },
-                "more workers in prod, and a config module that rewrites the gate's evidence",
-            );
-            assertDeployed(await sys().promote("staging", "4.0.0", { commit }), "staging @ 4.0.0");
-            // The trusted path, as promote-prod.yml runs it: the tooling of the judging commit (the release prod runs)
-            // promotes the candidate's checkout; the program runs through the CLI, in its own process.
-            // The judging commit as promote-prod.yml reads it: prod's newest successful release update.
-            judging = (await history("prod"))
-                .map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity.commit : undefined))
-                .find(Boolean)!;
-            assert.ok(judging, "prod runs a release");
-            trustedPath = await runCommand(
-                "promote",
-                ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir],
-                { root: sys().source(judging).checkout },
-            );
-            untrustedTooling = await runCommand(
-                "promote",
-                ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir, "--preview-only"],
-                { root: sys().source(commit).checkout },
-            );
-            // Offline, as a person runs it in the candidate's own checkout: promote --workspace takes the trusted path itself.
-            offlineOwnCheckout = await runCommand("promote", ["--stack", "prod", "--version", "4.0.0", "--workspace", sys().workspace.dir, "--preview-only"], {
-                root: sys().source(commit).checkout,
-            });
-            // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
-            // which imports the candidate's src/config and policy-pack/src modules.
-            const checkout = sys().source(commit).checkout;
-            const candidatePromote = (await import(path.join(checkout, "cli", "lib", "gate", "promote"))) as typeof PromoteLib;
-            const candidateStacks = (await import(path.join(checkout, "cli", "lib", "stacks", "stack-source"))) as typeof StacksLib;
-            const CandidateBackend = inlineBackendOf(candidateStacks.OfflineBackend);
             try {
+                commit = sys().commit(
+                    {
+                        "src/program.ts": doubledWorkersIf('config.environment === "prod"'),
+                        "src/config/index.ts": (text) => text + FORGE_STAGING_EVIDENCE,
+                    },
+                    "more workers in prod, and a config module that rewrites the gate's evidence",
+                );
+                assertDeployed(await sys().promote("staging", "4.0.0", { commit }), "staging @ 4.0.0");
+                // The trusted path, as promote-prod.yml runs it: the tooling of the judging commit (the release prod runs)
+                // promotes the candidate's checkout; the program runs through the CLI, in its own process.
+                // The judging commit as promote-prod.yml reads it: prod's newest successful release update.
+                judging = (await history("prod"))
+                    .map((entry) => (entry.kind === "update" && entry.result === "succeeded" ? parseReleaseMessage(entry.message)?.identity.commit : undefined))
+                    .find(Boolean)!;
+                assert.ok(judging, "prod runs a release");
+                trustedPath = await runCommand(
+                    "promote",
+                    ["--stack", "prod", "--version", "4.0.0", "--checkout", sys().source(commit).checkout, "--workspace", sys().workspace.dir],
+                    { root: sys().source(judging).checkout },
+                );
+                untrustedTooling = await runCommand(
+                    "promote",
+                    [
+                        "--stack",
+                        "prod",
+                        "--version",
+                        "4.0.0",
+                        "--checkout",
+                        sys().source(commit).checkout,
+                        "--workspace",
+                        sys().workspace.dir,
+                        "--preview-only",
+                    ],
+                    { root: sys().source(commit).checkout },
+                );
+                // Offline, as a person runs it in the candidate's own checkout: promote --workspace takes the trusted path itself.
+                offlineOwnCheckout = await runCommand(
+                    "promote",
+                    ["--stack", "prod", "--version", "4.0.0", "--workspace", sys().workspace.dir, "--preview-only"],
+                    {
+                        root: sys().source(commit).checkout,
+                    },
+                );
+                // The release workflow runs `npm run promote` in the candidate's checkout: its (unchanged, reviewed) cli/,
+                // which imports the candidate's src/config and policy-pack/src modules.
+                const checkout = sys().source(commit).checkout;
+                const candidatePromote = (await import(path.join(checkout, "cli", "lib", "gate", "promote"))) as typeof PromoteLib;
+                const candidateStacks = (await import(path.join(checkout, "cli", "lib", "stacks", "stack-source"))) as typeof StacksLib;
+                const CandidateBackend = inlineBackendOf(candidateStacks.OfflineBackend);
                 promotion = await candidatePromote.promote(new CandidateBackend(sys().workspace, checkout), { target: "prod", version: "4.0.0" });
             } finally {
-                JSON.parse = parse;
+                JSON.parse = parse; // also when a step above fails: this worker runs other spec files next
             }
         });
 

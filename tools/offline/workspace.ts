@@ -27,13 +27,13 @@ export const PROJECT_NAME = "atlas";
 export const STACK_NAMES = ENVIRONMENTS;
 const DEFAULT_PASSPHRASE = "atlas-offline-rehearsal";
 const PROJECT_FILE = /^Pulumi(\.[a-z0-9-]+)?\.yaml$/;
-/** What `pulumi stack init` writes into a stack file for this workspace's secrets provider. */
 /**
  * The Go runtime of the CLI: no garbage collection until its heap reaches 1 GiB. Most offline CLI runs are short reads
  * (history, export, config) that spent a third of their CPU collecting; an engine run that grows past the limit is
  * collected as usual. Memory only, never behaviour; a workspace's CLI alone (a logged-in backend's runs keep Go's default).
  */
 const GO_RUNTIME_ENV = { GOGC: "off", GOMEMLIMIT: "1GiB" };
+/** What `pulumi stack init` writes into a stack file for this workspace's secrets provider. */
 const SECRETS_PROVIDER_FIELDS = ["secretsprovider", "encryptedkey", "encryptionsalt"];
 
 export interface OfflineWorkspaceOptions {
