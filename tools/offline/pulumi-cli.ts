@@ -22,15 +22,48 @@ export interface PulumiCli {
 
 let located: PulumiCli | undefined;
 
+/**
+ * The CLI this checkout's tooling located, handed to the processes it starts (the release commands a test or a
+ * rehearsal runs, the judging commit's promote): a process tree runs ensure-pulumi.sh and `pulumi version` once.
+ * Keyed by the checkout, so another checkout (which may pin another version) locates its own.
+ */
+export const LOCATED_CLI_ENV = "ATLAS_LOCATED_PULUMI_CLI";
+
 export function ensurePulumiCli(): PulumiCli {
     if (located) {
         return located;
     }
+    const { binary, version } = inheritedCli() ?? locateCli();
+    located = { binary, version, root: automationRoot(binary) };
+    process.env[LOCATED_CLI_ENV] = JSON.stringify({ checkout: REPO_ROOT, binary, version });
+    return located;
+}
+
+function locateCli(): { binary: string; version: string } {
     const script = path.join(REPO_ROOT, "scripts", "ensure-pulumi.sh");
     const binary = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
     const version = execFileSync(binary, ["version"], { encoding: "utf8" }).trim().replace(/^v/, "");
-    located = { binary, version, root: automationRoot(binary) };
-    return located;
+    return { binary, version };
+}
+
+/** What a parent process of the same checkout located, when the binary is still there; anything else locates anew. */
+function inheritedCli(): { binary: string; version: string } | undefined {
+    try {
+        const { checkout, binary, version } = JSON.parse(process.env[LOCATED_CLI_ENV] ?? "null") ?? {};
+        const usable = checkout === REPO_ROOT && typeof binary === "string" && typeof version === "string" && path.isAbsolute(binary);
+        return usable && isExecutable(binary) ? { binary, version } : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+function isExecutable(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
 }
 
 const commands = new Map<string, Promise<PulumiCommand>>();

@@ -202,13 +202,15 @@ export class OfflineWorkspace {
      * process. `env` reaches the CLI, the language host and the program.
      */
     async stack(stackName: string, program?: PulumiFn, env: Record<string, string> = {}): Promise<Stack> {
-        const secretsProvider = this.stackExists(stackName) ? undefined : this.secretsProviderFor(stackName);
+        const exists = this.stackExists(stackName);
+        const secretsProvider = exists ? undefined : this.secretsProviderFor(stackName);
         const options = { workDir: this.projectDir, envVars: { ...this.env(), ...env }, pulumiCommand: await pulumiCommand(this.cli), secretsProvider };
         if (program) {
             isolateInlineProgramChannels();
-            return LocalWorkspace.createOrSelectStack({ stackName, projectName: PROJECT_NAME, program }, options);
         }
-        return LocalWorkspace.createOrSelectStack({ stackName, workDir: this.projectDir }, options);
+        // The project directory always holds the project's Pulumi.yaml, which an inline program runs under too.
+        const workspace = await LocalWorkspace.create(program ? { ...options, program } : options);
+        return exists ? existingStack(stackName, workspace) : Stack.create(stackName, workspace);
     }
 
     /** True when the backend has the stack (its state file exists). */
@@ -248,6 +250,16 @@ export class OfflineWorkspace {
             }
         }
     }
+}
+
+/**
+ * An existing stack, without `pulumi stack select`: every command the Automation API runs names its stack
+ * (`--stack`), so selecting would only move the workspace's current stack, at the cost of a CLI start. The
+ * caller has checked that the stack exists (stackExists).
+ */
+function existingStack(stackName: string, workspace: LocalWorkspace): Promise<Stack> {
+    const selectWithoutCli: LocalWorkspace["selectStack"] = async () => undefined;
+    return Stack.select(stackName, Object.assign(workspace, { selectStack: selectWithoutCli }));
 }
 
 /** Pulumi.yaml with `main` pointing at the program in the checkout (absolute, as the copy lives elsewhere). */

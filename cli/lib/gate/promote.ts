@@ -34,7 +34,7 @@ import {
 } from "../../../policy-pack/src/contract";
 import { UsageError, compilePolicyPack, runWithPolicies, RunOutcome } from "../kit";
 import { policyConfigFor } from "./policy-config";
-import { readCheckpoint, readHistory, environmentFacts, shortName, StackSource } from "../stacks";
+import { configOfStackFileAlone, isEncryptedValue, readCheckpoint, readHistory, environmentFacts, shortName, StackSource } from "../stacks";
 import { measureRelease } from "./release-identity";
 import { detectDrift, DriftOptions, DriftReport, reconcileAdvice, UnexplainedDrift } from "../operations";
 import { GateEvidence, readGateEvidence } from "./staging-evidence";
@@ -133,6 +133,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
     source.setRelease(release);
     const target = await source.stack(options.target);
     const scratchDir = source.scratchDir();
+    const inFlight = new InFlight();
     try {
         const qualifiedTarget = await source.qualified(options.target);
         let evidence: GateEvidence | undefined;
@@ -142,15 +143,34 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         const advisories: string[] = [];
         if (gated) {
             const upstreamEnvironment = sides.upstream;
-            const upstreamName = (await configValue(target, UPSTREAM_STACK_KEY)) ?? upstreamEnvironment;
+            const upstreamName = (await configValue(source, target, UPSTREAM_STACK_KEY)) ?? upstreamEnvironment;
             const qualifiedUpstream = await source.qualified(upstreamName);
+            // The evidence, staging's drift check and the choice of the pack do not depend on one another, so they start
+            // together; the update still waits for every verdict. Each is awaited where the sequence needs it, so the
+            // first failure reported is the one a run of them in turn would meet. The drift check's verdict counts only
+            // when the evidence shows staging runs a known release; otherwise it is left unread.
             options.onPhase?.(`reading ${upstreamName}'s history and state (the gate's evidence)`);
-            evidence = await readGateEvidence(source, {
-                target: qualifiedTarget,
-                upstream: qualifiedUpstream,
-                environments: { target: environment!, upstream: upstreamEnvironment },
-                candidate: release,
-            });
+            const evidenceRead = inFlight.start(
+                readGateEvidence(source, {
+                    target: qualifiedTarget,
+                    upstream: qualifiedUpstream,
+                    environments: { target: environment!, upstream: upstreamEnvironment },
+                    candidate: release,
+                }),
+            );
+            const driftCheck = inFlight.start(
+                upstreamDrift(source, qualifiedUpstream, {
+                    env: profileCredentials((options.env ?? process.env)[UPSTREAM_PROFILE_ENV]),
+                    readsEvent: options.upstreamDriftEvents,
+                }),
+            );
+            const gateChoice = inFlight.start(
+                chooseTrustedGate(source, options.target, release.commit, scratchDir, {
+                    env: options.env,
+                    adviseOnPackChange: gateIsAdvisory(options),
+                }),
+            );
+            evidence = await evidenceRead;
             upstream = {
                 stack: qualifiedUpstream,
                 running: runningRelease(qualifiedUpstream, evidence.promotion.stagingChanges, `promote --stack ${upstreamEnvironment}`),
@@ -161,10 +181,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
             // failed update, a refresh that found drift) is refused by the pack at the preview, with that reason.
             if (upstream.running.runs) {
                 options.onPhase?.(`checking ${upstreamName}'s cloud for drift (a refresh preview)`);
-                const drift = await upstreamDrift(source, qualifiedUpstream, {
-                    env: profileCredentials((options.env ?? process.env)[UPSTREAM_PROFILE_ENV]),
-                    readsEvent: options.upstreamDriftEvents,
-                });
+                const drift = await driftCheck;
                 upstream.drift = { checkedResources: drift.checkedResources, drifted: drift.drifted.length, seconds: drift.seconds };
                 const refusal = upstreamDriftRefusal(drift, sides);
                 if (refusal) {
@@ -175,10 +192,7 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
                 }
             }
             options.onPhase?.("choosing the policy pack that judges this release");
-            gate = await chooseTrustedGate(source, options.target, release.commit, scratchDir, {
-                env: options.env,
-                adviseOnPackChange: gateIsAdvisory(options),
-            });
+            gate = await gateChoice;
             tooling = toolingOf(release.commit, options.toolingCommit, gate, sides.target);
         }
         const packSource = gate?.packDir ?? options.policyPack ?? path.join(source.checkout, "policy-pack");
@@ -248,7 +262,23 @@ export async function promote(source: StackSource, options: PromoteOptions): Pro
         }
         return { ...report, preview, update, succeeded: update.succeeded };
     } finally {
+        await inFlight.settled(); // a read left unread (a refusal came first) still writes to the scratch directory
         fs.rmSync(scratchDir, { recursive: true, force: true });
+    }
+}
+
+/** Work started ahead of its use: awaited where it is needed, and all of it settled before promote returns. */
+class InFlight {
+    private readonly started: Promise<unknown>[] = [];
+
+    /** `work`, with its failure left for whoever awaits it (none is reported as unhandled when nobody does). */
+    start<T>(work: Promise<T>): Promise<T> {
+        this.started.push(work.catch(() => undefined));
+        return work;
+    }
+
+    settled(): Promise<unknown> {
+        return Promise.all(this.started);
     }
 }
 
@@ -401,8 +431,16 @@ function environmentOf(target: string): Environment | undefined {
     return environmentOfStackName(shortName(target));
 }
 
-/** One config value, or undefined when the stack does not set it (without decrypting any secret). */
-async function configValue(stack: Stack, key: string): Promise<string | undefined> {
+/**
+ * One config value, or undefined when the stack does not set it (without decrypting any secret): from the stack file
+ * the CLI reads when it alone says and holds the value in plain text, else from the CLI.
+ */
+async function configValue(source: StackSource, stack: Stack, key: string): Promise<string | undefined> {
+    const fromFile = configOfStackFileAlone(source.projectDir, shortName(stack.name));
+    const value = fromFile?.[key];
+    if (fromFile && !isEncryptedValue(value)) {
+        return value === undefined || value === null || value === "" ? undefined : String(value);
+    }
     try {
         return (await stack.getConfig(key)).value || undefined;
     } catch (error) {

@@ -4,8 +4,8 @@
  */
 import { ENVIRONMENT_SPECIFIC_CONFIG, EnvironmentValues, secretValue } from "../../../policy-pack/src/contract";
 import { UsageError } from "../kit";
-import { environmentValues } from "./stack-file-config";
-import { StackSource } from "./stack-source";
+import { configOfStackFileAlone, environmentValues, isEncryptedValue } from "./stack-file-config";
+import { shortName, StackSource } from "./stack-source";
 
 /** A stack's values of the environment-specific keys: its stack file's in the checkout, and its secrets' digests. */
 export async function deployedEnvironmentValues(source: StackSource, environment: string, stack: string): Promise<EnvironmentValues> {
@@ -18,9 +18,9 @@ export async function deployedEnvironmentValues(source: StackSource, environment
  * digest it and check its shape; the value itself goes nowhere.
  */
 async function secretEnvironmentValues(source: StackSource, stack: string): Promise<EnvironmentValues> {
-    const config = JSON.parse(await source.pulumi(["config", "--json", "--stack", stack])) as Record<string, { secret?: boolean }>;
+    const secrets = await secretKeys(source, stack);
     const values: Record<string, ReturnType<typeof secretValue>> = {};
-    for (const [key, { shape }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([key]) => config[`atlas:${key}`]?.secret === true)) {
+    for (const [key, { shape }] of Object.entries(ENVIRONMENT_SPECIFIC_CONFIG).filter(([key]) => secrets.has(`atlas:${key}`))) {
         const plain = await decrypted(source, stack, key);
         if (shape && !shape.pattern.test(plain)) {
             throw new UsageError(
@@ -30,6 +30,16 @@ async function secretEnvironmentValues(source: StackSource, stack: string): Prom
         values[key] = secretValue(plain);
     }
     return values;
+}
+
+/** The stack's config keys held as secrets: from the stack file the CLI reads when it alone says, else from the CLI. */
+async function secretKeys(source: StackSource, stack: string): Promise<Set<string>> {
+    const fromFile = configOfStackFileAlone(source.projectDir, shortName(stack));
+    if (fromFile) {
+        return new Set(Object.keys(fromFile).filter((key) => isEncryptedValue(fromFile[key])));
+    }
+    const config = JSON.parse(await source.pulumi(["config", "--json", "--stack", stack])) as Record<string, { secret?: boolean }>;
+    return new Set(Object.keys(config).filter((key) => config[key]?.secret === true));
 }
 
 async function decrypted(source: StackSource, stack: string, key: string): Promise<string> {

@@ -46,13 +46,35 @@ function stackFileConfig(projectDir: string, stack: string): Record<string, unkn
     }
 }
 
+/**
+ * The `config:` map of the stack file the CLI reads for `stack`, when that file alone says what the stack's config
+ * is; undefined when only the CLI can say: no such file (config kept elsewhere), an unreadable one, or one that
+ * imports ESC environments (whose values the CLI resolves). Reading it saves a CLI start per value.
+ */
+export function configOfStackFileAlone(projectDir: string, stack: string): Record<string, unknown> | undefined {
+    const file = stackFilePath(projectDir, stack);
+    try {
+        const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: unknown; environment?: unknown } | null;
+        const config = document?.config ?? {};
+        const plainMap = config !== null && typeof config === "object" && !Array.isArray(config);
+        return plainMap && document?.environment === undefined ? (config as Record<string, unknown>) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** True for a stack file's encrypted value (`secure: <ciphertext>`). */
+export function isEncryptedValue(value: unknown): boolean {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
+}
+
 export function parityConfigFromStackFile(projectDir: string, stack: string): Record<string, ParityValue> {
     const file = stackFilePath(projectDir, stack);
     const config = stackFileConfig(projectDir, stack);
     const parity: Record<string, ParityValue> = {};
     for (const key of CONFIG_KEY_NAMES.filter((k) => !isEnvironmentSpecificKey(k))) {
         const raw = config[qualified(key)];
-        if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && "secure" in raw) {
+        if (isEncryptedValue(raw)) {
             parity[key] = ENCRYPTED;
         } else if (raw === undefined) {
             const fallback = (CONFIG_KEYS[key] as KeySpec).default;

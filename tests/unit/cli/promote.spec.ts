@@ -5,11 +5,17 @@
  * (EngineReached) is the proof that promote did not refuse.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import { Stack } from "@pulumi/pulumi/automation";
 import { UsageError } from "../../../cli/lib/kit/args";
 import { PULL_REQUEST_OVERRIDES, promote } from "../../../cli/lib/gate/promote";
 import { DirtyCheckoutError } from "../../../cli/lib/gate/release-identity";
 import { RELEASE_GATE_POLICIES } from "../../../policy-pack/src/config";
 import { EngineReached, FakeStackSource } from "../support/fake-stack-source";
+import { shortName } from "../../../cli/lib/stacks/stack-source";
+import { StackReadError } from "../../../cli/lib/stacks/stack-reading";
+import { HistoryEntry } from "../../../policy-pack/src/contract/stack-history";
+import { PROD_STACK, STAGING_STACK, releaseUpdate, stagingCheckpoint } from "../../../policy-pack/tests/fixtures";
 import { ThrowAwayRepo } from "../support/throw-away-repo";
 
 describe("promote, before any engine run", () => {
@@ -126,5 +132,55 @@ describe("promote, before any engine run", () => {
             outcome(source(), { target: "prod", version: "1.4.0", previewOnly: true, policyPack: "./my-pack" }),
             /--policy-pack is refused for prod/,
         );
+    });
+
+    describe("prod's reads before its preview", () => {
+        /** A fake backend whose prod stack opens (so promote gets to staging) and which logs, in order, what is read. */
+        class LoggingSource extends FakeStackSource {
+            readonly log: string[] = [];
+            scratch: string[] = [];
+
+            async stack(name: string): Promise<Stack> {
+                if (shortName(name) === "prod") {
+                    return { name: "prod" } as Stack;
+                }
+                this.log.push(`open ${shortName(name)}`);
+                return super.stack(name);
+            }
+
+            async pulumi(args: string[]): Promise<string> {
+                this.log.push(`${args.slice(0, 2).join(" ")} ${shortName(args[args.indexOf("--stack") + 1])}`);
+                return super.pulumi(args);
+            }
+
+            scratchDir(): string {
+                const dir = super.scratchDir();
+                this.scratch.push(dir);
+                return dir;
+            }
+        }
+        const stagingRunning = { history: [releaseUpdate()], checkpoint: stagingCheckpoint() };
+
+        it("start together: staging's drift check and the choice of the pack begin before staging's evidence is read", async () => {
+            const fake = new LoggingSource(repo.dir, { [STAGING_STACK]: stagingRunning, [PROD_STACK]: { history: [] } });
+            // The drift check is the first to reach the engine, which proves it is the one awaited after the evidence.
+            assert.equal(await outcome(fake, { target: "prod", version: "1.4.0" }), STAGING_STACK);
+            const at = (entry: string) => fake.log.indexOf(entry);
+            assert.ok(at("open staging") >= 0 && at("open staging") < at("stack history staging"), fake.log.join(", "));
+            // Run in turn, the drift check's stop would have come before the pack was chosen (prod's history is its read).
+            assert.ok(at("stack history prod") >= 0, fake.log.join(", "));
+        });
+
+        it("report the failure a run in turn would meet first, and leave nothing running or behind", async () => {
+            const malformed = { ...stagingRunning, history: [{ kind: "update" } as HistoryEntry] };
+            const fake = new LoggingSource(repo.dir, { [STAGING_STACK]: malformed, [PROD_STACK]: { history: [] } });
+            await assert.rejects(outcome(fake, { target: "prod", version: "1.4.0" }), StackReadError);
+            assert.ok(fake.log.includes("open staging"), "the drift check had started (and failed: the fake has no engine)");
+            assert.deepEqual(
+                fake.scratch.filter((dir) => fs.existsSync(dir)),
+                [],
+                "the scratch directory is removed after the pack's choice, still writing to it, has settled",
+            );
+        });
     });
 });

@@ -78,7 +78,7 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
         const { source, evidence } = read(undefined);
         const gate = await evidence;
         assert.deepEqual([gate.promotion.stagingChanges, gate.promotion.stagingResourceCount, gate.stagingState.resources], [[], 0, []]);
-        assert.deepEqual(source.calls, [["config", "--json", "--stack", PROD_STACK]], "only prod's own config, for its secrets");
+        assert.deepEqual(source.calls, [], "prod's stack file holds no secret, so not even prod's config is asked of the CLI");
         assert.deepEqual(await refusals(gate), [
             'prod-release-matches-staging: Refused for stack "prod": staging has never been updated.',
             "staging-prod-parity: Refused for stack \"prod\": staging's state holds none of prod's resources, so there is nothing to compare prod with.",
@@ -166,6 +166,29 @@ describe("the gate's evidence, read from staging and judged by the pack", () => 
             assert.deepEqual(gate.stagingState.environments.staging.oncallEndpoint, secretValue(PAGERS.staging));
             assert.deepEqual(gate.stagingState.environments.prod.oncallEndpoint, secretValue(PAGERS.prod));
             assert.ok(!JSON.stringify(gate).includes("pager"), "no secret in the evidence");
+        });
+
+        it("are found by the stack files the CLI reads, so a stack file without secrets costs no CLI start", async () => {
+            const source = new FakeStackSource(project, { [STAGING_STACK]: { ...sound, secretConfig: { "atlas:oncallEndpoint": PAGERS.staging } } });
+            await readGateEvidence(source, REQUEST);
+            const configCalls = source.calls.filter((args) => args[0] === "config");
+            assert.deepEqual(configCalls, [["config", "get", "atlas:oncallEndpoint", "--stack", STAGING_STACK]], "only staging's secret is decrypted");
+        });
+
+        it("are asked of the CLI when a stack file imports ESC environments (whose values only the CLI resolves)", async () => {
+            const source = new FakeStackSource(project, {
+                [STAGING_STACK]: sound,
+                [PROD_STACK]: { secretConfig: { "atlas:oncallEndpoint": PAGERS.prod }, importsEnvironments: true },
+            });
+            const gate = await readGateEvidence(source, REQUEST);
+            assert.deepEqual(gate.stagingState.environments.prod.oncallEndpoint, secretValue(PAGERS.prod));
+            assert.deepEqual(
+                source.calls.filter((args) => args[0] === "config"),
+                [
+                    ["config", "--json", "--stack", PROD_STACK],
+                    ["config", "get", "atlas:oncallEndpoint", "--stack", PROD_STACK],
+                ],
+            );
         });
 
         it("refuse a secret without its key's shape before anything runs, without printing it", async () => {

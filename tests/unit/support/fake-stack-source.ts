@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { dump } from "js-yaml";
+import { dump, load } from "js-yaml";
 import { Stack } from "@pulumi/pulumi/automation";
 import { StackSource } from "../../../cli/lib/stacks/stack-source";
 import { CheckpointResource } from "../../../policy-pack/src/contract/desired-state/checkpoint";
@@ -31,8 +31,13 @@ export interface FakeStack {
     checkpoint?: CheckpointResource[];
     /** Export secrets encrypted even with --show-secrets (a backend that cannot decrypt). */
     cannotDecrypt?: boolean;
-    /** Config values the stack holds as secrets (`atlas:key` → plain text), as `pulumi config get` decrypts them. */
+    /**
+     * Config values the stack holds as secrets (`atlas:key` → plain text), as `pulumi config get` decrypts them; the
+     * source's project directory holds them as `secure:` values in the stack's file, as the CLI writes them.
+     */
     secretConfig?: Record<string, string>;
+    /** The stack's file imports ESC environments: only the CLI can say what its config is. */
+    importsEnvironments?: boolean;
     /** Stack tags, as `pulumi stack tag ls --json` lists them. */
     tags?: Record<string, string>;
 }
@@ -45,14 +50,15 @@ export class FakeStackSource implements StackSource {
     readonly stacksOpened: string[] = [];
     release: ReleaseIdentity | undefined;
 
+    /** The checkout's stack files, with the stacks' secrets and ESC imports written in (a copy when there are any). */
+    readonly projectDir: string;
+
     /** `stacks`: by fully qualified name (`organization/atlas/staging`). */
     constructor(
         readonly checkout: string,
         private readonly stacks: Record<string, FakeStack> = {},
-    ) {}
-
-    get projectDir(): string {
-        return this.checkout;
+    ) {
+        this.projectDir = projectWithStackFileExtras(checkout, stacks);
     }
 
     get repositories(): readonly string[] {
@@ -137,6 +143,24 @@ function encrypted(value: unknown): unknown {
         return { [SIG]: SECRET_SIG, ciphertext: "v1:AAAAAAAAAAAAAAAA:encrypted" };
     }
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, encrypted(item)]));
+}
+
+/** `checkout`, or a copy whose stack files hold the stacks' secrets (`secure:`) and ESC imports, as the CLI would. */
+function projectWithStackFileExtras(checkout: string, stacks: Record<string, FakeStack>): string {
+    const extras = Object.entries(stacks).filter(([, stack]) => Object.keys(stack.secretConfig ?? {}).length > 0 || stack.importsEnvironments);
+    if (extras.length === 0) {
+        return checkout;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-fake-project-"));
+    fs.cpSync(checkout, dir, { recursive: true });
+    for (const [name, stack] of extras) {
+        const file = path.join(dir, `Pulumi.${name.slice(name.lastIndexOf("/") + 1)}.yaml`);
+        const document = (fs.existsSync(file) ? load(fs.readFileSync(file, "utf8")) : null) as { config?: Record<string, unknown> } | null;
+        const secrets = Object.fromEntries(Object.keys(stack.secretConfig ?? {}).map((key) => [key, { secure: "v1:AAAAAAAAAAAAAAAA:encrypted" }]));
+        const environment = stack.importsEnvironments ? { environment: ["atlas/shared"] } : {};
+        fs.writeFileSync(file, dump({ ...document, ...environment, config: { ...document?.config, ...secrets } }));
+    }
+    return dir;
 }
 
 /**
