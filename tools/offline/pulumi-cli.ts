@@ -33,7 +33,7 @@ export function ensurePulumiCli(): PulumiCli {
     if (located) {
         return located;
     }
-    const { binary, version } = inheritedCli() ?? locateCli();
+    const { binary, version } = inheritedCli(process.env[LOCATED_CLI_ENV]) ?? locateCli();
     located = { binary, version, root: automationRoot(binary) };
     process.env[LOCATED_CLI_ENV] = JSON.stringify({ checkout: REPO_ROOT, binary, version });
     return located;
@@ -46,11 +46,11 @@ function locateCli(): { binary: string; version: string } {
     return { binary, version };
 }
 
-/** What a parent process of the same checkout located, when the binary is still there; anything else locates anew. */
-function inheritedCli(): { binary: string; version: string } | undefined {
+/** What a parent process of the same checkout located (LOCATED_CLI_ENV's value), when the binary is still there; anything else locates anew. */
+export function inheritedCli(value: string | undefined, ownCheckout: string = REPO_ROOT): { binary: string; version: string } | undefined {
     try {
-        const { checkout, binary, version } = JSON.parse(process.env[LOCATED_CLI_ENV] ?? "null") ?? {};
-        const usable = checkout === REPO_ROOT && typeof binary === "string" && typeof version === "string" && path.isAbsolute(binary);
+        const { checkout, binary, version } = JSON.parse(value ?? "null") ?? {};
+        const usable = checkout === ownCheckout && typeof binary === "string" && typeof version === "string" && path.isAbsolute(binary);
         return usable && isExecutable(binary) ? { binary, version } : undefined;
     } catch {
         return undefined;
