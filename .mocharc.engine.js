@@ -31,7 +31,8 @@ if (missing.length > 0) {
 }
 
 module.exports = {
-    require: ["ts-node/register/transpile-only", "tests/support/file-timer.ts", "tests/engine/support/suite-release.ts"],
+    // sdk-stack-traces.ts must come after ts-node, whose source-map hook it wraps.
+    require: ["ts-node/register/transpile-only", "tests/support/sdk-stack-traces.ts", "tests/support/file-timer.ts", "tests/engine/support/suite-release.ts"],
     extension: ["ts"],
     spec: [...LONGEST_FIRST, ...all.filter((file) => !LONGEST_FIRST.includes(file))],
     timeout: 600000,
