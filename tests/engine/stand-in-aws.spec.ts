@@ -7,11 +7,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { ensurePulumiCli, pulumiCommand } from "../../tools/offline/pulumi-cli";
 import { installedAwsSdkVersion, installStandInAws } from "../../tools/stand-in-aws/install";
 import { RESOURCE_TYPES } from "../../tools/stand-in-aws/resource-types";
 
-const PULUMI_ROOT = "/root/.cache/atlas-release/pulumi/v3.260.0";
 const ACCOUNT = "111122223333";
 const REGION = "eu-west-1";
 const LONG_BUCKET_NAME = "Raw-Data-Landing-Zone-For-The-Atlas-Platform-Ingest-Pipeline-EU-West";
@@ -74,7 +74,7 @@ describe("stand-in aws provider (real engine)", () => {
         root = fs.mkdtempSync(path.join(os.tmpdir(), "stand-in-aws-"));
         pulumiHome = path.join(root, "home");
         await installStandInAws({
-            pulumiBinary: path.join(PULUMI_ROOT, "bin", "pulumi"),
+            pulumiBinary: ensurePulumiCli().binary,
             pulumiHome,
             workDir: path.join(root, "plugin"),
         });
@@ -85,7 +85,7 @@ describe("stand-in aws provider (real engine)", () => {
         stack = await LocalWorkspace.createOrSelectStack(
             { stackName: "test", projectName: "stand-in-aws", program },
             {
-                pulumiCommand: await PulumiCommand.get({ root: PULUMI_ROOT, skipVersionCheck: true }),
+                pulumiCommand: await pulumiCommand(),
                 workDir: projectDir,
                 envVars: {
                     PULUMI_HOME: pulumiHome,

@@ -2,7 +2,7 @@
  * Inline programs in a long-lived process (the engine tests' workers, the bench) get gRPC channels that never hit a
  * stale connection.
  *
- * Why: @pulumi/pulumi (3.260) opens a resource-monitor and an engine client per inline run and never closes them
+ * Why: @pulumi/pulumi (3.260; the isolation is kept with 3.276) opens a resource-monitor and an engine client per inline run and never closes them
  * (`disconnectSync` closes only the module-level clients, not the per-run store's), and @grpc/grpc-js shares one
  * subchannel per address across a process. Once a finished run's engine is gone, any late call on its leaked client
  * leaves that address's subchannel in TRANSIENT_FAILURE; a later engine that happens to listen on the same ephemeral

@@ -1,7 +1,7 @@
 /**
  * The Node.js a package needs, from its package.json `engines.node` (">=22"): the one place the
  * fact is written. The program and the policy pack refuse an older Node at start with one line,
- * rather than run on a Node their dependencies (@pulumi/pulumi 3.260 says >=22) do not support.
+ * rather than run on a Node their dependencies (@pulumi/pulumi 3.276 says >=22) do not support.
  */
 import * as fs from "fs";
 import * as path from "path";
