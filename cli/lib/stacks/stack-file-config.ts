@@ -30,8 +30,8 @@ export function stackFilePath(projectDir: string, stack: string): string {
     return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 
-/** The `config:` map of a stack file; a missing or unreadable file is a StackFileError. */
-function stackFileConfig(projectDir: string, stack: string): Record<string, unknown> {
+/** A stack file's document; a missing or unreadable file is a StackFileError. */
+function stackFileDocument(projectDir: string, stack: string): { config?: unknown; environment?: unknown } {
     const file = stackFilePath(projectDir, stack);
     if (!fs.existsSync(file)) {
         throw new StackFileError(
@@ -39,11 +39,15 @@ function stackFileConfig(projectDir: string, stack: string): Record<string, unkn
         );
     }
     try {
-        const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-        return document?.config ?? {};
+        return (yaml.load(fs.readFileSync(file, "utf8")) as { config?: unknown; environment?: unknown } | null) ?? {};
     } catch (error) {
         throw new StackFileError(`${file} is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
     }
+}
+
+/** The `config:` map of a stack file; a missing or unreadable file is a StackFileError. */
+function stackFileConfig(projectDir: string, stack: string): Record<string, unknown> {
+    return (stackFileDocument(projectDir, stack).config ?? {}) as Record<string, unknown>;
 }
 
 /**
@@ -52,15 +56,15 @@ function stackFileConfig(projectDir: string, stack: string): Record<string, unkn
  * imports ESC environments (whose values the CLI resolves). Reading it saves a CLI start per value.
  */
 export function configOfStackFileAlone(projectDir: string, stack: string): Record<string, unknown> | undefined {
-    const file = stackFilePath(projectDir, stack);
+    let document: { config?: unknown; environment?: unknown };
     try {
-        const document = yaml.load(fs.readFileSync(file, "utf8")) as { config?: unknown; environment?: unknown } | null;
-        const config = document?.config ?? {};
-        const plainMap = config !== null && typeof config === "object" && !Array.isArray(config);
-        return plainMap && document?.environment === undefined ? (config as Record<string, unknown>) : undefined;
+        document = stackFileDocument(projectDir, stack);
     } catch {
         return undefined;
     }
+    const config = document.config ?? {};
+    const plainMap = config !== null && typeof config === "object" && !Array.isArray(config);
+    return plainMap && document.environment === undefined ? (config as Record<string, unknown>) : undefined;
 }
 
 /** True for a stack file's encrypted value (`secure: <ciphertext>`). */
