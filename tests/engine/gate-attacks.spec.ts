@@ -435,7 +435,7 @@ describe("attacks on the release gate (red team)", function () {
                 /found before this resource's step:\n {2}- aws:glue\/job:Job "etl-job" timeout: staging 120, prod 240/,
             );
             // The engine checks the plan before it analyzes a resource: the plan let the value through (a value unknown
-            // at preview is a wildcard in 3.260's plans), the resource policy refused it.
+            // at preview is a wildcard in the CLI's plans), the resource policy refused it.
             assert.doesNotMatch([...promotion.update!.errors, ...promotion.update!.trace!.lastLines].join("\n"), /violates plan/, show(promotion.update));
             const [prod, staging] = [await exported("prod"), await exported("staging")];
             assert.deepEqual(

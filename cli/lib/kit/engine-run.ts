@@ -130,7 +130,7 @@ export async function runWithPolicies(stack: Stack, operation: Operation, option
     }
     const refused = hasMandatoryViolation(violations);
     if (failure && errors.length === 0 && !refused) {
-        errors.push(lastMeaningfulLines(failure));
+        errors.push(engineFailureReason(failure));
     }
     if (refused) {
         // The engine's closing "preview failed" only restates the policy refusal listed above it.
@@ -203,14 +203,20 @@ function writePolicyConfig(config: Record<string, unknown> | undefined, scratchD
 }
 
 /** The Automation API's error text embeds the whole CLI output; keep the part that explains. */
-function lastMeaningfulLines(text: string): string {
-    const stderr = text.split("\nstderr:").pop() ?? text;
-    return stderr
+/**
+ * Why a CLI run failed, from the Automation API's error: the CLI's own `error:` lines when it wrote any (from 3.276
+ * an engine error such as a provider that cannot be configured reaches stderr only, not the event stream), else the
+ * last lines of its stderr.
+ */
+export function engineFailureReason(message: string): string {
+    // The Automation API's CommandError reads "code: N\n stdout: …\n stderr: …\n err?: …" (the err? part repeats stderr).
+    const stderr = (message.split(/\n\s*stderr: /).pop() ?? message).split(/\n\s*err\?: /)[0];
+    const lines = stderr
         .split("\n")
         .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith("at "))
-        .slice(-6)
-        .join("\n");
+        .filter((line) => line && !line.startsWith("at "));
+    const errorLines = lines.filter((line) => line.startsWith("error: ")).map((line) => line.slice("error: ".length));
+    return errorLines.length > 0 ? unique(errorLines).join("\n") : lines.slice(-6).join("\n");
 }
 
 function unique(values: string[]): string[] {

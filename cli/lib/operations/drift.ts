@@ -13,7 +13,7 @@
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { keysOfBoth, labelOf, printable, propertyPath, SECRET_SIG, SIG } from "../../../policy-pack/src/contract";
 import { StackSource } from "../stacks";
-import { markdownTable, textTable } from "../kit";
+import { engineFailureReason, markdownTable, textTable } from "../kit";
 
 /** How the engine shows a secret in events. */
 export const BLINDED_SECRET = "[secret]";
@@ -108,7 +108,7 @@ export async function detectDrift(source: StackSource, stackName: string, option
         })
         .catch((error: unknown) => {
             throw new Error(
-                `the refresh preview of ${stackName} failed: ${failures[0] ?? (error instanceof Error ? error.message.split("\n").slice(-3).join(" ") : String(error))}`,
+                `the refresh preview of ${stackName} failed: ${failures[0] ?? engineFailureReason(error instanceof Error ? error.message : String(error)).replace(/\n/g, " ")}`,
             );
         });
     const report = driftReport(stackName, [...steps.values()], summary, (Date.now() - started) / 1000);
