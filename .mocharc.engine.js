@@ -4,6 +4,11 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
+const { withPreload } = require("./tests/support/sdk-stack-traces.js");
+
+// Every Node process the engine tests start (workers, programs, packs, host, stand-in) leaves the SDK's bookkeeping
+// stacks unmapped (tests/support/sdk-stack-traces.js says why); the ordinary-path tests take it out again.
+process.env.NODE_OPTIONS = withPreload(process.env.NODE_OPTIONS);
 
 const LONGEST_FIRST = [
     "tests/engine/gate-attacks.spec.ts",
@@ -31,8 +36,7 @@ if (missing.length > 0) {
 }
 
 module.exports = {
-    // sdk-stack-traces.ts must come after ts-node, whose source-map hook it wraps.
-    require: ["ts-node/register/transpile-only", "tests/support/sdk-stack-traces.ts", "tests/support/file-timer.ts", "tests/engine/support/suite-release.ts"],
+    require: ["ts-node/register/transpile-only", "tests/support/sdk-stack-traces.js", "tests/support/file-timer.ts", "tests/engine/support/suite-release.ts"],
     extension: ["ts"],
     spec: [...LONGEST_FIRST, ...all.filter((file) => !LONGEST_FIRST.includes(file))],
     timeout: 600000,

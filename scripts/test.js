@@ -7,6 +7,7 @@
 // the phases before them run, which leave a core free most of the time.
 "use strict";
 const { spawn } = require("child_process");
+const { withPreload } = require("../tests/support/sdk-stack-traces.js");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
@@ -39,6 +40,8 @@ function deployReleaseInBackground() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-deployed-release-"));
     const child = spawn(bin("ts-node"), ["-T", path.join("tests", "engine", "support", "suite-release.ts"), dir], {
         cwd: root,
+        // As in the engine tests' processes (.mocharc.engine.js): the SDK's bookkeeping stacks unmapped.
+        env: { ...process.env, NODE_OPTIONS: withPreload(process.env.NODE_OPTIONS) },
         stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

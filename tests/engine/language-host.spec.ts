@@ -20,6 +20,7 @@ import { OfflineWorkspace } from "../../tools/offline/workspace";
 import { installedAwsSdkVersion } from "../../tools/stand-in-aws/install";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
 import { ReleaseRepository } from "../../tools/offline/release-repository";
+import { runsTheOrdinaryPath } from "./support/ordinary-path";
 
 /** Every process of one CLI run inherits this variable, so the test can find them all, orphans included. */
 const PROCESS_MARK_ENV = "ATLAS_ENGINE_TEST_PROCESS_MARK";
@@ -96,6 +97,8 @@ describe("the offline Node.js language host, through the plain pulumi CLI", func
         const exported = JSON.parse(pulumiOk(["stack", "export", "-s", stack])) as { deployment: { resources?: { urn: string; type: string }[] } };
         return (exported.deployment.resources ?? []).filter((r) => !r.type.startsWith("pulumi:")).map((r) => `${r.type}::${r.urn.split("::").pop()}`);
     }
+
+    runsTheOrdinaryPath();
 
     before(async function () {
         snapshot = ReleaseRepository.snapshot(REPO_ROOT);

@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { RELEASE_ENV } from "../../policy-pack/src/contract/release-identity";
 import { REPO_ROOT } from "../../tools/offline/pulumi-cli";
+import { runsTheOrdinaryPath } from "./support/ordinary-path";
 
 const README_WORKSPACE = "/tmp/atlas-offline";
 
@@ -26,6 +27,8 @@ function readmeLines(): string[] {
 describe("the README's offline shell lines, run as written", function () {
     let dir: string;
     const results: { line: string; code: number; output: string }[] = [];
+
+    runsTheOrdinaryPath();
 
     before(function () {
         this.timeout(900_000);
