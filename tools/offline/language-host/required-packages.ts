@@ -28,22 +28,28 @@ interface PackageJson {
 
 export function requiredPackages(programDirectory: string): PackageDependency[] {
     const found: PackageDependency[] = [];
-    walk(path.resolve(programDirectory), false, new Set(), found);
+    const dir = path.resolve(programDirectory);
+    walk(dir, fs.realpathSync.native(dir), false, true, new Set(), found);
     return found;
 }
 
-// `realpathSync.native`: one syscall per directory, where the JavaScript realpath lstats every component (the host
-// walks about two thousand directories of a release checkout at the start of every engine run).
-function walk(dir: string, inNodeModules: boolean, visited: Set<string>, found: PackageDependency[]): void {
-    const real = fs.realpathSync.native(dir);
+// The host runs this at the start of every engine run, over about two thousand directories of a release checkout, so
+// a directory costs one readdir: its real path (what `visited` holds, so a symlink loop ends) is its parent's plus
+// its name unless it is a symlink, and a policy pack is seen in its own listing rather than probed for.
+function walk(dir: string, real: string, inNodeModules: boolean, isProgram: boolean, visited: Set<string>, found: PackageDependency[]): void {
     if (visited.has(real)) {
         return;
     }
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    if (!isProgram && entries.some((entry) => entry.name === "PulumiPolicy.yaml")) {
+        return;
+    }
     visited.add(real);
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    for (const entry of entries) {
         const entryPath = path.join(dir, entry.name);
-        if (isDirectory(entryPath, entry) && entry.name !== ".git" && !fs.existsSync(path.join(entryPath, "PulumiPolicy.yaml"))) {
-            walk(entryPath, inNodeModules || path.basename(dir) === "node_modules", visited, found);
+        if (isDirectory(entryPath, entry) && entry.name !== ".git") {
+            const entryReal = entry.isSymbolicLink() ? fs.realpathSync.native(entryPath) : path.join(real, entry.name);
+            walk(entryPath, entryReal, inNodeModules || path.basename(dir) === "node_modules", false, visited, found);
         } else if (inNodeModules && entry.name === "package.json") {
             try {
                 const dependency = resourcePackage(JSON.parse(fs.readFileSync(entryPath, "utf8")) as PackageJson, entryPath);
