@@ -3,7 +3,8 @@
  * TypeScript packs with ts-node type-checking on every start (several seconds per preview); the
  * test command already type-checks the pack, so the release commands hand the engine a
  * JavaScript copy: the same code, minus the per-run compile. The copy's manifest says so (`typescript: false`, the
- * Node.js runtime's own option), so the pack starts without ts-node and the TypeScript compiler loaded.
+ * Node.js runtime's own option); SDK 3.276's run-policy-pack still registers ts-node for every pack (its index.js
+ * passes `typeScript: !process.versions.bun`), but with nothing in TypeScript to compile it type-checks nothing.
  */
 import * as fs from "fs";
 import * as path from "path";
