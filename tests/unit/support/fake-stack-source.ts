@@ -145,6 +145,10 @@ function encrypted(value: unknown): unknown {
     return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, encrypted(item)]));
 }
 
+/** The project copies this process made: removed when it exits, since a fake source has no end of its own. */
+const projectCopies = new Set<string>();
+process.on("exit", () => projectCopies.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** `checkout`, or a copy whose stack files hold the stacks' secrets (`secure:`) and ESC imports, as the CLI would. */
 function projectWithStackFileExtras(checkout: string, stacks: Record<string, FakeStack>): string {
     const extras = Object.entries(stacks).filter(([, stack]) => Object.keys(stack.secretConfig ?? {}).length > 0 || stack.importsEnvironments);
@@ -152,6 +156,7 @@ function projectWithStackFileExtras(checkout: string, stacks: Record<string, Fak
         return checkout;
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-fake-project-"));
+    projectCopies.add(dir);
     fs.cpSync(checkout, dir, { recursive: true });
     for (const [name, stack] of extras) {
         const file = path.join(dir, `Pulumi.${name.slice(name.lastIndexOf("/") + 1)}.yaml`);
