@@ -202,7 +202,6 @@ function writePolicyConfig(config: Record<string, unknown> | undefined, scratchD
     return file;
 }
 
-/** The Automation API's error text embeds the whole CLI output; keep the part that explains. */
 /**
  * Why a CLI run failed, from the Automation API's error: the CLI's own `error:` lines when it wrote any (from 3.276
  * an engine error such as a provider that cannot be configured reaches stderr only, not the event stream), else the

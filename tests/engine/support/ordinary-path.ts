@@ -10,18 +10,16 @@ export function runsTheOrdinaryPath(): void {
     let saved: string | undefined;
     before(() => {
         saved = process.env.NODE_OPTIONS;
-        const options = withoutPreload(saved);
-        if (options) {
-            process.env.NODE_OPTIONS = options;
-        } else {
-            delete process.env.NODE_OPTIONS;
-        }
+        setNodeOptions(withoutPreload(saved));
     });
-    after(() => {
-        if (saved === undefined) {
-            delete process.env.NODE_OPTIONS;
-        } else {
-            process.env.NODE_OPTIONS = saved;
-        }
-    });
+    after(() => setNodeOptions(saved));
+}
+
+/** An empty NODE_OPTIONS is no variable at all, as it was before the preload was added. */
+function setNodeOptions(value: string | undefined): void {
+    if (value) {
+        process.env.NODE_OPTIONS = value;
+    } else {
+        delete process.env.NODE_OPTIONS;
+    }
 }
